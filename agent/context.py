@@ -1,0 +1,59 @@
+"""AgentContext: the services a graph run needs, passed as LangGraph runtime context on every invoke and resume."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from store.crypto import TokenCipher
+    from tools.generation.studio import Providers
+    from tools.platforms.base import AdPlatformClient
+
+ProgressSink = Callable[[str], Awaitable[None]]
+
+
+async def _ignore_progress(_: str) -> None:
+    return None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AgentContext:
+    """Built once by the composition root (bot/services.py); state never holds any of this."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: TokenCipher
+    platforms: Mapping[str, AdPlatformClient]
+    providers: Providers
+    asset_dir: Path
+    oauth_secret: bytes
+    oauth_redirect_base: str  # e.g. http://127.0.0.1:8780 -> {base}/oauth/{platform}/callback
+    default_currency: str = "SAR"
+    default_landing_url: str = "https://example.com"
+    brand_name: str = "ADLY Store"
+    self_approval_limit: Decimal = Decimal("5000")
+    arabic_register: str = "gulf"
+    chat_model: Any | None = None  # a LangChain chat model when configured
+    llm_timeout_s: float = 20.0
+    clock: Callable[[], datetime] = _utcnow
+    progress: ProgressSink = field(default=_ignore_progress)
+    publish_backoff_s: float = 1.0  # base of the per-account backoff; tests shrink it
+
+    def with_progress(self, progress: ProgressSink) -> AgentContext:
+        """A copy whose progress messages go to `progress` (one front door's status line)."""
+        from dataclasses import replace
+
+        return replace(self, progress=progress)
+
+    def redirect_uri(self, platform: str) -> str:
+        return f"{self.oauth_redirect_base.rstrip('/')}/oauth/{platform}/callback"

@@ -1,0 +1,54 @@
+"""The campaign flow as a LangGraph StateGraph: one node per box of the seed flow diagram."""
+
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+
+from agent.context import AgentContext
+from agent.nodes.accounts import connect_accounts
+from agent.nodes.generate import fan_out_media, generate_copy, generate_media, generate_video, regenerate
+from agent.nodes.launch import cancelled, failed, publish, track
+from agent.nodes.review import review
+from agent.nodes.structure import build_structure, preview
+from agent.nodes.understand import parse, validate
+from agent.state import CampaignState
+
+
+def build_graph() -> StateGraph[CampaignState, AgentContext]:
+    """The flow, uncompiled: the caller compiles it with its own checkpointer (SQLite, Postgres, or none for Studio).
+
+    parse -> validate (clarify loop) -> connect_accounts (OAuth wait) -> validate -> generate_copy
+    -> [generate_media x N, in parallel] -> generate_video -> review (edit / regenerate loop)
+    -> build_structure -> preview (adjust loop back to validate) -> publish -> track -> END
+    """
+    builder = StateGraph(CampaignState, context_schema=AgentContext)
+    builder.add_node("parse", parse)
+    builder.add_node("validate", validate)
+    builder.add_node("connect_accounts", connect_accounts)
+    builder.add_node("generate_copy", generate_copy)
+    builder.add_node("generate_media", generate_media)
+    builder.add_node("generate_video", generate_video)
+    builder.add_node("review", review)
+    builder.add_node("regenerate", regenerate)
+    builder.add_node("build_structure", build_structure)
+    builder.add_node("preview", preview)
+    builder.add_node("publish", publish)
+    builder.add_node("track", track)
+    builder.add_node("failed", failed)
+    builder.add_node("cancelled", cancelled)
+
+    builder.add_edge(START, "parse")
+    builder.add_edge("parse", "validate")
+    builder.add_conditional_edges("generate_copy", fan_out_media, ["generate_media", "generate_video"])
+    builder.add_edge("generate_media", "generate_video")
+    builder.add_edge("generate_video", "review")
+    builder.add_edge("regenerate", "review")
+    builder.add_edge("build_structure", "preview")
+    builder.add_edge("track", END)
+    builder.add_edge("failed", END)
+    builder.add_edge("cancelled", END)
+    return builder
+
+
+# LangGraph Studio (langgraph.json) loads this: compiled without a checkpointer, as Studio requires.
+graph = build_graph().compile()

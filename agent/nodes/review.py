@@ -1,0 +1,116 @@
+"""Review: the bundle is shown once; approve, edit a copy field (re-checked against limits), or regenerate one asset."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agent.assets import asset_view, brief_hash, content_hash, load_assets
+from agent.context import AgentContext
+from agent.interactions import ReviewContent, ReviewDecision
+from agent.models import CampaignRequest
+from agent.nodes.generate import required_slots
+from agent.state import CampaignState
+from agent.texts import lang_of, t
+from store import repositories as repo
+from tools.generation.base import CopyVariant, check_copy_limits
+
+COPY_FIELDS = ("headline", "primary_text", "description", "cta_label")
+
+
+def copy_problems(text: dict[str, Any], platforms: list[str], language: str) -> list[str]:
+    """Limit violations of a copy asset, in the user's language."""
+    try:
+        variant = CopyVariant.model_validate(text)
+    except ValueError:
+        return []
+    ar = lang_of(language) == "ar"
+    return [v.message_ar if ar else v.message_en for v in check_copy_limits(variant, platforms)]
+
+
+async def review(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["review", "regenerate", "build_structure", "cancelled"]]:
+    ctx = runtime.context
+    language = state.get("language", "en")
+    request = CampaignRequest.model_validate(state["request"])
+    slots = {s: state["assets"][s] for s in required_slots(request) if s in (state.get("assets") or {})}
+    rows = await load_assets(ctx, slots)
+    views = []
+    for slot, row in rows.items():
+        view = asset_view(slot, row, ctx.asset_dir)
+        if row.kind == "copy" and row.text:
+            view.problems = copy_problems(row.text, list(request.platforms), language)
+        views.append(view)
+    failed = {s: e for s, e in (state.get("generation_errors") or {}).items() if e}
+    message = t("review", language)
+    if failed:
+        message += "\n" + "\n".join(f"- {slot}: {err}" for slot, err in failed.items())
+    payload = ReviewContent(
+        language=language,
+        message=message,
+        round=int(state.get("review_round", 1)),  # type: ignore[call-overload]
+        assets=views,
+        content_hash=content_hash(slots),
+    )
+    decision: ReviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=ReviewDecision)
+
+    if decision.action == "cancel":
+        return Command(goto="cancelled")
+    if decision.action == "regenerate" and decision.slot in slots:
+        return Command(goto="regenerate", update={"regenerate_slot": decision.slot, "review_round": payload.round + 1})
+    if decision.action == "edit" and decision.slot in slots and decision.slot.startswith("copy:"):
+        new_id = await _apply_edit(ctx, state, rows[decision.slot], decision)
+        return Command(goto="review", update={"assets": {decision.slot: new_id}, "review_round": payload.round + 1})
+    if decision.action == "approve":
+        async with ctx.sessions() as session, session.begin():
+            for row in rows.values():
+                await repo.update_asset(session=session, asset_id=row.id, status="approved")
+            await repo.audit(
+                session=session, workspace_id=state["workspace_id"], actor=decision.actor,
+                action="content.approved", subject_type="conversation", subject_id=state["conversation_id"],
+                details={"content_hash": payload.content_hash, "assets": slots},
+            )
+        return Command(
+            goto="build_structure",
+            update={"content_approved": True, "content_approved_by": decision.actor, "status": "content_approved"},
+        )
+    return Command(goto="review")
+
+
+async def _apply_edit(ctx: AgentContext, state: CampaignState, original: Any, decision: ReviewDecision) -> str:
+    """An edited copy is a new asset (who edited it is kept); the same edit twice finds the first one."""
+    edits = {k: v.strip() for k, v in decision.edits.items() if k in COPY_FIELDS and v.strip()}
+    text = {**(original.text or {}), **edits}
+    digest = brief_hash("copy-edit", {"from": original.id, "edits": edits})
+    async with ctx.sessions() as session, session.begin():
+        existing = await repo.find_asset_by_brief(
+            session=session, workspace_id=state["workspace_id"], kind="copy", brief_hash=digest
+        )
+        if existing is not None:
+            return existing.id
+        asset = await repo.add_asset(
+            session=session,
+            workspace_id=state["workspace_id"],
+            conversation_id=state.get("conversation_id"),
+            kind="copy",
+            language=original.language,
+            brief_hash=digest,
+            file_path=None,
+            mime="text/plain",
+            width=None,
+            height=None,
+            duration_s=None,
+            text=text,
+            meta={**(original.meta or {}), "edited_from": original.id, "edited_fields": sorted(edits)},
+            provider="edited",
+        )
+        await repo.update_asset(session=session, asset_id=asset.id, edited_by=decision.actor)
+        await repo.update_asset(session=session, asset_id=original.id, status="superseded")
+        await repo.audit(
+            session=session, workspace_id=state["workspace_id"], actor=decision.actor, action="content.edited",
+            subject_type="content_asset", subject_id=asset.id, details={"from": original.id, "fields": sorted(edits)},
+        )
+        return asset.id

@@ -1,0 +1,110 @@
+"""Parse and validate: the instruction becomes a CampaignRequest; what is missing or breaks a rule is asked about."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agent.context import AgentContext
+from agent.interactions import AskClarification, ClarificationReply, IssueView
+from agent.models import CampaignRequest
+from agent.nodes.generate import required_slots
+from agent.parsing import merge_reply, parse_instruction
+from agent.state import CampaignState
+from agent.texts import lang_of, t
+from agent.validation import AccountFacts, ValidationIssue, apply_fix, blocking, clarification_question, validate_request
+from store import repositories as repo
+
+
+async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The deterministic parser always runs; it is the ground truth for numbers."""
+    ctx = runtime.context
+    await ctx.progress(t("parsing", state.get("language")))
+    request = parse_instruction(
+        state["instruction"], today=date.fromisoformat(state["today"]), default_currency=ctx.default_currency
+    )
+    if ctx.chat_model is not None:
+        from agent.parsing.llm import enrich  # only when a chat model is configured
+
+        request = await enrich(request, state["instruction"], model=ctx.chat_model, timeout_s=ctx.llm_timeout_s)
+    return {"request": request.contract_dict(), "language": request.input_language, "status": "parsed"}
+
+
+async def account_facts(ctx: AgentContext, workspace_id: str, platforms: list[str]) -> dict[str, AccountFacts]:
+    """The active ad account per requested platform (the first one connected), as validation sees it."""
+    facts: dict[str, AccountFacts] = {}
+    async with ctx.sessions() as session:
+        for platform in platforms:
+            accounts = await repo.list_ad_accounts(session=session, workspace_id=workspace_id, platform=platform)
+            active = [a for a in accounts if a.status == "active"]
+            if active:
+                account = active[0]
+                facts[platform] = AccountFacts(
+                    platform=platform,
+                    ad_account_id=account.id,
+                    external_account_id=account.external_account_id,
+                    currency=account.currency,
+                    timezone=account.timezone,
+                )
+    return facts
+
+
+def issue_view(issue: ValidationIssue, language: str) -> IssueView:
+    ar = lang_of(language) == "ar"
+    return IssueView(
+        field=issue.field,
+        code=issue.code,
+        severity=issue.severity,
+        platform=issue.platform,
+        message=issue.message_ar if ar else issue.message_en,
+        fixes=[f.label_ar if ar else f.label_en for f in issue.fixes],
+    )
+
+
+def offered_fixes(issues: list[ValidationIssue]) -> list[Any]:
+    """Fixes of blocking issues in the order they are shown; a reply picks one by its 1-based number."""
+    return [fix for issue in blocking(issues) for fix in issue.fixes]
+
+
+async def validate(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["validate", "connect_accounts", "generate_copy", "build_structure", "cancelled"]]:
+    """Ask one question for everything missing or blocking; otherwise go on to accounts, content or structure."""
+    ctx = runtime.context
+    language = state.get("language", "en")
+    today = date.fromisoformat(state["today"])
+    request = CampaignRequest.model_validate(state["request"])
+    facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
+    issues = validate_request(request, today=today, accounts=facts, default_landing_url=ctx.default_landing_url)
+    issue_dicts = [i.model_dump(mode="json") for i in issues]
+
+    if not request.missing and not blocking(issues):
+        accounts = {p: f.ad_account_id for p, f in facts.items()}
+        if any(p not in accounts for p in request.platforms):
+            goto: Any = "connect_accounts"
+        elif state.get("content_approved") and all(s in (state.get("assets") or {}) for s in required_slots(request)):
+            goto = "build_structure"  # an adjustment after content approval: no need to review again
+        else:
+            goto = "generate_copy"
+        return Command(goto=goto, update={"issues": issue_dicts, "accounts": accounts, "status": "validated"})
+
+    question = clarification_question(request, language) or ""
+    payload = AskClarification(
+        language=language,
+        question=question,
+        missing=list(request.missing),
+        issues=[issue_view(i, language) for i in issues if i.severity != "info"],
+        request=request.contract_dict(),
+    )
+    reply: ClarificationReply = interrupt(payload.model_dump(mode="json"), response_schema=ClarificationReply)
+    if reply.cancel:
+        return Command(goto="cancelled")
+    fixes = offered_fixes(issues)
+    if reply.fix is not None and 1 <= reply.fix <= len(fixes):
+        request = apply_fix(request, fixes[reply.fix - 1])
+    if reply.text.strip():
+        request = merge_reply(request, reply.text, today=today, default_currency=ctx.default_currency)
+    return Command(goto="validate", update={"request": request.contract_dict(), "status": "clarifying"})

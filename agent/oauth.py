@@ -1,0 +1,121 @@
+"""OAuth for ad accounts: open a signed, single-use link for a conversation, and complete it from the callback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from agent.context import AgentContext
+from agent.interactions import ConnectLink
+from store import repositories as repo
+from tools.oauth import OAuthStateError, sign_state, verify_state
+
+LINK_TTL = timedelta(minutes=30)
+
+
+class OAuthFailed(Exception):
+    """The callback cannot be accepted; `reason` is safe to show (never a token)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class ConnectedAccount:
+    workspace_id: str
+    conversation_id: str | None
+    platform: str
+    ad_account_id: str
+    name: str
+    external_account_id: str
+    currency: str
+
+
+async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> ConnectLink:
+    """The authorize link for `platform` in this conversation; an unexpired unused one is reused."""
+    now = ctx.clock()
+    async with ctx.sessions() as session, session.begin():
+        row = await repo.find_open_oauth_state(
+            session=session, conversation_id=state["conversation_id"], platform=platform, now=now
+        )
+        if row is None:
+            row = await repo.create_oauth_state(
+                session=session,
+                workspace_id=state["workspace_id"],
+                conversation_id=state["conversation_id"],
+                platform=platform,
+                redirect_uri=ctx.redirect_uri(platform),
+                ttl_s=int(LINK_TTL.total_seconds()),
+            )
+        nonce, expires_at = row.id, row.expires_at
+    signed = sign_state(
+        ctx.oauth_secret,
+        nonce=nonce,
+        workspace_id=state["workspace_id"],
+        conversation_id=state["conversation_id"],
+        platform=platform,
+        expires_at=expires_at,
+    )
+    url = ctx.platforms[platform].authorize_url(state=signed, redirect_uri=ctx.redirect_uri(platform))
+    return ConnectLink(platform=platform, authorize_url=url, state=signed)
+
+
+async def complete_oauth(ctx: AgentContext, *, platform: str, code: str, state: str, actor: str) -> ConnectedAccount:
+    """Verify the state, use it once, exchange the code, store the encrypted token for the first usable account."""
+    now = ctx.clock()
+    try:
+        claims = verify_state(ctx.oauth_secret, state, now=now)
+    except OAuthStateError as exc:
+        raise OAuthFailed(f"the link is invalid or expired ({exc}); ask for a new one") from exc
+    if claims.platform != platform:
+        raise OAuthFailed("this link was made for another platform")
+    async with ctx.sessions() as session:
+        row = await repo.consume_oauth_state(session=session, state_id=claims.nonce, now=now)  # commits
+    if row is None:
+        raise OAuthFailed("this link was already used or has expired; ask for a new one")
+
+    client = ctx.platforms[platform]
+    tokens = await client.exchange_code(code=code, redirect_uri=row.redirect_uri)
+    accounts = await client.list_ad_accounts(token=tokens.access_token)
+    usable = [a for a in accounts if a.can_create_ads] or accounts
+    if not usable:
+        raise OAuthFailed("this login has no ad account; create one on the platform first")
+    chosen = usable[0]
+    async with ctx.sessions() as session, session.begin():
+        account = await repo.upsert_ad_account(
+            session=session,
+            cipher=ctx.cipher,
+            workspace_id=claims.workspace_id,
+            platform=platform,
+            external_account_id=chosen.external_id,
+            name=chosen.name,
+            currency=chosen.currency,
+            timezone=chosen.timezone,
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            token_expires_at=tokens.expires_at,
+            refresh_expires_at=tokens.refresh_expires_at,
+            scopes=tokens.scopes,
+            connected_by=actor,
+        )
+        await repo.audit(
+            session=session,
+            workspace_id=claims.workspace_id,
+            actor=actor,
+            action="ad_account.connected",
+            subject_type="ad_account",
+            subject_id=account.id,
+            details={"platform": platform, "external_account_id": chosen.external_id, "choices": len(usable)},
+        )
+        account_id = account.id
+    return ConnectedAccount(
+        workspace_id=claims.workspace_id,
+        conversation_id=claims.conversation_id,
+        platform=platform,
+        ad_account_id=account_id,
+        name=chosen.name,
+        external_account_id=chosen.external_id,
+        currency=chosen.currency,
+    )

@@ -1,0 +1,136 @@
+"""Tracking: performance sync, status checks and token refresh for live campaigns (run by the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from agent.context import AgentContext
+from store import repositories as repo
+from tools.platforms.base import PlatformError, TokenSet
+
+log = logging.getLogger(__name__)
+
+TRACKED_STATUSES = ["live", "partially_live", "paused"]
+
+
+async def _platform_rows(ctx: AgentContext, campaign_id: str) -> list[tuple[Any, Any, str]]:
+    """(platform campaign, ad account, access token) for each platform the campaign exists on."""
+    rows = []
+    async with ctx.sessions() as session:
+        for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id):
+            if not pc.external_campaign_id or not pc.ad_account_id:
+                continue
+            account = await repo.get_ad_account(session=session, ad_account_id=pc.ad_account_id)
+            if account is None:
+                continue
+            token, _ = repo.read_tokens(cipher=ctx.cipher, account=account)
+            if token:
+                rows.append((pc, account, token))
+    return rows
+
+
+async def sync_campaign(ctx: AgentContext, campaign_id: str, *, since: date, until: date) -> dict[str, Any]:
+    """Fetch insights per platform (one call for all of a platform's campaign ids) and store daily snapshots."""
+    totals: dict[str, dict[str, Any]] = {}
+    for pc, account, token in await _platform_rows(ctx, campaign_id):
+        client = ctx.platforms[pc.platform]
+        try:
+            rows = await client.insights(
+                token=token, account_id=account.external_account_id,
+                campaign_ids=[pc.external_campaign_id], since=since, until=until,
+            )
+        except PlatformError as exc:
+            log.warning("insights failed for %s: %s", pc.platform, exc.platform_message)
+            totals[pc.platform] = {"error": exc.platform_message}
+            continue
+        sums: dict[str, Any] = defaultdict(int)
+        sums["spend"] = Decimal("0")
+        async with ctx.sessions() as session, session.begin():
+            for row in rows:
+                await repo.upsert_snapshot(
+                    session=session, campaign_id=campaign_id, platform=pc.platform, level=row.level,
+                    external_object_id=row.external_id, day=row.day, impressions=row.impressions,
+                    clicks=row.clicks, spend=row.spend, currency=row.currency, conversions=row.conversions,
+                    video_views=row.video_views,
+                )
+                for name in ("impressions", "clicks", "conversions", "video_views"):
+                    sums[name] += getattr(row, name)
+                sums["spend"] += row.spend
+        totals[pc.platform] = {**sums, "spend": str(sums["spend"]), "currency": account.currency}
+    return totals
+
+
+async def sync_all(ctx: AgentContext) -> int:
+    """The hourly job: yesterday and today for every tracked campaign. Returns how many were synced."""
+    today = ctx.clock().date()
+    async with ctx.sessions() as session:
+        workspaces = await repo.list_workspaces(session=session)
+        campaigns = [c for w in workspaces
+                     for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)]
+    for campaign in campaigns:
+        await sync_campaign(ctx, campaign.id, since=today - timedelta(days=1), until=today)
+    return len(campaigns)
+
+
+async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
+    """The 15-minute job: read each live campaign's status back; a change is stored and returned for notice."""
+    changes: list[dict[str, Any]] = []
+    async with ctx.sessions() as session:
+        workspaces = await repo.list_workspaces(session=session)
+        campaigns = [c for w in workspaces
+                     for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)]
+    for campaign in campaigns:
+        for pc, account, token in await _platform_rows(ctx, campaign.id):
+            try:
+                state = await ctx.platforms[pc.platform].get_state(
+                    token=token, account_id=account.external_account_id, kind="campaign",
+                    external_id=pc.external_campaign_id,
+                )
+            except PlatformError as exc:
+                log.warning("status check failed for %s: %s", pc.platform, exc.platform_message)
+                continue
+            if state.status != pc.status:
+                changes.append({"campaign_id": campaign.id, "platform": pc.platform, "from": pc.status,
+                                "to": state.status})
+                async with ctx.sessions() as session, session.begin():
+                    await repo.upsert_platform_campaign(
+                        session=session, campaign_id=campaign.id, platform=pc.platform,
+                        ad_account_id=pc.ad_account_id, status=state.status,
+                    )
+    return changes
+
+
+async def refresh_tokens(ctx: AgentContext, *, within: timedelta = timedelta(days=7)) -> int:
+    """The daily job: refresh tokens that expire soon; accounts that cannot refresh are marked for reconnect."""
+    now = ctx.clock()
+    refreshed = 0
+    async with ctx.sessions() as session:
+        workspaces = await repo.list_workspaces(session=session)
+        accounts = [a for w in workspaces for a in await repo.list_ad_accounts(session=session, workspace_id=w.id)]
+    for account in accounts:
+        if account.status != "active" or account.token_expires_at is None or account.token_expires_at > now + within:
+            continue
+        access, refresh = repo.read_tokens(cipher=ctx.cipher, account=account)
+        try:
+            fresh = await ctx.platforms[account.platform].refresh(
+                tokens=TokenSet(access_token=access or "", refresh_token=refresh)
+            )
+        except PlatformError as exc:
+            log.warning("token refresh failed for %s account %s: %s", account.platform, account.id,
+                        exc.platform_message)
+            async with ctx.sessions() as session, session.begin():
+                await repo.mark_account_status(session=session, ad_account_id=account.id, status="needs_reconnect")
+            continue
+        async with ctx.sessions() as session, session.begin():
+            row = await repo.get_ad_account(session=session, ad_account_id=account.id)
+            assert row is not None
+            await repo.update_tokens(
+                session=session, cipher=ctx.cipher, account=row, access_token=fresh.access_token,
+                refresh_token=fresh.refresh_token or refresh, token_expires_at=fresh.expires_at,
+            )
+        refreshed += 1
+    return refreshed

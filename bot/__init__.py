@@ -1,0 +1,1 @@
+"""Front doors and composition root: CLI, terminal chat, Slack, HTTP API, scheduler, settings."""

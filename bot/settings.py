@@ -1,0 +1,99 @@
+"""Settings: the one place that reads the environment (and `.env`); defaults give the embedded mode."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting ADLY reads. Names match the environment variables (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Storage
+    adly_data_dir: Path = Path(".adly")
+    database_url: str | None = None  # default: SQLite file in the data dir
+    checkpoint_url: str | None = None  # default: its own SQLite file in the data dir
+    adly_encryption_keys: SecretStr | None = None  # "kid1:base64key,kid2:base64key"; first encrypts
+
+    # Workspace defaults
+    adly_default_currency: str = "SAR"
+    adly_timezone: str = "Asia/Riyadh"
+    adly_approvers: str = ""  # comma-separated Slack user IDs or one user group ID
+    adly_self_approval_limit: Decimal = Decimal("5000")  # requester may not approve own campaign above this
+    adly_arabic_register: str = "gulf"  # "gulf" or "msa"
+
+    # HTTP
+    adly_public_url: str | None = None
+    adly_host: str = "127.0.0.1"
+    adly_port: int = 8780
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_digest_channel: str | None = None
+
+    # Ad platforms: credentials switch a platform from the sandbox to the real API
+    meta_app_id: str | None = None
+    meta_app_secret: SecretStr | None = None
+    meta_api_base_url: str | None = None
+    meta_oauth_base_url: str | None = None
+    tiktok_app_id: str | None = None
+    tiktok_app_secret: SecretStr | None = None
+    tiktok_api_base_url: str | None = None
+    tiktok_oauth_base_url: str | None = None
+    snapchat_client_id: str | None = None
+    snapchat_client_secret: SecretStr | None = None
+    snapchat_api_base_url: str | None = None
+    snapchat_oauth_base_url: str | None = None
+
+    # Sandbox fault injection (tests and demos)
+    sandbox_latency_ms: int = 0
+    sandbox_error_rate: float = 0.0
+    sandbox_seed: int = 7
+
+    # Models (optional)
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_chat_model: str = "gpt-4o-mini"
+    openai_image_model: str = "gpt-image-1"
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+
+    # Scheduler
+    adly_scheduler_enabled: bool = True
+    adly_digest_hour: int = Field(default=9, ge=0, le=23)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.adly_data_dir
+
+    @property
+    def app_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{(self.adly_data_dir / 'adly.sqlite').resolve()}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return (self.adly_data_dir / "checkpoints.sqlite").resolve()
+
+    @property
+    def asset_dir(self) -> Path:
+        return (self.adly_data_dir / "assets").resolve()
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return (self.adly_data_dir / "sandbox").resolve()
+
+    def public_url(self, port: int | None = None) -> str:
+        return (self.adly_public_url or f"http://127.0.0.1:{port or self.adly_port}").rstrip("/")
+
+    def approver_ids(self) -> list[str]:
+        return [a.strip() for a in self.adly_approvers.split(",") if a.strip()]

@@ -1,0 +1,1 @@
+"""Data only: LLM prompt templates and offline copy templates, read with importlib.resources."""

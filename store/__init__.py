@@ -1,0 +1,1 @@
+"""Memory: SQLAlchemy tables, migrations, token encryption and data functions."""

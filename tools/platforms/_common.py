@@ -1,0 +1,60 @@
+"""Shared client plumbing: transport-error mapping, idempotency markers, small parsing helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import httpx
+
+from tools.platforms.base import InvalidRequest, OutcomeUnknown, TransientError
+from tools.platforms.money import MoneyError
+
+MARKER_RE = re.compile(r"\[k:([0-9a-f]{12})\]")
+
+
+def key_marker(idempotency_key: str) -> str:
+    """A short, deterministic tag for names: `[k:ab12cd34ef56]` (48 bits of SHA-256 of the key)."""
+    return f"[k:{hashlib.sha256(idempotency_key.encode()).hexdigest()[:12]}]"
+
+
+def name_with_marker(name: str, idempotency_key: str, max_len: int) -> str:
+    """The display name plus the key marker, trimmed so the marker always survives the length limit."""
+    marker = key_marker(idempotency_key)
+    room = max_len - len(marker) - 1
+    return f"{name.strip()[:room].rstrip()} {marker}"
+
+
+def numeric_request_id(idempotency_key: str) -> str:
+    """TikTok's request_id must be a numeric (int64) string; 60 bits of SHA-256 keeps it positive."""
+    return str(int(hashlib.sha256(idempotency_key.encode()).hexdigest()[:15], 16))
+
+
+async def send(
+    http: httpx.AsyncClient, method: str, url: str, *, platform: str, write: bool, **kwargs: Any
+) -> httpx.Response:
+    """Send one request; transport failures become TransientError, or OutcomeUnknown once a write left."""
+    try:
+        return await http.request(method, url, **kwargs)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        # Nothing reached the platform: retrying with the same key is safe.
+        raise TransientError(f"{platform}: could not connect: {exc}", platform=platform) from exc
+    except (httpx.TimeoutException, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+        if write:
+            raise OutcomeUnknown(
+                f"{platform}: no answer after sending {method} {httpx.URL(url).path}: {exc!r}", platform=platform
+            ) from exc
+        raise TransientError(f"{platform}: {exc!r}", platform=platform) from exc
+
+
+def money_error(exc: MoneyError, *, platform: str, field: str) -> InvalidRequest:
+    return InvalidRequest(f"{field}: {exc}", platform=platform, field=field)
+
+
+def json_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {"data": body}

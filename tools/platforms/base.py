@@ -1,0 +1,250 @@
+"""What every ad platform client accepts and returns: neutral specs, results, the client protocol, the error tree.
+
+Error tree (every client raises only these; the platform's own message and code are kept):
+
+    PlatformError                 anything the platform (or the way to it) refused
+    ├── RateLimited               back off; `retry_after_s` when the platform says how long
+    ├── TokenExpired              refresh once, or ask the user to reconnect
+    ├── PermissionMissing         the token lacks a scope or a role on the ad account
+    ├── PolicyRejected            the content or targeting breaks a platform policy
+    ├── InvalidRequest            a field is wrong; `field` names it when the platform does
+    └── TransientError            5xx, connection refused before sending: retry with the same key
+        └── OutcomeUnknown        the request may have been applied (timeout after sending): reconcile first
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+PlatformName = Literal["meta", "tiktok", "snapchat"]
+ObjectKind = Literal["campaign", "ad_set", "ad", "creative", "image", "video"]
+NeutralStatus = Literal["active", "paused", "deleted", "archived", "pending_review", "rejected", "unknown"]
+BudgetPeriod = Literal["daily", "lifetime"]
+# Our CTA vocabulary; each client maps it to the platform's enum.
+Cta = Literal["shop_now", "learn_more", "sign_up", "order_now", "book_now", "contact_us", "download", "get_offer"]
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class PlatformError(Exception):
+    """A platform refused a request; `platform_code` and `platform_message` are the platform's own words."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        platform: str,
+        platform_code: str | int | None = None,
+        platform_message: str | None = None,
+        http_status: int | None = None,
+        raw: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.platform = platform
+        self.platform_code = platform_code
+        self.platform_message = platform_message or message
+        self.http_status = http_status
+        self.raw = raw or {}
+
+
+class RateLimited(PlatformError):
+    def __init__(self, message: str, *, retry_after_s: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after_s = retry_after_s
+
+
+class TokenExpired(PlatformError):
+    pass
+
+
+class PermissionMissing(PlatformError):
+    pass
+
+
+class PolicyRejected(PlatformError):
+    pass
+
+
+class InvalidRequest(PlatformError):
+    def __init__(self, message: str, *, field: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.field = field
+
+
+class TransientError(PlatformError):
+    pass
+
+
+class OutcomeUnknown(TransientError):
+    """The request was sent and no answer came back: the object may exist. Reconcile before retrying."""
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in an ISO 4217 currency. Conversion to wire units happens only inside the clients."""
+
+    amount: Decimal
+    currency: str
+
+
+class TokenSet(BaseModel):
+    access_token: str = Field(repr=False)
+    refresh_token: str | None = Field(default=None, repr=False)
+    expires_at: datetime | None = None
+    refresh_expires_at: datetime | None = None
+    scopes: list[str] = Field(default_factory=list)
+
+
+class AdAccountInfo(BaseModel):
+    external_id: str  # act_123 (Meta), advertiser_id (TikTok), ad account UUID (Snapchat)
+    name: str
+    currency: str
+    timezone: str
+    status: str = "active"
+    can_create_ads: bool = True
+
+
+class GeoTarget(BaseModel):
+    """A location as the parser names it; the client resolves it to the platform's key."""
+
+    name: str
+    kind: Literal["country", "region", "city"]
+    country_code: str
+
+
+class Targeting(BaseModel):
+    age_min: int | None = None
+    age_max: int | None = None
+    genders: list[Literal["female", "male"]] = Field(default_factory=list)  # empty: all
+    locations: list[GeoTarget] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)  # ISO 639-1 of the people reached
+    publisher_platforms: list[str] = Field(default_factory=list)  # Meta only: facebook, instagram...
+
+
+class CampaignSpec(BaseModel):
+    name: str
+    objective: str  # our vocabulary: sales, traffic, awareness, engagement, leads, app_installs, video_views
+    budget: Money | None = None  # campaign-level budget (None: budgets live on ad sets)
+    budget_period: BudgetPeriod = "lifetime"
+    special_ad_categories: list[str] = Field(default_factory=list)
+    idempotency_key: str
+
+
+class AdSetSpec(BaseModel):
+    name: str
+    campaign_id: str  # external id of the parent campaign
+    objective: str
+    budget: Money
+    budget_period: BudgetPeriod
+    start_time: datetime
+    end_time: datetime | None = None
+    targeting: Targeting
+    idempotency_key: str
+
+
+class MediaSpec(BaseModel):
+    kind: Literal["image", "video"]
+    path: Path
+    name: str
+    idempotency_key: str
+
+
+class MediaRef(BaseModel):
+    kind: Literal["image", "video"]
+    external_id: str  # Meta image hash or video id; TikTok image_id / video_id; Snapchat media id
+
+
+class AdSpec(BaseModel):
+    name: str
+    ad_set_id: str  # external id of the parent ad set / ad group / ad squad
+    language: str
+    headline: str
+    primary_text: str
+    description: str | None = None
+    cta: Cta = "shop_now"
+    landing_url: str
+    brand_name: str
+    media: list[MediaRef]
+    idempotency_key: str
+
+
+class AdCreated(BaseModel):
+    ad_id: str
+    creative_id: str | None = None  # Meta and Snapchat create a creative object first
+
+
+class ObjectState(BaseModel):
+    kind: ObjectKind
+    external_id: str
+    status: NeutralStatus
+    raw_status: str | None = None
+    name: str | None = None
+
+
+class InsightRow(BaseModel):
+    level: Literal["campaign", "ad_set", "ad"] = "campaign"
+    external_id: str
+    day: date
+    impressions: int = 0
+    clicks: int = 0
+    spend: Decimal = Decimal("0")  # major units of `currency`
+    currency: str
+    conversions: int = 0
+    video_views: int = 0
+
+
+# ---------------------------------------------------------------------------------------------- protocol
+
+
+class AdPlatformClient(Protocol):
+    """One ad platform, spoken in its real wire format. Every write takes an idempotency key."""
+
+    platform: PlatformName
+
+    def authorize_url(self, *, state: str, redirect_uri: str) -> str: ...
+
+    async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet: ...
+
+    async def refresh(self, *, tokens: TokenSet) -> TokenSet: ...
+
+    async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]: ...
+
+    async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str: ...
+
+    async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef: ...
+
+    async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str: ...
+
+    async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str: ...
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated: ...
+
+    async def find_by_key(
+        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
+    ) -> str | None:
+        """Reconcile after OutcomeUnknown: the external id of the object created with this key, if any."""
+        ...
+
+    async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState: ...
+
+    async def set_status(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_ids: list[str], status: Literal["active", "paused"]
+    ) -> None: ...
+
+    async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None: ...
+
+    async def insights(
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+    ) -> list[InsightRow]: ...
+
+    def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str: ...

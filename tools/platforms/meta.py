@@ -1,0 +1,562 @@
+"""Meta Marketing API (Graph) client: form-encoded writes, act_<id> paths, everything created PAUSED."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+import httpx
+
+from tools.platforms._common import json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms.base import (
+    AdAccountInfo,
+    AdCreated,
+    AdSetSpec,
+    AdSpec,
+    CampaignSpec,
+    GeoTarget,
+    InsightRow,
+    InvalidRequest,
+    MediaRef,
+    MediaSpec,
+    NeutralStatus,
+    ObjectKind,
+    ObjectState,
+    PermissionMissing,
+    PlatformError,
+    PlatformName,
+    PolicyRejected,
+    RateLimited,
+    Targeting,
+    TokenExpired,
+    TokenSet,
+    TransientError,
+)
+from tools.platforms.money import MoneyError, to_wire
+
+GRAPH_VERSION = "v26.0"
+API_BASE_URL = "https://graph.facebook.com"
+VIDEO_BASE_URL = "https://graph-video.facebook.com"
+OAUTH_BASE_URL = "https://www.facebook.com"
+SCOPES = ("ads_management", "ads_read", "business_management", "pages_show_list", "pages_read_engagement")
+NAME_MAX = 400
+
+# Our objective vocabulary -> (ODAX objective, ad set optimization_goal, destination_type or None).
+# Pairs follow Meta's objective validation table as far as the reference confirms it; sales and leads
+# optimise for link clicks because no pixel or lead form is configured at this layer.
+OBJECTIVES: dict[str, tuple[str, str, str | None]] = {
+    "sales": ("OUTCOME_SALES", "LINK_CLICKS", "WEBSITE"),
+    "traffic": ("OUTCOME_TRAFFIC", "LINK_CLICKS", "WEBSITE"),
+    "awareness": ("OUTCOME_AWARENESS", "REACH", None),
+    "engagement": ("OUTCOME_ENGAGEMENT", "POST_ENGAGEMENT", None),
+    "leads": ("OUTCOME_LEADS", "LINK_CLICKS", "WEBSITE"),
+    "app_installs": ("OUTCOME_APP_PROMOTION", "APP_INSTALLS", None),
+    "video_views": ("OUTCOME_AWARENESS", "THRUPLAY", None),
+}
+CTAS = {
+    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
+    "book_now": "BOOK_NOW", "contact_us": "CONTACT_US", "download": "DOWNLOAD", "get_offer": "GET_OFFER",
+}  # fmt: skip
+# Locale IDs from the adlocale search (Arabic 28, English (All) 1001) [unconfirmed IDs, widely used].
+LOCALES = {"ar": 28, "en": 1001}
+EDGES: dict[str, str] = {
+    "campaign": "campaigns", "ad_set": "adsets", "ad": "ads", "creative": "adcreatives",
+    "image": "adimages", "video": "advideos",
+}  # fmt: skip
+RATE_LIMIT_CODES = {4, 17, 32, 341, 613, *range(80000, 80015)}
+PERMISSION_CODES = {3, 10, 294, *range(200, 300)}
+STATUS_MAP: dict[str, NeutralStatus] = {
+    "ACTIVE": "active", "PAUSED": "paused", "CAMPAIGN_PAUSED": "paused", "ADSET_PAUSED": "paused",
+    "DELETED": "deleted", "ARCHIVED": "archived", "PENDING_REVIEW": "pending_review",
+    "IN_PROCESS": "pending_review", "PREAPPROVED": "pending_review", "DISAPPROVED": "rejected",
+}  # fmt: skip
+
+
+def encode_params(params: dict[str, Any]) -> dict[str, str]:
+    """The SDK's `_top_level_param_json_encode`: nested values and bools as compact, key-sorted JSON."""
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, dict | list | tuple | bool):
+            out[key] = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        else:
+            out[key] = str(value)
+    return out
+
+
+def act(account_id: str) -> str:
+    return account_id if account_id.startswith("act_") else f"act_{account_id}"
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Minutes in X-Business-Use-Case-Usage (estimated_time_to_regain_access), else the ad-account reset."""
+    best: float | None = None
+    raw = headers.get("x-business-use-case-usage")
+    if raw:
+        try:
+            for entries in json.loads(raw).values():
+                for entry in entries:
+                    minutes = float(entry.get("estimated_time_to_regain_access") or 0)
+                    if minutes > 0:
+                        best = max(best or 0.0, minutes * 60)
+        except (ValueError, AttributeError, TypeError):
+            pass
+    raw = headers.get("x-ad-account-usage")
+    if best is None and raw:
+        try:
+            seconds = float(json.loads(raw).get("reset_time_duration") or 0)
+            best = seconds or None
+        except (ValueError, AttributeError, TypeError):
+            pass
+    return best
+
+
+def raise_for_error(response: httpx.Response) -> None:
+    """Map a Graph error body into the error tree, keeping Meta's code, subcode and message."""
+    body = json_body(response)
+    error = body.get("error")
+    if response.status_code < 400 and not error:
+        return
+    if not isinstance(error, dict):
+        cls = TransientError if response.status_code >= 500 else InvalidRequest
+        raise cls(f"meta: HTTP {response.status_code}", platform="meta", http_status=response.status_code, raw=body)
+    code = int(error.get("code") or 0)
+    subcode = error.get("error_subcode")
+    message = str(error.get("error_user_msg") or error.get("message") or "error")
+    kw: dict[str, Any] = {
+        "platform": "meta", "platform_code": f"{code}/{subcode}" if subcode else code,
+        "platform_message": str(error.get("message") or message), "http_status": response.status_code, "raw": body,
+    }  # fmt: skip
+    text = f"meta ({code}{'/' + str(subcode) if subcode else ''}): {message}"
+    if code == 190 or code == 102:
+        raise TokenExpired(text, **kw)
+    if code in RATE_LIMIT_CODES:
+        raise RateLimited(text, retry_after_s=_retry_after(response.headers), **kw)
+    if code in PERMISSION_CODES:
+        raise PermissionMissing(text, **kw)
+    if code == 368:
+        raise PolicyRejected(text, **kw)
+    if code in (1, 2) or error.get("is_transient") or response.status_code >= 500:
+        raise TransientError(text, **kw)
+    field = None
+    blame = (error.get("error_data") or {}).get("blame_field_specs") if isinstance(error.get("error_data"), dict) else None
+    if blame and isinstance(blame, list) and blame[0]:
+        field = ".".join(str(p) for p in blame[0])
+    else:
+        match = re.search(r"param(?:eter)? ([a-z_.\[\]0-9]+)", str(error.get("message") or ""))
+        field = match.group(1) if match else None
+    raise InvalidRequest(text, field=field, **kw)
+
+
+class MetaClient:
+    """`AdPlatformClient` for Meta. `base_url` is the Graph host (no version); the version is GRAPH_VERSION."""
+
+    platform: PlatformName = "meta"
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
+    ) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._video_base = self._base.replace("://graph.facebook.com", "://graph-video.facebook.com")
+        self._oauth_base = oauth_base_url.rstrip("/")
+        self._app_id = app_id
+        self._app_secret = app_secret
+        self._geo_cache: dict[tuple[str, str, str], str] = {}
+        self._page_cache: dict[str, str] = {}
+        self._currency_cache: dict[str, str] = {}
+
+    # ------------------------------------------------------------------------------------------ plumbing
+
+    def _url(self, path: str, *, video: bool = False) -> str:
+        return f"{self._video_base if video else self._base}/{GRAPH_VERSION}/{path.lstrip('/')}"
+
+    async def _get(self, path: str, token: str | None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        query = encode_params(params or {})
+        if token:
+            query["access_token"] = token
+        response = await send(self._http, "GET", self._url(path), platform="meta", write=False, params=query)
+        raise_for_error(response)
+        return json_body(response)
+
+    async def _post(
+        self, path: str, token: str, params: dict[str, Any], *, files: Any = None, video: bool = False
+    ) -> dict[str, Any]:
+        data = encode_params(params)
+        data["access_token"] = token
+        response = await send(
+            self._http, "POST", self._url(path, video=video), platform="meta", write=True, data=data, files=files
+        )
+        raise_for_error(response)
+        return json_body(response)
+
+    async def _list(self, path: str, token: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        params = {**params, "limit": params.get("limit", 200)}
+        while True:
+            body = await self._get(path, token, params)
+            rows.extend(body.get("data") or [])
+            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
+            if not after or not (body.get("paging") or {}).get("next"):
+                return rows
+            params["after"] = after
+
+    # ------------------------------------------------------------------------------------------ oauth
+
+    def authorize_url(self, *, state: str, redirect_uri: str) -> str:
+        query = {
+            "client_id": self._app_id, "redirect_uri": redirect_uri, "state": state,
+            "scope": ",".join(SCOPES), "response_type": "code",
+        }  # fmt: skip
+        return f"{self._oauth_base}/{GRAPH_VERSION}/dialog/oauth?{urlencode(query)}"
+
+    async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet:
+        short = await self._get(
+            "oauth/access_token",
+            None,
+            {"client_id": self._app_id, "redirect_uri": redirect_uri, "client_secret": self._app_secret, "code": code},
+        )
+        return await self._long_lived(str(short["access_token"]))
+
+    async def _long_lived(self, token: str) -> TokenSet:
+        body = await self._get(
+            "oauth/access_token",
+            None,
+            {
+                "grant_type": "fb_exchange_token", "client_id": self._app_id,
+                "client_secret": self._app_secret, "fb_exchange_token": token,
+            },
+        )  # fmt: skip
+        access = str(body["access_token"])
+        expires_in = body.get("expires_in")
+        scopes: list[str] = []
+        try:
+            perms = await self._get("me/permissions", access)
+            scopes = [p["permission"] for p in perms.get("data", []) if p.get("status") == "granted"]
+        except PlatformError:
+            scopes = []
+        return TokenSet(
+            access_token=access,
+            expires_at=datetime.now(UTC) + timedelta(seconds=int(expires_in)) if expires_in else None,
+            scopes=scopes,
+        )
+
+    async def refresh(self, *, tokens: TokenSet) -> TokenSet:
+        """Meta has no refresh grant: a still-valid long-lived token is exchanged for a fresh one."""
+        if tokens.expires_at and tokens.expires_at <= datetime.now(UTC):
+            raise TokenExpired("meta: token expired; the user must log in again", platform="meta", platform_code=190)
+        return await self._long_lived(tokens.access_token)
+
+    async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
+        rows = await self._list(
+            "me/adaccounts", token, {"fields": "id,account_id,name,currency,timezone_name,account_status"}
+        )
+        accounts = []
+        for row in rows:
+            status = int(row.get("account_status") or 0)
+            self._currency_cache[row["id"]] = row["currency"]
+            accounts.append(
+                AdAccountInfo(
+                    external_id=row["id"], name=row.get("name") or row["id"], currency=row["currency"],
+                    timezone=row.get("timezone_name") or "UTC",
+                    status={1: "active", 2: "disabled", 3: "unsettled"}.get(status, f"status_{status}"),
+                    can_create_ads=status == 1,
+                )
+            )  # fmt: skip
+        return accounts
+
+    # ------------------------------------------------------------------------------------------ lookups
+
+    async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str:
+        if location.kind == "country":
+            return location.country_code.upper()
+        cache_key = (location.kind, location.country_code.upper(), location.name.casefold())
+        if cache_key in self._geo_cache:
+            return self._geo_cache[cache_key]
+        body = await self._get(
+            "search",
+            token,
+            {
+                "type": "adgeolocation", "q": location.name, "location_types": [location.kind],
+                "country_code": location.country_code.upper(),
+            },
+        )  # fmt: skip
+        for row in body.get("data") or []:
+            if row.get("type") == location.kind and str(row.get("country_code", "")).upper() == cache_key[1]:
+                self._geo_cache[cache_key] = str(row["key"])
+                return str(row["key"])
+        raise InvalidRequest(
+            f"meta: no {location.kind} named {location.name!r} in {location.country_code}",
+            platform="meta", field="targeting.geo_locations",
+        )  # fmt: skip
+
+    async def _page_id(self, token: str, account_id: str) -> str:
+        if account_id not in self._page_cache:
+            rows = await self._list(f"{act(account_id)}/promote_pages", token, {"fields": "id,name"})
+            if not rows:
+                raise PermissionMissing(
+                    "meta: the ad account has no Facebook Page to publish from", platform="meta", platform_code=200
+                )
+            self._page_cache[account_id] = str(rows[0]["id"])
+        return self._page_cache[account_id]
+
+    async def _currency(self, token: str, account_id: str) -> str:
+        if act(account_id) not in self._currency_cache:
+            body = await self._get(act(account_id), token, {"fields": "currency"})
+            self._currency_cache[act(account_id)] = str(body["currency"])
+        return self._currency_cache[act(account_id)]
+
+    # ------------------------------------------------------------------------------------------ writes
+
+    async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        content = spec.path.read_bytes()
+        name = name_with_marker(spec.name, spec.idempotency_key, 200)
+        mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
+        if spec.kind == "image":
+            filename = f"{name}{spec.path.suffix}"
+            body = await self._post(f"{act(account_id)}/adimages", token, {}, files={filename: (filename, content, mime)})
+            images = body.get("images") or {}
+            if not images:
+                raise InvalidRequest("meta: image upload returned no hash", platform="meta", field="bytes", raw=body)
+            return MediaRef(kind="image", external_id=str(next(iter(images.values()))["hash"]))
+        body = await self._post(
+            f"{act(account_id)}/advideos", token, {"name": name, "title": name},
+            files={"source": (spec.path.name, content, mime)}, video=True,
+        )  # fmt: skip
+        return MediaRef(kind="video", external_id=str(body["id"]))
+
+    def _budget(self, params: dict[str, Any], budget: Any, period: str, currency: str) -> None:
+        if budget.currency.upper() != currency.upper():
+            raise InvalidRequest(
+                f"meta: budget in {budget.currency} but the ad account bills in {currency}",
+                platform="meta", field=f"{period}_budget",
+            )  # fmt: skip
+        field = "daily_budget" if period == "daily" else "lifetime_budget"
+        try:
+            params[field] = to_wire(budget, "meta")
+        except MoneyError as exc:
+            raise money_error(exc, platform="meta", field=field) from exc
+
+    async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective")
+        params: dict[str, Any] = {
+            "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "objective": objective[0],
+            "status": "PAUSED",
+            "buying_type": "AUCTION",
+            "special_ad_categories": [c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"],
+        }
+        if spec.budget is not None:
+            self._budget(params, spec.budget, spec.budget_period, await self._currency(token, account_id))
+            params["bid_strategy"] = "LOWEST_COST_WITHOUT_CAP"
+        else:
+            # v24+ asks non-CBO campaigns to state ad-set budget sharing explicitly.
+            params["is_adset_budget_sharing_enabled"] = False
+        body = await self._post(f"{act(account_id)}/campaigns", token, params)
+        return str(body["id"])
+
+    async def _targeting(self, token: str, account_id: str, targeting: Targeting) -> dict[str, Any]:
+        geo: dict[str, Any] = {}
+        for location in targeting.locations:
+            key = await self.resolve_location(token=token, account_id=account_id, location=location)
+            if location.kind == "country":
+                geo.setdefault("countries", []).append(key)
+            else:
+                geo.setdefault("cities" if location.kind == "city" else "regions", []).append({"key": key})
+        if geo:
+            geo["location_types"] = ["home", "recent"]
+        spec: dict[str, Any] = {"geo_locations": geo, "targeting_automation": {"advantage_audience": 0}}
+        if targeting.age_min is not None:
+            spec["age_min"] = max(13, targeting.age_min)
+        if targeting.age_max is not None:
+            spec["age_max"] = min(65, targeting.age_max)
+        if targeting.genders and len(set(targeting.genders)) == 1:
+            spec["genders"] = [1 if targeting.genders[0] == "male" else 2]
+        locales = sorted({LOCALES[lang] for lang in targeting.languages if lang in LOCALES})
+        if locales:
+            spec["locales"] = locales
+        if targeting.publisher_platforms:
+            spec["publisher_platforms"] = targeting.publisher_platforms
+        return spec
+
+    @staticmethod
+    def _time(value: datetime) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective")
+        params: dict[str, Any] = {
+            "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "campaign_id": spec.campaign_id,
+            "status": "PAUSED",
+            "billing_event": "IMPRESSIONS",
+            "optimization_goal": objective[1],
+            "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+            "start_time": self._time(spec.start_time),
+            "targeting": await self._targeting(token, account_id, spec.targeting),
+        }
+        if objective[2]:
+            params["destination_type"] = objective[2]
+        if spec.end_time is not None:
+            params["end_time"] = self._time(spec.end_time)
+        self._budget(params, spec.budget, spec.budget_period, await self._currency(token, account_id))
+        body = await self._post(f"{act(account_id)}/adsets", token, params)
+        return str(body["id"])
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
+        """Creative then ad. One ad per language: Arabic and English copy become two ads in the ad set."""
+        page_id = await self._page_id(token, account_id)
+        images = [m.external_id for m in spec.media if m.kind == "image"]
+        videos = [m.external_id for m in spec.media if m.kind == "video"]
+        cta = {"type": CTAS[spec.cta], "value": {"link": spec.landing_url}}
+        story: dict[str, Any] = {"page_id": page_id}
+        if videos:
+            video: dict[str, Any] = {
+                "video_id": videos[0], "title": spec.headline, "message": spec.primary_text, "call_to_action": cta,
+            }  # fmt: skip
+            if images:
+                video["image_hash"] = images[0]
+            if spec.description:
+                video["link_description"] = spec.description
+            story["video_data"] = video
+        elif images:
+            link: dict[str, Any] = {
+                "link": spec.landing_url, "message": spec.primary_text, "name": spec.headline,
+                "image_hash": images[0], "call_to_action": cta,
+            }  # fmt: skip
+            if spec.description:
+                link["description"] = spec.description
+            story["link_data"] = link
+        else:
+            raise InvalidRequest("meta: an ad needs an image or a video", platform="meta", field="media")
+        creative = await self._post(
+            f"{act(account_id)}/adcreatives",
+            token,
+            {"name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX), "object_story_spec": story},
+        )
+        creative_id = str(creative["id"])
+        ad = await self._post(
+            f"{act(account_id)}/ads",
+            token,
+            {
+                "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "adset_id": spec.ad_set_id,
+                "creative": {"creative_id": creative_id}, "status": "PAUSED",
+            },
+        )  # fmt: skip
+        return AdCreated(ad_id=str(ad["id"]), creative_id=creative_id)
+
+    # ------------------------------------------------------------------------------------------ reads
+
+    async def find_by_key(
+        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
+    ) -> str | None:
+        marker = key_marker(idempotency_key)
+        edge = EDGES[kind]
+        if kind in ("campaign", "ad_set", "ad"):
+            filtering: list[dict[str, Any]] = [{"field": "name", "operator": "CONTAIN", "value": marker}]
+            if parent_id and kind != "campaign":
+                filtering.append(
+                    {"field": "campaign.id" if kind == "ad_set" else "adset.id", "operator": "EQUAL", "value": parent_id}
+                )
+            rows = await self._list(f"{act(account_id)}/{edge}", token, {"fields": "id,name", "filtering": filtering})
+        else:
+            fields = "hash,name" if kind == "image" else "id,name,title" if kind == "video" else "id,name"
+            rows = await self._list(f"{act(account_id)}/{edge}", token, {"fields": fields})
+        for row in rows:
+            if marker in str(row.get("name") or "") or marker in str(row.get("title") or ""):
+                return str(row.get("hash") if kind == "image" else row["id"])
+        return None
+
+    async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState:
+        if kind == "image":
+            rows = await self._get(f"{act(account_id)}/adimages", token, {"hashes": [external_id], "fields": "hash,name,status"})
+            data = rows.get("data") or []
+            raw = str(data[0].get("status", "ACTIVE")) if data else "DELETED"
+            return ObjectState(kind=kind, external_id=external_id, status=STATUS_MAP.get(raw, "unknown"), raw_status=raw)
+        fields = "id,name,status" if kind in ("video", "creative") else "id,name,status,effective_status"
+        body = await self._get(external_id, token, {"fields": fields})
+        configured = str(body.get("status") or "")
+        effective = str(body.get("effective_status") or configured)
+        status: NeutralStatus = STATUS_MAP.get(configured, "unknown")
+        if effective in ("DISAPPROVED", "PENDING_REVIEW", "IN_PROCESS", "WITH_ISSUES", "DELETED", "ARCHIVED"):
+            status = STATUS_MAP.get(effective, "unknown")
+        if kind == "video" and configured.lower() == "ready":
+            status = "active"
+        return ObjectState(kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name"))
+
+    async def set_status(
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        external_ids: list[str],
+        status: Literal["active", "paused"],
+    ) -> None:
+        wire = "ACTIVE" if status == "active" else "PAUSED"
+        # Concurrent single-object updates; each counts against the limit exactly as a batch item would.
+        sem = asyncio.Semaphore(8)
+
+        async def one(object_id: str) -> None:
+            async with sem:
+                await self._post(object_id, token, {"status": wire})
+
+        await asyncio.gather(*(one(i) for i in external_ids))
+
+    async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
+        if kind == "image":
+            query = {"hash": external_id, "access_token": token}
+            url = self._url(f"{act(account_id)}/adimages")
+        else:
+            query = {"access_token": token}
+            url = self._url(external_id)
+        response = await send(self._http, "DELETE", url, platform="meta", write=True, params=query)
+        raise_for_error(response)
+
+    async def insights(
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+    ) -> list[InsightRow]:
+        if not campaign_ids:
+            return []
+        rows = await self._list(
+            f"{act(account_id)}/insights",
+            token,
+            {
+                "level": "campaign",
+                "fields": "campaign_id,account_currency,spend,impressions,clicks,actions,date_start",
+                "time_range": {"since": since.isoformat(), "until": until.isoformat()},
+                "time_increment": 1,
+                "filtering": [{"field": "campaign.id", "operator": "IN", "value": campaign_ids}],
+                "limit": 500,
+            },
+        )
+        out = []
+        for row in rows:
+            actions = {a.get("action_type"): int(float(a.get("value") or 0)) for a in row.get("actions") or []}
+            out.append(
+                InsightRow(
+                    external_id=str(row["campaign_id"]), day=date.fromisoformat(row["date_start"]),
+                    impressions=int(row.get("impressions") or 0), clicks=int(row.get("clicks") or 0),
+                    spend=Decimal(str(row.get("spend") or "0")), currency=str(row.get("account_currency") or ""),
+                    conversions=actions.get("offsite_conversion.fb_pixel_purchase", 0) + actions.get("lead", 0),
+                    video_views=actions.get("video_view", 0),
+                )
+            )  # fmt: skip
+        return out
+
+    def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
+        numeric = account_id.removeprefix("act_")
+        return f"https://adsmanager.facebook.com/adsmanager/manage/campaigns?act={numeric}&selected_campaign_ids={campaign_id}"

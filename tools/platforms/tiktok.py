@@ -1,0 +1,529 @@
+"""TikTok API for Business v1.3 client: JSON bodies, Access-Token header, errors inside HTTP 200."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+import httpx
+
+from tools.platforms._common import (
+    json_body,
+    key_marker,
+    money_error,
+    name_with_marker,
+    numeric_request_id,
+    send,
+)
+from tools.platforms.base import (
+    AdAccountInfo,
+    AdCreated,
+    AdSetSpec,
+    AdSpec,
+    CampaignSpec,
+    GeoTarget,
+    InsightRow,
+    InvalidRequest,
+    MediaRef,
+    MediaSpec,
+    NeutralStatus,
+    ObjectKind,
+    ObjectState,
+    OutcomeUnknown,
+    PermissionMissing,
+    PlatformError,
+    PlatformName,
+    PolicyRejected,
+    RateLimited,
+    TokenExpired,
+    TokenSet,
+    TransientError,
+)
+from tools.platforms.money import MoneyError, to_wire
+
+API_VERSION = "v1.3"
+API_BASE_URL = "https://business-api.tiktok.com"
+SANDBOX_API_BASE_URL = "https://sandbox-ads.tiktok.com"
+OAUTH_BASE_URL = "https://business-api.tiktok.com"
+NAME_MAX = 512
+
+# objective -> (objective_type, optimization_goal, billing_event, promotion_type or None)
+OBJECTIVES: dict[str, tuple[str, str, str, str | None]] = {
+    "sales": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
+    "traffic": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
+    "awareness": ("REACH", "REACH", "CPM", None),
+    "engagement": ("ENGAGEMENT", "ENGAGED_VIEW", "OCPM", None),
+    "leads": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
+    "video_views": ("VIDEO_VIEWS", "ENGAGED_VIEW", "OCPM", None),
+}
+CTAS = {
+    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
+    "book_now": "BOOK_NOW", "contact_us": "CONTACT_US", "download": "DOWNLOAD_NOW", "get_offer": "LEARN_MORE",
+}  # fmt: skip
+RATE_LIMIT_CODES = {40016, 40100, 40133}
+TOKEN_CODES = {40102, 40104, 40105}
+PERMISSION_CODES = {40001, 40106, 40118, 40119, 40125}
+TRANSIENT_CODES = {40201, 40202, 40901, 40902, 40903, 40913, 50000, 50002, 51305, 60001}
+AGE_GROUPS = [("AGE_13_17", 13, 17), ("AGE_18_24", 18, 24), ("AGE_25_34", 25, 34), ("AGE_35_44", 35, 44),
+              ("AGE_45_54", 45, 54), ("AGE_55_100", 55, 100)]  # fmt: skip
+SECONDARY: dict[str, NeutralStatus] = {
+    "CAMPAIGN_STATUS_ENABLE": "active", "CAMPAIGN_STATUS_DISABLE": "paused", "CAMPAIGN_STATUS_DELETE": "deleted",
+    "ADGROUP_STATUS_DELIVERY_OK": "active", "ADGROUP_STATUS_DISABLE": "paused", "ADGROUP_STATUS_DELETE": "deleted",
+    "ADGROUP_STATUS_CAMPAIGN_DISABLE": "paused", "AD_STATUS_DELIVERY_OK": "active", "AD_STATUS_DISABLE": "paused",
+    "AD_STATUS_DELETE": "deleted", "AD_STATUS_AUDIT": "pending_review", "AD_STATUS_AUDIT_DENY": "rejected",
+    "AD_STATUS_ADGROUP_DISABLE": "paused", "AD_STATUS_CAMPAIGN_DISABLE": "paused",
+}  # fmt: skip
+
+
+def raise_for_code(body: dict[str, Any], response: httpx.Response, *, write: bool = False) -> None:
+    """TikTok answers HTTP 200 with `code` != 0 for application errors; 4xx means a wrong path or method."""
+    if response.status_code >= 500:
+        cls = OutcomeUnknown if write and response.status_code == 504 else TransientError
+        raise cls(f"tiktok: HTTP {response.status_code}", platform="tiktok", http_status=response.status_code, raw=body)
+    if response.status_code >= 400:
+        raise InvalidRequest(
+            f"tiktok: HTTP {response.status_code} for {response.request.url.path} (wrong path or missing trailing slash?)",
+            platform="tiktok", http_status=response.status_code, raw=body,
+        )  # fmt: skip
+    code = int(body.get("code", -1))
+    if code in (0, 20001):
+        return
+    message = str(body.get("message") or "error")
+    kw: dict[str, Any] = {
+        "platform": "tiktok", "platform_code": code, "platform_message": message,
+        "http_status": response.status_code, "raw": body,
+    }  # fmt: skip
+    text = f"tiktok ({code}): {message}"
+    if code in RATE_LIMIT_CODES:
+        # No headers say how long; QPS limits clear within a second, QPM within a minute.
+        raise RateLimited(text, retry_after_s=None, **kw)
+    if code in TOKEN_CODES:
+        raise TokenExpired(text, **kw)
+    if code in PERMISSION_CODES:
+        raise PermissionMissing(text, **kw)
+    if code in TRANSIENT_CODES:
+        raise TransientError(text, **kw)
+    if code in (40004, 40005) or "policy" in message.lower():
+        raise PolicyRejected(text, **kw)
+    field = None
+    for marker in ("field ", "param ", "parameter "):
+        if marker in message:
+            field = message.split(marker, 1)[1].split()[0].strip(":,.'\"")
+            break
+    raise InvalidRequest(text, field=field, **kw)
+
+
+class TikTokClient:
+    """`AdPlatformClient` for TikTok. `base_url` is the host; paths are /open_api/v1.3/<path>/."""
+
+    platform: PlatformName = "tiktok"
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
+    ) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._oauth_base = oauth_base_url.rstrip("/")
+        self._app_id = app_id
+        self._secret = app_secret
+        self._geo_cache: dict[tuple[str, str, str], str] = {}
+        self._identity_cache: dict[tuple[str, str], str] = {}
+        self._currency_cache: dict[str, str] = {}
+
+    def _url(self, path: str) -> str:
+        return f"{self._base}/open_api/{API_VERSION}/{path.strip('/')}/"
+
+    async def _get(self, path: str, token: str | None, params: dict[str, Any]) -> dict[str, Any]:
+        query = {k: json.dumps(v) if isinstance(v, list | dict) else str(v) for k, v in params.items() if v is not None}
+        headers = {"Access-Token": token} if token else {}
+        response = await send(self._http, "GET", self._url(path), platform="tiktok", write=False, params=query, headers=headers)
+        body = json_body(response)
+        raise_for_code(body, response)
+        return dict(body.get("data") or {})
+
+    async def _post(self, path: str, token: str | None, payload: dict[str, Any], *, files: Any = None) -> dict[str, Any]:
+        headers = {"Access-Token": token} if token else {}
+        if files is not None:
+            kwargs: dict[str, Any] = {"data": {k: str(v) for k, v in payload.items()}, "files": files}
+        else:
+            kwargs = {"json": payload}
+        response = await send(
+            self._http, "POST", self._url(path), platform="tiktok", write=True, headers=headers, **kwargs
+        )
+        body = json_body(response)
+        raise_for_code(body, response, write=True)
+        data = body.get("data")
+        return data if isinstance(data, dict) else {"list": data or []}
+
+    # ------------------------------------------------------------------------------------------ oauth
+
+    def authorize_url(self, *, state: str, redirect_uri: str) -> str:
+        query = {"app_id": self._app_id, "state": state, "redirect_uri": redirect_uri}
+        return f"{self._oauth_base}/portal/auth?{urlencode(query)}"
+
+    async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet:
+        data = await self._post("oauth2/access_token", None, {"app_id": self._app_id, "secret": self._secret, "auth_code": code})
+        # Advertiser tokens are long-term: no expiry, no refresh token.
+        return TokenSet(access_token=str(data["access_token"]), scopes=[str(s) for s in data.get("scope") or []])
+
+    async def refresh(self, *, tokens: TokenSet) -> TokenSet:
+        raise TokenExpired(
+            "tiktok: advertiser tokens cannot be refreshed; the advertiser must re-authorize",
+            platform="tiktok", platform_code=40107,
+        )  # fmt: skip
+
+    async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
+        data = await self._get("oauth2/advertiser/get", token, {"app_id": self._app_id, "secret": self._secret})
+        ids = [str(a["advertiser_id"]) for a in data.get("list") or []]
+        if not ids:
+            return []
+        info = await self._get(
+            "advertiser/info", token,
+            {"advertiser_ids": ids, "fields": ["advertiser_id", "name", "currency", "timezone", "status"]},
+        )  # fmt: skip
+        accounts = []
+        for row in info.get("list") or []:
+            self._currency_cache[str(row["advertiser_id"])] = str(row["currency"])
+            status = str(row.get("status") or "")
+            accounts.append(
+                AdAccountInfo(
+                    external_id=str(row["advertiser_id"]), name=str(row.get("name") or row["advertiser_id"]),
+                    currency=str(row["currency"]), timezone=str(row.get("timezone") or "UTC"),
+                    status="active" if status == "STATUS_ENABLE" else status.lower() or "unknown",
+                    can_create_ads=status == "STATUS_ENABLE",
+                )
+            )  # fmt: skip
+        return accounts
+
+    async def _currency(self, token: str, account_id: str) -> str:
+        if account_id not in self._currency_cache:
+            info = await self._get("advertiser/info", token, {"advertiser_ids": [account_id], "fields": ["currency"]})
+            self._currency_cache[account_id] = str((info.get("list") or [{}])[0].get("currency", ""))
+        return self._currency_cache[account_id]
+
+    async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str:
+        cache_key = (location.kind, location.country_code.upper(), location.name.casefold())
+        if cache_key in self._geo_cache:
+            return self._geo_cache[cache_key]
+        data = await self._get(
+            "tool/region", token,
+            {
+                "advertiser_id": account_id, "placements": ["PLACEMENT_TIKTOK"], "objective_type": "TRAFFIC",
+                "level_range": "TO_CITY", "language": "en",
+            },
+        )  # fmt: skip
+        levels = {"country": "COUNTRY", "region": "PROVINCE", "city": "CITY"}
+        regions = data.get("region_info") or []
+        for row in regions:
+            if (
+                str(row.get("level")) == levels[location.kind]
+                and str(row.get("region_code", "")).upper() == cache_key[1]
+                and (location.kind == "country" or str(row.get("name", "")).casefold() == cache_key[2])
+            ):
+                self._geo_cache[cache_key] = str(row["location_id"])
+                return str(row["location_id"])
+        raise InvalidRequest(
+            f"tiktok: no {location.kind} named {location.name!r} in {location.country_code}",
+            platform="tiktok", field="location_ids",
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------------------------------ writes
+
+    async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        content = spec.path.read_bytes()
+        # A unique, deterministic file_name makes a re-upload show up as 40911 instead of a silent duplicate.
+        file_name = f"{name_with_marker(spec.name, spec.idempotency_key, 100)}{spec.path.suffix}"
+        signature = hashlib.md5(content).hexdigest()  # noqa: S324 - TikTok's required file signature
+        if spec.kind == "image":
+            data = await self._post(
+                "file/image/ad/upload", token,
+                {"advertiser_id": account_id, "upload_type": "UPLOAD_BY_FILE", "image_signature": signature,
+                 "file_name": file_name},
+                files={"image_file": (spec.path.name, content, "application/octet-stream")},
+            )  # fmt: skip
+            return MediaRef(kind="image", external_id=str(data["image_id"]))
+        data = await self._post(
+            "file/video/ad/upload", token,
+            {"advertiser_id": account_id, "upload_type": "UPLOAD_BY_FILE", "video_signature": signature,
+             "file_name": file_name},
+            files={"video_file": (spec.path.name, content, "application/octet-stream")},
+        )  # fmt: skip
+        rows = data.get("list") or [data]
+        return MediaRef(kind="video", external_id=str(rows[0]["video_id"]))
+
+    async def _budget(self, token: str, account_id: str, budget: Any, field: str) -> float:
+        currency = await self._currency(token, account_id)
+        if currency and budget.currency.upper() != currency.upper():
+            raise InvalidRequest(
+                f"tiktok: budget in {budget.currency} but the advertiser bills in {currency}",
+                platform="tiktok", field=field,
+            )  # fmt: skip
+        try:
+            return float(to_wire(budget, "tiktok"))
+        except MoneyError as exc:
+            raise money_error(exc, platform="tiktok", field=field) from exc
+
+    async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="objective_type")
+        payload: dict[str, Any] = {
+            "advertiser_id": account_id,
+            "campaign_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "objective_type": objective[0],
+            "request_id": numeric_request_id(spec.idempotency_key),
+            "operation_status": "DISABLE",
+        }
+        if spec.budget is not None:
+            payload["budget_optimize_on"] = True
+            payload["budget_mode"] = "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL"
+            payload["budget"] = await self._budget(token, account_id, spec.budget, "budget")
+        else:
+            payload["budget_optimize_on"] = False
+            payload["budget_mode"] = "BUDGET_MODE_INFINITE"
+        if spec.special_ad_categories:
+            payload["special_industries"] = [c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"]
+        try:
+            data = await self._post("campaign/create", token, payload)
+        except PlatformError as exc:
+            if exc.platform_code == 40050:
+                found = await self.find_by_key(token=token, account_id=account_id, kind="campaign", idempotency_key=spec.idempotency_key)
+                if found:
+                    return found
+            raise
+        return str(data["campaign_id"])
+
+    @staticmethod
+    def _utc(value: datetime) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="optimization_goal")
+        targeting = spec.targeting
+        location_ids = [
+            await self.resolve_location(token=token, account_id=account_id, location=loc) for loc in targeting.locations
+        ]
+        payload: dict[str, Any] = {
+            "advertiser_id": account_id,
+            "campaign_id": spec.campaign_id,
+            "adgroup_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "request_id": numeric_request_id(spec.idempotency_key),
+            "operation_status": "DISABLE",
+            "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
+            "location_ids": location_ids,
+            "billing_event": objective[2],
+            "optimization_goal": objective[1],
+            "bid_type": "BID_TYPE_NO_BID",
+            "pacing": "PACING_MODE_SMOOTH",
+            "budget_mode": "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL",
+            "budget": await self._budget(token, account_id, spec.budget, "budget"),
+            "schedule_start_time": self._utc(spec.start_time),
+        }
+        if objective[3]:
+            payload["promotion_type"] = objective[3]
+        if spec.end_time is not None or spec.budget_period == "lifetime":
+            if spec.end_time is None:
+                raise InvalidRequest("tiktok: a lifetime budget needs an end time", platform="tiktok", field="schedule_end_time")
+            payload["schedule_type"] = "SCHEDULE_START_END"
+            payload["schedule_end_time"] = self._utc(spec.end_time)
+        else:
+            payload["schedule_type"] = "SCHEDULE_FROM_NOW"
+        if targeting.genders and len(set(targeting.genders)) == 1:
+            payload["gender"] = "GENDER_MALE" if targeting.genders[0] == "male" else "GENDER_FEMALE"
+        else:
+            payload["gender"] = "GENDER_UNLIMITED"
+        if targeting.age_min is not None or targeting.age_max is not None:
+            lo, hi = targeting.age_min or 18, targeting.age_max or 100
+            payload["age_groups"] = [g for g, a, b in AGE_GROUPS if b >= lo and a <= hi and a >= 18]
+        if targeting.languages:
+            payload["languages"] = list(targeting.languages)
+        try:
+            data = await self._post("adgroup/create", token, payload)
+        except PlatformError as exc:
+            if exc.platform_code == 40050:
+                found = await self.find_by_key(
+                    token=token, account_id=account_id, kind="ad_set", idempotency_key=spec.idempotency_key,
+                    parent_id=spec.campaign_id,
+                )  # fmt: skip
+                if found:
+                    return found
+            raise
+        return str(data["adgroup_id"])
+
+    async def _identity(self, token: str, account_id: str, display_name: str) -> str:
+        """A CUSTOMIZED_USER identity named after the brand (non-Spark ads need one); created once."""
+        cache_key = (account_id, display_name)
+        if cache_key in self._identity_cache:
+            return self._identity_cache[cache_key]
+        data = await self._get("identity/get", token, {"advertiser_id": account_id, "identity_type": "CUSTOMIZED_USER"})
+        for row in data.get("identity_list") or data.get("list") or []:
+            if row.get("display_name") == display_name:
+                self._identity_cache[cache_key] = str(row["identity_id"])
+                return self._identity_cache[cache_key]
+        created = await self._post("identity/create", token, {"advertiser_id": account_id, "display_name": display_name})
+        self._identity_cache[cache_key] = str(created["identity_id"])
+        return self._identity_cache[cache_key]
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
+        """One ad per language (TikTok has no multi-language creative); ads are created DISABLE."""
+        images = [m.external_id for m in spec.media if m.kind == "image"]
+        videos = [m.external_id for m in spec.media if m.kind == "video"]
+        display_name = spec.brand_name.strip()[:40]
+        creative: dict[str, Any] = {
+            "ad_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "identity_type": "CUSTOMIZED_USER",
+            "identity_id": await self._identity(token, account_id, display_name),
+            "display_name": display_name,
+            "ad_text": spec.primary_text[:100],
+            "call_to_action": CTAS[spec.cta],
+            "landing_page_url": spec.landing_url,
+            "operation_status": "DISABLE",
+        }
+        if videos:
+            creative["ad_format"] = "SINGLE_VIDEO"
+            creative["video_id"] = videos[0]
+            if images:
+                creative["image_ids"] = images[:1]  # the cover
+        elif images:
+            creative["ad_format"] = "SINGLE_IMAGE"
+            creative["image_ids"] = images[:1]
+        else:
+            raise InvalidRequest("tiktok: an ad needs an image or a video", platform="tiktok", field="creatives")
+        data = await self._post(
+            "ad/create", token, {"advertiser_id": account_id, "adgroup_id": spec.ad_set_id, "creatives": [creative]}
+        )
+        return AdCreated(ad_id=str(data["ad_ids"][0]))
+
+    # ------------------------------------------------------------------------------------------ reads
+
+    _GET: dict[str, tuple[str, str, str, str]] = {
+        # kind -> (path, id field, name field, id filter)
+        "campaign": ("campaign/get", "campaign_id", "campaign_name", "campaign_ids"),
+        "ad_set": ("adgroup/get", "adgroup_id", "adgroup_name", "adgroup_ids"),
+        "ad": ("ad/get", "ad_id", "ad_name", "ad_ids"),
+    }
+
+    async def _list(self, kind: str, token: str, account_id: str, filtering: dict[str, Any]) -> list[dict[str, Any]]:
+        path = self._GET[kind][0]
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            data = await self._get(path, token, {"advertiser_id": account_id, "filtering": filtering, "page": page, "page_size": 1000})
+            rows.extend(data.get("list") or [])
+            info = data.get("page_info") or {}
+            if page >= int(info.get("total_page") or 1):
+                return rows
+            page += 1
+
+    async def find_by_key(
+        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
+    ) -> str | None:
+        marker = key_marker(idempotency_key)
+        if kind in ("image", "video"):
+            return None  # uploads carry a unique file_name: a retry answers 40911 instead of duplicating
+        if kind == "creative":
+            return None  # creatives are embedded in the ad
+        path, id_field, name_field, _ = self._GET[kind]
+        filtering: dict[str, Any] = {name_field: marker}
+        if parent_id:
+            filtering["campaign_ids" if kind == "ad_set" else "adgroup_ids"] = [parent_id]
+        for row in await self._list(kind, token, account_id, filtering):
+            if marker in str(row.get(name_field) or ""):
+                return str(row[id_field])
+        return None
+
+    async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState:
+        if kind not in self._GET:
+            return ObjectState(kind=kind, external_id=external_id, status="active", raw_status="UPLOADED")
+        _, id_field, name_field, id_filter = self._GET[kind]
+        rows = await self._list(kind, token, account_id, {id_filter: [external_id]})
+        if not rows:
+            return ObjectState(kind=kind, external_id=external_id, status="deleted", raw_status="NOT_FOUND")
+        row = rows[0]
+        operation = str(row.get("operation_status") or "")
+        secondary = str(row.get("secondary_status") or "")
+        status: NeutralStatus = {"ENABLE": "active", "DISABLE": "paused", "DELETE": "deleted"}.get(operation, "unknown")  # type: ignore[assignment]
+        if SECONDARY.get(secondary) in ("rejected", "pending_review", "deleted"):
+            status = SECONDARY[secondary]
+        return ObjectState(
+            kind=kind, external_id=external_id, status=status, raw_status=secondary or operation, name=row.get(name_field)
+        )
+
+    async def _status(self, token: str, account_id: str, kind: ObjectKind, ids: list[str], wire: str) -> None:
+        paths = {"campaign": ("campaign/status/update", "campaign_ids"), "ad_set": ("adgroup/status/update", "adgroup_ids"),
+                 "ad": ("ad/status/update", "ad_ids")}  # fmt: skip
+        if kind not in paths:
+            raise InvalidRequest(f"tiktok: {kind} has no status", platform="tiktok", field="operation_status")
+        path, field = paths[kind]
+        # The status endpoints take at most 20 IDs per call.
+        await asyncio.gather(
+            *(
+                self._post(path, token, {"advertiser_id": account_id, field: ids[i : i + 20], "operation_status": wire})
+                for i in range(0, len(ids), 20)
+            )
+        )
+
+    async def set_status(
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        external_ids: list[str],
+        status: Literal["active", "paused"],
+    ) -> None:
+        await self._status(token, account_id, kind, external_ids, "ENABLE" if status == "active" else "DISABLE")
+
+    async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
+        if kind in ("image", "video", "creative"):
+            return  # library assets cannot be deleted through the API and never deliver
+        await self._status(token, account_id, kind, [external_id], "DELETE")
+
+    async def insights(
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+    ) -> list[InsightRow]:
+        currency = await self._currency(token, account_id)
+        out: list[InsightRow] = []
+        for i in range(0, len(campaign_ids), 100):  # an ID filter takes at most 100 IDs
+            page = 1
+            while True:
+                data = await self._get(
+                    "report/integrated/get", token,
+                    {
+                        "advertiser_id": account_id, "service_type": "AUCTION", "report_type": "BASIC",
+                        "data_level": "AUCTION_CAMPAIGN", "dimensions": ["campaign_id", "stat_time_day"],
+                        "metrics": ["spend", "impressions", "clicks", "conversion", "video_play_actions"],
+                        "start_date": since.isoformat(), "end_date": until.isoformat(),
+                        "filtering": [{"field_name": "campaign_ids", "filter_type": "IN",
+                                       "filter_value": json.dumps(campaign_ids[i : i + 100])}],
+                        "page": page, "page_size": 1000,
+                    },
+                )  # fmt: skip
+                for row in data.get("list") or []:
+                    dims, metrics = row.get("dimensions") or {}, row.get("metrics") or {}
+                    out.append(
+                        InsightRow(
+                            external_id=str(dims["campaign_id"]), day=date.fromisoformat(str(dims["stat_time_day"])[:10]),
+                            impressions=int(float(metrics.get("impressions") or 0)),
+                            clicks=int(float(metrics.get("clicks") or 0)),
+                            spend=Decimal(str(metrics.get("spend") or "0")), currency=currency,
+                            conversions=int(float(metrics.get("conversion") or 0)),
+                            video_views=int(float(metrics.get("video_play_actions") or 0)),
+                        )
+                    )  # fmt: skip
+                if page >= int((data.get("page_info") or {}).get("total_page") or 1):
+                    break
+                page += 1
+        return out
+
+    def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
+        return f"https://ads.tiktok.com/i18n/perf/campaign?aadvid={account_id}&keyword={campaign_id}"
