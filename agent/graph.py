@@ -48,7 +48,3 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_edge("failed", END)
     builder.add_edge("cancelled", END)
     return builder
-
-
-# LangGraph Studio (langgraph.json) loads this: compiled without a checkpointer, as Studio requires.
-graph = build_graph().compile()

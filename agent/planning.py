@@ -13,8 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.models import BudgetPeriod, CampaignRequest, Location
-from agent.platform_rules import rules_for
 from agent.platform_rules import meta as meta_rules
+from agent.platform_rules import rules_for
 from agent.platform_rules import snapchat as snapchat_rules
 from agent.platform_rules.currency import quantum, round_down
 from agent.platform_rules.special_categories import detect
@@ -352,7 +352,7 @@ def budget_shares(
     start, end = effective_schedule(request, today)
     days = schedule_days(start, end)
     currency = request.budget.currency
-    minimums = {
+    minimums: dict[str, Decimal | None] = {
         p: platform_minimum(request, p, (currencies or {}).get(p, currency), days, instruction)
         for p in request.platforms
     }
@@ -377,7 +377,7 @@ def campaign_name(request: CampaignRequest, start: date) -> str:
 def audience_label(locations: Sequence[Location], genders: Sequence[str], seg: Segment) -> str:
     names = [loc.name for loc in locations]
     where = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
-    who = {("female",): "women", ("male",): "men"}.get(tuple(sorted(genders)), "")
+    who = {"female": "women", "male": "men"}.get(genders[0], "") if len(genders) == 1 else ""
     if seg.age_min is None and seg.age_max is None:
         ages = ""
     elif seg.age_max is None:
@@ -480,7 +480,7 @@ def build_plan(
         account = accounts[platform]
         segments = audience_segments(request, platform, instruction)
         locations, _ = platform_locations(request, platform)
-        genders = [] if platform == "meta" and categories else list(request.audience.genders)
+        genders: list[str] = [] if platform == "meta" and categories else list(request.audience.genders)
         formats = _formats(platform, len(segments), creatives)
         amounts = split_evenly(shares[platform], currency, len(segments))
         ratios = ("1x1", "4x5", "9x16") if platform == "meta" else ("9x16",)

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file in the data dir
     checkpoint_url: str | None = None  # default: its own SQLite file in the data dir
     adly_encryption_keys: SecretStr | None = None  # "kid1:base64key,kid2:base64key"; first encrypts
+    adly_oauth_secret: SecretStr | None = None  # signs OAuth states; generated in the data dir when unset
 
     # Workspace defaults
     adly_default_currency: str = "SAR"
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     adly_approvers: str = ""  # comma-separated Slack user IDs or one user group ID
     adly_self_approval_limit: Decimal = Decimal("5000")  # requester may not approve own campaign above this
     adly_arabic_register: str = "gulf"  # "gulf" or "msa"
+    adly_default_landing_url: str = "https://example.com"  # used when the instruction names no landing page
+    adly_brand_name: str = "ADLY Store"  # brand name on ads (TikTok display name, Snapchat brand)
 
     # HTTP
     adly_public_url: str | None = None

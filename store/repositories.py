@@ -174,6 +174,10 @@ async def get_workspace(*, session: AsyncSession, workspace_id: str) -> Workspac
     return await session.get(Workspace, workspace_id)
 
 
+async def list_workspaces(*, session: AsyncSession) -> list[Workspace]:
+    return list(await session.scalars(select(Workspace).order_by(Workspace.created_at)))
+
+
 async def update_workspace(*, session: AsyncSession, workspace_id: str, **fields: Any) -> Workspace:
     workspace = await _require(session, Workspace, workspace_id)
     if "default_currency" in fields:
@@ -976,6 +980,25 @@ async def create_oauth_state(
     session.add(state)
     await session.flush()
     return state
+
+
+async def find_open_oauth_state(
+    *, session: AsyncSession, conversation_id: str, platform: str, now: datetime | None = None
+) -> OAuthState | None:
+    """The newest unused, unexpired state of a conversation for a platform: its link can be shown again."""
+    now = now or utcnow()
+    stmt = (
+        select(OAuthState)
+        .where(
+            OAuthState.conversation_id == conversation_id,
+            OAuthState.platform == platform,
+            OAuthState.used_at.is_(None),
+            OAuthState.expires_at > now,
+        )
+        .order_by(OAuthState.created_at.desc())
+        .limit(1)
+    )
+    return await _one(session, stmt)
 
 
 async def consume_oauth_state(

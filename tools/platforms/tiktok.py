@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -110,11 +111,9 @@ def raise_for_code(body: dict[str, Any], response: httpx.Response, *, write: boo
         raise TransientError(text, **kw)
     if code in (40004, 40005) or "policy" in message.lower():
         raise PolicyRejected(text, **kw)
-    field = None
-    for marker in ("field ", "param ", "parameter "):
-        if marker in message:
-            field = message.split(marker, 1)[1].split()[0].strip(":,.'\"")
-            break
+    # Messages name the field first ("budget: ...") or after "field"/"param" ("Invalid param budget").
+    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", message) or re.search(r"(?:field|param|parameter) ([a-z_][a-z0-9_.]*)", message)
+    field = match.group(1) if match else None
     raise InvalidRequest(text, field=field, **kw)
 
 

@@ -1,1 +1,58 @@
-"""sandbox package."""
+"""Sandbox ad platforms: ASGI simulators of Meta, TikTok and Snapchat, and an httpx client wired to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from starlette.types import ASGIApp
+
+from tools.platforms import meta, snapchat, tiktok
+from tools.sandbox.core import SandboxFaults, SandboxTransport, complete_consent
+
+META_API_BASE_URL = meta.API_BASE_URL
+META_OAUTH_BASE_URL = meta.OAUTH_BASE_URL
+TIKTOK_API_BASE_URL = tiktok.API_BASE_URL
+TIKTOK_OAUTH_BASE_URL = tiktok.OAUTH_BASE_URL
+SNAPCHAT_API_BASE_URL = snapchat.API_BASE_URL
+SNAPCHAT_OAUTH_BASE_URL = snapchat.OAUTH_BASE_URL
+
+API_BASE_URLS = {"meta": META_API_BASE_URL, "tiktok": TIKTOK_API_BASE_URL, "snapchat": SNAPCHAT_API_BASE_URL}
+OAUTH_BASE_URLS = {"meta": META_OAUTH_BASE_URL, "tiktok": TIKTOK_OAUTH_BASE_URL, "snapchat": SNAPCHAT_OAUTH_BASE_URL}
+
+__all__ = [
+    "API_BASE_URLS", "META_API_BASE_URL", "META_OAUTH_BASE_URL", "OAUTH_BASE_URLS", "SNAPCHAT_API_BASE_URL",
+    "SNAPCHAT_OAUTH_BASE_URL", "TIKTOK_API_BASE_URL", "TIKTOK_OAUTH_BASE_URL", "SandboxFaults", "complete_consent",
+    "sandbox_app", "sandbox_http_client",
+]  # fmt: skip
+
+
+def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None = None) -> ASGIApp:
+    """The simulator for one platform; its state lives in `state_dir/<platform>.sqlite`."""
+    if platform == "meta":
+        from tools.sandbox.meta_sim import meta_app
+
+        return meta_app(state_dir, faults)
+    if platform == "tiktok":
+        from tools.sandbox.tiktok_sim import tiktok_app
+
+        return tiktok_app(state_dir, faults)
+    if platform == "snapchat":
+        from tools.sandbox.snapchat_sim import snapchat_app
+
+        return snapchat_app(state_dir, faults)
+    raise ValueError(f"unknown platform {platform!r}")
+
+
+def sandbox_http_client(
+    platform: str, *, state_dir: Path, faults: SandboxFaults | None = None, timeout: float = 30.0
+) -> httpx.AsyncClient:
+    """An AsyncClient whose every request (whatever the host) goes in-process to the platform's simulator.
+
+    base_url is the platform's real API host, so clients are built with the real base URLs. ASGITransport
+    applies no timeouts; the `timeout_after_create_on` fault raises httpx.ReadTimeout instead.
+    """
+    app = sandbox_app(platform, state_dir=state_dir, faults=faults)
+    return httpx.AsyncClient(
+        transport=SandboxTransport(app=app), base_url=API_BASE_URLS[platform], timeout=timeout
+    )

@@ -1,0 +1,340 @@
+"""The conversation driver: the one door into the flow (start / reply / decide / OAuth), serialised per thread."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from langgraph.types import Command
+from pydantic import BaseModel, ValidationError
+
+from agent.context import AgentContext, ProgressSink
+from agent.interactions import APPROVAL_KINDS, REPLY_TYPES
+from agent.oauth import OAuthFailed, complete_oauth
+from agent.parsing.text import input_language
+from agent.texts import t
+from store import repositories as repo
+
+log = logging.getLogger(__name__)
+
+TurnStatus = Literal["waiting", "live", "failed", "cancelled", "paused", "error", "refused"]
+
+
+class Prompt(BaseModel):
+    """A pending question: render `payload` (a typed interaction) and answer with `interrupt_id`."""
+
+    approval_id: str
+    interrupt_id: str
+    kind: str
+    payload: dict[str, Any]
+
+
+class Turn(BaseModel):
+    """What to show next, the same for every front door."""
+
+    conversation_id: str
+    thread_id: str
+    language: str = "en"
+    status: TurnStatus
+    prompt: Prompt | None = None
+    notice: str | None = None  # a refusal or an error, in the user's language
+    result: dict[str, Any] | None = None  # the final state's outcome (publish results) when the flow ended
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a conversation lives: a Slack thread, a console session, an API call."""
+
+    channel_kind: Literal["slack", "console", "api"]
+    channel_id: str | None = None
+    thread_ts: str | None = None
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class ConversationDriver:
+    """Maps conversations to LangGraph threads and resumes them one answer at a time."""
+
+    def __init__(self, ctx: AgentContext, graph: Any) -> None:
+        self.ctx = ctx
+        self.graph = graph  # compiled with a checkpointer
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, thread_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(thread_id, asyncio.Lock())
+
+    @staticmethod
+    def _config(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}}
+
+    # -------------------------------------------------------------------------------------------- doors
+
+    async def start(
+        self,
+        *,
+        workspace_id: str,
+        user: str,
+        text: str,
+        where: Where,
+        today: date | None = None,
+        progress: ProgressSink | None = None,
+    ) -> Turn:
+        """A new campaign conversation from an instruction; runs until the first question (or the end)."""
+        thread_id = uuid.uuid4().hex
+        language = input_language(text)
+        async with self.ctx.sessions() as session, session.begin():
+            conversation = await repo.create_conversation(
+                session=session, workspace_id=workspace_id, thread_id=thread_id, channel_kind=where.channel_kind,
+                channel_id=where.channel_id, thread_ts=where.thread_ts, requested_by=user, language=language,
+            )
+            await repo.audit(
+                session=session, workspace_id=workspace_id, actor=user, action="conversation.started",
+                subject_type="conversation", subject_id=conversation.id, details={"text": text[:500]},
+            )
+            conversation_id = conversation.id
+        initial = {
+            "workspace_id": workspace_id,
+            "conversation_id": conversation_id,
+            "requested_by": user,
+            "language": language,
+            "instruction": text,
+            "today": (today or self.ctx.clock().date()).isoformat(),
+            "assets": {},
+            "status": "parsing",
+        }
+        async with self._lock(thread_id):
+            return await self._run(conversation_id, thread_id, initial, progress)
+
+    async def reply(
+        self, *, conversation_id: str, text: str, actor: str, progress: ProgressSink | None = None
+    ) -> Turn:
+        """A free-text message in the thread answers whatever is pending, in the way that prompt takes text."""
+        turn = await self.current(conversation_id)
+        if turn.prompt is None:
+            return turn
+        kind = turn.prompt.kind
+        decision: dict[str, Any]
+        if kind == "clarify":
+            stripped = text.strip()
+            decision = {"fix": int(stripped)} if stripped.isdigit() else {"text": text}
+        elif kind == "preview":
+            decision = {"action": "adjust", "text": text}
+        elif kind == "connect":
+            decision = {}
+        else:
+            return turn.model_copy(update={"notice": _text_needs_button(turn.language)})
+        return await self.decide(
+            conversation_id=conversation_id, interrupt_id=turn.prompt.interrupt_id, decision=decision,
+            actor=actor, progress=progress,
+        )
+
+    async def decide(
+        self,
+        *,
+        conversation_id: str,
+        interrupt_id: str,
+        decision: dict[str, Any],
+        actor: str,
+        progress: ProgressSink | None = None,
+    ) -> Turn:
+        """Answer one pending prompt. Stale, double or unauthorised answers change nothing and say why."""
+        conversation = await self._conversation(conversation_id)
+        thread_id = conversation.thread_id
+        async with self._lock(thread_id):
+            # Under the lock: a second click waits here, then finds the prompt no longer pending.
+            current = await self._current_unlocked(conversation)
+            language = current.language
+            if current.prompt is None or current.prompt.interrupt_id != interrupt_id:
+                return current.model_copy(update={"notice": t("already_handled", language), "status": "refused"})
+            prompt = current.prompt
+            reply_type = REPLY_TYPES[prompt.kind]
+            try:
+                reply = reply_type.model_validate({**decision, "actor": actor} if "actor" in reply_type.model_fields
+                                                  else decision)
+            except ValidationError as exc:
+                return current.model_copy(update={"notice": _invalid_reply(exc, language), "status": "refused"})
+            refusal = await self._refusal(conversation, prompt, reply, actor)
+            if refusal:
+                return current.model_copy(update={"notice": refusal, "status": "refused"})
+            async with self.ctx.sessions() as session:
+                claimed = await repo.claim_approval(
+                    session=session, thread_id=thread_id, interrupt_id=interrupt_id, actor=actor
+                )
+            if claimed is None:
+                return current.model_copy(update={"notice": t("already_handled", language), "status": "refused"})
+            try:
+                turn = await self._run(
+                    conversation.id, thread_id, Command(resume={interrupt_id: reply.model_dump(mode="json")}),
+                    progress,
+                )
+            except BaseException:
+                async with self.ctx.sessions() as session:
+                    await repo.release_claim(session=session, approval_id=claimed.id)
+                raise
+            if turn.status == "error":
+                # Releases the claim if the prompt is still pending, so the same answer can be given again.
+                await self._current_unlocked(conversation)
+            async with self.ctx.sessions() as session, session.begin():
+                await repo.finish_approval(
+                    session=session, approval_id=claimed.id, decision=reply.model_dump(mode="json"), actor=actor
+                )
+                await repo.audit(
+                    session=session, workspace_id=conversation.workspace_id, actor=actor,
+                    action=f"prompt.{prompt.kind}.answered", subject_type="conversation",
+                    subject_id=conversation.id, details={"interrupt_id": interrupt_id,
+                                                         "decision": reply.model_dump(mode="json")},
+                )
+            return turn
+
+    async def complete_oauth(self, *, platform: str, code: str, state: str, actor: str,
+                             progress: ProgressSink | None = None) -> Turn | None:
+        """The OAuth callback: store the account, then resume the conversation that asked for it (if waiting)."""
+        try:
+            connected = await complete_oauth(self.ctx, platform=platform, code=code, state=state, actor=actor)
+        except OAuthFailed:
+            raise
+        if connected.conversation_id is None:
+            return None
+        turn = await self.current(connected.conversation_id)
+        if progress is not None:
+            await progress(t("connected", turn.language, platform=platform, account=connected.name))
+        if turn.prompt is None or turn.prompt.kind != "connect":
+            return turn
+        return await self.decide(
+            conversation_id=connected.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+            decision={"connected": {platform: connected.ad_account_id}}, actor=actor, progress=progress,
+        )
+
+    async def current(self, conversation_id: str) -> Turn:
+        """What the conversation waits for now (after a restart too): its pending prompt or its outcome."""
+        conversation = await self._conversation(conversation_id)
+        async with self._lock(conversation.thread_id):
+            return await self._current_unlocked(conversation)
+
+    async def retry(self, conversation_id: str, progress: ProgressSink | None = None) -> Turn:
+        """Run a thread again from its last checkpoint after an error (the failed node restarts; the ledger dedupes)."""
+        conversation = await self._conversation(conversation_id)
+        async with self._lock(conversation.thread_id):
+            return await self._run(conversation.id, conversation.thread_id, None, progress)
+
+    # -------------------------------------------------------------------------------------------- internals
+
+    async def _conversation(self, conversation_id: str) -> Any:
+        async with self.ctx.sessions() as session:
+            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
+        if conversation is None:
+            raise LookupError(f"no conversation {conversation_id}")
+        return conversation
+
+    async def _current_unlocked(self, conversation: Any) -> Turn:
+        snapshot = await self.graph.aget_state(self._config(conversation.thread_id))
+        values = snapshot.values or {}
+        language = values.get("language", conversation.language or "en")
+        interrupts = list(snapshot.interrupts or ())
+        if interrupts:
+            prompt = await self._record_prompt(conversation, interrupts[0])
+            return Turn(conversation_id=conversation.id, thread_id=conversation.thread_id, language=language,
+                        status="waiting", prompt=prompt)
+        return self._final_turn(conversation, values, language)
+
+    def _final_turn(self, conversation: Any, values: dict[str, Any], language: str) -> Turn:
+        status = values.get("status") or "failed"
+        mapped: TurnStatus = {"live": "live", "cancelled": "cancelled", "paused": "paused"}.get(status, "failed")  # type: ignore[assignment]
+        return Turn(
+            conversation_id=conversation.id, thread_id=conversation.thread_id, language=language, status=mapped,
+            result={"campaign_id": values.get("campaign_id"), "publish": values.get("publish"),
+                    "performance": values.get("performance"), "status": status},
+        )
+
+    async def _record_prompt(self, conversation: Any, interrupt: Any) -> Prompt:
+        payload = interrupt.value if isinstance(interrupt.value, dict) else {"value": interrupt.value}
+        kind = str(payload.get("kind", "clarify"))
+        async with self.ctx.sessions() as session, session.begin():
+            row = await repo.record_approval_request(
+                session=session, conversation_id=conversation.id, thread_id=conversation.thread_id,
+                interrupt_id=interrupt.id, kind=kind, payload_hash=payload_hash(payload),
+            )
+            approval_id, status = row.id, row.status
+            await repo.update_conversation(session=session, conversation_id=conversation.id, status="waiting")
+        if status == "claimed":
+            # Called under the thread lock, so no resume of ours is running: this claim's resume died with its
+            # process, and the checkpoint still has the prompt pending. Let it be answered again.
+            async with self.ctx.sessions() as session:
+                await repo.release_claim(session=session, approval_id=approval_id)
+        return Prompt(approval_id=approval_id, interrupt_id=interrupt.id, kind=kind, payload=payload)
+
+    async def _run(self, conversation_id: str, thread_id: str, command: Any, progress: ProgressSink | None) -> Turn:
+        ctx = self.ctx.with_progress(progress) if progress is not None else self.ctx
+        config = self._config(thread_id)
+        try:
+            await self.graph.ainvoke(command, config, context=ctx, version="v2", durability="sync")
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("conversation %s failed (reference %s)", conversation_id, reference)
+            conversation = await self._conversation(conversation_id)
+            snapshot = await self.graph.aget_state(config)
+            language = (snapshot.values or {}).get("language", conversation.language or "en")
+            async with self.ctx.sessions() as session, session.begin():
+                await repo.update_conversation(session=session, conversation_id=conversation_id, status="failed")
+            return Turn(conversation_id=conversation_id, thread_id=thread_id, language=language, status="error",
+                        notice=t("internal_error", language, ref=reference))
+        conversation = await self._conversation(conversation_id)
+        turn = await self._current_unlocked(conversation)
+        if turn.prompt is None:
+            async with self.ctx.sessions() as session, session.begin():
+                await repo.update_conversation(
+                    session=session, conversation_id=conversation_id,
+                    status="done" if turn.status in ("live", "cancelled") else "failed",
+                )
+        return turn
+
+    async def _refusal(self, conversation: Any, prompt: Prompt, reply: BaseModel, actor: str) -> str | None:
+        """Why `actor` may not give this answer (None: they may)."""
+        language = prompt.payload.get("language", "en")
+        action = getattr(reply, "action", None)
+        if prompt.kind in APPROVAL_KINDS and action == "approve":
+            async with self.ctx.sessions() as session:
+                workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
+            approvers = list(workspace.approvers or []) if workspace is not None else []
+            if approvers and actor not in approvers:
+                return t("not_approver", language, approvers=", ".join(approvers))
+            if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (None, prompt.payload.get("content_hash")):
+                return t("stale_content", language)
+            if prompt.kind == "preview":
+                if getattr(reply, "plan_hash", None) != prompt.payload.get("plan_hash"):
+                    return t("stale_plan", language)
+                budget = _plan_budget(prompt.payload.get("plan") or {})
+                limit = (workspace.self_approval_limit if workspace is not None and workspace.self_approval_limit
+                         is not None else self.ctx.self_approval_limit)
+                others = [a for a in approvers if a != actor]
+                if actor == conversation.requested_by and budget is not None and budget[0] > limit and others:
+                    return t("self_approval", language, budget=f"{budget[0]} {budget[1]}", limit=f"{limit} {budget[1]}")
+        return None
+
+
+def _plan_budget(plan: dict[str, Any]) -> tuple[Decimal, str] | None:
+    if "total_budget" not in plan:
+        return None
+    return Decimal(str(plan["total_budget"])), str(plan.get("currency", ""))
+
+
+def _text_needs_button(language: str) -> str:
+    if language == "ar":
+        return "هذه الخطوة تحتاج إلى قرار: وافق، أو عدّل، أو أعد الإنشاء."
+    return "This step needs a decision: approve, edit, or regenerate."
+
+
+def _invalid_reply(exc: ValidationError, language: str) -> str:
+    fields = ", ".join(".".join(str(p) for p in err["loc"]) or "value" for err in exc.errors())
+    if language == "ar":
+        return f"لم أفهم الإجابة (الحقول: {fields}). حاول مرة أخرى."
+    return f"I could not use that answer (fields: {fields}). Please try again."

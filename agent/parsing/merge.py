@@ -1,0 +1,224 @@
+"""Merge a thread reply ("1500 SAR, TikTok only", "drop TikTok", "women only") into a parsed request."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from agent.models import Audience, Budget, CampaignRequest, Schedule, Span
+from agent.parsing.rules import analyse
+
+_PLATFORM_NAMES = {"meta": "Meta", "tiktok": "TikTok", "snapchat": "Snapchat"}
+
+
+def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_currency: str = "SAR") -> CampaignRequest:
+    """The request updated by the reply: fields the reply gives replace, "add"/"drop" adjust lists.
+
+    Sources of replaced fields point into the reply (their `text` says what was read); others are kept.
+    """
+    found = analyse(reply, today=today, default_currency=default_currency)
+    new = found.request
+    given = new.sources
+    sources: dict[str, list[Span]] = {k: list(v) for k, v in request.sources.items()}
+    cues = found.cues
+    adding = "add" in cues
+    dropping = "drop" in cues
+
+    # Platforms: "add X" unions, "drop X"/"not X" removes, a plain or "only" mention replaces.
+    platforms = list(request.platforms)
+    publishers = {k: list(v) for k, v in request.publisher_platforms.items()}
+    if "platforms" in given or found.platforms_negated or found.publishers_negated:
+        named = set(new.platforms)
+        if dropping and named and not found.platforms_negated:
+            # "drop TikTok": the named platforms are the ones to remove.
+            platforms = [p for p in platforms if p not in named]
+            if "meta" in named and new.publisher_platforms.get("meta"):
+                kept = [p for p in publishers.get("meta", []) if p not in new.publisher_platforms["meta"]]
+                if not kept and "meta" in request.platforms and not request.publisher_platforms.get("meta"):
+                    kept = [p for p in ("facebook", "instagram") if p not in new.publisher_platforms["meta"]]
+                platforms = list(request.platforms) if kept else platforms
+                publishers = {"meta": kept} if kept else {}
+            elif "meta" in named:
+                publishers = {}
+        elif adding and "only" not in cues:
+            platforms = sorted(set(platforms) | named)
+            if new.publisher_platforms.get("meta"):
+                if "meta" in request.platforms and not request.publisher_platforms.get("meta"):
+                    pass  # Meta already meant every Meta app
+                else:
+                    merged = set(publishers.get("meta", [])) | set(new.publisher_platforms["meta"])
+                    publishers = {"meta": [p for p in ("facebook", "instagram", "messenger", "audience_network")
+                                           if p in merged]}
+        elif named:
+            platforms = sorted(named)
+            publishers = {k: list(v) for k, v in new.publisher_platforms.items()}
+        else:
+            platforms = [p for p in platforms if p not in found.platforms_negated]
+            if found.publishers_negated and "meta" in platforms:
+                current = publishers.get("meta") or ["facebook", "instagram"]
+                kept = [p for p in current if p not in found.publishers_negated]
+                publishers = {"meta": kept} if kept else {}
+                if not kept:
+                    platforms = [p for p in platforms if p != "meta"]
+        if "meta" not in platforms:
+            publishers = {}
+        for key in ("platforms", "publisher_platforms"):
+            if key in given:
+                sources[key] = given[key]
+
+    budget = request.budget
+    if "budget" in given and new.budget is not None:
+        period = new.budget.period
+        if request.budget is not None and not _period_stated(found) and period == "lifetime":
+            period = request.budget.period  # "make it 1500" keeps a daily budget daily
+        budget = Budget(amount=new.budget.amount, currency=new.budget.currency, period=period)
+        sources["budget"] = given["budget"]
+    elif found.bare_amount is not None and (request.budget is None or "budget" in request.missing):
+        budget = Budget(amount=found.bare_amount, currency=default_currency,
+                        period=found.period_only or "lifetime")  # type: ignore[arg-type]
+        if found.bare_amount_span is not None:
+            sources["budget"] = [found.bare_amount_span]
+    elif found.period_only and request.budget is not None:
+        budget = Budget(amount=request.budget.amount, currency=request.budget.currency,
+                        period=found.period_only)  # type: ignore[arg-type]
+
+    audience = request.audience.model_copy(deep=True)
+    if "audience.genders" in given:
+        audience.genders = list(new.audience.genders)
+        sources["audience.genders"] = given["audience.genders"]
+    if "audience.age_min" in given or "audience.age_max" in given:
+        audience.age_min = new.audience.age_min
+        audience.age_max = new.audience.age_max
+        for key in ("audience.age_min", "audience.age_max"):
+            if key in given:
+                sources[key] = given[key]
+            else:
+                sources.pop(key, None)
+    if "audience.locations" in given or found.locations_negated:
+        if dropping or (found.locations_negated and not new.audience.locations):
+            drop = new.audience.locations if dropping else found.locations_negated
+            audience.locations = [loc for loc in audience.locations if loc not in drop]
+        elif adding:
+            audience.locations += [loc for loc in new.audience.locations if loc not in audience.locations]
+        else:
+            audience.locations = list(new.audience.locations)
+        if "audience.locations" in given:
+            sources["audience.locations"] = given["audience.locations"]
+    audience = Audience.model_validate(audience.model_dump())
+
+    schedule = _merge_schedule(request.schedule, new, given)
+    if "schedule" in given:
+        sources["schedule"] = given["schedule"]
+
+    def pick(field: str, old: object, value: object) -> object:
+        if field in given:
+            sources[field] = given[field]
+            return value
+        return old
+
+    theme = pick("theme", request.theme, new.theme)
+    if "theme" in given and "schedule" not in request.sources and not _has_dates(new):
+        schedule = new.schedule
+    merged = request.model_copy(deep=True)
+    merged.platforms = platforms  # type: ignore[assignment]
+    merged.publisher_platforms = publishers  # type: ignore[assignment]
+    merged.objective = pick("objective", request.objective, new.objective)  # type: ignore[assignment]
+    merged.theme = theme  # type: ignore[assignment]
+    merged.budget = budget
+    merged.schedule = schedule
+    merged.audience = audience
+    merged.languages = pick("languages", request.languages, new.languages)  # type: ignore[assignment]
+    merged.creative_types = pick("creative_types", request.creative_types, new.creative_types)  # type: ignore[assignment]
+    merged.product = pick("product", request.product, new.product)  # type: ignore[assignment]
+    merged.landing_url = pick("landing_url", request.landing_url, new.landing_url)  # type: ignore[assignment]
+    merged.sources = sources
+    merged.missing = [name for name, absent in (("budget", budget is None), ("platforms", not platforms)) if absent]
+    return CampaignRequest.model_validate(merged.model_dump())
+
+
+def _period_stated(found: object) -> bool:
+    sources = getattr(found, "request").sources.get("budget", [])
+    return any(s.text.strip().lower() in ("total", "lifetime", "overall", "اجمالي", "إجمالي") for s in sources)
+
+
+def _has_dates(request: CampaignRequest) -> bool:
+    return request.schedule.start_date is not None or request.schedule.duration_days is not None
+
+
+def _merge_schedule(old: Schedule, new: CampaignRequest, given: dict[str, list[Span]]) -> Schedule:
+    if "schedule" not in given:
+        return old
+    s = new.schedule
+    if s.start_date is not None:
+        return s
+    if s.duration_days is not None:
+        # "7 days" after a dated request: keep its start, move the end.
+        if old.start_date is not None:
+            return Schedule(start_date=old.start_date, end_date=old.start_date + timedelta(days=s.duration_days - 1),
+                            duration_days=s.duration_days)
+        return Schedule(duration_days=s.duration_days)
+    if s.end_date is not None and old.start_date is not None and s.end_date >= old.start_date:
+        return Schedule(start_date=old.start_date, end_date=s.end_date,
+                        duration_days=(s.end_date - old.start_date).days + 1)
+    return s
+
+
+def _fmt_budget(b: Budget | None) -> str:
+    if b is None:
+        return "none"
+    return f"{b.amount:,} {b.currency} {'per day' if b.period == 'daily' else 'total'}"
+
+
+def _fmt_ages(a: Audience) -> str:
+    if a.age_min is None and a.age_max is None:
+        return "any age"
+    if a.age_max is None:
+        return f"{a.age_min}+"
+    if a.age_min is None:
+        return f"up to {a.age_max}"
+    return f"{a.age_min}-{a.age_max}"
+
+
+def _fmt_schedule(s: Schedule) -> str:
+    if s.start_date and s.end_date:
+        return f"{s.start_date.isoformat()} to {s.end_date.isoformat()}"
+    if s.start_date:
+        return f"from {s.start_date.isoformat()}" + (f" for {s.duration_days} days" if s.duration_days else "")
+    if s.duration_days:
+        return f"{s.duration_days} days"
+    return "not set"
+
+
+def describe_changes(before: CampaignRequest, after: CampaignRequest) -> list[str]:
+    """Human-readable lines for what differs between two requests ("Budget: 1,000 SAR total -> 1,500 SAR total")."""
+    lines: list[str] = []
+    added = [p for p in after.platforms if p not in before.platforms]
+    dropped = [p for p in before.platforms if p not in after.platforms]
+    for p in added:
+        lines.append(f"Added platform: {_PLATFORM_NAMES[p]}")
+    for p in dropped:
+        lines.append(f"Removed platform: {_PLATFORM_NAMES[p]}")
+    if before.publisher_platforms != after.publisher_platforms and "meta" in after.platforms:
+        apps = ", ".join(after.publisher_platforms.get("meta", [])) or "all Meta apps"
+        lines.append(f"Meta placements: {apps}")
+    if before.budget != after.budget:
+        lines.append(f"Budget: {_fmt_budget(before.budget)} -> {_fmt_budget(after.budget)}")
+    if before.schedule != after.schedule:
+        lines.append(f"Schedule: {_fmt_schedule(before.schedule)} -> {_fmt_schedule(after.schedule)}")
+    a, b = before.audience, after.audience
+    if a.genders != b.genders:
+        lines.append(f"Genders: {', '.join(a.genders) or 'all'} -> {', '.join(b.genders) or 'all'}")
+    if (a.age_min, a.age_max) != (b.age_min, b.age_max):
+        lines.append(f"Ages: {_fmt_ages(a)} -> {_fmt_ages(b)}")
+    if a.locations != b.locations:
+        names = ", ".join(loc.name for loc in b.locations) or "anywhere"
+        lines.append(f"Locations: {', '.join(loc.name for loc in a.locations) or 'anywhere'} -> {names}")
+    for field, label in (("objective", "Objective"), ("theme", "Theme"), ("product", "Product"),
+                         ("landing_url", "Landing URL")):
+        old, new = getattr(before, field), getattr(after, field)
+        if old != new:
+            lines.append(f"{label}: {old or 'none'} -> {new or 'none'}")
+    for field, label in (("languages", "Languages"), ("creative_types", "Creative types")):
+        old, new = getattr(before, field), getattr(after, field)
+        if old != new:
+            lines.append(f"{label}: {', '.join(old) or 'none'} -> {', '.join(new) or 'none'}")
+    return lines

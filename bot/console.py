@@ -1,0 +1,300 @@
+"""The terminal front door: `adly chat` and `adly demo`, over the same conversation driver as Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from agent.conversations import Prompt, Turn, Where
+from agent.oauth import OAuthFailed
+from agent.reports import campaign_summary
+from bot.services import Services, open_services
+from bot.settings import Settings
+from store import repositories as repo
+from tools.sandbox import complete_consent
+
+SEED_INSTRUCTION = (
+    "Create Instagram and TikTok campaign for Ramadan sale with 1000 SAR budget targeting women 25-40 in Riyadh"
+)
+Say = Callable[[str], None]
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def render_prompt(prompt: Prompt) -> list[str]:
+    """A prompt as lines of text with numbered choices (pure: the same payload always reads the same)."""
+    p = prompt.payload
+    kind = prompt.kind
+    lines: list[str] = []
+    if kind == "clarify":
+        if p.get("question"):
+            lines.append(p["question"])
+        number = 0
+        for issue in p.get("issues", []):
+            lines.append(f"- [{issue['severity']}] {issue['message']}")
+            for fix in issue.get("fixes", []):
+                if issue["severity"] == "error":
+                    number += 1
+                    lines.append(f"    {number}) {fix}")
+        lines.append("Reply with your answer" + (", or a fix number." if number else "."))
+    elif kind == "connect":
+        lines.append(p.get("message", ""))
+        for link in p.get("links", []):
+            lines.append(f"- {link['platform']}: {link['authorize_url']}")
+    elif kind == "review":
+        lines.append(p.get("message", ""))
+        for asset in p.get("assets", []):
+            lines.extend(_asset_lines(asset))
+        lines.append("1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel")
+    elif kind == "preview":
+        lines.append(p.get("message", ""))
+        lines.extend(f"  {line}" for line in p.get("lines", []))
+        lines.extend(f"  ! {w}" for w in p.get("warnings", []))
+        lines.append("1) approve and publish   2) adjust (type the change)   3) cancel")
+    return lines
+
+
+def _asset_lines(asset: dict[str, Any]) -> list[str]:
+    slot, kind = asset["slot"], asset["kind"]
+    draft = " (draft voice)" if asset.get("draft") else ""
+    if kind == "copy":
+        text = asset.get("text") or {}
+        lines = [f"  [{slot}] ({asset['provider']})",
+                 f"      headline: {text.get('headline', '')}",
+                 f"      text: {text.get('primary_text', '')}",
+                 f"      description: {text.get('description', '')}",
+                 f"      cta: {text.get('cta_label', '')} ({text.get('cta', '')})"]
+        lines.extend(f"      ! {problem}" for problem in asset.get("problems", []))
+        return lines
+    size = f"{asset.get('width')}x{asset.get('height')}" if asset.get("width") else ""
+    duration = f" {asset['duration_s']:.1f}s" if asset.get("duration_s") else ""
+    return [f"  [{slot}] {kind} {size}{duration}{draft} ({asset['provider']}): {asset.get('path')}"]
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    lines = [f"Campaign {summary['campaign_id']} ({summary.get('name')}): {summary['status']}"]
+    for p in summary["platforms"]:
+        lines.append(f"  {p['platform']}: campaign {p['external_campaign_id']} [{p['status']}]")
+        for s in p["ad_sets"]:
+            lines.append(f"    ad set {s['external_id']} [{s['status']}] {s['name']}")
+        for a in p["ads"]:
+            lines.append(f"      ad {a['external_id']} [{a['status']}] {a['name']}")
+    lines.append(f"  {len(summary['assets'])} approved assets")
+    return lines
+
+
+def parse_review_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """'1' / 'approve', 'edit copy:en headline=New words', 'regenerate image:ar:1x1', '4' / 'cancel'."""
+    words = answer.strip().split(maxsplit=2)
+    if not words:
+        return None
+    head = words[0].lower()
+    if head in ("1", "approve", "a", "y", "yes"):
+        return {"action": "approve", "content_hash": payload.get("content_hash")}
+    if head in ("4", "cancel"):
+        return {"action": "cancel"}
+    if head in ("3", "regenerate", "r") and len(words) >= 2:
+        return {"action": "regenerate", "slot": words[1]}
+    if head in ("2", "edit", "e") and len(words) == 3 and "=" in words[2]:
+        field, _, value = words[2].partition("=")
+        return {"action": "edit", "slot": words[1], "edits": {field.strip(): value}}
+    return None
+
+
+def parse_preview_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any]:
+    head = answer.strip().lower()
+    if head in ("1", "approve", "a", "y", "yes", "publish"):
+        return {"action": "approve", "plan_hash": payload.get("plan_hash")}
+    if head in ("3", "cancel"):
+        return {"action": "cancel"}
+    text = answer.strip()
+    if text.startswith("2"):
+        text = text[1:].strip(" )")
+    return {"action": "adjust", "text": text}
+
+
+# ---------------------------------------------------------------------------------------------- OAuth in the sandbox
+
+
+async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Say) -> Turn:
+    """Plays the user's browser on the sandbox consent page, then hands code and state to the driver."""
+    assert turn.prompt is not None
+    for link in turn.prompt.payload.get("links", []):
+        platform = link["platform"]
+        http = services.sandboxed.get(platform)
+        if http is None:
+            say(f"  {platform} is a real platform: open the link above; the OAuth callback continues the flow.")
+            continue
+        say(f"  Connecting {platform} in the sandbox on your behalf (consent page -> code -> encrypted token).")
+        redirect = await complete_consent(http, link["authorize_url"])
+        query = parse_qs(urlparse(redirect).query)
+        result = await services.driver.complete_oauth(
+            platform=platform, code=query["code"][0], state=query["state"][0], actor=actor, progress=_printer(say)
+        )
+        if result is not None:
+            turn = result
+    return turn
+
+
+def _printer(say: Say) -> Callable[[str], Awaitable[None]]:
+    async def progress(message: str) -> None:
+        say(f"  ... {message}")
+
+    return progress
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+
+async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = print) -> int:
+    """The whole flow for `text`, approving on the user's behalf and saying so; exit 0 only when live."""
+    async with open_services(settings) as services:
+        user = "console:demo"
+        workspace = await services.local_workspace(user)
+        say(f"Instruction: {text}")
+        progress = _printer(say)
+        turn = await services.driver.start(
+            workspace_id=workspace.id, user=user, text=text,
+            where=Where("console", "demo", uuid.uuid4().hex), progress=progress,
+        )
+        while turn.prompt is not None:
+            prompt = turn.prompt
+            for line in render_prompt(prompt):
+                say(line)
+            if prompt.kind == "clarify":
+                say("The demo does not answer questions for you: give a complete instruction, or use `adly chat`.")
+                if as_json:
+                    say(json.dumps({"campaign_id": None, "status": "needs_clarification",
+                                    "question": prompt.payload, "platforms": [], "assets": []}, ensure_ascii=False))
+                return 2
+            if prompt.kind == "connect":
+                before = prompt.interrupt_id
+                turn = await connect_in_sandbox(services, turn, user, say)
+                if turn.prompt is not None and turn.prompt.interrupt_id == before:
+                    say("Waiting for a real OAuth callback is not possible in the demo; use `adly serve`.")
+                    return 3
+                continue
+            if prompt.kind == "review":
+                say("Demo: approving the generated content on your behalf.")
+                decision = {"action": "approve", "content_hash": prompt.payload.get("content_hash")}
+            else:
+                say("Demo: approving the campaign plan on your behalf; publishing now.")
+                decision = {"action": "approve", "plan_hash": prompt.payload.get("plan_hash")}
+            turn = await services.driver.decide(
+                conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
+                actor=user, progress=progress,
+            )
+            if turn.notice:
+                say(turn.notice)
+        if turn.notice:
+            say(turn.notice)
+        summary = await campaign_summary(services.ctx, turn.conversation_id)
+        for line in summary_lines(summary):
+            say(line)
+        if as_json:
+            say(json.dumps(summary, ensure_ascii=False, default=str))
+        return 0 if summary["status"] == "live" else 1
+
+
+# ---------------------------------------------------------------------------------------------- chat
+
+
+async def _ask(question: str) -> str | None:
+    try:
+        return await asyncio.to_thread(input, question)
+    except EOFError:
+        return None
+
+
+async def run_chat(settings: Settings, *, resume: str | None, user: str = "console:you", say: Say = print) -> int:
+    """An interactive conversation in the terminal; `--resume` continues the latest waiting one."""
+    async with open_services(settings) as services:
+        workspace = await services.local_workspace(user)
+        progress = _printer(say)
+        turn: Turn | None = None
+        if resume is not None:
+            turn = await _resume_turn(services, workspace.id, resume, say)
+            if turn is None:
+                return 1
+        while True:
+            if turn is None or turn.prompt is None:
+                if turn is not None:
+                    await _say_outcome(services, turn, say)
+                text = await _ask("\nWhat campaign shall we create? (empty line to quit)\n> ")
+                if not text:
+                    return 0
+                turn = await services.driver.start(
+                    workspace_id=workspace.id, user=user, text=text,
+                    where=Where("console", "chat", uuid.uuid4().hex), progress=progress,
+                )
+                continue
+            prompt = turn.prompt
+            for line in render_prompt(prompt):
+                say(line)
+            if prompt.kind == "connect":
+                answer = await _ask("Connect now in the sandbox? [Y/n] ")
+                if answer is None:
+                    return 0
+                if answer.strip().lower() in ("", "y", "yes"):
+                    try:
+                        turn = await connect_in_sandbox(services, turn, user, say)
+                    except OAuthFailed as exc:
+                        say(exc.reason)
+                continue
+            answer = await _ask("> ")
+            if answer is None:
+                say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                return 0
+            if prompt.kind == "clarify":
+                turn = await services.driver.reply(
+                    conversation_id=turn.conversation_id, text=answer, actor=user, progress=progress
+                )
+            else:
+                parse = parse_review_answer if prompt.kind == "review" else parse_preview_answer
+                decision = parse(answer, prompt.payload)
+                if decision is None:
+                    say("Please answer with one of the numbered choices.")
+                    continue
+                turn = await services.driver.decide(
+                    conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
+                    actor=user, progress=progress,
+                )
+            if turn.notice:
+                say(turn.notice)
+
+
+async def _resume_turn(services: Services, workspace_id: str, which: str, say: Say) -> Turn | None:
+    async with services.sessions() as session:
+        if which:
+            conversation = await repo.get_conversation(session=session, conversation_id=which)
+        else:
+            waiting = await repo.list_conversations(
+                session=session, workspace_id=workspace_id, statuses=["waiting", "active", "failed"]
+            )
+            console = [c for c in waiting if c.channel_kind == "console"]
+            conversation = max(console, key=lambda c: c.updated_at) if console else None
+    if conversation is None:
+        say("No conversation to resume.")
+        return None
+    say(f"Resuming conversation {conversation.id}.")
+    turn = await services.driver.current(conversation.id)
+    if turn.prompt is None and turn.status in ("failed", "error"):
+        turn = await services.driver.retry(conversation.id, progress=_printer(say))
+    return turn
+
+
+async def _say_outcome(services: Services, turn: Turn, say: Say) -> None:
+    summary = await campaign_summary(services.ctx, turn.conversation_id)
+    for line in summary_lines(summary):
+        say(line)
+
+
+def stdout_say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,182 @@
+"""The composition root: reads Settings once, builds every service, and hands them down explicitly."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agent.context import AgentContext
+from agent.conversations import ConversationDriver
+from agent.graph import build_graph
+from bot.settings import Settings
+from store import repositories as repo
+from store.crypto import TokenCipher, load_or_create_keyfile
+from store.db import create_engine, create_session_factory, upgrade_database
+from store.models import Workspace
+from tools.generation.studio import Providers, offline_providers, providers_from_config
+from tools.platforms.base import AdPlatformClient
+from tools.platforms.registry import make_client
+from tools.sandbox import REAL_HOSTS, SandboxFaults, sandbox_http_client
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = ("meta", "tiktok", "snapchat")
+LOCAL_WORKSPACE = "local"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: TokenCipher
+    ctx: AgentContext
+    driver: ConversationDriver
+    platforms: dict[str, AdPlatformClient]
+    sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # platforms served by the sandbox
+
+    async def local_workspace(self, user: str) -> Workspace:
+        """The workspace of the terminal and the demo; the local user approves unless approvers are set."""
+        async with self.sessions() as session, session.begin():
+            workspace = await repo.get_or_create_workspace(
+                session=session, name=LOCAL_WORKSPACE, default_currency=self.settings.adly_default_currency,
+                approvers=self.settings.approver_ids() or [user],
+            )
+            await repo.upsert_member(session=session, workspace_id=workspace.id, user_ref=user, role="admin")
+            return workspace
+
+
+def _cipher(settings: Settings) -> TokenCipher:
+    if settings.adly_encryption_keys is not None:
+        return TokenCipher.from_setting(settings.adly_encryption_keys.get_secret_value())
+    return load_or_create_keyfile(settings.data_dir)
+
+
+def _oauth_secret(settings: Settings) -> bytes:
+    """The key that signs OAuth states: from settings, or generated once and kept beside the token key."""
+    if settings.adly_oauth_secret is not None:
+        return hashlib.sha256(settings.adly_oauth_secret.get_secret_value().encode()).digest()
+    path = settings.data_dir / "oauth_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _credentials(settings: Settings, platform: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(app id, app secret, API base URL, OAuth base URL) of a platform from settings."""
+    if platform == "meta":
+        secret = settings.meta_app_secret
+        return (settings.meta_app_id, secret.get_secret_value() if secret else None,
+                settings.meta_api_base_url, settings.meta_oauth_base_url)
+    if platform == "tiktok":
+        secret = settings.tiktok_app_secret
+        return (settings.tiktok_app_id, secret.get_secret_value() if secret else None,
+                settings.tiktok_api_base_url, settings.tiktok_oauth_base_url)
+    secret = settings.snapchat_client_secret
+    return (settings.snapchat_client_id, secret.get_secret_value() if secret else None,
+            settings.snapchat_api_base_url, settings.snapchat_oauth_base_url)
+
+
+def _faults(settings: Settings) -> SandboxFaults:
+    return SandboxFaults(
+        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed
+    )
+
+
+async def _platform_clients(
+    settings: Settings, stack: AsyncExitStack
+) -> tuple[dict[str, AdPlatformClient], dict[str, httpx.AsyncClient]]:
+    """Real APIs for platforms with app credentials; the in-process sandbox (their real HTTP shapes) otherwise."""
+    clients: dict[str, AdPlatformClient] = {}
+    sandboxed: dict[str, httpx.AsyncClient] = {}
+    for platform in PLATFORMS:
+        app_id, app_secret, api_url, oauth_url = _credentials(settings, platform)
+        hosts = REAL_HOSTS[platform]
+        if app_id and app_secret:
+            http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)))
+        else:
+            http = await stack.enter_async_context(
+                sandbox_http_client(platform, state_dir=settings.sandbox_dir, faults=_faults(settings))
+            )
+            sandboxed[platform] = http
+            app_id, app_secret = f"sandbox-{platform}-app", "sandbox-secret"
+        clients[platform] = make_client(
+            platform, http=http, base_url=api_url or hosts["api"], oauth_base_url=oauth_url or hosts["oauth"],
+            app_id=app_id, app_secret=app_secret,
+        )
+    return clients, sandboxed
+
+
+def _providers(settings: Settings) -> Providers:
+    if settings.openai_api_key is None:
+        return offline_providers()
+    return providers_from_config(
+        openai_api_key=settings.openai_api_key.get_secret_value(), openai_base_url=settings.openai_base_url,
+        chat_model=settings.openai_chat_model, image_model=settings.openai_image_model,
+        tts_model=settings.openai_tts_model,
+    )
+
+
+def _chat_model(settings: Settings) -> Any | None:
+    if settings.openai_api_key is None:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.openai_chat_model, api_key=settings.openai_api_key, base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_s, max_retries=1,
+    )
+
+
+@asynccontextmanager
+async def open_services(settings: Settings | None = None, *, port: int | None = None) -> AsyncIterator[Services]:
+    """Everything the front doors need, opened in order and closed in reverse (nothing runs at import)."""
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async with AsyncExitStack() as stack:
+        await upgrade_database(settings.app_database_url)
+        engine = create_engine(settings.app_database_url)
+        stack.push_async_callback(engine.dispose)
+        sessions = create_session_factory(engine)
+        cipher = _cipher(settings)
+        saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path)))
+        graph = build_graph().compile(checkpointer=saver)
+        platforms, sandboxed = await _platform_clients(settings, stack)
+        ctx = AgentContext(
+            sessions=sessions,
+            cipher=cipher,
+            platforms=platforms,
+            providers=_providers(settings),
+            asset_dir=settings.asset_dir,
+            oauth_secret=_oauth_secret(settings),
+            oauth_redirect_base=settings.public_url(port),
+            default_currency=settings.adly_default_currency,
+            default_landing_url=settings.adly_default_landing_url,
+            brand_name=settings.adly_brand_name,
+            self_approval_limit=settings.adly_self_approval_limit,
+            arabic_register=settings.adly_arabic_register,
+            chat_model=_chat_model(settings),
+            llm_timeout_s=settings.llm_timeout_s,
+        )
+        settings.asset_dir.mkdir(parents=True, exist_ok=True)
+        driver = ConversationDriver(ctx, graph)
+        yield Services(settings=settings, engine=engine, sessions=sessions, cipher=cipher, ctx=ctx, driver=driver,
+                       platforms=platforms, sandboxed=sandboxed)
+
+
+def asset_path(services: Services, relative: str | None) -> Path | None:
+    return services.settings.asset_dir / relative if relative else None
