@@ -50,7 +50,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "لم تحدد {label}. اكتبها مثلاً: «{example}».",
     ),
     "budget_below_minimum": (
-        "The total budget of {total} is too low for {platforms} over {days}: {details}. The minimum for {all_platforms} "
+        "The total budget of {total} is too low for {platforms} over {days}: {details}. The minimum for "
+        "{all_platforms} "
         "is {needed} in total, {short} more than the budget.",
         "الميزانية الإجمالية البالغة {total} أقل من الحد الأدنى لـ{platforms} على مدى {days}: {details}. "
         "الحد الأدنى لـ{all_platforms} هو {needed} إجمالاً، أي بزيادة {short}.",
@@ -84,7 +85,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "، مع تعديله ليصل {platforms} إلى حده الأدنى {minimum}",
     ),
     "minimum_unknown": (
-        "ADLY does not know {platform}'s minimum budget in {currency}; {platform} will check it when publishing.",
+        "ADLY does not know {platform}'s minimum budget in {currency}; {platform} will check it when "
+        "publishing.",
         "لا يعرف ADLY الحد الأدنى لميزانية {platform} بعملة {currency}؛ ستتحقق منه {platform} عند النشر.",
     ),
     "age_range_rounded": (
@@ -108,15 +110,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "fix_drop_location": ("Remove {location}", "إزالة {location}"),
     "location_widened": (
-        "{platform} cannot target the city {location}; its {ad_set} will target {wider} (a wider area) instead.",
-        "لا تستهدف {platform} مدينة {location} مباشرة؛ ستستهدف المجموعة الإعلانية {wider} (منطقة أوسع) بدلاً منها.",
+        "{platform} cannot target the city {location}; its {ad_set} will target {wider} (a wider area) "
+        "instead.",
+        "لا تستهدف {platform} مدينة {location} مباشرة؛ ستستهدف المجموعة الإعلانية {wider} (منطقة أوسع) "
+        "بدلاً منها.",
     ),
     "no_locations_left": (
         "None of the locations can be targeted on {platform}. Add a location in a country where it runs ads.",
         "لا يمكن استهداف أي من المواقع على {platform}. أضف موقعاً في دولة تنشر فيها الإعلانات.",
     ),
     "date_in_past": (
-        "The start date {start} is in the past (today is {today}). Campaigns can start today at the earliest.",
+        "The start date {start} is in the past (today is {today}). Campaigns can start today at the "
+        "earliest.",
         "تاريخ البداية {start} مضى (اليوم {today}). أقرب موعد لبدء الحملة هو اليوم.",
     ),
     "end_in_past": (
@@ -143,11 +148,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "لم تحدد تاريخ بداية: ستبدأ الحملة غداً ({start}) وتستمر حتى {end}.",
     ),
     "special_ad_category": (
-        "This looks like a {category} ad (because of “{words}”). {category_cap} ads must be declared as a special "
-        "ad category on Meta and TikTok; Meta then targets ages 18-65+ and all genders only. Confirm or tell me "
+        "This looks like a {category} ad (because of “{words}”). {category_cap} ads must be declared as a "
+        "special "
+        "ad category on Meta and TikTok; Meta then targets ages 18-65+ and all genders only. Confirm or "
+        "tell me "
         "it is not a {category} ad.",
-        "يبدو أن هذا إعلان {category} (بسبب «{words}»). يجب تصنيف إعلانات {category} كفئة إعلانية خاصة على ميتا "
-        "وتيك توك، وعندها تستهدف ميتا الأعمار 18-65+ وكل الأجناس فقط. أكّد ذلك أو أخبرني أنه ليس إعلان {category}.",
+        "يبدو أن هذا إعلان {category} (بسبب «{words}»). يجب تصنيف إعلانات {category} كفئة إعلانية خاصة على "
+        "ميتا "
+        "وتيك توك، وعندها تستهدف ميتا الأعمار 18-65+ وكل الأجناس فقط. أكّد ذلك أو أخبرني أنه ليس إعلان "
+        "{category}.",
     ),
     "fix_declare_category": (
         "Yes, declare it as {category} (ages 18-65+, all genders)",
@@ -156,7 +165,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fix_not_category": ("No, it is not a {category} ad", "لا، ليس إعلان {category}"),
     "special_category_targeting": (
         "Declared {category} ads cannot target by {what} on Meta: it will reach ages 18-65+ and all genders.",
-        "لا يمكن لإعلانات {category} المصنّفة الاستهداف حسب {what_ar} على ميتا: ستصل إلى الأعمار 18-65+ وكل الأجناس.",
+        "لا يمكن لإعلانات {category} المصنّفة الاستهداف حسب {what_ar} على ميتا: ستصل إلى الأعمار 18-65+ وكل "
+        "الأجناس.",
     ),
     "fix_clear_demographics": ("Target ages 18-65+ and all genders", "استهداف الأعمار 18-65+ وكل الأجناس"),
     "account_currency_mismatch": (
@@ -170,7 +180,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "account_cannot_create_ads": (
         "The connected {platform} ad account ({account}) cannot create ads: your access lacks the advertiser "
         "permission. Ask an admin of the account to grant it, or connect another account.",
-        "حساب {platform} الإعلاني المتصل ({account}) لا يسمح بإنشاء إعلانات: صلاحيتك لا تشمل إدارة الإعلانات. "
+        "حساب {platform} الإعلاني المتصل ({account}) لا يسمح بإنشاء إعلانات: صلاحيتك لا تشمل إدارة "
+        "الإعلانات. "
         "اطلب من مسؤول الحساب منحك الصلاحية، أو اربط حساباً آخر.",
     ),
     "landing_url_default": (
@@ -180,7 +191,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "landing_url_missing": (
         "A {objective} campaign needs a landing page and none was given. Send the link, e.g. "
         "“https://yourstore.sa/ramadan”.",
-        "حملة {objective_ar} تحتاج إلى صفحة هبوط ولم تحدد واحدة. أرسل الرابط، مثلاً «https://yourstore.sa/ramadan».",
+        "حملة {objective_ar} تحتاج إلى صفحة هبوط ولم تحدد واحدة. أرسل الرابط، مثلاً "
+        "«https://yourstore.sa/ramadan».",
     ),
     "landing_url_invalid": (
         "The landing page “{url}” is not a web address; it must start with https:// (or http://).",
@@ -192,7 +204,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "لم تحدد هدف الحملة: سيكون الهدف {objective_ar}.",
     ),
     "tiktok_needs_video": (
-        "TikTok in-feed ads must be videos, and only {types} were asked for. A video will be needed for TikTok.",
+        "TikTok in-feed ads must be videos, and only {types} were asked for. A video will be needed for "
+        "TikTok.",
         "إعلانات تيك توك في الصفحة الرئيسية يجب أن تكون فيديو، وطُلب {types} فقط. ستحتاج تيك توك إلى فيديو.",
     ),
     "fix_add_video": ("Also make a video", "إنشاء فيديو أيضاً"),
@@ -225,27 +238,52 @@ CATEGORY = {
 # Clarification: field -> (label EN, example EN, label AR, example AR). Keys are the names `missing` uses;
 # dotted names fall back to their first part.
 FIELD_PROMPTS: dict[str, tuple[str, str, str, str]] = {
-    "platforms": ("which platforms (Instagram, Facebook, TikTok, Snapchat)", "Instagram and TikTok",
-                  "المنصات (إنستغرام، فيسبوك، تيك توك، سناب شات)", "إنستغرام وتيك توك"),
-    "budget": ("the budget and its currency, total or per day", "1500 SAR in total",
-               "الميزانية وعملتها، إجمالية أو يومية", "1500 ريال إجمالي"),
+    "platforms": (
+        "which platforms (Instagram, Facebook, TikTok, Snapchat)",
+        "Instagram and TikTok",
+        "المنصات (إنستغرام، فيسبوك، تيك توك، سناب شات)",
+        "إنستغرام وتيك توك",
+    ),
+    "budget": (
+        "the budget and its currency, total or per day",
+        "1500 SAR in total",
+        "الميزانية وعملتها، إجمالية أو يومية",
+        "1500 ريال إجمالي",
+    ),
     "budget.amount": ("the budget amount", "1500 SAR", "مبلغ الميزانية", "1500 ريال"),
     "budget.currency": ("the budget's currency", "SAR", "عملة الميزانية", "ريال سعودي"),
     "schedule": ("when it runs", "from 1 to 14 March", "موعد الحملة", "من 1 إلى 14 مارس"),
     "schedule.start_date": ("the start date", "starting 1 March", "تاريخ البداية", "تبدأ 1 مارس"),
-    "schedule.end_date": ("the end date or duration", "for two weeks", "تاريخ النهاية أو المدة", "لمدة أسبوعين"),
+    "schedule.end_date": (
+        "the end date or duration",
+        "for two weeks",
+        "تاريخ النهاية أو المدة",
+        "لمدة أسبوعين",
+    ),
     "audience": ("who to reach", "women 25-40 in Riyadh", "الجمهور المستهدف", "نساء من 25 إلى 40 في الرياض"),
     "audience.locations": ("where to show the ads", "Riyadh and Jeddah", "مكان عرض الإعلانات", "الرياض وجدة"),
     "locations": ("where to show the ads", "Riyadh and Jeddah", "مكان عرض الإعلانات", "الرياض وجدة"),
     "audience.age_min": ("the age range", "ages 25-40", "الفئة العمرية", "من 25 إلى 40 سنة"),
     "audience.age_max": ("the age range", "ages 25-40", "الفئة العمرية", "من 25 إلى 40 سنة"),
     "audience.genders": ("the gender", "women", "الجنس", "نساء"),
-    "objective": ("the goal (sales, website visits, awareness)", "sales", "هدف الحملة (مبيعات، زيارات، وعي)",
-                  "مبيعات"),
-    "landing_url": ("the landing page link", "https://yourstore.sa/ramadan", "رابط صفحة الهبوط",
-                    "https://yourstore.sa/ramadan"),
-    "product": ("what you are advertising", "our new abaya collection", "ما الذي تعلن عنه",
-                "تشكيلة العبايات الجديدة"),
+    "objective": (
+        "the goal (sales, website visits, awareness)",
+        "sales",
+        "هدف الحملة (مبيعات، زيارات، وعي)",
+        "مبيعات",
+    ),
+    "landing_url": (
+        "the landing page link",
+        "https://yourstore.sa/ramadan",
+        "رابط صفحة الهبوط",
+        "https://yourstore.sa/ramadan",
+    ),
+    "product": (
+        "what you are advertising",
+        "our new abaya collection",
+        "ما الذي تعلن عنه",
+        "تشكيلة العبايات الجديدة",
+    ),
     "theme": ("the occasion or theme", "Ramadan", "المناسبة أو الموضوع", "رمضان"),
     "languages": ("the ad languages", "Arabic and English", "لغات الإعلان", "العربية والإنجليزية"),
     "creative_types": ("the formats", "images and a video", "أنواع المحتوى", "صور وفيديو"),

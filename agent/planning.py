@@ -152,7 +152,9 @@ class CampaignPlan(BaseModel):
     platforms: list[PlatformPlan]
 
     def canonical_json(self) -> str:
-        return json.dumps(self.model_dump(mode="python"), sort_keys=True, separators=(",", ":"), default=_jsonable)
+        return json.dumps(
+            self.model_dump(mode="python"), sort_keys=True, separators=(",", ":"), default=_jsonable
+        )
 
     def plan_hash(self) -> str:
         """sha256 of the canonical JSON (sorted keys, Decimals as strings): approvals bind to it."""
@@ -224,7 +226,9 @@ def _meta_split(lo: int, hi: int) -> list[Segment]:
     return [Segment(lo, cut - 1), Segment(cut, hi)]
 
 
-def audience_segments(request: CampaignRequest, platform: str, instruction: str | None = None) -> list[Segment]:
+def audience_segments(
+    request: CampaignRequest, platform: str, instruction: str | None = None
+) -> list[Segment]:
     """The ad sets' age slices on `platform` (Meta may split in two; the others take the whole range)."""
     audience = request.audience
     rules = rules_for(platform)
@@ -239,7 +243,9 @@ def audience_segments(request: CampaignRequest, platform: str, instruction: str 
     return [Segment(*rules.express_ages(audience.age_min, audience.age_max))]
 
 
-def platform_locations(request: CampaignRequest, platform: str) -> tuple[list[Location], list[tuple[Location, Location]]]:
+def platform_locations(
+    request: CampaignRequest, platform: str
+) -> tuple[list[Location], list[tuple[Location, Location]]]:
     """(locations to target, [(asked, widened to)]): kinds the platform cannot target widen or are dropped."""
     rules = rules_for(platform)
     result: list[Location] = []
@@ -254,7 +260,9 @@ def platform_locations(request: CampaignRequest, platform: str) -> tuple[list[Lo
             if region is not None and "region" in rules.location_kinds:
                 target = Location(name=region, kind="region", country_code=loc.country_code)
             else:
-                target = Location(name=_country_name(loc.country_code), kind="country", country_code=loc.country_code)
+                target = Location(
+                    name=_country_name(loc.country_code), kind="country", country_code=loc.country_code
+                )
             widened.append((loc, target))
         if target not in result:
             result.append(target)
@@ -262,8 +270,17 @@ def platform_locations(request: CampaignRequest, platform: str) -> tuple[list[Lo
 
 
 COUNTRY_NAMES = {
-    "SA": "Saudi Arabia", "AE": "United Arab Emirates", "KW": "Kuwait", "QA": "Qatar", "BH": "Bahrain",
-    "OM": "Oman", "EG": "Egypt", "JO": "Jordan", "LB": "Lebanon", "IQ": "Iraq", "PS": "Palestine",
+    "SA": "Saudi Arabia",
+    "AE": "United Arab Emirates",
+    "KW": "Kuwait",
+    "QA": "Qatar",
+    "BH": "Bahrain",
+    "OM": "Oman",
+    "EG": "Egypt",
+    "JO": "Jordan",
+    "LB": "Lebanon",
+    "IQ": "Iraq",
+    "PS": "Palestine",
 }
 
 
@@ -277,10 +294,12 @@ def _country_name(code: str) -> str:
 def platform_minimum(
     request: CampaignRequest, platform: str, currency: str, days: int, instruction: str | None = None
 ) -> Decimal | None:
-    """The least budget `platform`'s share may be (whole schedule if lifetime, per day if daily); None if unknown.
+    """The least budget `platform`'s share may be (whole schedule if lifetime, else per day); None if unknown.
 
-    It is the ad set minimum for each planned ad set (x days for lifetime), or the campaign minimum where
-    that is higher (TikTok's campaign floor, kept in case the publisher caps the campaign too).
+    It is the ad set minimum for each planned ad set (x days for a lifetime budget). Campaign-level minimums
+    (TikTok's $50) do not bind because plans leave the campaign uncapped: budgets live on the ad sets, as
+    TikTok itself recommends ("leave the campaign budget open"); a publisher that caps campaigns must check
+    `rules_for(p).campaign_min` too.
     """
     rules = rules_for(platform)
     per_day = rules.ad_set_min_daily(currency, request.objective or DEFAULT_OBJECTIVE)
@@ -289,13 +308,11 @@ def platform_minimum(
     period = request.budget.period if request.budget else "lifetime"
     n_sets = len(audience_segments(request, platform, instruction))
     factor = days if period == "lifetime" and rules.lifetime_min_is_daily_times_days else 1
-    need = per_day * n_sets * factor
-    campaign_floor = rules.campaign_min(currency, period)
-    return max(need, campaign_floor) if campaign_floor is not None else need
+    return per_day * n_sets * factor
 
 
 def split_evenly(total: Decimal, currency: str, parts: int) -> list[Decimal]:
-    """`parts` amounts rounded DOWN to the minor unit, the remainder on the first, summing exactly to total."""
+    """`parts` amounts rounded DOWN to the minor unit, the remainder on the first: the sum is exact."""
     if parts <= 0:
         return []
     share = round_down(total / parts, currency)
@@ -450,7 +467,7 @@ def build_plan(
     default_landing_url: str | None = None,
     instruction: str | None = None,
 ) -> CampaignPlan:
-    """The campaign structure to publish: per platform a campaign, its ad sets and their ads (seed section 4)."""
+    """The structure to publish: per platform a campaign, its ad sets and their ads (seed section 4)."""
     if request.budget is None:
         raise PlanError("the request has no budget")
     if not request.platforms:
@@ -530,7 +547,9 @@ def build_plan(
                 currency=account.currency,
                 campaign_name=f"{name} — {rules.name_en}",
                 objective=objective,
-                publisher_platforms=list(request.publisher_platforms.get(platform, [])) if platform == "meta" else [],
+                publisher_platforms=list(request.publisher_platforms.get(platform, []))
+                if platform == "meta"
+                else [],
                 budget_amount=shares[platform],
                 budget_period=period,
                 special_ad_categories=categories,

@@ -65,11 +65,21 @@ class ValidationIssue(BaseModel):
 
 
 def _issue(
-    field: str, code: str, severity: Severity, text: tuple[str, str], *, platform: str | None = None,
+    field: str,
+    code: str,
+    severity: Severity,
+    text: tuple[str, str],
+    *,
+    platform: str | None = None,
     fixes: Iterable[Fix] = (),
 ) -> ValidationIssue:
     return ValidationIssue(
-        field=field, code=code, severity=severity, platform=platform, message_en=text[0], message_ar=text[1],
+        field=field,
+        code=code,
+        severity=severity,
+        platform=platform,
+        message_en=text[0],
+        message_ar=text[1],
         fixes=list(fixes),
     )
 
@@ -98,7 +108,9 @@ def _ages(age_min: int | None, age_max: int | None) -> str:
 
 def _schedule_patch(start: date, n_days: int) -> dict[str, Any]:
     end = start + timedelta(days=n_days - 1)
-    return {"schedule": {"start_date": start.isoformat(), "end_date": end.isoformat(), "duration_days": n_days}}
+    return {
+        "schedule": {"start_date": start.isoformat(), "end_date": end.isoformat(), "duration_days": n_days}
+    }
 
 
 # ------------------------------------------------------------------------------------------- missing
@@ -121,7 +133,9 @@ def _missing(request: CampaignRequest) -> list[ValidationIssue]:
     issues = []
     for field in missing_fields(request):
         label_en, example_en, label_ar, example_ar = msg.field_prompt(field)
-        text = msg.text("missing", label=Bi(label_en.capitalize(), label_ar), example=Bi(example_en, example_ar))
+        text = msg.text(
+            "missing", label=Bi(label_en.capitalize(), label_ar), example=Bi(example_en, example_ar)
+        )
         issues.append(_issue(field, "missing", "error", text))
     return issues
 
@@ -161,28 +175,48 @@ def _schedule(request: CampaignRequest, today: date) -> tuple[list[ValidationIss
         keep = schedule_days(start, end) if end >= start else wanted_days
         fixes = []
         if s.end_date is not None and s.end_date >= today:
-            fixes.append(_fix(
-                msg.text("fix_start_on", when="today", when_ar="اليوم", start=today, end=s.end_date),
-                {"schedule": {"start_date": today.isoformat(), "end_date": s.end_date.isoformat(),
-                              "duration_days": schedule_days(today, s.end_date)}},
-            ))
-        for when, when_ar, day in (("today", "اليوم", today), ("tomorrow", "غداً", today + timedelta(days=1))):
+            fixes.append(
+                _fix(
+                    msg.text("fix_start_on", when="today", when_ar="اليوم", start=today, end=s.end_date),
+                    {
+                        "schedule": {
+                            "start_date": today.isoformat(),
+                            "end_date": s.end_date.isoformat(),
+                            "duration_days": schedule_days(today, s.end_date),
+                        }
+                    },
+                )
+            )
+        tomorrow = today + timedelta(days=1)
+        for when, when_ar, day in (("today", "اليوم", today), ("tomorrow", "غداً", tomorrow)):
             patch = _schedule_patch(day, keep)
-            label = msg.text("fix_start_on", when=when, when_ar=when_ar, start=day,
-                             end=patch["schedule"]["end_date"])
+            label = msg.text(
+                "fix_start_on", when=when, when_ar=when_ar, start=day, end=patch["schedule"]["end_date"]
+            )
             if patch not in [f.patch for f in fixes]:
                 fixes.append(_fix(label, patch))
         text = msg.text("date_in_past", start=s.start_date, today=today)
         return [_issue("schedule.start_date", "date_in_past", "error", text, fixes=fixes)], False
     if end < start:
         patch = _schedule_patch(start, wanted_days)
-        fixes = [_fix(msg.text("fix_run_days", days=msg.days(wanted_days), start=start,
-                               end=patch["schedule"]["end_date"]), patch)]
+        fixes = [
+            _fix(
+                msg.text(
+                    "fix_run_days", days=msg.days(wanted_days), start=start, end=patch["schedule"]["end_date"]
+                ),
+                patch,
+            )
+        ]
         if end < today:
             text = msg.text("end_in_past", end=end, today=today)
             return [_issue("schedule.end_date", "date_in_past", "error", text, fixes=fixes)], False
         if s.start_date is not None:
-            fixes.append(_fix(msg.text("fix_swap_dates", start=end, end=start), _schedule_patch(end, schedule_days(end, start))))
+            fixes.append(
+                _fix(
+                    msg.text("fix_swap_dates", start=end, end=start),
+                    _schedule_patch(end, schedule_days(end, start)),
+                )
+            )
         text = msg.text("end_before_start", start=start, end=end)
         return [_issue("schedule.end_date", "end_before_start", "error", text, fixes=fixes)], False
     info: tuple[str, str] | None = None
@@ -204,8 +238,10 @@ def _age_issues(request: CampaignRequest) -> list[ValidationIssue]:
     a = request.audience
     if a.age_min is not None and a.age_max is not None and a.age_min > a.age_max:
         text = msg.text("age_range_invalid", age_min=a.age_min, age_max=a.age_max)
-        fix = _fix(msg.text("fix_swap_ages", ages=_ages(a.age_max, a.age_min)),
-                   {"audience": {"age_min": a.age_max, "age_max": a.age_min}})
+        fix = _fix(
+            msg.text("fix_swap_ages", ages=_ages(a.age_max, a.age_min)),
+            {"audience": {"age_min": a.age_max, "age_max": a.age_min}},
+        )
         return [_issue("audience.age_min", "age_range_invalid", "error", text, fixes=[fix])]
     if a.age_min is None and a.age_max is None:
         return []
@@ -218,14 +254,22 @@ def _age_issues(request: CampaignRequest) -> list[ValidationIssue]:
         got = _ages(got_min, got_max)
         if got == asked:
             continue
-        fixes = [_fix(msg.text("fix_age_everywhere", ages=got),
-                      {"audience": {"age_min": got_min, "age_max": got_max if got_max is not None else 65}})]
+        fixes = [
+            _fix(
+                msg.text("fix_age_everywhere", ages=got),
+                {"audience": {"age_min": got_min, "age_max": got_max if got_max is not None else 65}},
+            )
+        ]
         key = "age_range_rounded"
         if platform == "tiktok":
             inner = tiktok_rules.inner_age_range(a.age_min, a.age_max)
             if inner is not None and _ages(*inner) not in (asked, got):
-                fixes.append(_fix(msg.text("fix_age_narrow", ages=_ages(*inner)),
-                                  {"audience": {"age_min": inner[0], "age_max": inner[1] or 65}}))
+                fixes.append(
+                    _fix(
+                        msg.text("fix_age_narrow", ages=_ages(*inner)),
+                        {"audience": {"age_min": inner[0], "age_max": inner[1] or 65}},
+                    )
+                )
         else:
             key = "age_range_open"
         text = msg.text(key, platform=_platform(platform), asked=asked, got=got)
@@ -251,21 +295,46 @@ def _location_issues(request: CampaignRequest) -> list[ValidationIssue]:
                 blocked.setdefault(i, []).append(platform)
         kept, widened = platform_locations(request, platform)
         for asked, wider in widened:
-            text = msg.text("location_widened", platform=_platform(platform), location=asked.name,
-                            wider=wider.name, ad_set=Bi(rules.ad_set_en, rules.ad_set_ar))
-            issues.append(_issue("audience.locations", "location_not_targetable", "warning", text,
-                                 platform=platform))
+            text = msg.text(
+                "location_widened",
+                platform=_platform(platform),
+                location=asked.name,
+                wider=wider.name,
+                ad_set=Bi(rules.ad_set_en, rules.ad_set_ar),
+            )
+            issues.append(
+                _issue("audience.locations", "location_not_targetable", "warning", text, platform=platform)
+            )
         if not kept:
             text = msg.text("no_locations_left", platform=_platform(platform))
-            issues.append(_issue("audience.locations", "location_not_targetable", "error", text, platform=platform))
+            issues.append(
+                _issue("audience.locations", "location_not_targetable", "error", text, platform=platform)
+            )
     for i, platforms in blocked.items():
         loc = locations[i]
         rest = [other for j, other in enumerate(locations) if j != i]
-        fixes = [_fix(msg.text("fix_drop_location", location=loc.name),
-                      {"audience": {"locations": _location_payload(rest)}})] if rest else []
+        fixes = (
+            [
+                _fix(
+                    msg.text("fix_drop_location", location=loc.name),
+                    {"audience": {"locations": _location_payload(rest)}},
+                )
+            ]
+            if rest
+            else []
+        )
         text = msg.text("location_untargetable", platform=_platforms(platforms), location=loc.name)
-        issues.insert(0, _issue("audience.locations", "location_not_targetable", "error", text,
-                                platform=platforms[0] if len(platforms) == 1 else None, fixes=fixes))
+        issues.insert(
+            0,
+            _issue(
+                "audience.locations",
+                "location_not_targetable",
+                "error",
+                text,
+                platform=platforms[0] if len(platforms) == 1 else None,
+                fixes=fixes,
+            ),
+        )
     return issues
 
 
@@ -274,13 +343,20 @@ def _special_issues(request: CampaignRequest, instruction: str | None) -> list[V
     if isinstance(explicit, list):
         declared = [c for c in explicit if c in SPECIAL_CATEGORIES]
         a = request.audience
-        narrowed_age = (a.age_min is not None and a.age_min > 18) or (a.age_max is not None and a.age_max < 65)
+        narrowed_age = (a.age_min is not None and a.age_min > 18) or (
+            a.age_max is not None and a.age_max < 65
+        )
         if not declared or "meta" not in request.platforms or not (a.genders or narrowed_age):
             return []
         what = " and ".join(w for w, on in (("age", narrowed_age), ("gender", bool(a.genders))) if on)
         what_ar = " و".join(w for w, on in (("العمر", narrowed_age), ("الجنس", bool(a.genders))) if on)
-        category = Bi(" / ".join(msg.CATEGORY[c].en for c in declared), " / ".join(msg.CATEGORY[c].ar for c in declared))
-        fix = _fix(msg.text("fix_clear_demographics"), {"audience": {"genders": [], "age_min": None, "age_max": None}})
+        category = Bi(
+            " / ".join(msg.CATEGORY[c].en for c in declared), " / ".join(msg.CATEGORY[c].ar for c in declared)
+        )
+        fix = _fix(
+            msg.text("fix_clear_demographics"),
+            {"audience": {"genders": [], "age_min": None, "age_max": None}},
+        )
         text = msg.text("special_category_targeting", category=category, what=what, what_ar=what_ar)
         return [_issue("audience", "special_ad_category", "warning", text, platform="meta", fixes=[fix])]
     found = detect(request_texts(request, instruction))
@@ -289,8 +365,12 @@ def _special_issues(request: CampaignRequest, instruction: str | None) -> list[V
     cats = sorted(found)
     category = Bi(" / ".join(msg.CATEGORY[c].en for c in cats), " / ".join(msg.CATEGORY[c].ar for c in cats))
     words = ", ".join(dict.fromkeys(w for c in cats for w in found[c]))
-    text = msg.text("special_ad_category", category=category, category_cap=Bi(category.en.capitalize(), category.ar),
-                    words=words)
+    text = msg.text(
+        "special_ad_category",
+        category=category,
+        category_cap=Bi(category.en.capitalize(), category.ar),
+        words=words,
+    )
     fixes = [
         _fix(msg.text("fix_declare_category", category=category), {"special_ad_categories": cats}),
         _fix(msg.text("fix_not_category", category=category), {"special_ad_categories": []}),
@@ -312,8 +392,9 @@ def _account_issues(
         if account is None:
             continue  # not connected yet: connect_accounts comes after validation
         if not account.can_create_ads:
-            text = msg.text("account_cannot_create_ads", platform=_platform(platform),
-                            account=account.external_account_id)
+            text = msg.text(
+                "account_cannot_create_ads", platform=_platform(platform), account=account.external_account_id
+            )
             issues.append(_issue("platforms", "account_cannot_create_ads", "error", text, platform=platform))
         budget = request.budget
         if budget is not None and account.currency != budget.currency:
@@ -324,22 +405,36 @@ def _account_issues(
             if converted is not None:
                 amount = msg.money(converted, account.currency)
                 conv_text = msg.text("converted_at_peg", amount=amount)
-                fixes.append(_fix(msg.text("fix_convert", amount=amount),
-                                  {"budget": {"amount": str(converted), "currency": account.currency}}))
-            text = msg.text("account_currency_mismatch", platform=_platform(platform),
-                            account_currency=account.currency, currency=budget.currency,
-                            converted=Bi(*conv_text))
-            issues.append(_issue("budget.currency", "account_currency_mismatch", "error", text, platform=platform,
-                                 fixes=fixes))
+                fixes.append(
+                    _fix(
+                        msg.text("fix_convert", amount=amount),
+                        {"budget": {"amount": str(converted), "currency": account.currency}},
+                    )
+                )
+            text = msg.text(
+                "account_currency_mismatch",
+                platform=_platform(platform),
+                account_currency=account.currency,
+                currency=budget.currency,
+                converted=Bi(*conv_text),
+            )
+            issues.append(
+                _issue(
+                    "budget.currency",
+                    "account_currency_mismatch",
+                    "error",
+                    text,
+                    platform=platform,
+                    fixes=fixes,
+                )
+            )
     return issues, same_currency
 
 
 # ------------------------------------------------------------------------------------------- budget
 
 
-def _budget_issues(
-    request: CampaignRequest, today: date, instruction: str | None
-) -> list[ValidationIssue]:
+def _budget_issues(request: CampaignRequest, today: date, instruction: str | None) -> list[ValidationIssue]:
     budget = request.budget
     assert budget is not None
     currency = budget.currency
@@ -357,13 +452,18 @@ def _budget_issues(
     needed = sum(known.values(), Decimal(0))
     if total >= needed:
         equal = dict(zip(shares, split_evenly(total, currency, len(shares)), strict=True))
-        split = Bi(", ".join(f"{_platform(p).en} {msg.money(a, currency).en}" for p, a in shares.items()),
-                   "، ".join(f"{_platform(p).ar} {msg.money(a, currency).ar}" for p, a in shares.items()))
+        split = Bi(
+            ", ".join(f"{_platform(p).en} {msg.money(a, currency).en}" for p, a in shares.items()),
+            "، ".join(f"{_platform(p).ar} {msg.money(a, currency).ar}" for p, a in shares.items()),
+        )
         pinned = [p for p in shares if shares[p] != equal[p] and shares[p] == known.get(p)]
         adjusted = Bi("", "")
         if pinned:
-            adjusted = msg.bi("budget_split_adjusted", platforms=_platforms(pinned),
-                              minimum=msg.money(sum((known[p] for p in pinned), Decimal(0)), currency))
+            adjusted = msg.bi(
+                "budget_split_adjusted",
+                platforms=_platforms(pinned),
+                minimum=msg.money(sum((known[p] for p in pinned), Decimal(0)), currency),
+            )
         text = msg.text("budget_split", split=split, adjusted=adjusted)
         issues.append(_issue("budget.amount", "budget_split", "info", text))
         return issues
@@ -385,29 +485,56 @@ def _budget_issues(
             key = "platform_minimum_detail" if lifetime else "platform_minimum_detail_daily"
             per = Bi("", "")
             if n_sets > 1:
-                per = Bi(f" for each of its {n_sets} {rules.ad_set_en}s", f" لكل واحدة من مجموعاته الإعلانية الـ{n_sets}")
+                per = Bi(
+                    f" for each of its {n_sets} {rules.ad_set_en}s",
+                    f" لكل واحدة من مجموعاته الإعلانية الـ{n_sets}",
+                )
             values.update(min_day=msg.money(min_day, currency), per=per, days=msg.days(n_days))
         else:
             key = "platform_minimum_detail_flat"
         details.append(msg.bi(key, **values))
 
-    fixes = [_fix(msg.text("fix_raise_budget", amount=msg.money(needed, currency)),
-                  {"budget": {"amount": str(needed)}})]
+    fixes = [
+        _fix(
+            msg.text("fix_raise_budget", amount=msg.money(needed, currency)),
+            {"budget": {"amount": str(needed)}},
+        )
+    ]
     if lifetime:
         for n in range(n_days - 1, 0, -1):
             mins = [platform_minimum(request, p, currency, n, instruction) for p in known]
             if total >= sum((m for m in mins if m is not None), Decimal(0)):
                 patch = _schedule_patch(start, n)
-                fixes.append(_fix(msg.text("fix_shorten", days=msg.days(n), start=start,
-                                           end=patch["schedule"]["end_date"]), patch))
+                fixes.append(
+                    _fix(
+                        msg.text(
+                            "fix_shorten", days=msg.days(n), start=start, end=patch["schedule"]["end_date"]
+                        ),
+                        patch,
+                    )
+                )
                 break
     key = "budget_below_minimum" if lifetime else "budget_below_minimum_daily"
-    text = msg.text(key, total=msg.money(total, currency), platforms=_platforms(short_platforms or list(known)),
-                    days=msg.days(n_days), details=msg.join(details), needed=msg.money(needed, currency),
-                    all_platforms=_platforms(known),
-                    short=msg.money(needed - total, currency))
-    issues.append(_issue("budget.amount", "budget_below_minimum", "error", text,
-                         platform=short_platforms[0] if len(short_platforms) == 1 else None, fixes=fixes))
+    text = msg.text(
+        key,
+        total=msg.money(total, currency),
+        platforms=_platforms(short_platforms or list(known)),
+        days=msg.days(n_days),
+        details=msg.join(details),
+        needed=msg.money(needed, currency),
+        all_platforms=_platforms(known),
+        short=msg.money(needed - total, currency),
+    )
+    issues.append(
+        _issue(
+            "budget.amount",
+            "budget_below_minimum",
+            "error",
+            text,
+            platform=short_platforms[0] if len(short_platforms) == 1 else None,
+            fixes=fixes,
+        )
+    )
     return issues
 
 
@@ -438,15 +565,17 @@ def _landing_issues(request: CampaignRequest, default_landing_url: str | None) -
 def _other_issues(request: CampaignRequest) -> list[ValidationIssue]:
     issues = []
     if request.objective is None and "objective" not in request.missing:
-        text = msg.text("objective_default", objective=DEFAULT_OBJECTIVE,
-                        objective_ar=msg.OBJECTIVE_AR[DEFAULT_OBJECTIVE])
+        text = msg.text(
+            "objective_default", objective=DEFAULT_OBJECTIVE, objective_ar=msg.OBJECTIVE_AR[DEFAULT_OBJECTIVE]
+        )
         issues.append(_issue("objective", "objective_default", "info", text))
     types = request.creative_types
     if "tiktok" in request.platforms and types and "video" not in types:
         fix = _fix(msg.text("fix_add_video"), {"creative_types": [*types, "video"]})
         text = msg.text("tiktok_needs_video", types=", ".join(types))
-        issues.append(_issue("creative_types", "tiktok_needs_video", "warning", text, platform="tiktok",
-                             fixes=[fix]))
+        issues.append(
+            _issue("creative_types", "tiktok_needs_video", "warning", text, platform="tiktok", fixes=[fix])
+        )
     return issues
 
 
@@ -458,7 +587,9 @@ def validate_request(
     default_landing_url: str | None = None,
     instruction: str | None = None,
 ) -> list[ValidationIssue]:
-    """Every problem with `request`, errors first; `instruction` (the raw sentence) sharpens category detection.
+    """Every problem with `request`, errors first.
+
+    `instruction` (the raw sentence), when given, sharpens special-category detection.
 
     Budget minimums use each connected account's currency, or the request's currency before any account
     is connected; the budget check is skipped while dates or currencies are wrong (fix those first).
@@ -497,7 +628,8 @@ def _merge(base: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
 def apply_fix(request: CampaignRequest, fix: Fix) -> CampaignRequest:
     """The request with `fix.patch` merged in (nested dicts merge, everything else replaces), re-validated.
 
-    Spans in `sources` for the patched top-level fields are dropped: those values no longer come from the text.
+    Spans in `sources` for the patched top-level fields are dropped: those values no longer come from
+    the text.
     """
     data = _merge(request.model_dump(mode="python"), fix.patch)
     touched = set(fix.patch)
@@ -525,11 +657,17 @@ def validate_plan(plan: CampaignPlan) -> list[ValidationIssue]:
                         continue
                     severity: Severity = "error" if p.platform in hard else "warning"
                     text = msg.text(
-                        "copy_too_long", field=field.replace("_", " "), field_ar=field_ar[field],
-                        platform=_platform(p.platform), ad=ad.key, length=len(value), limit=limit,
+                        "copy_too_long",
+                        field=field.replace("_", " "),
+                        field_ar=field_ar[field],
+                        platform=_platform(p.platform),
+                        ad=ad.key,
+                        length=len(value),
+                        limit=limit,
                         hard="" if severity == "error" else " before it is cut off",
                         hard_ar="" if severity == "error" else " قبل أن يُقتطع",
                     )
-                    issues.append(_issue(f"ads.{ad.key}.{field}", "copy_too_long", severity, text,
-                                         platform=p.platform))
+                    issues.append(
+                        _issue(f"ads.{ad.key}.{field}", "copy_too_long", severity, text, platform=p.platform)
+                    )
     return issues

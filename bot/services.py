@@ -27,7 +27,7 @@ from store.models import Workspace
 from tools.generation.studio import Providers, offline_providers, providers_from_config
 from tools.platforms.base import AdPlatformClient
 from tools.platforms.registry import make_client
-from tools.sandbox import REAL_HOSTS, SandboxFaults, sandbox_http_client
+from tools.sandbox import API_BASE_URLS, OAUTH_BASE_URLS, SandboxFaults, sandbox_http_client
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,6 @@ async def _platform_clients(
     sandboxed: dict[str, httpx.AsyncClient] = {}
     for platform in PLATFORMS:
         app_id, app_secret, api_url, oauth_url = _credentials(settings, platform)
-        hosts = REAL_HOSTS[platform]
         if app_id and app_secret:
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)))
         else:
@@ -115,7 +114,8 @@ async def _platform_clients(
             sandboxed[platform] = http
             app_id, app_secret = f"sandbox-{platform}-app", "sandbox-secret"
         clients[platform] = make_client(
-            platform, http=http, base_url=api_url or hosts["api"], oauth_base_url=oauth_url or hosts["oauth"],
+            platform, http=http, base_url=api_url or API_BASE_URLS[platform],
+            oauth_base_url=oauth_url or OAUTH_BASE_URLS[platform],
             app_id=app_id, app_secret=app_secret,
         )
     return clients, sandboxed

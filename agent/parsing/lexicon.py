@@ -91,7 +91,7 @@ OBJECTIVE_WORDS: dict[tuple[str, int], tuple[str, ...]] = {
     ("app_installs", 1): ("app", "apps", "تطبيق", "تطبيقنا", "ابليكيشن"),
     ("awareness", 1): ("awareness", "brand awareness", "launch", "launching", "launches", "opening", "grand opening",
                        "reach", "introduce", "introducing", "announce", "announcing", "new branch",
-                       "visibility", "اطلاق", "افتتاح", "وعي", "الوعي", "انتشار", "تعريف", "التعريف", "اعلان عن",
+                       "visibility", "توعيه", "التوعيه", "اطلاق", "افتتاح", "وعي", "الوعي", "انتشار", "تعريف", "التعريف", "اعلان عن",
                        "الوعي بالعلامه", "اطلاق منتج", "فرع جديد", "نطلق", "بنطلق", "بنفتح", "نفتح"),
 }
 

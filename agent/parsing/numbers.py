@@ -65,7 +65,7 @@ _EN_TOKEN = re.compile(rf"\b(?:a|{_EN_WORD})\b")
 
 # Western digits after normalisation: "1,500", "1500", "2.5", "2.5k", "20K", "1.2m".
 NUMERIC = re.compile(
-    r"(?<![\w.,/])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?![\d])"
+    r"(?<![A-Za-z0-9_.,/])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?![\d])"
     r"(?:\s?(?P<suffix>k|m|mn)(?![a-z]))?"
 )
 

@@ -928,7 +928,7 @@ def _objective(scan: Scan, theme: str | None, sources: dict[str, list[Span]]) ->
     if theme in _SALE_THEMES:
         sources["objective"] = list(sources.get("theme", []))
         return "sales"
-    if theme == "grand_opening":
+    if theme in ("grand_opening", "opening"):
         sources["objective"] = list(sources.get("theme", []))
         return "awareness"
     return None

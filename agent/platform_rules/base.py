@@ -1,4 +1,4 @@
-"""The shape of one platform's rules: budgets, ages, locations, copy limits, objectives, special categories."""
+"""The shape of one platform's rules: budgets, ages, locations, copy limits, objectives, categories."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def round_nearest(amount: Decimal, currency: str) -> Decimal:
 
 
 def usd_minimum_in(amount_usd: Decimal, currency: str) -> Decimal | None:
-    """A USD minimum in `currency`, rounded UP so a converted minimum is never understated; None if unknown."""
+    """A USD minimum in `currency`, rounded UP so it is never understated; None if the rate is unknown."""
     rate = USD_PEGS.get(currency)
     if rate is None:
         return None
@@ -53,7 +53,7 @@ def usd_minimum_in(amount_usd: Decimal, currency: str) -> Decimal | None:
 
 
 def convert(amount: Decimal, from_currency: str, to_currency: str) -> Decimal | None:
-    """Convert through USD with the pegs above, rounded to the target's minor unit; None if either is unknown."""
+    """Convert through USD with the pegs, rounded to the target's minor unit; None if a rate is unknown."""
     if from_currency == to_currency:
         return amount
     src, dst = USD_PEGS.get(from_currency), USD_PEGS.get(to_currency)

@@ -21,14 +21,36 @@ from agent.platform_rules.currency import USD_PEGS, usd_minimum_in
 #   low-frequency tier for app installs.
 # - Converted from USD with the fixed GCC pegs in currency.py, rounded up to the minor unit.
 USD_TIER_CURRENCIES = frozenset(
-    {"USD", "AUD", "CAD", "SGD", "JPY", "NZD", "TWD", "EUR", "CHF", "SEK", "HKD", "GBP", "ILS", "NOK", "KRW", "DKK"}
+    {
+        "USD",
+        "AUD",
+        "CAD",
+        "SGD",
+        "JPY",
+        "NZD",
+        "TWD",
+        "EUR",
+        "CHF",
+        "SEK",
+        "HKD",
+        "GBP",
+        "ILS",
+        "NOK",
+        "KRW",
+        "DKK",
+    }
 )
 MIN_DAILY_USD_TIER = {"impressions": Decimal("1"), "clicks": Decimal("5"), "low_frequency": Decimal("40")}
-MIN_DAILY_OTHER_TIER = {"impressions": Decimal("0.50"), "clicks": Decimal("2.50"), "low_frequency": Decimal("20")}
+MIN_DAILY_OTHER_TIER = {
+    "impressions": Decimal("0.50"),
+    "clicks": Decimal("2.50"),
+    "low_frequency": Decimal("20"),
+}
 LOW_FREQUENCY_OBJECTIVES = frozenset({"app_installs"})
 
 # With a special ad category declared, Meta fixes age at 18-65+ and allows no gender targeting
-# [doc special ad categories; enforced in the US, EU and, since 2023, widely elsewhere: unconfirmed per country].
+# [doc special ad categories; enforced in the US and EU and, since 2023, more widely: unconfirmed per
+# country].
 SPECIAL_CATEGORY_AGE_MIN = 18
 
 

@@ -1,0 +1,77 @@
+"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks, daily token refresh.
+
+Only one process runs them: a leader lock (an exclusive, non-blocking file lock in the data dir) is taken
+first, and a process that cannot take it runs no jobs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from agent.context import AgentContext
+from agent.tracking import check_statuses, refresh_tokens, sync_all
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LeaderLock:
+    path: Path
+    _handle: IO[str] | None = field(default=None, repr=False)
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the life of the lock
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+def _guarded(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+    """A failing job logs and waits for its next run; it never takes the scheduler down."""
+
+    async def run() -> None:
+        try:
+            result = await job()
+            log.info("job %s done: %s", name, result)
+        except Exception:
+            log.exception("job %s failed", name)
+
+    return run
+
+
+def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]
+                    | None = None) -> AsyncIOScheduler:
+    """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests)."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+    scheduler.add_job(_guarded("performance_sync", lambda: sync_all(ctx)), "interval", hours=1,
+                      id="performance_sync", **defaults)
+    scheduler.add_job(_guarded("status_check", lambda: check_statuses(ctx)), "interval", minutes=15,
+                      id="status_check", **defaults)
+    scheduler.add_job(_guarded("token_refresh", lambda: refresh_tokens(ctx)), "interval", days=1,
+                      id="token_refresh", **defaults)
+    for name, (job, trigger) in (extra_jobs or {}).items():
+        scheduler.add_job(_guarded(name, job), id=name, **trigger, **defaults)
+    return scheduler

@@ -1,0 +1,135 @@
+"""Image providers: procedural theme backgrounds (offline) or an OpenAI key visual, then the shared text layout."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import string
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PIL import Image, ImageOps
+
+from tools.generation.backgrounds import render_background, theme_style
+from tools.generation.base import ImageBrief, MediaResult, brief_fingerprint
+from tools.generation.layout import compose
+from tools.generation.text import _read_json, normalize_theme, read_prompt
+
+JPEG_QUALITY = 92
+
+
+def _out_path(brief: ImageBrief, out_dir: Path, provider: str) -> Path:
+    key = brief_fingerprint("image", brief)[:10]
+    return out_dir / f"image_{brief.language}_{brief.width}x{brief.height}_{provider}_{key}.jpg"
+
+
+def _finish(background: Image.Image, brief: ImageBrief, theme: str, path: Path) -> None:
+    img = compose(
+        background, headline=brief.headline, cta_label=brief.cta_label, brand_name=brief.brand_name,
+        language=brief.language, style=theme_style(theme),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # JPEG: every platform takes it, and a 1080x1920 photo-like ad is ~10x smaller than PNG.
+    img.save(path, "JPEG", quality=JPEG_QUALITY, optimize=False, subsampling=0)
+
+
+class ProceduralImageProvider:
+    """Offline: a designed background drawn for the theme, then headline and CTA laid out on it."""
+
+    name = "procedural"
+
+    async def render(self, brief: ImageBrief, out_dir: Path) -> MediaResult:
+        theme = normalize_theme(brief.theme)
+        path = _out_path(brief, out_dir, self.name)
+
+        def work() -> None:
+            _finish(render_background(theme, brief.width, brief.height), brief, theme, path)
+
+        await asyncio.to_thread(work)
+        return MediaResult(
+            path=path, mime="image/jpeg", width=brief.width, height=brief.height, provider=self.name,
+            meta={"theme": theme, "background": "procedural"},
+        )
+
+
+def _api_size(width: int, height: int, model: str) -> str:
+    """The model's nearest generation size with the same orientation (cropped to the exact size after)."""
+    ratio = height / width
+    if model.startswith("dall-e-3"):
+        return "1024x1792" if ratio > 1.2 else "1024x1024"
+    return "1024x1536" if ratio > 1.2 else "1024x1024"
+
+
+class OpenAIImageProvider:
+    """A text-free key visual from the OpenAI images API, cropped to the placement, then the same layout step."""
+
+    def __init__(
+        self, *, api_key: str, base_url: str | None = None, model: str = "gpt-image-1",
+        http: httpx.AsyncClient | None = None, timeout_s: float = 90.0,
+    ) -> None:
+        self.name = f"openai-images:{model}"
+        self._key = api_key
+        self._base = (base_url or "https://api.openai.com/v1").rstrip("/")
+        self._model = model
+        self._http = http
+        self._timeout = timeout_s
+        # One key visual per (theme, product, orientation) serves every language: same picture, other text.
+        self._visuals: dict[tuple[str, str, str], bytes] = {}
+        self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+
+    def prompt(self, brief: ImageBrief, theme: str) -> str:
+        styles: dict[str, str] = _read_json("image_styles.json")
+        tall = brief.height / brief.width > 1.2
+        return string.Template(read_prompt("image_prompt.md")).safe_substitute(
+            theme=theme.replace("_", " "), style=styles.get(theme, styles["generic"]),
+            product_clause=f" selling {brief.product}" if brief.product else "",
+            text_zone="upper-middle third" if tall else "centre",
+        ).strip()
+
+    async def _visual(self, brief: ImageBrief, theme: str) -> bytes:
+        size = _api_size(brief.width, brief.height, self._model)
+        key = (theme, brief.product or "", size)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self._visuals:
+                self._visuals[key] = await self._generate(self.prompt(brief, theme), size)
+            return self._visuals[key]
+
+    async def _generate(self, prompt: str, size: str) -> bytes:
+        body: dict[str, Any] = {"model": self._model, "prompt": prompt, "size": size, "n": 1}
+        if self._model.startswith("dall-e"):
+            body["response_format"] = "b64_json"
+        client = self._http or httpx.AsyncClient(timeout=self._timeout)
+        try:
+            resp = await client.post(
+                f"{self._base}/images/generations", json=body, timeout=self._timeout,
+                headers={"Authorization": f"Bearer {self._key}"},
+            )
+            resp.raise_for_status()
+            item = resp.json()["data"][0]
+            if item.get("b64_json"):
+                return base64.b64decode(item["b64_json"])
+            url_resp = await client.get(item["url"], timeout=self._timeout)
+            url_resp.raise_for_status()
+            return url_resp.content
+        finally:
+            if self._http is None:
+                await client.aclose()
+
+    async def render(self, brief: ImageBrief, out_dir: Path) -> MediaResult:
+        theme = normalize_theme(brief.theme)
+        raw = await self._visual(brief, theme)
+        path = _out_path(brief, out_dir, "openai")
+
+        def work() -> None:
+            with Image.open(io.BytesIO(raw)) as src:
+                visual = ImageOps.fit(src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS)
+            _finish(visual, brief, theme, path)
+
+        await asyncio.to_thread(work)
+        return MediaResult(
+            path=path, mime="image/jpeg", width=brief.width, height=brief.height, provider=self.name,
+            meta={"theme": theme, "background": "openai", "model": self._model},
+        )
