@@ -70,6 +70,7 @@ class Num:
     start: int
     end: int
     used: bool = False
+    scaled: bool = False  # "2k", "5 آلاف", "عشرين ألف": sizes people use for money, not ages or days
 
 
 @dataclass(slots=True)
@@ -185,22 +186,22 @@ def _numbers(text: str) -> list[Num]:
         if mult and not m.group("suffix"):
             value *= 1_000_000 if mult.group(1) in ("مليون", "million") else 1000
             end = mult.end()
-        nums.append(Num(value, m.start(), end))
+        nums.append(Num(value, m.start(), end, scaled=bool(m.group("suffix") or mult)))
     if any(ch >= _AR_START for ch in text):
         for m in AR_NUMBER_PHRASE.finditer(text):
             value = ar_words_value(m.group(0))
             if value is not None and not _overlaps(nums, m.start(), m.end()):
-                nums.append(Num(value, m.start(), m.end()))
+                nums.append(Num(value, m.start(), m.end(), scaled=value >= 100))
         # Words glued to a preposition: "بالف ريال", "وخمسميه".
         for m in re.finditer(r"(?<!\w)[وبلف](" + AR_NUMBER_PHRASE.pattern[7:] + ")", text):
             value = ar_words_value(m.group(1))
             if value is not None and not _overlaps(nums, m.start(1), m.end(1)):
-                nums.append(Num(value, m.start(1), m.end(1)))
+                nums.append(Num(value, m.start(1), m.end(1), scaled=value >= 100))
     else:
         for m in EN_NUMBER_PHRASE.finditer(text):
             value = en_words_value(m.group(0))
             if value is not None and not _overlaps(nums, m.start(), m.end()):
-                nums.append(Num(value, m.start(), m.end()))
+                nums.append(Num(value, m.start(), m.end(), scaled=value >= 100))
     nums.sort(key=lambda n: n.start)
     return nums
 
@@ -776,10 +777,17 @@ def _budget(scan: Scan, default_currency: str, countries: set[str], analysis: An
                 period = "daily"
                 spans.append((head_start - len(before) + bm.start(), head_start - len(before) + bm.end()))
                 score += 1
+        if score == 0 and num.scaled:
+            score = 1
         if score == 0 or (score == 1 and period == "daily" and num.value < 10):
             continue
         if best is None or score > best[0]:
             best = (score, num, code + ":" + period, spans)
+    if best is None:
+        free = [n for n in scan.nums if not n.used]
+        if len(free) == 1 and free[0].value >= 100 and scan.hits_of("platform"):
+            # "Snapchat, Riyadh, women, 1000": the one number left in a campaign request is its budget.
+            best = (1, free[0], default_currency + ":lifetime", [(free[0].start, free[0].end)])
     if best is None:
         _bare_amount(scan, analysis)
         _period_only(scan, analysis)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
-
-import pytest
 
 from agent.models import Audience, Budget, CampaignRequest, Location
 from agent.planning import AccountFacts, CopyChoice, CreativeSet
@@ -66,8 +63,3 @@ def creative_set(languages: tuple[str, ...] = ("ar", "en")) -> CreativeSet:
         images={lang: {r: f"img-{lang}-{r}" for r in ("1x1", "4x5", "9x16")} for lang in languages},
         videos={lang: f"vid-{lang}" for lang in languages},
     )
-
-
-@pytest.fixture
-def seed() -> Callable[..., CampaignRequest]:
-    return seed_request
