@@ -41,7 +41,9 @@ def slot_language(slot: str) -> str | None:
     return parts[1] if len(parts) > 1 else None
 
 
-async def cached_asset(ctx: AgentContext, *, workspace_id: str, kind: str, digest: str) -> ContentAsset | None:
+async def cached_asset(
+    ctx: AgentContext, *, workspace_id: str, kind: str, digest: str
+) -> ContentAsset | None:
     async with ctx.sessions() as session:
         asset = await repo.find_asset_by_brief(
             session=session, workspace_id=workspace_id, kind=kind, brief_hash=digest
@@ -74,7 +76,9 @@ async def produce(
     try:
         result, attempts = await run_chain(providers, lambda p: call(p, work_dir))
     except GenerationFailed as failed:
-        await _record_jobs(ctx, state=state, kind=kind, digest=digest, attempts=failed.attempts, asset_id=None)
+        await _record_jobs(
+            ctx, state=state, kind=kind, digest=digest, attempts=failed.attempts, asset_id=None
+        )
         raise
     row = to_row(result)
     if isinstance(result, MediaResult):

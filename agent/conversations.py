@@ -93,12 +93,23 @@ class ConversationDriver:
         language = input_language(text)
         async with self.ctx.sessions() as session, session.begin():
             conversation = await repo.create_conversation(
-                session=session, workspace_id=workspace_id, thread_id=thread_id, channel_kind=where.channel_kind,
-                channel_id=where.channel_id, thread_ts=where.thread_ts, requested_by=user, language=language,
+                session=session,
+                workspace_id=workspace_id,
+                thread_id=thread_id,
+                channel_kind=where.channel_kind,
+                channel_id=where.channel_id,
+                thread_ts=where.thread_ts,
+                requested_by=user,
+                language=language,
             )
             await repo.audit(
-                session=session, workspace_id=workspace_id, actor=user, action="conversation.started",
-                subject_type="conversation", subject_id=conversation.id, details={"text": text[:500]},
+                session=session,
+                workspace_id=workspace_id,
+                actor=user,
+                action="conversation.started",
+                subject_type="conversation",
+                subject_id=conversation.id,
+                details={"text": text[:500]},
             )
             conversation_id = conversation.id
         initial = {
@@ -133,8 +144,11 @@ class ConversationDriver:
         else:
             return turn.model_copy(update={"notice": _text_needs_button(turn.language)})
         return await self.decide(
-            conversation_id=conversation_id, interrupt_id=turn.prompt.interrupt_id, decision=decision,
-            actor=actor, progress=progress,
+            conversation_id=conversation_id,
+            interrupt_id=turn.prompt.interrupt_id,
+            decision=decision,
+            actor=actor,
+            progress=progress,
         )
 
     async def decide(
@@ -154,14 +168,19 @@ class ConversationDriver:
             current = await self._current_unlocked(conversation)
             language = current.language
             if current.prompt is None or current.prompt.interrupt_id != interrupt_id:
-                return current.model_copy(update={"notice": t("already_handled", language), "status": "refused"})
+                return current.model_copy(
+                    update={"notice": t("already_handled", language), "status": "refused"}
+                )
             prompt = current.prompt
             reply_type = REPLY_TYPES[prompt.kind]
             try:
-                reply = reply_type.model_validate({**decision, "actor": actor} if "actor" in reply_type.model_fields
-                                                  else decision)
+                reply = reply_type.model_validate(
+                    {**decision, "actor": actor} if "actor" in reply_type.model_fields else decision
+                )
             except ValidationError as exc:
-                return current.model_copy(update={"notice": _invalid_reply(exc, language), "status": "refused"})
+                return current.model_copy(
+                    update={"notice": _invalid_reply(exc, language), "status": "refused"}
+                )
             refusal = await self._refusal(conversation, prompt, reply, actor)
             if refusal:
                 return current.model_copy(update={"notice": refusal, "status": "refused"})
@@ -170,10 +189,14 @@ class ConversationDriver:
                     session=session, thread_id=thread_id, interrupt_id=interrupt_id, actor=actor
                 )
             if claimed is None:
-                return current.model_copy(update={"notice": t("already_handled", language), "status": "refused"})
+                return current.model_copy(
+                    update={"notice": t("already_handled", language), "status": "refused"}
+                )
             try:
                 turn = await self._run(
-                    conversation.id, thread_id, Command(resume={interrupt_id: reply.model_dump(mode="json")}),
+                    conversation.id,
+                    thread_id,
+                    Command(resume={interrupt_id: reply.model_dump(mode="json")}),
                     progress,
                 )
             except BaseException:
@@ -185,18 +208,25 @@ class ConversationDriver:
                 await self._current_unlocked(conversation)
             async with self.ctx.sessions() as session, session.begin():
                 await repo.finish_approval(
-                    session=session, approval_id=claimed.id, decision=reply.model_dump(mode="json"), actor=actor
+                    session=session,
+                    approval_id=claimed.id,
+                    decision=reply.model_dump(mode="json"),
+                    actor=actor,
                 )
                 await repo.audit(
-                    session=session, workspace_id=conversation.workspace_id, actor=actor,
-                    action=f"prompt.{prompt.kind}.answered", subject_type="conversation",
-                    subject_id=conversation.id, details={"interrupt_id": interrupt_id,
-                                                         "decision": reply.model_dump(mode="json")},
+                    session=session,
+                    workspace_id=conversation.workspace_id,
+                    actor=actor,
+                    action=f"prompt.{prompt.kind}.answered",
+                    subject_type="conversation",
+                    subject_id=conversation.id,
+                    details={"interrupt_id": interrupt_id, "decision": reply.model_dump(mode="json")},
                 )
             return turn
 
-    async def complete_oauth(self, *, platform: str, code: str, state: str, actor: str,
-                             progress: ProgressSink | None = None) -> Turn | None:
+    async def complete_oauth(
+        self, *, platform: str, code: str, state: str, actor: str, progress: ProgressSink | None = None
+    ) -> Turn | None:
         """The OAuth callback: store the account, then resume the conversation that asked for it (if waiting)."""
         try:
             connected = await complete_oauth(self.ctx, platform=platform, code=code, state=state, actor=actor)
@@ -210,8 +240,11 @@ class ConversationDriver:
         if turn.prompt is None or turn.prompt.kind != "connect":
             return turn
         return await self.decide(
-            conversation_id=connected.conversation_id, interrupt_id=turn.prompt.interrupt_id,
-            decision={"connected": {platform: connected.ad_account_id}}, actor=actor, progress=progress,
+            conversation_id=connected.conversation_id,
+            interrupt_id=turn.prompt.interrupt_id,
+            decision={"connected": {platform: connected.ad_account_id}},
+            actor=actor,
+            progress=progress,
         )
 
     async def current(self, conversation_id: str) -> Turn:
@@ -242,17 +275,31 @@ class ConversationDriver:
         interrupts = list(snapshot.interrupts or ())
         if interrupts:
             prompt = await self._record_prompt(conversation, interrupts[0])
-            return Turn(conversation_id=conversation.id, thread_id=conversation.thread_id, language=language,
-                        status="waiting", prompt=prompt)
+            return Turn(
+                conversation_id=conversation.id,
+                thread_id=conversation.thread_id,
+                language=language,
+                status="waiting",
+                prompt=prompt,
+            )
         return self._final_turn(conversation, values, language)
 
     def _final_turn(self, conversation: Any, values: dict[str, Any], language: str) -> Turn:
         status = values.get("status") or "failed"
-        mapped: TurnStatus = {"live": "live", "cancelled": "cancelled", "paused": "paused"}.get(status, "failed")  # type: ignore[assignment]
+        mapped: TurnStatus = {"live": "live", "cancelled": "cancelled", "paused": "paused"}.get(
+            status, "failed"
+        )  # type: ignore[assignment]
         return Turn(
-            conversation_id=conversation.id, thread_id=conversation.thread_id, language=language, status=mapped,
-            result={"campaign_id": values.get("campaign_id"), "publish": values.get("publish"),
-                    "performance": values.get("performance"), "status": status},
+            conversation_id=conversation.id,
+            thread_id=conversation.thread_id,
+            language=language,
+            status=mapped,
+            result={
+                "campaign_id": values.get("campaign_id"),
+                "publish": values.get("publish"),
+                "performance": values.get("performance"),
+                "status": status,
+            },
         )
 
     async def _record_prompt(self, conversation: Any, interrupt: Any) -> Prompt:
@@ -260,8 +307,12 @@ class ConversationDriver:
         kind = str(payload.get("kind", "clarify"))
         async with self.ctx.sessions() as session, session.begin():
             row = await repo.record_approval_request(
-                session=session, conversation_id=conversation.id, thread_id=conversation.thread_id,
-                interrupt_id=interrupt.id, kind=kind, payload_hash=payload_hash(payload),
+                session=session,
+                conversation_id=conversation.id,
+                thread_id=conversation.thread_id,
+                interrupt_id=interrupt.id,
+                kind=kind,
+                payload_hash=payload_hash(payload),
             )
             approval_id, status = row.id, row.status
             await repo.update_conversation(session=session, conversation_id=conversation.id, status="waiting")
@@ -272,7 +323,9 @@ class ConversationDriver:
                 await repo.release_claim(session=session, approval_id=approval_id)
         return Prompt(approval_id=approval_id, interrupt_id=interrupt.id, kind=kind, payload=payload)
 
-    async def _run(self, conversation_id: str, thread_id: str, command: Any, progress: ProgressSink | None) -> Turn:
+    async def _run(
+        self, conversation_id: str, thread_id: str, command: Any, progress: ProgressSink | None
+    ) -> Turn:
         ctx = self.ctx.with_progress(progress) if progress is not None else self.ctx
         config = self._config(thread_id)
         try:
@@ -284,15 +337,23 @@ class ConversationDriver:
             snapshot = await self.graph.aget_state(config)
             language = (snapshot.values or {}).get("language", conversation.language or "en")
             async with self.ctx.sessions() as session, session.begin():
-                await repo.update_conversation(session=session, conversation_id=conversation_id, status="failed")
-            return Turn(conversation_id=conversation_id, thread_id=thread_id, language=language, status="error",
-                        notice=t("internal_error", language, ref=reference))
+                await repo.update_conversation(
+                    session=session, conversation_id=conversation_id, status="failed"
+                )
+            return Turn(
+                conversation_id=conversation_id,
+                thread_id=thread_id,
+                language=language,
+                status="error",
+                notice=t("internal_error", language, ref=reference),
+            )
         conversation = await self._conversation(conversation_id)
         turn = await self._current_unlocked(conversation)
         if turn.prompt is None:
             async with self.ctx.sessions() as session, session.begin():
                 await repo.update_conversation(
-                    session=session, conversation_id=conversation_id,
+                    session=session,
+                    conversation_id=conversation_id,
                     status="done" if turn.status in ("live", "cancelled") else "failed",
                 )
         return turn
@@ -307,17 +368,28 @@ class ConversationDriver:
             approvers = list(workspace.approvers or []) if workspace is not None else []
             if approvers and actor not in approvers:
                 return t("not_approver", language, approvers=", ".join(approvers))
-            if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (None, prompt.payload.get("content_hash")):
+            if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (
+                None,
+                prompt.payload.get("content_hash"),
+            ):
                 return t("stale_content", language)
             if prompt.kind == "preview":
                 if getattr(reply, "plan_hash", None) != prompt.payload.get("plan_hash"):
                     return t("stale_plan", language)
                 budget = _plan_budget(prompt.payload.get("plan") or {})
-                limit = (workspace.self_approval_limit if workspace is not None and workspace.self_approval_limit
-                         is not None else self.ctx.self_approval_limit)
+                limit = (
+                    workspace.self_approval_limit
+                    if workspace is not None and workspace.self_approval_limit is not None
+                    else self.ctx.self_approval_limit
+                )
                 others = [a for a in approvers if a != actor]
                 if actor == conversation.requested_by and budget is not None and budget[0] > limit and others:
-                    return t("self_approval", language, budget=f"{budget[0]} {budget[1]}", limit=f"{limit} {budget[1]}")
+                    return t(
+                        "self_approval",
+                        language,
+                        budget=f"{budget[0]} {budget[1]}",
+                        limit=f"{limit} {budget[1]}",
+                    )
         return None
 
 

@@ -173,7 +173,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Your {platform} ad account bills in {account_currency}, but the budget is in {currency}. The budget "
         "must be in the account's currency{converted}.",
         "حساب {platform} الإعلاني يتعامل بعملة {account_currency} بينما الميزانية بعملة {currency}. يجب أن "
-        "تكون الميزانية بعملة الحساب{converted_ar}.",
+        "تكون الميزانية بعملة الحساب{converted}.",
     ),
     "converted_at_peg": (": {amount} at the fixed rate", ": {amount} بسعر الصرف الثابت"),
     "fix_convert": ("Use {amount}", "استخدام {amount}"),

@@ -62,7 +62,9 @@ async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> 
     return ConnectLink(platform=platform, authorize_url=url, state=signed)
 
 
-async def complete_oauth(ctx: AgentContext, *, platform: str, code: str, state: str, actor: str) -> ConnectedAccount:
+async def complete_oauth(
+    ctx: AgentContext, *, platform: str, code: str, state: str, actor: str
+) -> ConnectedAccount:
     """Verify the state, use it once, exchange the code, store the encrypted token for the first usable account."""
     now = ctx.clock()
     try:

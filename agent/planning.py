@@ -358,10 +358,7 @@ def split_budget(total: Decimal, currency: str, minimums: Mapping[str, Decimal |
 
 
 def budget_shares(
-    request: CampaignRequest,
-    today: date,
-    currencies: Mapping[str, str] | None = None,
-    instruction: str | None = None,
+    request: CampaignRequest, today: date, instruction: str | None = None
 ) -> tuple[dict[str, Decimal], dict[str, Decimal | None]]:
     """(share per platform, minimum per platform) for the request's budget over its effective schedule."""
     if request.budget is None:
@@ -370,8 +367,7 @@ def budget_shares(
     days = schedule_days(start, end)
     currency = request.budget.currency
     minimums: dict[str, Decimal | None] = {
-        p: platform_minimum(request, p, (currencies or {}).get(p, currency), days, instruction)
-        for p in request.platforms
+        p: platform_minimum(request, p, currency, days, instruction) for p in request.platforms
     }
     amount = Decimal(request.budget.amount).quantize(quantum(currency))
     return split_budget(amount, currency, minimums), minimums

@@ -129,8 +129,13 @@ class PlatformPublisher:
         key = self.key(plan_key, kind)
         async with self.ctx.sessions() as session, session.begin():
             row = await repo.plan_step(
-                session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform,
-                idempotency_key=key, object_kind=kind, plan_key=plan_key, parent_key=parent_key,
+                session=session,
+                campaign_id=self.plan.campaign_id,
+                platform=self.pplan.platform,
+                idempotency_key=key,
+                object_kind=kind,
+                plan_key=plan_key,
+                parent_key=parent_key,
             )
             state, external_id = row.state, row.external_id
         if state == "created" and external_id:
@@ -175,7 +180,9 @@ class PlatformPublisher:
         await self._mark(key, "failed", error="gave up after retries")
         raise TransientError(f"gave up after {MAX_ATTEMPTS} attempts", platform=self.pplan.platform)
 
-    async def _mark(self, key: str, state: str, *, external_id: str | None = None, error: str | None = None) -> None:
+    async def _mark(
+        self, key: str, state: str, *, external_id: str | None = None, error: str | None = None
+    ) -> None:
         async with self.ctx.sessions() as session, session.begin():
             await repo.set_step_state(
                 session=session, idempotency_key=key, state=state, external_id=external_id, error=error
@@ -183,7 +190,9 @@ class PlatformPublisher:
 
     async def _backoff(self, attempt: int, retry_after_s: float | None) -> None:
         """Per-account backoff: the whole account waits, so parallel branches do not hammer a parked quota."""
-        delay = retry_after_s if retry_after_s is not None else self.ctx.publish_backoff_s * (2 ** (attempt - 1))
+        delay = (
+            retry_after_s if retry_after_s is not None else self.ctx.publish_backoff_s * (2 ** (attempt - 1))
+        )
         delay = min(delay, MAX_BACKOFF_S)
         assert self.account is not None
         loop = asyncio.get_running_loop()
@@ -209,7 +218,9 @@ class PlatformPublisher:
             from tools.platforms.base import TokenSet
 
             try:
-                fresh = await self.client.refresh(tokens=TokenSet(access_token=stale, refresh_token=account.refresh_token))
+                fresh = await self.client.refresh(
+                    tokens=TokenSet(access_token=stale, refresh_token=account.refresh_token)
+                )
             except PlatformError as exc:
                 await self._mark_reconnect()
                 raise NeedsReconnect(self.pplan.platform) from exc
@@ -217,8 +228,12 @@ class PlatformPublisher:
                 row = await repo.get_ad_account(session=session, ad_account_id=account.ad_account_id)
                 assert row is not None
                 await repo.update_tokens(
-                    session=session, cipher=self.ctx.cipher, account=row, access_token=fresh.access_token,
-                    refresh_token=fresh.refresh_token or account.refresh_token, token_expires_at=fresh.expires_at,
+                    session=session,
+                    cipher=self.ctx.cipher,
+                    account=row,
+                    access_token=fresh.access_token,
+                    refresh_token=fresh.refresh_token or account.refresh_token,
+                    token_expires_at=fresh.expires_at,
                 )
             account.token = fresh.access_token
             account.refresh_token = fresh.refresh_token or account.refresh_token
@@ -270,14 +285,20 @@ class PlatformPublisher:
         plan_key = f"media/{asset_id}"
 
         async def send(key: str) -> str:
-            spec = MediaSpec(kind=kind, path=Path(path), name=f"adly-{asset_id[:12]}{path.suffix}", idempotency_key=key)
+            spec = MediaSpec(
+                kind=kind, path=Path(path), name=f"adly-{asset_id[:12]}{path.suffix}", idempotency_key=key
+            )
             ref = await self.client.upload_media(token=self.token, account_id=self.acct, spec=spec)
             return ref.external_id
 
         async def reconcile(key: str) -> str | None:
-            return await self.client.find_by_key(token=self.token, account_id=self.acct, kind=kind, idempotency_key=key)
+            return await self.client.find_by_key(
+                token=self.token, account_id=self.acct, kind=kind, idempotency_key=key
+            )
 
-        external = await self.step(kind=kind, plan_key=plan_key, parent_key=None, send=send, reconcile=reconcile)
+        external = await self.step(
+            kind=kind, plan_key=plan_key, parent_key=None, send=send, reconcile=reconcile
+        )
         self.media[asset_id] = MediaRef(kind=kind, external_id=external)
 
     async def _campaign_and_ad_sets(self) -> None:
@@ -286,8 +307,12 @@ class PlatformPublisher:
 
         async def send_campaign(key: str) -> str:
             spec = CampaignSpec(
-                name=p.campaign_name, objective=p.objective, budget=campaign_budget, budget_period=p.budget_period,
-                special_ad_categories=p.special_ad_categories, idempotency_key=key,
+                name=p.campaign_name,
+                objective=p.objective,
+                budget=campaign_budget,
+                budget_period=p.budget_period,
+                special_ad_categories=p.special_ad_categories,
+                idempotency_key=key,
             )
             return await self.client.create_campaign(token=self.token, account_id=self.acct, spec=spec)
 
@@ -297,7 +322,11 @@ class PlatformPublisher:
             )
 
         campaign_id = await self.step(
-            kind="campaign", plan_key="campaign", parent_key=None, send=send_campaign, reconcile=reconcile_campaign
+            kind="campaign",
+            plan_key="campaign",
+            parent_key=None,
+            send=send_campaign,
+            reconcile=reconcile_campaign,
         )
         self.outcome.external_campaign_id = campaign_id
         await self._store(campaign_id=campaign_id)
@@ -313,14 +342,23 @@ class PlatformPublisher:
 
         async def send(key: str) -> str:
             spec = AdSetSpec(
-                name=s.name, campaign_id=campaign_id, objective=self.pplan.objective,
-                budget=Money(s.budget_amount, s.currency), budget_period=s.budget_period,
-                start_time=start, end_time=end,
+                name=s.name,
+                campaign_id=campaign_id,
+                objective=self.pplan.objective,
+                budget=Money(s.budget_amount, s.currency),
+                budget_period=s.budget_period,
+                start_time=start,
+                end_time=end,
                 targeting=Targeting(
-                    age_min=s.age_min, age_max=s.age_max, genders=s.genders,  # type: ignore[arg-type]
-                    locations=[GeoTarget(name=loc.name, kind=loc.kind, country_code=loc.country_code)
-                               for loc in s.locations],
-                    languages=s.languages, publisher_platforms=self.pplan.publisher_platforms,
+                    age_min=s.age_min,
+                    age_max=s.age_max,
+                    genders=s.genders,  # type: ignore[arg-type]
+                    locations=[
+                        GeoTarget(name=loc.name, kind=loc.kind, country_code=loc.country_code)
+                        for loc in s.locations
+                    ],
+                    languages=s.languages,
+                    publisher_platforms=self.pplan.publisher_platforms,
                 ),
                 idempotency_key=key,
             )
@@ -328,10 +366,16 @@ class PlatformPublisher:
 
         async def reconcile(key: str) -> str | None:
             return await self.client.find_by_key(
-                token=self.token, account_id=self.acct, kind="ad_set", idempotency_key=key, parent_id=campaign_id
+                token=self.token,
+                account_id=self.acct,
+                kind="ad_set",
+                idempotency_key=key,
+                parent_id=campaign_id,
             )
 
-        external = await self.step(kind="ad_set", plan_key=s.key, parent_key="campaign", send=send, reconcile=reconcile)
+        external = await self.step(
+            kind="ad_set", plan_key=s.key, parent_key="campaign", send=send, reconcile=reconcile
+        )
         self.outcome.ad_sets[s.key] = external
         await self._store(ad_set=(s, external))
 
@@ -340,10 +384,17 @@ class PlatformPublisher:
 
         async def send(key: str) -> str:
             spec = AdSpec(
-                name=ad.name, ad_set_id=ad_set_id, language=ad.language, headline=ad.headline,
-                primary_text=ad.primary_text, description=ad.description or None, cta=ad.cta,  # type: ignore[arg-type]
-                landing_url=self.plan.landing_url, brand_name=self.ctx.brand_name,
-                media=[self.media[a] for a in ad.media_asset_ids if a in self.media], idempotency_key=key,
+                name=ad.name,
+                ad_set_id=ad_set_id,
+                language=ad.language,
+                headline=ad.headline,
+                primary_text=ad.primary_text,
+                description=ad.description or None,
+                cta=ad.cta,  # type: ignore[arg-type]
+                landing_url=self.plan.landing_url,
+                brand_name=self.ctx.brand_name,
+                media=[self.media[a] for a in ad.media_asset_ids if a in self.media],
+                idempotency_key=key,
             )
             created = await self.client.create_ad(token=self.token, account_id=self.acct, spec=spec)
             return created.ad_id
@@ -353,7 +404,9 @@ class PlatformPublisher:
                 token=self.token, account_id=self.acct, kind="ad", idempotency_key=key, parent_id=ad_set_id
             )
 
-        external = await self.step(kind="ad", plan_key=ad.key, parent_key=s.key, send=send, reconcile=reconcile)
+        external = await self.step(
+            kind="ad", plan_key=ad.key, parent_key=s.key, send=send, reconcile=reconcile
+        )
         self.outcome.ads[ad.key] = external
         await self._store(ad=(s, ad, external))
 
@@ -371,8 +424,12 @@ class PlatformPublisher:
         """External ids are stored the moment each object exists, so the user always sees what is out there."""
         async with self.ctx.sessions() as session, session.begin():
             pc = await repo.upsert_platform_campaign(
-                session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform,
-                ad_account_id=self.pplan.ad_account_id, external_campaign_id=campaign_id, status=status,
+                session=session,
+                campaign_id=self.plan.campaign_id,
+                platform=self.pplan.platform,
+                ad_account_id=self.pplan.ad_account_id,
+                external_campaign_id=campaign_id,
+                status=status,
             )
             tree = {row.plan_key: row for row in await _ad_set_rows(session, pc.id)}
             if ad_set is not None:
@@ -398,10 +455,12 @@ class PlatformPublisher:
         checks: list[tuple[str, str]] = [("campaign", self.outcome.external_campaign_id or "")]
         checks += [("ad_set", i) for i in self.outcome.ad_sets.values()]
         checks += [("ad", i) for i in self.outcome.ads.values()]
-        states = await asyncio.gather(*(
-            self.client.get_state(token=self.token, account_id=self.acct, kind=kind, external_id=i)  # type: ignore[arg-type]
-            for kind, i in checks
-        ))
+        states = await asyncio.gather(
+            *(
+                self.client.get_state(token=self.token, account_id=self.acct, kind=kind, external_id=i)  # type: ignore[arg-type]
+                for kind, i in checks
+            )
+        )
         wrong = [s for s in states if s.status not in ("paused", "pending_review")]
         if wrong:
             raise PlatformError(
@@ -423,32 +482,52 @@ class PlatformPublisher:
 
             async def send(key: str, kind: str = kind, ids: list[str] = ids) -> str:
                 await self.client.set_status(
-                    token=self.token, account_id=self.acct, kind=kind, external_ids=ids, status="active"  # type: ignore[arg-type]
+                    token=self.token,
+                    account_id=self.acct,
+                    kind=kind,
+                    external_ids=ids,
+                    status="active",  # type: ignore[arg-type]
                 )
                 return ",".join(ids)
 
-            await self.step(kind="activate", plan_key=f"activate/{kind}", parent_key=None, send=send, reconcile=None)
+            await self.step(
+                kind="activate", plan_key=f"activate/{kind}", parent_key=None, send=send, reconcile=None
+            )
         state = await self.client.get_state(
-            token=self.token, account_id=self.acct, kind="campaign", external_id=self.outcome.external_campaign_id or ""
+            token=self.token,
+            account_id=self.acct,
+            kind="campaign",
+            external_id=self.outcome.external_campaign_id or "",
         )
         if state.status != "active":
-            raise PlatformError(f"campaign reads back {state.status} after activation", platform=self.pplan.platform)
+            raise PlatformError(
+                f"campaign reads back {state.status} after activation", platform=self.pplan.platform
+            )
         await self._store(campaign_id=self.outcome.external_campaign_id, status="active")
         await self._set_tree_status("active")
 
     async def compensate(self) -> None:
         """Pause, then delete, everything this platform created for the campaign, through the ledger."""
         async with self.ctx.sessions() as session:
-            steps = await repo.list_steps(session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform)
-        created = [s for s in steps if s.state == "created" and s.external_id and s.object_kind in ("campaign", "ad_set", "ad")]
+            steps = await repo.list_steps(
+                session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform
+            )
+        created = [
+            s
+            for s in steps
+            if s.state == "created" and s.external_id and s.object_kind in ("campaign", "ad_set", "ad")
+        ]
         if not created or self.account is None:
             return
         order = {"ad": 0, "ad_set": 1, "campaign": 2}
         for s in sorted(created, key=lambda s: order[s.object_kind]):
             try:
                 await self.client.set_status(
-                    token=self.token, account_id=self.acct, kind=s.object_kind,  # type: ignore[arg-type]
-                    external_ids=[s.external_id or ""], status="paused",
+                    token=self.token,
+                    account_id=self.acct,
+                    kind=s.object_kind,  # type: ignore[arg-type]
+                    external_ids=[s.external_id or ""],
+                    status="paused",
                 )
             except PlatformError as exc:
                 log.warning("pause during compensation failed: %s", _describe(exc))
@@ -457,7 +536,10 @@ class PlatformPublisher:
             await self._mark(s.idempotency_key, "compensating")
             try:
                 await self.client.delete(
-                    token=self.token, account_id=self.acct, kind=s.object_kind, external_id=s.external_id or ""  # type: ignore[arg-type]
+                    token=self.token,
+                    account_id=self.acct,
+                    kind=s.object_kind,
+                    external_id=s.external_id or "",  # type: ignore[arg-type]
                 )
             except PlatformError as exc:
                 log.warning("delete during compensation failed: %s", _describe(exc))
@@ -470,8 +552,11 @@ class PlatformPublisher:
     async def _set_tree_status(self, status: str) -> None:
         async with self.ctx.sessions() as session, session.begin():
             pc = await repo.upsert_platform_campaign(
-                session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform,
-                ad_account_id=self.pplan.ad_account_id, status=status,
+                session=session,
+                campaign_id=self.plan.campaign_id,
+                platform=self.pplan.platform,
+                ad_account_id=self.pplan.ad_account_id,
+                status=status,
             )
             for row in await _ad_set_rows(session, pc.id):
                 if row.external_id:
@@ -488,7 +573,11 @@ async def _ad_set_rows(session: Any, platform_campaign_id: str) -> list[Any]:
 
     from store.models import AdSet
 
-    stmt = select(AdSet).where(AdSet.platform_campaign_id == platform_campaign_id).options(selectinload(AdSet.ads))
+    stmt = (
+        select(AdSet)
+        .where(AdSet.platform_campaign_id == platform_campaign_id)
+        .options(selectinload(AdSet.ads))
+    )
     return list(await session.scalars(stmt))
 
 
@@ -500,7 +589,11 @@ def _describe(exc: BaseException) -> str:
 
 
 async def publish_plan(
-    ctx: AgentContext, plan: CampaignPlan, plan_hash: str, *, report: Callable[[str], Awaitable[None]] | None = None
+    ctx: AgentContext,
+    plan: CampaignPlan,
+    plan_hash: str,
+    *,
+    report: Callable[[str], Awaitable[None]] | None = None,
 ) -> dict[str, PlatformOutcome]:
     """Create everything paused on every platform (in parallel), verify, then activate; compensate on failure."""
     publishers = [PlatformPublisher(ctx, plan, plan_hash, p) for p in plan.platforms]
@@ -520,7 +613,11 @@ async def publish_plan(
 
     results = await asyncio.gather(*(build(p) for p in publishers), return_exceptions=True)
     failed = [p for p, r in zip(publishers, results, strict=True) if isinstance(r, BaseException)]
-    unexpected = [r for r in results if isinstance(r, BaseException) and not isinstance(r, PlatformError | NeedsReconnect)]
+    unexpected = [
+        r
+        for r in results
+        if isinstance(r, BaseException) and not isinstance(r, PlatformError | NeedsReconnect)
+    ]
     for error in unexpected:
         log.error("publish failed unexpectedly", exc_info=error)
     if failed:
@@ -550,8 +647,11 @@ async def publish_plan(
         for pub in publishers:
             try:
                 await pub.client.set_status(
-                    token=pub.token, account_id=pub.acct, kind="campaign",
-                    external_ids=[pub.outcome.external_campaign_id or ""], status="paused",
+                    token=pub.token,
+                    account_id=pub.acct,
+                    kind="campaign",
+                    external_ids=[pub.outcome.external_campaign_id or ""],
+                    status="paused",
                 )
                 pub.outcome.ok = False
             except PlatformError as exc:

@@ -21,40 +21,79 @@ async def campaign_summary(ctx: AgentContext, conversation_id: str) -> dict[str,
             for pc in await repo.campaign_tree(session=session, campaign_id=campaign.id):
                 ad_sets, ads = [], []
                 for ad_set in sorted(pc.ad_sets, key=lambda s: s.plan_key):
-                    ad_sets.append({"key": ad_set.plan_key, "name": ad_set.name, "external_id": ad_set.external_id,
-                                    "status": ad_set.status, "targeting": ad_set.targeting,
-                                    "budget": {"amount": str(ad_set.budget_amount), "currency": ad_set.budget_currency}})
+                    ad_sets.append(
+                        {
+                            "key": ad_set.plan_key,
+                            "name": ad_set.name,
+                            "external_id": ad_set.external_id,
+                            "status": ad_set.status,
+                            "targeting": ad_set.targeting,
+                            "budget": {
+                                "amount": str(ad_set.budget_amount),
+                                "currency": ad_set.budget_currency,
+                            },
+                        }
+                    )
                     for ad in sorted(ad_set.ads, key=lambda a: a.plan_key):
-                        ads.append({"key": ad.plan_key, "name": ad.name, "external_id": ad.external_id,
-                                    "status": ad.status, "language": ad.language, "ad_set": ad_set.plan_key,
-                                    "assets": list(ad.media_assets or [])})
+                        ads.append(
+                            {
+                                "key": ad.plan_key,
+                                "name": ad.name,
+                                "external_id": ad.external_id,
+                                "status": ad.status,
+                                "language": ad.language,
+                                "ad_set": ad_set.plan_key,
+                                "assets": list(ad.media_assets or []),
+                            }
+                        )
                         used_assets.extend(ad.media_assets or [])
-                platforms.append({"platform": pc.platform, "external_campaign_id": pc.external_campaign_id,
-                                  "status": pc.status, "ad_sets": ad_sets, "ads": ads})
+                platforms.append(
+                    {
+                        "platform": pc.platform,
+                        "external_campaign_id": pc.external_campaign_id,
+                        "status": pc.status,
+                        "ad_sets": ad_sets,
+                        "ads": ads,
+                    }
+                )
         asset_rows = []
         if conversation is not None:
             from sqlalchemy import select
 
             from store.models import ContentAsset
 
-            stmt = select(ContentAsset).where(
-                ContentAsset.conversation_id == conversation.id, ContentAsset.status == "approved"
-            ).order_by(ContentAsset.created_at)
+            stmt = (
+                select(ContentAsset)
+                .where(ContentAsset.conversation_id == conversation.id, ContentAsset.status == "approved")
+                .order_by(ContentAsset.created_at)
+            )
             asset_rows = list(await session.scalars(stmt))
     requested = {p["platform"] for p in platforms}
     live = bool(platforms) and all(p["status"] == "active" and p["external_campaign_id"] for p in platforms)
-    status = "live" if live and campaign is not None and campaign.status == "live" else (
-        campaign.status if campaign is not None else "draft")
+    status = (
+        "live"
+        if live and campaign is not None and campaign.status == "live"
+        else (campaign.status if campaign is not None else "draft")
+    )
     return {
         "campaign_id": campaign.id if campaign is not None else None,
         "name": campaign.name if campaign is not None else None,
         "status": status,
         "platforms": platforms,
         "assets": [
-            {"id": a.id, "kind": a.kind, "language": a.language, "provider": a.provider, "mime": a.mime,
-             "path": str(ctx.asset_dir / a.file_path) if a.file_path else None, "width": a.width,
-             "height": a.height, "duration_s": a.duration_s, "text": a.text,
-             "used_by_ads": a.id in used_assets}
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "language": a.language,
+                "provider": a.provider,
+                "mime": a.mime,
+                "path": str(ctx.asset_dir / a.file_path) if a.file_path else None,
+                "width": a.width,
+                "height": a.height,
+                "duration_s": a.duration_s,
+                "text": a.text,
+                "used_by_ads": a.id in used_assets,
+            }
             for a in asset_rows
         ],
         "requested_platforms": sorted(requested),

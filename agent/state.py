@@ -31,7 +31,9 @@ class CampaignState(TypedDict, total=False):
     assets: Annotated[dict[str, str], merge_slots]
     regenerate_slot: str | None
     variations: dict[str, int]  # slot -> how many times it was regenerated (part of its brief)
-    generation_errors: Annotated[dict[str, str], merge_slots]  # slot -> why no provider could make it ("" = cleared)
+    generation_errors: Annotated[
+        dict[str, str], merge_slots
+    ]  # slot -> why no provider could make it ("" = cleared)
     review_round: int
     content_approved: bool
     content_approved_by: str | None

@@ -12,14 +12,23 @@ PLATFORM_NAMES: dict[str, dict[str, str]] = {
 
 _TEXTS: dict[str, dict[str, str]] = {
     "parsing": {"en": "Reading your request...", "ar": "جارٍ قراءة طلبك..."},
-    "validating": {"en": "Checking it against each platform's rules...", "ar": "جارٍ التحقق من قواعد كل منصة..."},
+    "validating": {
+        "en": "Checking it against each platform's rules...",
+        "ar": "جارٍ التحقق من قواعد كل منصة...",
+    },
     "connect": {
         "en": "Connect your ad accounts to go on: {platforms}.",
         "ar": "اربط حساباتك الإعلانية للمتابعة: {platforms}.",
     },
     "connected": {"en": "Connected {platform}: {account}.", "ar": "تم ربط {platform}: {account}."},
-    "generating": {"en": "Generating {count} assets in parallel...", "ar": "جارٍ إنشاء {count} من المواد بالتوازي..."},
-    "generated": {"en": "Generated {kind} ({slot}) with {provider}.", "ar": "تم إنشاء {kind} ({slot}) بواسطة {provider}."},
+    "generating": {
+        "en": "Generating {count} assets in parallel...",
+        "ar": "جارٍ إنشاء {count} من المواد بالتوازي...",
+    },
+    "generated": {
+        "en": "Generated {kind} ({slot}) with {provider}.",
+        "ar": "تم إنشاء {kind} ({slot}) بواسطة {provider}.",
+    },
     "review": {
         "en": "Here is the creative for review. Approve it, edit any copy field, or regenerate one asset.",
         "ar": "هذه المواد الإعلانية للمراجعة. وافق عليها، أو عدّل أي نص، أو أعد إنشاء مادة واحدة.",
@@ -30,24 +39,32 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Final check before anything is published. Approve to publish, or tell me what to adjust.",
         "ar": "مراجعة أخيرة قبل النشر. وافق للنشر، أو أخبرني بما تريد تعديله.",
     },
-    "publishing": {"en": "Publishing to {platforms} (everything paused until all of it exists)...",
-                   "ar": "جارٍ النشر على {platforms} (كل شيء متوقف حتى يكتمل الإنشاء)..."},
-    "published_platform": {"en": "{platform}: campaign {campaign_id} is live.",
-                           "ar": "{platform}: الحملة {campaign_id} تعمل الآن."},
+    "publishing": {
+        "en": "Publishing to {platforms} (everything paused until all of it exists)...",
+        "ar": "جارٍ النشر على {platforms} (كل شيء متوقف حتى يكتمل الإنشاء)...",
+    },
+    "published_platform": {
+        "en": "{platform}: campaign {campaign_id} is live.",
+        "ar": "{platform}: الحملة {campaign_id} تعمل الآن.",
+    },
     "publish_failed": {
         "en": "Publishing failed on {platform}: {reason}. Nothing is delivering; what was created was paused and removed.",
         "ar": "فشل النشر على {platform}: {reason}. لا شيء يُعرض؛ تم إيقاف ما أُنشئ وحذفه.",
     },
-    "tracking": {"en": "Performance tracking started (hourly sync, 15-minute status checks).",
-                 "ar": "بدأ تتبع الأداء (مزامنة كل ساعة، وفحص الحالة كل 15 دقيقة)."},
+    "tracking": {
+        "en": "Performance tracking started (hourly sync, 15-minute status checks).",
+        "ar": "بدأ تتبع الأداء (مزامنة كل ساعة، وفحص الحالة كل 15 دقيقة).",
+    },
     "live": {"en": "Campaign is live on {platforms}.", "ar": "الحملة تعمل الآن على {platforms}."},
     "cancelled": {"en": "Cancelled. Nothing was published.", "ar": "تم الإلغاء. لم يُنشر أي شيء."},
     "already_handled": {
         "en": "That question was already answered (or is no longer pending); nothing changed.",
         "ar": "تمت الإجابة على هذا السؤال مسبقًا (أو لم يعد قائمًا)؛ لم يتغير شيء.",
     },
-    "busy": {"en": "I'm still working on the previous step; try again in a moment.",
-             "ar": "ما زلت أعمل على الخطوة السابقة؛ حاول بعد لحظات."},
+    "busy": {
+        "en": "I'm still working on the previous step; try again in a moment.",
+        "ar": "ما زلت أعمل على الخطوة السابقة؛ حاول بعد لحظات.",
+    },
     "not_approver": {
         "en": "Only an approver can approve this. Approvers: {approvers}.",
         "ar": "الموافقة متاحة للمعتمدين فقط. المعتمدون: {approvers}.",
@@ -64,7 +81,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The content changed since this was shown; review it again.",
         "ar": "تغيّر المحتوى منذ عرضه؛ راجعه مرة أخرى.",
     },
-    "edit_rejected": {"en": "That edit breaks a limit: {problems}", "ar": "هذا التعديل يتجاوز حدًا: {problems}"},
+    "edit_rejected": {
+        "en": "That edit breaks a limit: {problems}",
+        "ar": "هذا التعديل يتجاوز حدًا: {problems}",
+    },
     "internal_error": {
         "en": "Something went wrong on our side (reference {ref}). Nothing was published twice; try again.",
         "ar": "حدث خطأ من جهتنا (المرجع {ref}). لم يُنشر شيء مرتين؛ حاول مرة أخرى.",

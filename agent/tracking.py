@@ -40,8 +40,11 @@ async def sync_campaign(ctx: AgentContext, campaign_id: str, *, since: date, unt
         client = ctx.platforms[pc.platform]
         try:
             rows = await client.insights(
-                token=token, account_id=account.external_account_id,
-                campaign_ids=[pc.external_campaign_id], since=since, until=until,
+                token=token,
+                account_id=account.external_account_id,
+                campaign_ids=[pc.external_campaign_id],
+                since=since,
+                until=until,
             )
         except PlatformError as exc:
             log.warning("insights failed for %s: %s", pc.platform, exc.platform_message)
@@ -52,9 +55,17 @@ async def sync_campaign(ctx: AgentContext, campaign_id: str, *, since: date, unt
         async with ctx.sessions() as session, session.begin():
             for row in rows:
                 await repo.upsert_snapshot(
-                    session=session, campaign_id=campaign_id, platform=pc.platform, level=row.level,
-                    external_object_id=row.external_id, day=row.day, impressions=row.impressions,
-                    clicks=row.clicks, spend=row.spend, currency=row.currency, conversions=row.conversions,
+                    session=session,
+                    campaign_id=campaign_id,
+                    platform=pc.platform,
+                    level=row.level,
+                    external_object_id=row.external_id,
+                    day=row.day,
+                    impressions=row.impressions,
+                    clicks=row.clicks,
+                    spend=row.spend,
+                    currency=row.currency,
+                    conversions=row.conversions,
                     video_views=row.video_views,
                 )
                 for name in ("impressions", "clicks", "conversions", "video_views"):
@@ -69,8 +80,11 @@ async def sync_all(ctx: AgentContext) -> int:
     today = ctx.clock().date()
     async with ctx.sessions() as session:
         workspaces = await repo.list_workspaces(session=session)
-        campaigns = [c for w in workspaces
-                     for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)]
+        campaigns = [
+            c
+            for w in workspaces
+            for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)
+        ]
     for campaign in campaigns:
         await sync_campaign(ctx, campaign.id, since=today - timedelta(days=1), until=today)
     return len(campaigns)
@@ -81,25 +95,39 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
     changes: list[dict[str, Any]] = []
     async with ctx.sessions() as session:
         workspaces = await repo.list_workspaces(session=session)
-        campaigns = [c for w in workspaces
-                     for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)]
+        campaigns = [
+            c
+            for w in workspaces
+            for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)
+        ]
     for campaign in campaigns:
         for pc, account, token in await _platform_rows(ctx, campaign.id):
             try:
                 state = await ctx.platforms[pc.platform].get_state(
-                    token=token, account_id=account.external_account_id, kind="campaign",
+                    token=token,
+                    account_id=account.external_account_id,
+                    kind="campaign",
                     external_id=pc.external_campaign_id,
                 )
             except PlatformError as exc:
                 log.warning("status check failed for %s: %s", pc.platform, exc.platform_message)
                 continue
             if state.status != pc.status:
-                changes.append({"campaign_id": campaign.id, "platform": pc.platform, "from": pc.status,
-                                "to": state.status})
+                changes.append(
+                    {
+                        "campaign_id": campaign.id,
+                        "platform": pc.platform,
+                        "from": pc.status,
+                        "to": state.status,
+                    }
+                )
                 async with ctx.sessions() as session, session.begin():
                     await repo.upsert_platform_campaign(
-                        session=session, campaign_id=campaign.id, platform=pc.platform,
-                        ad_account_id=pc.ad_account_id, status=state.status,
+                        session=session,
+                        campaign_id=campaign.id,
+                        platform=pc.platform,
+                        ad_account_id=pc.ad_account_id,
+                        status=state.status,
                     )
     return changes
 
@@ -110,9 +138,15 @@ async def refresh_tokens(ctx: AgentContext, *, within: timedelta = timedelta(day
     refreshed = 0
     async with ctx.sessions() as session:
         workspaces = await repo.list_workspaces(session=session)
-        accounts = [a for w in workspaces for a in await repo.list_ad_accounts(session=session, workspace_id=w.id)]
+        accounts = [
+            a for w in workspaces for a in await repo.list_ad_accounts(session=session, workspace_id=w.id)
+        ]
     for account in accounts:
-        if account.status != "active" or account.token_expires_at is None or account.token_expires_at > now + within:
+        if (
+            account.status != "active"
+            or account.token_expires_at is None
+            or account.token_expires_at > now + within
+        ):
             continue
         access, refresh = repo.read_tokens(cipher=ctx.cipher, account=account)
         try:
@@ -120,17 +154,27 @@ async def refresh_tokens(ctx: AgentContext, *, within: timedelta = timedelta(day
                 tokens=TokenSet(access_token=access or "", refresh_token=refresh)
             )
         except PlatformError as exc:
-            log.warning("token refresh failed for %s account %s: %s", account.platform, account.id,
-                        exc.platform_message)
+            log.warning(
+                "token refresh failed for %s account %s: %s",
+                account.platform,
+                account.id,
+                exc.platform_message,
+            )
             async with ctx.sessions() as session, session.begin():
-                await repo.mark_account_status(session=session, ad_account_id=account.id, status="needs_reconnect")
+                await repo.mark_account_status(
+                    session=session, ad_account_id=account.id, status="needs_reconnect"
+                )
             continue
         async with ctx.sessions() as session, session.begin():
             row = await repo.get_ad_account(session=session, ad_account_id=account.id)
             assert row is not None
             await repo.update_tokens(
-                session=session, cipher=ctx.cipher, account=row, access_token=fresh.access_token,
-                refresh_token=fresh.refresh_token or refresh, token_expires_at=fresh.expires_at,
+                session=session,
+                cipher=ctx.cipher,
+                account=row,
+                access_token=fresh.access_token,
+                refresh_token=fresh.refresh_token or refresh,
+                token_expires_at=fresh.expires_at,
             )
         refreshed += 1
     return refreshed

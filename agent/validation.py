@@ -451,6 +451,8 @@ def _budget_issues(request: CampaignRequest, today: date, instruction: str | Non
     known = {p: m for p, m in minimums.items() if m is not None}
     needed = sum(known.values(), Decimal(0))
     if total >= needed:
+        if len(shares) < 2:
+            return issues
         equal = dict(zip(shares, split_evenly(total, currency, len(shares)), strict=True))
         split = Bi(
             ", ".join(f"{_platform(p).en} {msg.money(a, currency).en}" for p, a in shares.items()),

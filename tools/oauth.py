@@ -48,7 +48,13 @@ def sign_state(
 ) -> str:
     """`<payload>.<mac>`, both base64url; the payload binds workspace, conversation, platform and expiry."""
     payload = json.dumps(
-        {"n": nonce, "w": workspace_id, "c": conversation_id, "p": platform, "e": int(_aware(expires_at).timestamp())},
+        {
+            "n": nonce,
+            "w": workspace_id,
+            "c": conversation_id,
+            "p": platform,
+            "e": int(_aware(expires_at).timestamp()),
+        },
         separators=(",", ":"),
         sort_keys=True,
     ).encode()

@@ -98,8 +98,14 @@ async def _make_copy(
         return {"text": chosen.model_dump(), "provider": result.provider, "meta": {"variants": len(variants)}}
 
     asset_id, _ = await produce(
-        ctx, state=dict(state), kind="copy", language=language, brief=brief,
-        providers=ctx.providers.copy, call=call, to_row=to_row,
+        ctx,
+        state=dict(state),
+        kind="copy",
+        language=language,
+        brief=brief,
+        providers=ctx.providers.copy,
+        call=call,
+        to_row=to_row,
     )
     return slot, asset_id
 
@@ -143,8 +149,13 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
     if kind == "image":
         width, height = IMAGE_SLOTS[slot.split(":")[2]]
         image = ImageBrief(
-            theme=request.theme, headline=words.get("headline", ""), cta_label=words.get("cta_label", ""),
-            language=language, width=width, height=height, product=request.product,
+            theme=request.theme,
+            headline=words.get("headline", ""),
+            cta_label=words.get("cta_label", ""),
+            language=language,
+            width=width,
+            height=height,
+            product=request.product,
         )
         brief = {**image.model_dump(mode="json"), "variation": variation}
 
@@ -152,8 +163,14 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
             return await provider.render(image, work_dir)
 
         asset_id, _ = await produce(
-            ctx, state=state, kind="image", language=language, brief=brief,
-            providers=ctx.providers.image, call=call_image, to_row=_media_row,
+            ctx,
+            state=state,
+            kind="image",
+            language=language,
+            brief=brief,
+            providers=ctx.providers.image,
+            call=call_image,
+            to_row=_media_row,
         )
         return asset_id
     voice = VoiceBrief(script=voice_script(words), language=language, gender="female")
@@ -163,8 +180,14 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
         return await provider.synthesize(voice, work_dir)
 
     asset_id, _ = await produce(
-        ctx, state=state, kind="voice", language=language, brief=brief,
-        providers=ctx.providers.voice, call=call_voice, to_row=_media_row,
+        ctx,
+        state=state,
+        kind="voice",
+        language=language,
+        brief=brief,
+        providers=ctx.providers.voice,
+        call=call_voice,
+        to_row=_media_row,
     )
     return asset_id
 
@@ -197,7 +220,9 @@ async def generate_video(state: CampaignState, runtime: Runtime[AgentContext]) -
     return {"assets": assets, "generation_errors": errors}
 
 
-async def _video_or_error(ctx: AgentContext, state: dict[str, Any], slot: str) -> tuple[str, str | None, str | None]:
+async def _video_or_error(
+    ctx: AgentContext, state: dict[str, Any], slot: str
+) -> tuple[str, str | None, str | None]:
     try:
         return slot, await make_video(ctx, state, slot), None
     except (GenerationFailed, KeyError) as failed:
@@ -207,7 +232,9 @@ async def _video_or_error(ctx: AgentContext, state: dict[str, Any], slot: str) -
 async def make_video(ctx: AgentContext, state: dict[str, Any], slot: str) -> str:
     language = slot_language(slot) or "en"
     assets = state["assets"]
-    frame_slots = [s for s in (f"image:{language}:9x16", f"image:{language}:4x5", f"image:{language}:1x1") if s in assets]
+    frame_slots = [
+        s for s in (f"image:{language}:9x16", f"image:{language}:4x5", f"image:{language}:1x1") if s in assets
+    ]
     voice_slot = f"voice:{language}"
     rows = await load_assets(ctx, {s: assets[s] for s in [*frame_slots, voice_slot] if s in assets})
     frames = [ctx.asset_dir / rows[s].file_path for s in frame_slots if s in rows and rows[s].file_path]
@@ -229,8 +256,14 @@ async def make_video(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
         return await provider.render(video, work_dir)
 
     asset_id, _ = await produce(
-        ctx, state=state, kind="video", language=language, brief=brief,
-        providers=ctx.providers.video, call=call_video, to_row=_media_row,
+        ctx,
+        state=state,
+        kind="video",
+        language=language,
+        brief=brief,
+        providers=ctx.providers.video,
+        call=call_video,
+        to_row=_media_row,
     )
     return asset_id
 
@@ -256,5 +289,9 @@ async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> di
             asset_id = await make_media(ctx, working, slot)
     except GenerationFailed as failed:
         return {"generation_errors": {slot: str(failed)}, "regenerate_slot": None, "variations": variations}
-    return {"assets": {slot: asset_id}, "regenerate_slot": None, "variations": variations,
-            "generation_errors": {slot: ""}}
+    return {
+        "assets": {slot: asset_id},
+        "regenerate_slot": None,
+        "variations": variations,
+        "generation_errors": {slot: ""},
+    }

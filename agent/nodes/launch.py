@@ -17,7 +17,9 @@ from agent.tracking import sync_campaign
 from store import repositories as repo
 
 
-async def publish(state: CampaignState, runtime: Runtime[AgentContext]) -> Command[Literal["track", "failed"]]:
+async def publish(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["track", "failed"]]:
     """Runs the saga; on a re-run (crash, resume) the ledger makes every write happen at most once."""
     ctx = runtime.context
     language = state.get("language", "en")
@@ -30,11 +32,23 @@ async def publish(state: CampaignState, runtime: Runtime[AgentContext]) -> Comma
     outcomes = await publish_plan(ctx, plan, state["plan_hash"] or "")
     for platform, outcome in outcomes.items():
         if outcome.ok:
-            await ctx.progress(t("published_platform", language, platform=platform_name(platform, language),
-                                 campaign_id=outcome.external_campaign_id or ""))
+            await ctx.progress(
+                t(
+                    "published_platform",
+                    language,
+                    platform=platform_name(platform, language),
+                    campaign_id=outcome.external_campaign_id or "",
+                )
+            )
         else:
-            await ctx.progress(t("publish_failed", language, platform=platform_name(platform, language),
-                                 reason=outcome.error or "unknown"))
+            await ctx.progress(
+                t(
+                    "publish_failed",
+                    language,
+                    platform=platform_name(platform, language),
+                    reason=outcome.error or "unknown",
+                )
+            )
     result = {p: o.as_dict() for p, o in outcomes.items()}
     live = all(o.ok for o in outcomes.values())
     status = "live" if live else ("paused" if any(o.needs_reconnect for o in outcomes.values()) else "failed")
@@ -42,8 +56,13 @@ async def publish(state: CampaignState, runtime: Runtime[AgentContext]) -> Comma
     async with ctx.sessions() as session, session.begin():
         await repo.update_campaign(session=session, campaign_id=plan.campaign_id, status=campaign_status)
         await repo.audit(
-            session=session, workspace_id=state["workspace_id"], actor="adly", action=f"campaign.{campaign_status}",
-            subject_type="campaign", subject_id=plan.campaign_id, details={"platforms": result},
+            session=session,
+            workspace_id=state["workspace_id"],
+            actor="adly",
+            action=f"campaign.{campaign_status}",
+            subject_type="campaign",
+            subject_id=plan.campaign_id,
+            details={"platforms": result},
         )
     return Command(goto="track" if live else "failed", update={"publish": result, "status": status})
 
@@ -56,7 +75,9 @@ async def track(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
     today = ctx.clock().date()
     summary = await sync_campaign(ctx, plan.campaign_id, since=today - timedelta(days=1), until=today)
     await ctx.progress(t("tracking", language))
-    await ctx.progress(t("live", language, platforms=platform_list([p.platform for p in plan.platforms], language)))
+    await ctx.progress(
+        t("live", language, platforms=platform_list([p.platform for p in plan.platforms], language))
+    )
     return {"performance": summary, "status": "live"}
 
 

@@ -60,27 +60,41 @@ async def review(
     if decision.action == "cancel":
         return Command(goto="cancelled")
     if decision.action == "regenerate" and decision.slot in slots:
-        return Command(goto="regenerate", update={"regenerate_slot": decision.slot, "review_round": payload.round + 1})
+        return Command(
+            goto="regenerate", update={"regenerate_slot": decision.slot, "review_round": payload.round + 1}
+        )
     if decision.action == "edit" and decision.slot in slots and decision.slot.startswith("copy:"):
         new_id = await _apply_edit(ctx, state, rows[decision.slot], decision)
-        return Command(goto="review", update={"assets": {decision.slot: new_id}, "review_round": payload.round + 1})
+        return Command(
+            goto="review", update={"assets": {decision.slot: new_id}, "review_round": payload.round + 1}
+        )
     if decision.action == "approve":
         async with ctx.sessions() as session, session.begin():
             for row in rows.values():
                 await repo.update_asset(session=session, asset_id=row.id, status="approved")
             await repo.audit(
-                session=session, workspace_id=state["workspace_id"], actor=decision.actor,
-                action="content.approved", subject_type="conversation", subject_id=state["conversation_id"],
+                session=session,
+                workspace_id=state["workspace_id"],
+                actor=decision.actor,
+                action="content.approved",
+                subject_type="conversation",
+                subject_id=state["conversation_id"],
                 details={"content_hash": payload.content_hash, "assets": slots},
             )
         return Command(
             goto="build_structure",
-            update={"content_approved": True, "content_approved_by": decision.actor, "status": "content_approved"},
+            update={
+                "content_approved": True,
+                "content_approved_by": decision.actor,
+                "status": "content_approved",
+            },
         )
     return Command(goto="review")
 
 
-async def _apply_edit(ctx: AgentContext, state: CampaignState, original: Any, decision: ReviewDecision) -> str:
+async def _apply_edit(
+    ctx: AgentContext, state: CampaignState, original: Any, decision: ReviewDecision
+) -> str:
     """An edited copy is a new asset (who edited it is kept); the same edit twice finds the first one."""
     edits = {k: v.strip() for k, v in decision.edits.items() if k in COPY_FIELDS and v.strip()}
     text = {**(original.text or {}), **edits}
@@ -110,7 +124,12 @@ async def _apply_edit(ctx: AgentContext, state: CampaignState, original: Any, de
         await repo.update_asset(session=session, asset_id=asset.id, edited_by=decision.actor)
         await repo.update_asset(session=session, asset_id=original.id, status="superseded")
         await repo.audit(
-            session=session, workspace_id=state["workspace_id"], actor=decision.actor, action="content.edited",
-            subject_type="content_asset", subject_id=asset.id, details={"from": original.id, "fields": sorted(edits)},
+            session=session,
+            workspace_id=state["workspace_id"],
+            actor=decision.actor,
+            action="content.edited",
+            subject_type="content_asset",
+            subject_id=asset.id,
+            details={"from": original.id, "fields": sorted(edits)},
         )
         return asset.id

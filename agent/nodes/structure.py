@@ -55,21 +55,34 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
     async with ctx.sessions() as session, session.begin():
         campaign_id = state.get("campaign_id")
         if campaign_id is None:
-            conversation = await repo.get_conversation(session=session, conversation_id=state["conversation_id"])
+            conversation = await repo.get_conversation(
+                session=session, conversation_id=state["conversation_id"]
+            )
             campaign_id = conversation.campaign_id if conversation is not None else None
         plan = build_plan(
-            request, campaign_id=campaign_id or "pending", accounts=facts, creatives=creatives, today=today,
+            request,
+            campaign_id=campaign_id or "pending",
+            accounts=facts,
+            creatives=creatives,
+            today=today,
             default_landing_url=ctx.default_landing_url,
+            instruction=state.get("instruction"),
         )
         if campaign_id is None:
             campaign = await repo.create_campaign(
-                session=session, workspace_id=state["workspace_id"], conversation_id=state["conversation_id"],
-                name=plan.name, objective=request.objective, theme=request.theme,
+                session=session,
+                workspace_id=state["workspace_id"],
+                conversation_id=state["conversation_id"],
+                name=plan.name,
+                objective=request.objective,
+                theme=request.theme,
                 budget_amount=request.budget.amount if request.budget else None,
                 budget_currency=request.budget.currency if request.budget else None,
                 budget_period=request.budget.period if request.budget else None,
-                start_date=plan.start_date, end_date=plan.end_date,
-                request=request.contract_dict(), requested_by=state.get("requested_by"),
+                start_date=plan.start_date,
+                end_date=plan.end_date,
+                request=request.contract_dict(),
+                requested_by=state.get("requested_by"),
             )
             campaign_id = campaign.id
             await repo.update_conversation(
@@ -78,37 +91,67 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
             plan = plan.model_copy(update={"campaign_id": campaign_id})
         digest = plan.plan_hash()
         await repo.update_campaign(
-            session=session, campaign_id=campaign_id, name=plan.name, request=request.contract_dict(),
-            plan=plan.model_dump(mode="json"), plan_hash=digest, status="awaiting_approval",
-            start_date=plan.start_date, end_date=plan.end_date,
-            budget_amount=plan.total_budget, budget_currency=plan.currency, budget_period=plan.budget_period,
+            session=session,
+            campaign_id=campaign_id,
+            name=plan.name,
+            request=request.contract_dict(),
+            plan=plan.model_dump(mode="json"),
+            plan_hash=digest,
+            status="awaiting_approval",
+            start_date=plan.start_date,
+            end_date=plan.end_date,
+            budget_amount=plan.total_budget,
+            budget_currency=plan.currency,
+            budget_period=plan.budget_period,
         )
         await save_plan_rows(session, plan)
-    return {"campaign_id": campaign_id, "plan": plan.model_dump(mode="json"), "plan_hash": digest,
-            "status": "awaiting_approval"}
+    return {
+        "campaign_id": campaign_id,
+        "plan": plan.model_dump(mode="json"),
+        "plan_hash": digest,
+        "status": "awaiting_approval",
+    }
 
 
 async def save_plan_rows(session: Any, plan: CampaignPlan) -> None:
     """campaign -> ad sets / ad groups / ad squads -> ads, as rows keyed by the plan's stable keys."""
     for platform_plan in plan.platforms:
         pc = await repo.upsert_platform_campaign(
-            session=session, campaign_id=plan.campaign_id, platform=platform_plan.platform,
+            session=session,
+            campaign_id=plan.campaign_id,
+            platform=platform_plan.platform,
             ad_account_id=platform_plan.ad_account_id,
         )
         for ad_set in platform_plan.ad_sets:
             row = await repo.upsert_ad_set(
-                session=session, platform_campaign_id=pc.id, plan_key=ad_set.key, name=ad_set.name,
+                session=session,
+                platform_campaign_id=pc.id,
+                plan_key=ad_set.key,
+                name=ad_set.name,
                 targeting={
-                    "age_min": ad_set.age_min, "age_max": ad_set.age_max, "genders": ad_set.genders,
-                    "locations": [loc.model_dump() for loc in ad_set.locations], "languages": ad_set.languages,
+                    "age_min": ad_set.age_min,
+                    "age_max": ad_set.age_max,
+                    "genders": ad_set.genders,
+                    "locations": [loc.model_dump() for loc in ad_set.locations],
+                    "languages": ad_set.languages,
                 },
-                budget_amount=ad_set.budget_amount, budget_currency=ad_set.currency,
+                budget_amount=ad_set.budget_amount,
+                budget_currency=ad_set.currency,
             )
             for ad in ad_set.ads:
                 await repo.upsert_ad(
-                    session=session, ad_set_id=row.id, plan_key=ad.key, name=ad.name, language=ad.language,
-                    creative_data={"headline": ad.headline, "primary_text": ad.primary_text,
-                                   "description": ad.description, "cta": ad.cta, "format": ad.format},
+                    session=session,
+                    ad_set_id=row.id,
+                    plan_key=ad.key,
+                    name=ad.name,
+                    language=ad.language,
+                    creative_data={
+                        "headline": ad.headline,
+                        "primary_text": ad.primary_text,
+                        "description": ad.description,
+                        "cta": ad.cta,
+                        "format": ad.format,
+                    },
                     media_assets=ad.media_asset_ids,
                 )
 
@@ -118,17 +161,28 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
     ar = lang_of(language) == "ar"
     lines = [
         f"{plan.name}",
-        (f"الميزانية: {plan.total_budget} {plan.currency} ({'يومية' if plan.budget_period == 'daily' else 'إجمالية'})"
-         if ar else f"Budget: {plan.total_budget} {plan.currency} ({plan.budget_period})"),
-        (f"المدة: {plan.start_date} إلى {plan.end_date}" if ar else f"Schedule: {plan.start_date} to {plan.end_date}"),
+        (
+            f"الميزانية: {plan.total_budget} {plan.currency} ({'يومية' if plan.budget_period == 'daily' else 'إجمالية'})"
+            if ar
+            else f"Budget: {plan.total_budget} {plan.currency} ({plan.budget_period})"
+        ),
+        (
+            f"المدة: {plan.start_date} إلى {plan.end_date}"
+            if ar
+            else f"Schedule: {plan.start_date} to {plan.end_date}"
+        ),
         (f"الرابط: {plan.landing_url}" if ar else f"Landing page: {plan.landing_url}"),
     ]
     for p in plan.platforms:
-        lines.append(f"{platform_name(p.platform, language)}: {p.campaign_name} - {p.budget_amount} {p.currency}")
+        lines.append(
+            f"{platform_name(p.platform, language)}: {p.campaign_name} - {p.budget_amount} {p.currency}"
+        )
         for s in p.ad_sets:
             genders = "/".join(s.genders) or ("الجميع" if ar else "all")
             where = ", ".join(loc.name for loc in s.locations)
-            lines.append(f"  - {s.name}: {genders} {s.age_min}-{s.age_max} {where} - {s.budget_amount} {s.currency}")
+            lines.append(
+                f"  - {s.name}: {genders} {s.age_min}-{s.age_max} {where} - {s.budget_amount} {s.currency}"
+            )
             for ad in s.ads:
                 lines.append(f"      - {ad.name} [{ad.format}, {ad.language}]: {ad.headline}")
     return lines
@@ -140,29 +194,48 @@ async def preview(
     ctx = runtime.context
     language = state.get("language", "en")
     plan = CampaignPlan.model_validate(state["plan"])
-    warnings = [i["message_ar" if lang_of(language) == "ar" else "message_en"]
-                for i in state.get("issues") or [] if i.get("severity") == "warning"]
+    warnings = [
+        i["message_ar" if lang_of(language) == "ar" else "message_en"]
+        for i in state.get("issues") or []
+        if i.get("severity") == "warning"
+    ]
     payload = PreviewCampaign(
-        language=language, message=t("preview", language), plan=state["plan"] or {},
-        plan_hash=state["plan_hash"] or "", lines=plan_lines(plan, language), warnings=warnings,
+        language=language,
+        message=t("preview", language),
+        plan=state["plan"] or {},
+        plan_hash=state["plan_hash"] or "",
+        lines=plan_lines(plan, language),
+        warnings=warnings,
     )
     decision: PreviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=PreviewDecision)
     if decision.action == "cancel":
         return Command(goto="cancelled")
     if decision.action == "adjust":
         request = CampaignRequest.model_validate(state["request"])
-        request = merge_reply(request, decision.text, today=date.fromisoformat(state["today"]),
-                              default_currency=ctx.default_currency)
+        request = merge_reply(
+            request,
+            decision.text,
+            today=date.fromisoformat(state["today"]),
+            default_currency=ctx.default_currency,
+        )
         return Command(goto="validate", update={"request": request.contract_dict(), "status": "adjusting"})
     if decision.plan_hash != state.get("plan_hash"):
         return Command(goto="preview")  # approved something else: show the current plan again
     async with ctx.sessions() as session, session.begin():
         await repo.update_campaign(
-            session=session, campaign_id=plan.campaign_id, status="approved", approved_by=decision.actor,
+            session=session,
+            campaign_id=plan.campaign_id,
+            status="approved",
+            approved_by=decision.actor,
             approved_at=ctx.clock(),
         )
         await repo.audit(
-            session=session, workspace_id=state["workspace_id"], actor=decision.actor, action="campaign.approved",
-            subject_type="campaign", subject_id=plan.campaign_id, details={"plan_hash": state.get("plan_hash")},
+            session=session,
+            workspace_id=state["workspace_id"],
+            actor=decision.actor,
+            action="campaign.approved",
+            subject_type="campaign",
+            subject_id=plan.campaign_id,
+            details={"plan_hash": state.get("plan_hash")},
         )
     return Command(goto="publish", update={"plan_approved_by": decision.actor, "status": "approved"})

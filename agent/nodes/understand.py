@@ -15,7 +15,14 @@ from agent.nodes.generate import required_slots
 from agent.parsing import merge_reply, parse_instruction
 from agent.state import CampaignState
 from agent.texts import lang_of, t
-from agent.validation import AccountFacts, ValidationIssue, apply_fix, blocking, clarification_question, validate_request
+from agent.validation import (
+    AccountFacts,
+    ValidationIssue,
+    apply_fix,
+    blocking,
+    clarification_question,
+    validate_request,
+)
 from store import repositories as repo
 
 
@@ -29,16 +36,22 @@ async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
     if ctx.chat_model is not None:
         from agent.parsing.llm import enrich  # only when a chat model is configured
 
-        request = await enrich(request, state["instruction"], model=ctx.chat_model, timeout_s=ctx.llm_timeout_s)
+        request = await enrich(
+            request, state["instruction"], model=ctx.chat_model, timeout_s=ctx.llm_timeout_s
+        )
     return {"request": request.contract_dict(), "language": request.input_language, "status": "parsed"}
 
 
-async def account_facts(ctx: AgentContext, workspace_id: str, platforms: list[str]) -> dict[str, AccountFacts]:
+async def account_facts(
+    ctx: AgentContext, workspace_id: str, platforms: list[str]
+) -> dict[str, AccountFacts]:
     """The active ad account per requested platform (the first one connected), as validation sees it."""
     facts: dict[str, AccountFacts] = {}
     async with ctx.sessions() as session:
         for platform in platforms:
-            accounts = await repo.list_ad_accounts(session=session, workspace_id=workspace_id, platform=platform)
+            accounts = await repo.list_ad_accounts(
+                session=session, workspace_id=workspace_id, platform=platform
+            )
             active = [a for a in accounts if a.status == "active"]
             if active:
                 account = active[0]
@@ -78,14 +91,22 @@ async def validate(
     today = date.fromisoformat(state["today"])
     request = CampaignRequest.model_validate(state["request"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
-    issues = validate_request(request, today=today, accounts=facts, default_landing_url=ctx.default_landing_url)
+    issues = validate_request(
+        request,
+        today=today,
+        accounts=facts,
+        default_landing_url=ctx.default_landing_url,
+        instruction=state.get("instruction"),
+    )
     issue_dicts = [i.model_dump(mode="json") for i in issues]
 
     if not request.missing and not blocking(issues):
         accounts = {p: f.ad_account_id for p, f in facts.items()}
         if any(p not in accounts for p in request.platforms):
             goto: Any = "connect_accounts"
-        elif state.get("content_approved") and all(s in (state.get("assets") or {}) for s in required_slots(request)):
+        elif state.get("content_approved") and all(
+            s in (state.get("assets") or {}) for s in required_slots(request)
+        ):
             goto = "build_structure"  # an adjustment after content approval: no need to review again
         else:
             goto = "generate_copy"

@@ -63,7 +63,8 @@ GENDER_WORDS: dict[str, tuple[str, ...]] = {
              "رياجيل"),
     "all": ("both genders", "all genders", "men and women", "women and men", "everyone", "everybody", "anyone",
             "male and female", "female and male", "both sexes", "unisex", "الجنسين", "كلا الجنسين", "رجال ونساء",
-            "نساء ورجال", "الكل", "للجميع", "الجميع", "شباب وبنات", "بنات وشباب"),
+            "نساء ورجال", "الكل", "للجميع", "الجميع", "شباب وبنات", "بنات وشباب",
+            "الشباب والبنات", "البنات والشباب", "الرجال والنساء", "النساء والرجال"),
 }
 
 # (objective, strength): strong cues state a goal; weak ones only hint at one (see rules._objective).
@@ -81,7 +82,7 @@ OBJECTIVE_WORDS: dict[tuple[str, int], tuple[str, ...]] = {
     ("traffic", 3): ("traffic", "visits", "visitors", "site visits", "website visits", "clicks", "link clicks",
                      "web traffic", "footfall", "drive traffic", "زيارات", "زوار", "زياره", "الزيارات", "ترافيك",
                      "نقرات", "زيارات الموقع"),
-    ("traffic", 1): ("website", "site", "web site", "our site", "الموقع", "موقعنا", "الموقع الالكتروني",
+    ("traffic", 1): ("website", "site", "landing page", "landing", "web site", "our site", "الموقع", "موقعنا", "الموقع الالكتروني",
                      "المتجر الالكتروني", "ويب سايت"),
     ("sales", 2): ("sale", "sales", "offer", "offers", "discount", "discounts", "promo", "promotion", "promotions",
                    "deal", "deals", "purchases", "purchase", "conversions", "conversion", "orders", "buy", "sell",
@@ -192,8 +193,8 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
 PRODUCT_STOP: frozenset[str] = frozenset(
     "campaign campaigns ad ads advert adverts with on in at for to targeting target targeted aimed and or budget "
     "from starting during this next sale sales offer offers discount discounts promo promotion launch using via "
-    "across by the a an of per daily run running lasting over under between aged women men ladies only just "
-    "collection line range".split()
+    "across by the a an of per daily run running lasting over under between aged women men ladies only just"
+    .split()
 )
 
 

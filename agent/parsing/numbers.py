@@ -52,7 +52,7 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
 _AR_WORD = _alt(list(AR_NUMBER_WORDS))
 # An Arabic number phrase: words optionally glued with "و" (and); "ونص" adds a half of the last multiplier.
 AR_NUMBER_PHRASE = re.compile(
-    rf"(?<!\w)(?:{_AR_WORD})(?:\s+(?:و\s*)?(?:{_AR_WORD})|\s+و\s*(?:{_AR_WORD})|\s+و?(?:{_alt(_AR_HALF)}))*(?!\w)"
+    rf"(?<!\w)[وبلف]?(?P<n>(?:{_AR_WORD})(?:\s+(?:و\s*)?(?:{_AR_WORD})|\s+و\s*(?:{_AR_WORD})|\s+و?(?:{_alt(_AR_HALF)}))*)(?!\w)"
 )
 _AR_TOKEN = re.compile(rf"(?:{_AR_WORD})|(?:{_alt(_AR_HALF)})")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -87,7 +88,8 @@ class Scan:
 
     def span(self, start: int, end: int) -> Span:
         o_start, o_end = self.norm.span(start, end)
-        return Span(start=o_start, end=o_end, text=self.norm.original[o_start:o_end])
+        # Offsets come from the text itself: no validation needed on this hot path.
+        return Span.model_construct(start=o_start, end=o_end, text=self.norm.original[o_start:o_end])
 
     def token_at(self, pos: int) -> int:
         """Index of the first token starting at or after pos."""
@@ -108,7 +110,8 @@ class Scan:
 _AR_START = "\u0600"
 
 
-def _candidates(token: str, first: bool, last: bool) -> list[str]:
+@lru_cache(maxsize=65536)
+def _candidates(token: str, first: bool, last: bool) -> tuple[str, ...]:
     """The token and, for Arabic, the token without attached prefixes (first) / suffixes (last)."""
     out = [token]
     if token[0] >= _AR_START:
@@ -116,7 +119,30 @@ def _candidates(token: str, first: bool, last: bool) -> list[str]:
             out += [token[len(p):] for p in AR_PREFIXES if token.startswith(p) and len(token) - len(p) >= 2]
         if last:
             out += [c[: -len(s)] for c in list(out) for s in AR_SUFFIXES if c.endswith(s) and len(c) - len(s) >= 3]
-    return out
+    return tuple(out)
+
+
+# Longest phrase that starts with a given word: most words start none, so most positions try one lookup.
+_MULTI_N: dict[str, int] = {}
+for _key in LOOKUP:
+    _words = _key.split(" ")
+    if len(_words) > 1:
+        _MULTI_N[_words[0]] = max(_MULTI_N.get(_words[0], 1), len(_words))
+
+
+def _lookup_multi(words: list[str]) -> tuple[str, list[tuple[str, object]]] | None:
+    heads = _candidates(words[0], True, False)
+    tails = _candidates(words[-1], True, True)
+    middle = " ".join(words[1:-1])
+    for head in heads:
+        if head not in _MULTI_N:
+            continue
+        for tail in tails:
+            key = f"{head} {tail}" if len(words) == 2 else f"{head} {middle} {tail}"
+            entries = LOOKUP.get(key)
+            if entries:
+                return key, entries
+    return None
 
 
 def _scan(norm: Normalised) -> Scan:
@@ -127,51 +153,39 @@ def _scan(norm: Normalised) -> Scan:
     i = 0
     n_tokens = len(tokens)
     while i < n_tokens:
-        matched = False
-        for n in range(min(MAX_NGRAM, n_tokens - i), 0, -1):
-            words = [t[2] for t in tokens[i:i + n]]
-            heads = _candidates(words[0], True, n == 1)
-            tails = _candidates(words[-1], False, True) if n > 1 else [""]
-            middle = " ".join(words[1:-1])
-            for head in heads:
-                for tail in tails:
-                    if n == 1:
-                        key = head
-                    elif n == 2:
-                        key = f"{head} {tail}"
-                    else:
-                        key = f"{head} {middle} {tail}"
-                    entries = LOOKUP.get(key)
-                    if entries is None and head.startswith("ال") and len(head) > 3:
-                        entries = LOOKUP.get(key[2:])
-                    if entries:
-                        for cat, value in entries:
-                            hit = Hit(cat, value, tokens[i][0], tokens[i + n - 1][1], i, i + n, key)
-                            hits.append(hit)
-                            for k in range(i, i + n):
-                                by_token[k].append(hit)
-                        matched = True
-                        break
-                if matched:
-                    break
-            if matched:
-                i += n
+        word = tokens[i][2]
+        found: tuple[str, list[tuple[str, object]]] | None = None
+        n = 1
+        heads = _candidates(word, True, False)
+        longest = max((_MULTI_N.get(h, 1) for h in heads), default=1)
+        for n in range(min(longest, n_tokens - i), 1, -1):
+            found = _lookup_multi([t[2] for t in tokens[i:i + n]])
+            if found:
                 break
-        if not matched:
-            fuzzy = fuzzy_key(tokens[i][2])
+        if not found:
+            n = 1
+            for cand in _candidates(word, True, True):
+                entries = LOOKUP.get(cand)
+                if entries:
+                    found = cand, entries
+                    break
+        if not found:
+            fuzzy = fuzzy_key(word)
             if fuzzy is not None:
-                for cat, value in LOOKUP[fuzzy]:
-                    if cat in ("platform", "place", "occasion"):
-                        hit = Hit(cat, value, tokens[i][0], tokens[i][1], i, i + 1, fuzzy)
-                        hits.append(hit)
-                        by_token[i].append(hit)
-            i += 1
+                found = fuzzy, [(c, v) for c, v in LOOKUP[fuzzy] if c in ("platform", "place", "occasion")]
+        if found:
+            key, entries = found
+            for cat, value in entries:
+                hit = Hit(cat, value, tokens[i][0], tokens[i + n - 1][1], i, i + n, key)
+                hits.append(hit)
+                for k in range(i, i + n):
+                    by_token[k].append(hit)
+        i += n
     return Scan(norm, tokens, [t[0] for t in tokens], hits, by_token, _numbers(text))
 
 
 _AR_MULT_AFTER = re.compile(r"\s*(?:ب|و)?(الاف|الف|مليون)(?!\w)")
 _EN_MULT_AFTER = re.compile(r"\s*(thousand|million)\b")
-_AR_NUM_PREFIXED = re.compile(rf"(?<!\w)(?:[وبلف])(?={AR_NUMBER_PHRASE.pattern[7:]})")
 
 
 def _numbers(text: str) -> list[Num]:
@@ -187,7 +201,7 @@ def _numbers(text: str) -> list[Num]:
             value *= 1_000_000 if mult.group(1) in ("مليون", "million") else 1000
             end = mult.end()
         nums.append(Num(value, m.start(), end, scaled=bool(m.group("suffix") or mult)))
-    if any(ch >= _AR_START for ch in text):
+    if not text.isascii():
         for m in AR_NUMBER_PHRASE.finditer(text):
             value = ar_words_value(m.group(0))
             if value is not None and not _overlaps(nums, m.start(), m.end()):
@@ -339,7 +353,12 @@ def _mark_percent(scan: Scan) -> None:
 
 def _place_location(index: int) -> Location:
     place = PLACES[index]
-    return Location(name=place.name, kind=place.kind, country_code=place.country_code)  # type: ignore[arg-type]
+    return _LOCATIONS[index].model_copy()
+
+
+_LOCATIONS: tuple[Location, ...] = tuple(
+    Location(name=p.name, kind=p.kind, country_code=p.country_code) for p in PLACES  # type: ignore[arg-type]
+)
 
 
 def _negated(scan: Scan, hit: Hit, window: int = 3) -> bool:
@@ -389,7 +408,7 @@ def _locations(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
 
 _ORDINAL = r"(?:st|nd|rd|th|ال)?"
 _DAY_BEFORE = re.compile(r"(?<![\d.,/])(\d{1,2})" + _ORDINAL + r"\s*(?:of\s+|من\s+)?(?:شهر\s+)?$")
-_DAY_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(\d{1,2})" + _ORDINAL + r"(?![\d.,:%]|\s*(?:k\b|%|\$))")
+_DAY_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(\d{1,2})" + _ORDINAL + r"(?!\d|[.,:]\d|\s*(?:k\b|%|\$))")
 _YEAR_AFTER = re.compile(r"^\s*,?\s*(20\d\d)(?!\d)")
 _RANGE_DAY_BEFORE = re.compile(
     r"(?<![\d.,/])(\d{1,2})" + _ORDINAL + r"\s*(?:-|to|till|until|through|thru|الي|حتي|لين|لغايه|ل|و)\s*$"
@@ -519,9 +538,14 @@ def m2_is_date_before(found: list[tuple[int, int, int, int, int | None, bool]], 
     return any(f[0] <= pos < f[1] for f in found[:-1])
 
 
+_MONTH_START = re.compile(
+    r"\s*(?:" + "|".join(sorted({re.escape(fold(w)) for ws in MONTH_WORDS.values() for w in ws if len(w) > 2},
+                               key=len, reverse=True)) + ")"
+)
+
+
 def _followed_by_month(text: str, pos: int) -> bool:
-    rest = text[pos:pos + 14].lstrip()
-    return any(rest.startswith(fold(w)) for words in MONTH_WORDS.values() for w in words if len(w) > 2)
+    return _MONTH_START.match(text, pos) is not None
 
 
 _AR_TODAY_CUE = ("من", "ابتداء", "اعتبارا", "يبدا", "تبدا", "نبدا", "بدايه", "تبدي", "يبدي", "بدءا", "تنطلق", "ينطلق")
@@ -560,19 +584,19 @@ _NOT_AGE_AFTER = re.compile(
     r"^\s*(?:-?\s*(?:days?|weeks?|months?|hours?|يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|ساعه|ساعات)(?!\w)|%|k\b|\$|€|£|﷼)"
 )
 _AGE_RANGE = re.compile(
-    r"(?<![\d.,/:])(?P<a>\d{2})\s*(?:y/?o\s*|years?\s*|سنه\s*)?(?:-|to|until|till|الي|لين|لغايه|حتي|ل|and|و)\s*(?P<b>\d{2})(?![\d.,/:])"
+    r"(?<![\d.,/:])(?P<a>\d{2})\s*(?:y/?o\s*|years?\s*|سنه\s*)?(?:-|to|until|till|الي|لين|لغايه|حتي|ل|and|و)\s*(?P<b>\d{2})(?!\d|[.,/:]\d)"
 )
 _AGE_PLUS = re.compile(r"(?<![\d.,/:])(?:(?P<a>\d{2})\s*\+|\+\s*(?P<b>\d{2})(?![\d.,/]))")
 _AGE_OVER = re.compile(
-    r"(?:over|above|older than|at least|aged over|فوق|اكبر من|اكثر من|من عمر|من سن|min(?:imum)?(?: age)?)\s*(?:the\s+age\s+of\s+|age\s+|سن\s+|عمر\s+)?(?P<a>\d{2})(?![\d.,/:])"
+    r"(?:over|above|older than|at least|aged over|فوق|اكبر من|اكثر من|من عمر|من سن|min(?:imum)?(?: age)?)\s*(?:the\s+age\s+of\s+|age\s+|سن\s+|عمر\s+)?(?P<a>\d{2})(?!\d|[.,/:]\d)"
 )
 _AGE_OVER_AFTER = re.compile(
     r"(?<![\d.,/:])(?P<a>\d{2})\s*(?:years?\s*(?:old\s*)?|سنه\s*|عام\s*)?(?:and (?:above|over|up|older)|or (?:older|above|over)|فما فوق|وما فوق|وفوق|و فوق|فاكثر|واكبر|واكبر)"
 )
 _AGE_UNDER = re.compile(
-    r"(?:under|below|younger than|less than|تحت|اقل من|اصغر من|دون)\s*(?:the\s+age\s+of\s+|age\s+|سن\s+|عمر\s+)?(?P<a>\d{2})(?![\d.,/:])"
+    r"(?:under|below|younger than|less than|تحت|اقل من|اصغر من|دون)\s*(?:the\s+age\s+of\s+|age\s+|سن\s+|عمر\s+)?(?P<a>\d{2})(?!\d|[.,/:]\d)"
 )
-_AGE_UPTO = re.compile(r"(?:up to|upto|max(?:imum)?(?: age)?|at most)\s*(?:age\s+)?(?P<a>\d{2})(?![\d.,/:])")
+_AGE_UPTO = re.compile(r"(?:up to|upto|max(?:imum)?(?: age)?|at most)\s*(?:age\s+)?(?P<a>\d{2})(?!\d|[.,/:]\d)")
 _AGE_UPTO_AFTER = re.compile(r"(?<![\d.,/:])(?P<a>\d{2})\s*(?:years?\s*(?:old\s*)?)?(?:and (?:under|below|younger)|or younger)")
 
 
@@ -675,7 +699,7 @@ def _duration(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int, Span] | 
 
 _DAILY_AFTER = re.compile(
     r"^\s*(?:/\s*(?:day|d|يوم)\b|per\s+day|a\s+day|each\s+day|every\s+day|daily|a\s+day|يوميا|يوميه|يومي|في\s+اليوم"
-    r"|باليوم|كل\s+يوم|لليوم|للي?وم\s+الواحد|ب?اليوم\s+الواحد)"
+    r"|باليوم|كل\s+يوم|لليوم|للي?وم\s+الواحد|ب?اليوم\s+الواحد)(?!\s*(?:الوطني|العالمي|التاسيس|الام|الاول))"
 )
 _DAILY_BEFORE = re.compile(r"(?:daily|per\s+day|day|يوميه|يومي|اليوميه|اليومي)\s*(?:ad\s+)?(?:budget|spend|cap|ميزانيه|الميزانيه|صرف)?"
                            r"\s*(?:of|is|=|:|at|around|about|ب|هي|تكون)?\s*(?:[a-z]{3}\s*)?$")
@@ -855,8 +879,6 @@ def _platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
     publishers = [p for p in META_PUBLISHERS if p in positive]
     if "meta" in selected and not publishers and analysis.publishers_negated:
         publishers = [p for p in ("facebook", "instagram") if p not in analysis.publishers_negated]
-    if "meta" in positive and publishers and not analysis.publishers_negated:
-        publishers = []  # "Meta" itself was named: every Meta app
     if not selected and analysis.publishers_negated and not positive:
         pass
     platforms = sorted(selected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.parsing.numbers import DIGIT_MAP
@@ -34,7 +35,7 @@ class Normalised:
 
     original: str
     text: str
-    pos: list[int]
+    pos: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the folded range [start, end)."""
@@ -45,23 +46,28 @@ class Normalised:
         return o_start, o_end
 
 
+_TABLE = str.maketrans({k: (v if v else None) for k, v in _FOLD.items()})
+_DROPPED = frozenset(k for k, v in _FOLD.items() if not v)
+
+
 def normalise(original: str) -> Normalised:
     """Fold digits, Arabic letter variants and case; drop diacritics; keep offsets."""
-    if original.isascii():
-        # Fast path for plain English: folding is just lower-casing and offsets are the identity.
-        lowered = original.lower()
-        return Normalised(original, lowered, list(range(len(original))))
+    folded = original.translate(_TABLE).lower()
+    if len(folded) == len(original):
+        # Nothing dropped and lower() kept the length: offsets are the identity (the common case).
+        return Normalised(original, folded, range(len(original)))
     chars: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(original):
+        if ch in _DROPPED:
+            continue
         mapped = _FOLD.get(ch)
         if mapped is None:
             mapped = ch.lower()
             if len(mapped) != 1:  # e.g. "İ" lowers to two code points; keep offsets one-to-one.
                 mapped = ch
-        for m in mapped:
-            chars.append(m)
-            pos.append(i)
+        chars.append(mapped)
+        pos.append(i)
     return Normalised(original, "".join(chars), pos)
 
 

@@ -89,7 +89,7 @@ RULES = PlatformRules(
 def inner_age_range(age_min: int | None, age_max: int | None) -> tuple[int, int | None] | None:
     """The widest run of whole groups inside [age_min, age_max] (25-40 -> 25-34); None if no group fits."""
     lo = age_min if age_min is not None else 13
-    hi = age_max if age_max is not None else 200
+    hi = 200 if age_max is None or age_max >= 65 else age_max  # 65 is the contract's "65 and over"
     inside = [(g_lo, g_hi) for _, g_lo, g_hi in AGE_GROUPS if g_lo >= lo and (g_hi or 200) <= hi]
     if not inside:
         return None

@@ -14,7 +14,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tools.platforms.base import AdSetSpec, AdSpec, CampaignSpec, GeoTarget, MediaSpec, Money, Targeting, TokenSet
+from tools.platforms.base import (
+    AdSetSpec,
+    AdSpec,
+    CampaignSpec,
+    GeoTarget,
+    MediaSpec,
+    Money,
+    Targeting,
+    TokenSet,
+)
 from tools.platforms.registry import make_client
 from tools.sandbox import API_BASE_URLS, OAUTH_BASE_URLS, SandboxFaults, complete_consent, sandbox_http_client
 
@@ -36,7 +45,9 @@ class Connected:
 
 
 @asynccontextmanager
-async def connect(platform: str, state_dir: Path, faults: SandboxFaults | None = None) -> AsyncIterator[Connected]:
+async def connect(
+    platform: str, state_dir: Path, faults: SandboxFaults | None = None
+) -> AsyncIterator[Connected]:
     async with sandbox_http_client(platform, state_dir=state_dir, faults=faults) as http:
         client = make_client(
             platform, http=http, base_url=API_BASE_URLS[platform], oauth_base_url=OAUTH_BASE_URLS[platform],
@@ -68,7 +79,9 @@ def riyadh() -> Targeting:
 
 
 def campaign_spec(key: str = "c1", budget: Money | None = None) -> CampaignSpec:
-    return CampaignSpec(name="Ramadan sale", objective="traffic", budget=budget, budget_period="daily", idempotency_key=key)
+    return CampaignSpec(
+        name="Ramadan sale", objective="traffic", budget=budget, budget_period="daily", idempotency_key=key
+    )
 
 
 def ad_set_spec(campaign_id: str, key: str = "s1", amount: str = "200", period: str = "daily") -> AdSetSpec:

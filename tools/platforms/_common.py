@@ -43,7 +43,8 @@ async def send(
     except (httpx.TimeoutException, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
         if write:
             raise OutcomeUnknown(
-                f"{platform}: no answer after sending {method} {httpx.URL(url).path}: {exc!r}", platform=platform
+                f"{platform}: no answer after sending {method} {httpx.URL(url).path}: {exc!r}",
+                platform=platform,
             ) from exc
         raise TransientError(f"{platform}: {exc!r}", platform=platform) from exc
 

@@ -126,7 +126,9 @@ def raise_for_error(response: httpx.Response) -> None:
         return
     if not isinstance(error, dict):
         cls = TransientError if response.status_code >= 500 else InvalidRequest
-        raise cls(f"meta: HTTP {response.status_code}", platform="meta", http_status=response.status_code, raw=body)
+        raise cls(
+            f"meta: HTTP {response.status_code}", platform="meta", http_status=response.status_code, raw=body
+        )
     code = int(error.get("code") or 0)
     subcode = error.get("error_subcode")
     message = str(error.get("error_user_msg") or error.get("message") or "error")
@@ -146,7 +148,11 @@ def raise_for_error(response: httpx.Response) -> None:
     if code in (1, 2) or error.get("is_transient") or response.status_code >= 500:
         raise TransientError(text, **kw)
     field = None
-    blame = (error.get("error_data") or {}).get("blame_field_specs") if isinstance(error.get("error_data"), dict) else None
+    blame = (
+        (error.get("error_data") or {}).get("blame_field_specs")
+        if isinstance(error.get("error_data"), dict)
+        else None
+    )
     if blame and isinstance(blame, list) and blame[0]:
         field = ".".join(str(p) for p in blame[0])
     else:
@@ -178,7 +184,9 @@ class MetaClient:
     def _url(self, path: str, *, video: bool = False) -> str:
         return f"{self._video_base if video else self._base}/{GRAPH_VERSION}/{path.lstrip('/')}"
 
-    async def _get(self, path: str, token: str | None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def _get(
+        self, path: str, token: str | None, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         query = encode_params(params or {})
         if token:
             query["access_token"] = token
@@ -192,7 +200,13 @@ class MetaClient:
         data = encode_params(params)
         data["access_token"] = token
         response = await send(
-            self._http, "POST", self._url(path, video=video), platform="meta", write=True, data=data, files=files
+            self._http,
+            "POST",
+            self._url(path, video=video),
+            platform="meta",
+            write=True,
+            data=data,
+            files=files,
         )
         raise_for_error(response)
         return json_body(response)
@@ -221,7 +235,12 @@ class MetaClient:
         short = await self._get(
             "oauth/access_token",
             None,
-            {"client_id": self._app_id, "redirect_uri": redirect_uri, "client_secret": self._app_secret, "code": code},
+            {
+                "client_id": self._app_id,
+                "redirect_uri": redirect_uri,
+                "client_secret": self._app_secret,
+                "code": code,
+            },
         )
         return await self._long_lived(str(short["access_token"]))
 
@@ -251,7 +270,9 @@ class MetaClient:
     async def refresh(self, *, tokens: TokenSet) -> TokenSet:
         """Meta has no refresh grant: a still-valid long-lived token is exchanged for a fresh one."""
         if tokens.expires_at and tokens.expires_at <= datetime.now(UTC):
-            raise TokenExpired("meta: token expired; the user must log in again", platform="meta", platform_code=190)
+            raise TokenExpired(
+                "meta: token expired; the user must log in again", platform="meta", platform_code=190
+            )
         return await self._long_lived(tokens.access_token)
 
     async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
@@ -302,7 +323,9 @@ class MetaClient:
             rows = await self._list(f"{act(account_id)}/promote_pages", token, {"fields": "id,name"})
             if not rows:
                 raise PermissionMissing(
-                    "meta: the ad account has no Facebook Page to publish from", platform="meta", platform_code=200
+                    "meta: the ad account has no Facebook Page to publish from",
+                    platform="meta",
+                    platform_code=200,
                 )
             self._page_cache[account_id] = str(rows[0]["id"])
         return self._page_cache[account_id]
@@ -321,10 +344,14 @@ class MetaClient:
         mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
         if spec.kind == "image":
             filename = f"{name}{spec.path.suffix}"
-            body = await self._post(f"{act(account_id)}/adimages", token, {}, files={filename: (filename, content, mime)})
+            body = await self._post(
+                f"{act(account_id)}/adimages", token, {}, files={filename: (filename, content, mime)}
+            )
             images = body.get("images") or {}
             if not images:
-                raise InvalidRequest("meta: image upload returned no hash", platform="meta", field="bytes", raw=body)
+                raise InvalidRequest(
+                    "meta: image upload returned no hash", platform="meta", field="bytes", raw=body
+                )
             return MediaRef(kind="image", external_id=str(next(iter(images.values()))["hash"]))
         body = await self._post(
             f"{act(account_id)}/advideos", token, {"name": name, "title": name},
@@ -347,7 +374,9 @@ class MetaClient:
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
         objective = OBJECTIVES.get(spec.objective)
         if objective is None:
-            raise InvalidRequest(f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective")
+            raise InvalidRequest(
+                f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective"
+            )
         params: dict[str, Any] = {
             "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
             "objective": objective[0],
@@ -397,7 +426,9 @@ class MetaClient:
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
         objective = OBJECTIVES.get(spec.objective)
         if objective is None:
-            raise InvalidRequest(f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective")
+            raise InvalidRequest(
+                f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective"
+            )
         params: dict[str, Any] = {
             "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
             "campaign_id": spec.campaign_id,
@@ -445,7 +476,10 @@ class MetaClient:
         creative = await self._post(
             f"{act(account_id)}/adcreatives",
             token,
-            {"name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX), "object_story_spec": story},
+            {
+                "name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX),
+                "object_story_spec": story,
+            },
         )
         creative_id = str(creative["id"])
         ad = await self._post(
@@ -461,7 +495,13 @@ class MetaClient:
     # ------------------------------------------------------------------------------------------ reads
 
     async def find_by_key(
-        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        idempotency_key: str,
+        parent_id: str | None = None,
     ) -> str | None:
         marker = key_marker(idempotency_key)
         edge = EDGES[kind]
@@ -469,9 +509,15 @@ class MetaClient:
             filtering: list[dict[str, Any]] = [{"field": "name", "operator": "CONTAIN", "value": marker}]
             if parent_id and kind != "campaign":
                 filtering.append(
-                    {"field": "campaign.id" if kind == "ad_set" else "adset.id", "operator": "EQUAL", "value": parent_id}
+                    {
+                        "field": "campaign.id" if kind == "ad_set" else "adset.id",
+                        "operator": "EQUAL",
+                        "value": parent_id,
+                    }
                 )
-            rows = await self._list(f"{act(account_id)}/{edge}", token, {"fields": "id,name", "filtering": filtering})
+            rows = await self._list(
+                f"{act(account_id)}/{edge}", token, {"fields": "id,name", "filtering": filtering}
+            )
         else:
             fields = "hash,name" if kind == "image" else "id,name,title" if kind == "video" else "id,name"
             rows = await self._list(f"{act(account_id)}/{edge}", token, {"fields": fields})
@@ -480,12 +526,18 @@ class MetaClient:
                 return str(row.get("hash") if kind == "image" else row["id"])
         return None
 
-    async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState:
+    async def get_state(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
+    ) -> ObjectState:
         if kind == "image":
-            rows = await self._get(f"{act(account_id)}/adimages", token, {"hashes": [external_id], "fields": "hash,name,status"})
+            rows = await self._get(
+                f"{act(account_id)}/adimages", token, {"hashes": [external_id], "fields": "hash,name,status"}
+            )
             data = rows.get("data") or []
             raw = str(data[0].get("status", "ACTIVE")) if data else "DELETED"
-            return ObjectState(kind=kind, external_id=external_id, status=STATUS_MAP.get(raw, "unknown"), raw_status=raw)
+            return ObjectState(
+                kind=kind, external_id=external_id, status=STATUS_MAP.get(raw, "unknown"), raw_status=raw
+            )
         fields = "id,name,status" if kind in ("video", "creative") else "id,name,status,effective_status"
         body = await self._get(external_id, token, {"fields": fields})
         configured = str(body.get("status") or "")
@@ -495,7 +547,9 @@ class MetaClient:
             status = STATUS_MAP.get(effective, "unknown")
         if kind == "video" and configured.lower() == "ready":
             status = "active"
-        return ObjectState(kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name"))
+        return ObjectState(
+            kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name")
+        )
 
     async def set_status(
         self,
@@ -545,7 +599,9 @@ class MetaClient:
         )
         out = []
         for row in rows:
-            actions = {a.get("action_type"): int(float(a.get("value") or 0)) for a in row.get("actions") or []}
+            actions = {
+                a.get("action_type"): int(float(a.get("value") or 0)) for a in row.get("actions") or []
+            }
             out.append(
                 InsightRow(
                     external_id=str(row["campaign_id"]), day=date.fromisoformat(row["date_start"]),

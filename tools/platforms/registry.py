@@ -8,10 +8,21 @@ from tools.platforms.base import AdPlatformClient
 
 
 def make_client(
-    platform: str, *, http: httpx.AsyncClient, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
+    platform: str,
+    *,
+    http: httpx.AsyncClient,
+    base_url: str,
+    oauth_base_url: str,
+    app_id: str,
+    app_secret: str,
 ) -> AdPlatformClient:
     """A client speaking `platform`'s wire format to `base_url` (real host, proxy or sandbox)."""
-    kwargs = {"base_url": base_url, "oauth_base_url": oauth_base_url, "app_id": app_id, "app_secret": app_secret}
+    kwargs = {
+        "base_url": base_url,
+        "oauth_base_url": oauth_base_url,
+        "app_id": app_id,
+        "app_secret": app_secret,
+    }
     if platform == "meta":
         from tools.platforms.meta import MetaClient
 

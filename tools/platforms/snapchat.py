@@ -1,6 +1,526 @@
-"""Snap Marketing API v1 client (placeholder constants until the client lands)."""
+"""Snap Marketing API v1 client: Bearer auth, wrapped lists, micro money, errors that can hide in a 200."""
 
 from __future__ import annotations
 
+import asyncio
+import mimetypes
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tools.platforms._common import json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms.base import (
+    AdAccountInfo,
+    AdCreated,
+    AdSetSpec,
+    AdSpec,
+    CampaignSpec,
+    GeoTarget,
+    InsightRow,
+    InvalidRequest,
+    MediaRef,
+    MediaSpec,
+    NeutralStatus,
+    ObjectKind,
+    ObjectState,
+    OutcomeUnknown,
+    PermissionMissing,
+    PlatformError,
+    PlatformName,
+    PolicyRejected,
+    RateLimited,
+    TokenExpired,
+    TokenSet,
+    TransientError,
+)
+from tools.platforms.money import MoneyError, from_wire, to_wire
+
+API_VERSION = "v1"
 API_BASE_URL = "https://adsapi.snapchat.com"
 OAUTH_BASE_URL = "https://accounts.snapchat.com"
+SCOPE = "snapchat-marketing-api"
+NAME_MAX = 375
+
+# objective -> (objective_v2_type [unconfirmed enum], ad squad optimization_goal)
+OBJECTIVES: dict[str, tuple[str, str]] = {
+    "sales": ("SALES", "SWIPES"), "traffic": ("TRAFFIC", "SWIPES"), "awareness": ("AWARENESS_AND_ENGAGEMENT", "IMPRESSIONS"),
+    "engagement": ("AWARENESS_AND_ENGAGEMENT", "SWIPES"), "leads": ("LEADS", "SWIPES"),
+    "video_views": ("AWARENESS_AND_ENGAGEMENT", "VIDEO_VIEWS"), "app_installs": ("APP_PROMOTION", "APP_INSTALLS"),
+}  # fmt: skip
+CTAS = {
+    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
+    "book_now": "BOOK_NOW", "contact_us": "LEARN_MORE", "download": "DOWNLOAD", "get_offer": "GET_NOW",
+}  # fmt: skip
+# kind -> (plural, singular, parent collection for creates/updates)
+ENTITIES: dict[str, tuple[str, str]] = {
+    "campaign": ("campaigns", "campaign"), "ad_set": ("adsquads", "adsquad"), "ad": ("ads", "ad"),
+    "creative": ("creatives", "creative"), "image": ("media", "media"), "video": ("media", "media"),
+}  # fmt: skip
+
+
+def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bool = False) -> None:
+    """HTTP status first; then `request_status` and each item's `sub_request_status` (a 200 can hide failures)."""
+    status = response.status_code
+    failed_items = [
+        item for key, items in body.items() if isinstance(items, list)
+        for item in items if isinstance(item, dict) and item.get("sub_request_status") == "ERROR"
+    ]  # fmt: skip
+    if status < 400 and body.get("request_status", "SUCCESS") != "ERROR" and not failed_items:
+        return
+    reason = ""
+    if failed_items:
+        reason = str(failed_items[0].get("sub_request_error_reason") or "")
+    message = str(body.get("display_message") or body.get("debug_message") or reason or f"HTTP {status}")
+    code = body.get("error_code")
+    kw: dict[str, Any] = {"platform": "snapchat", "platform_code": code, "platform_message": message,
+                          "http_status": status, "raw": body}  # fmt: skip
+    text = f"snapchat ({status}{' ' + str(code) if code else ''}): {message}"
+    if status == 401:
+        raise TokenExpired(text, **kw)
+    if status == 403:
+        raise PermissionMissing(text, **kw)
+    if status == 429:
+        raise RateLimited(text, retry_after_s=None, **kw)  # Snap sends no Retry-After
+    if status >= 500:
+        raise (OutcomeUnknown if write and status == 504 else TransientError)(text, **kw)
+    if "policy" in message.lower():
+        raise PolicyRejected(text, **kw)
+    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", reason or message)
+    raise InvalidRequest(text, field=match.group(1) if match else None, **kw)
+
+
+class SnapchatClient:
+    """`AdPlatformClient` for Snapchat. `base_url` is the API host; OAuth lives on `oauth_base_url`."""
+
+    platform: PlatformName = "snapchat"
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
+    ) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._oauth_base = oauth_base_url.rstrip("/")
+        self._client_id = app_id
+        self._secret = app_secret
+        self._geo_cache: dict[tuple[str, str, str], str] = {}
+        self._accounts: dict[str, dict[str, Any]] = {}
+        self._profiles: dict[str, str] = {}
+
+    def _url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self._base}/{API_VERSION}/{path.strip('/')}"
+
+    async def _call(
+        self, method: str, path: str, token: str, *, write: bool = False, **kwargs: Any
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"}
+        response = await send(
+            self._http, method, self._url(path), platform="snapchat", write=write, headers=headers, **kwargs
+        )
+        body = json_body(response)
+        raise_for_error(response, body, write=write)
+        return body
+
+    @staticmethod
+    def _items(body: dict[str, Any], plural: str, singular: str) -> list[dict[str, Any]]:
+        return [
+            item[singular] for item in body.get(plural) or [] if isinstance(item, dict) and singular in item
+        ]
+
+    async def _create_one(
+        self, path: str, token: str, plural: str, singular: str, obj: dict[str, Any]
+    ) -> dict[str, Any]:
+        # One entity per request, so a failure is never partial.
+        body = await self._call("POST", path, token, write=True, json={plural: [obj]})
+        items = self._items(body, plural, singular)
+        if not items:
+            raise InvalidRequest(f"snapchat: create returned no {singular}", platform="snapchat", raw=body)
+        return items[0]
+
+    async def _list(self, path: str, token: str, plural: str, singular: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        url: str | None = path
+        params: dict[str, Any] | None = {"limit": 1000}
+        while url:
+            body = await self._call("GET", url, token, params=params)
+            rows.extend(self._items(body, plural, singular))
+            url, params = (body.get("paging") or {}).get("next_link"), None
+        return rows
+
+    # ------------------------------------------------------------------------------------------ oauth
+
+    def authorize_url(self, *, state: str, redirect_uri: str) -> str:
+        query = {
+            "client_id": self._client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": SCOPE,
+            "state": state,
+        }
+        return f"{self._oauth_base}/login/oauth2/authorize?{urlencode(query)}"
+
+    async def _token(self, form: dict[str, str], previous_refresh: str | None = None) -> TokenSet:
+        form = {**form, "client_id": self._client_id, "client_secret": self._secret}
+        response = await send(
+            self._http,
+            "POST",
+            f"{self._oauth_base}/login/oauth2/access_token",
+            platform="snapchat",
+            write=False,
+            data=form,
+        )
+        body = json_body(response)
+        if response.status_code >= 400 or "access_token" not in body:
+            message = str(
+                body.get("error_description") or body.get("error") or f"HTTP {response.status_code}"
+            )
+            kw: dict[str, Any] = {
+                "platform": "snapchat",
+                "platform_code": body.get("error"),
+                "http_status": response.status_code,
+                "raw": body,
+            }
+            if response.status_code >= 500:
+                raise TransientError(f"snapchat oauth: {message}", **kw)
+            if body.get("error") == "invalid_grant":
+                raise TokenExpired(f"snapchat oauth: {message}", **kw)
+            raise InvalidRequest(f"snapchat oauth: {message}", field=form.get("grant_type"), **kw)
+        return TokenSet(
+            access_token=str(body["access_token"]),
+            # The refresh token may not come back on refresh; the old one stays valid.
+            refresh_token=str(body.get("refresh_token") or previous_refresh or "") or None,
+            expires_at=datetime.now(UTC) + timedelta(seconds=int(body.get("expires_in") or 1800)),
+            scopes=str(body.get("scope") or SCOPE).split(),
+        )
+
+    async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet:
+        return await self._token(
+            {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        )
+
+    async def refresh(self, *, tokens: TokenSet) -> TokenSet:
+        if not tokens.refresh_token:
+            raise TokenExpired("snapchat: no refresh token; reconnect", platform="snapchat")
+        return await self._token(
+            {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}, tokens.refresh_token
+        )
+
+    async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
+        body = await self._call("GET", "me/organizations", token, params={"with_ad_accounts": "true"})
+        accounts = []
+        for org in self._items(body, "organizations", "organization"):
+            for row in org.get("ad_accounts") or []:
+                self._accounts[row["id"]] = row
+                status = str(row.get("status") or "")
+                accounts.append(
+                    AdAccountInfo(
+                        external_id=row["id"], name=row.get("name") or row["id"], currency=row["currency"],
+                        timezone=row.get("timezone") or "UTC", status=status.lower() or "unknown",
+                        can_create_ads=status == "ACTIVE",
+                    )
+                )  # fmt: skip
+        return accounts
+
+    async def _account(self, token: str, account_id: str) -> dict[str, Any]:
+        if account_id not in self._accounts:
+            body = await self._call("GET", f"adaccounts/{account_id}", token)
+            self._accounts[account_id] = self._items(body, "adaccounts", "adaccount")[0]
+        return self._accounts[account_id]
+
+    async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str:
+        """Countries are their lowercase code; regions and cities resolve to a region_id (Riyadh -> Riyadh region)."""
+        country = location.country_code.lower()
+        if location.kind == "country":
+            return country
+        cache_key = (location.kind, country, location.name.casefold())
+        if cache_key not in self._geo_cache:
+            body = await self._call("GET", f"targeting/geo/{country}/region", token)
+            for dim in body.get("targeting_dimensions") or []:
+                region = dim.get("region") or {}
+                names = {
+                    str(region.get("name", "")).casefold(),
+                    *[str(a).casefold() for a in region.get("aliases") or []],
+                }
+                if location.name.casefold() in names:
+                    self._geo_cache[cache_key] = str(region["id"])
+                    break
+            else:
+                raise InvalidRequest(
+                    f"snapchat: no region for {location.name!r} in {location.country_code}",
+                    platform="snapchat", field="targeting.geos",
+                )  # fmt: skip
+        return self._geo_cache[cache_key]
+
+    # ------------------------------------------------------------------------------------------ writes
+
+    async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        content = spec.path.read_bytes()
+        media = await self._create_one(
+            f"adaccounts/{account_id}/media", token, "media", "media",
+            {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "type": spec.kind.upper(),
+             "ad_account_id": account_id},
+        )  # fmt: skip
+        mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
+        await self._call(
+            "POST",
+            f"media/{media['id']}/upload",
+            token,
+            write=True,
+            files={"file": (spec.path.name, content, mime)},
+        )
+        return MediaRef(kind=spec.kind, external_id=str(media["id"]))
+
+    def _micro(self, budget: Any, currency: str, field: str) -> int:
+        if budget.currency.upper() != currency.upper():
+            raise InvalidRequest(
+                f"snapchat: budget in {budget.currency}, account bills in {currency}",
+                platform="snapchat",
+                field=field,
+            )
+        try:
+            return int(to_wire(budget, "snapchat"))
+        except MoneyError as exc:
+            raise money_error(exc, platform="snapchat", field=field) from exc
+
+    @staticmethod
+    def _iso(value: datetime) -> str:
+        return (
+            (value if value.tzinfo else value.replace(tzinfo=UTC))
+            .astimezone(UTC)
+            .strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        )
+
+    async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(
+                f"snapchat: unsupported objective {spec.objective!r}", platform="snapchat", field="objective"
+            )
+        obj: dict[str, Any] = {
+            "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "status": "PAUSED", "start_time": self._iso(datetime.now(UTC)),
+            "objective_v2_properties": {"objective_v2_type": objective[0]}, "buy_model": "AUCTION",
+        }  # fmt: skip
+        if spec.budget is not None:
+            currency = (await self._account(token, account_id))["currency"]
+            field = "daily_budget_micro" if spec.budget_period == "daily" else "lifetime_spend_cap_micro"
+            obj[field] = self._micro(spec.budget, currency, field)
+        created = await self._create_one(
+            f"adaccounts/{account_id}/campaigns", token, "campaigns", "campaign", obj
+        )
+        return str(created["id"])
+
+    async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
+        objective = OBJECTIVES.get(spec.objective)
+        if objective is None:
+            raise InvalidRequest(
+                f"snapchat: unsupported objective {spec.objective!r}",
+                platform="snapchat",
+                field="optimization_goal",
+            )
+        currency = (await self._account(token, account_id))["currency"]
+        geos: dict[str, dict[str, Any]] = {}
+        for location in spec.targeting.locations:
+            key = await self.resolve_location(token=token, account_id=account_id, location=location)
+            entry = geos.setdefault(
+                location.country_code.lower(), {"country_code": location.country_code.lower()}
+            )
+            if location.kind != "country":
+                entry.setdefault("region_id", []).append(key)
+        demographics: dict[str, Any] = {}
+        if spec.targeting.age_min is not None:
+            demographics["min_age"] = max(13, spec.targeting.age_min)
+        if spec.targeting.age_max is not None:
+            demographics["max_age"] = spec.targeting.age_max
+        if spec.targeting.genders and len(set(spec.targeting.genders)) == 1:
+            demographics["gender"] = spec.targeting.genders[0].upper()
+        if spec.targeting.languages:
+            demographics["languages"] = spec.targeting.languages
+        targeting: dict[str, Any] = {"geos": list(geos.values())}
+        if demographics:
+            targeting["demographics"] = [demographics]
+        field = "daily_budget_micro" if spec.budget_period == "daily" else "lifetime_budget_micro"
+        obj: dict[str, Any] = {
+            "campaign_id": spec.campaign_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+            "type": "SNAP_ADS", "status": "PAUSED", "placement_v2": {"config": "AUTOMATIC"},
+            "optimization_goal": objective[1], "billing_event": "IMPRESSION", "bid_strategy": "AUTO_BID",
+            "targeting": targeting, "start_time": self._iso(spec.start_time),
+            field: self._micro(spec.budget, currency, field),
+        }  # fmt: skip
+        if spec.end_time is not None:
+            obj["end_time"] = self._iso(spec.end_time)
+        created = await self._create_one(
+            f"campaigns/{spec.campaign_id}/adsquads", token, "adsquads", "adsquad", obj
+        )
+        return str(created["id"])
+
+    async def _profile_id(self, token: str, account_id: str) -> str:
+        if account_id not in self._profiles:
+            org = (await self._account(token, account_id))["organization_id"]
+            body = await self._call("GET", f"organizations/{org}/public_profiles", token)
+            profiles = self._items(body, "public_profiles", "public_profile")
+            if not profiles:
+                raise PermissionMissing(
+                    "snapchat: the organization has no public profile", platform="snapchat"
+                )
+            self._profiles[account_id] = str(profiles[0]["id"])
+        return self._profiles[account_id]
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
+        """Creative then ad; one ad per language (Snapchat has no multi-language creative)."""
+        media = [m for m in spec.media if m.kind == "video"] or [m for m in spec.media if m.kind == "image"]
+        if not media:
+            raise InvalidRequest(
+                "snapchat: an ad needs an image or a video", platform="snapchat", field="top_snap_media_id"
+            )
+        creative = await self._create_one(
+            f"adaccounts/{account_id}/creatives", token, "creatives", "creative",
+            {
+                "ad_account_id": account_id, "name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX),
+                "type": "WEB_VIEW", "brand_name": spec.brand_name[:32], "headline": spec.headline[:34],
+                "top_snap_media_id": media[0].external_id, "call_to_action": CTAS[spec.cta], "shareable": True,
+                "profile_properties": {"profile_id": await self._profile_id(token, account_id)},
+                "web_view_properties": {"url": spec.landing_url},
+            },
+        )  # fmt: skip
+        ad = await self._create_one(
+            f"adsquads/{spec.ad_set_id}/ads", token, "ads", "ad",
+            {"ad_squad_id": spec.ad_set_id, "creative_id": creative["id"], "status": "PAUSED", "type": "REMOTE_WEBPAGE",
+             "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX)},
+        )  # fmt: skip
+        return AdCreated(ad_id=str(ad["id"]), creative_id=str(creative["id"]))
+
+    # ------------------------------------------------------------------------------------------ reads
+
+    async def find_by_key(
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        idempotency_key: str,
+        parent_id: str | None = None,
+    ) -> str | None:
+        """No server-side name filter exists: list the parent's children and match the key marker."""
+        plural, singular = ENTITIES[kind]
+        parent = {"ad_set": "campaigns", "ad": "adsquads"}.get(kind)
+        path = (
+            f"{parent}/{parent_id}/{plural}" if parent and parent_id else f"adaccounts/{account_id}/{plural}"
+        )
+        marker = key_marker(idempotency_key)
+        for row in await self._list(path, token, plural, singular):
+            if marker in str(row.get("name") or ""):
+                return str(row["id"])
+        return None
+
+    async def _get(self, token: str, kind: str, external_id: str) -> dict[str, Any] | None:
+        plural, singular = ENTITIES[kind]
+        try:
+            body = await self._call("GET", f"{plural}/{external_id}", token)
+        except InvalidRequest as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        items = self._items(body, plural, singular)
+        return items[0] if items else None
+
+    async def get_state(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
+    ) -> ObjectState:
+        row = await self._get(token, kind, external_id)
+        if row is None:
+            return ObjectState(kind=kind, external_id=external_id, status="deleted", raw_status="NOT_FOUND")
+        raw = str(row.get("status") or row.get("media_status") or "")
+        status: NeutralStatus = {"ACTIVE": "active", "PAUSED": "paused", "READY": "active"}.get(
+            raw, "unknown"
+        )  # type: ignore[assignment]
+        review = str(row.get("review_status") or "")
+        if review == "REJECTED":
+            status = "rejected"
+        elif review == "PENDING" and status == "active":
+            status = "pending_review"
+        return ObjectState(
+            kind=kind, external_id=external_id, status=status, raw_status=review or raw, name=row.get("name")
+        )
+
+    async def set_status(
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        external_ids: list[str],
+        status: Literal["active", "paused"],
+    ) -> None:
+        if kind not in ("campaign", "ad_set", "ad"):
+            raise InvalidRequest(f"snapchat: {kind} has no status", platform="snapchat", field="status")
+        plural, singular = ENTITIES[kind]
+
+        async def one(object_id: str) -> None:
+            # PUT takes the full object, so read it first and change only the status.
+            row = await self._get(token, kind, object_id)
+            if row is None:
+                raise InvalidRequest(
+                    f"snapchat: {singular} {object_id} not found", platform="snapchat", http_status=404
+                )
+            parent = {"campaign": f"adaccounts/{row.get('ad_account_id')}", "ad_set": f"campaigns/{row.get('campaign_id')}",
+                      "ad": f"adsquads/{row.get('ad_squad_id')}"}[kind]  # fmt: skip
+            updated = {**row, "status": "ACTIVE" if status == "active" else "PAUSED"}
+            await self._call("PUT", f"{parent}/{plural}", token, write=True, json={plural: [updated]})
+
+        await asyncio.gather(*(one(i) for i in external_ids))
+
+    async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
+        if kind in ("image", "video"):
+            return  # media cannot be deleted through the API
+        plural, _ = ENTITIES[kind]
+        await self._call("DELETE", f"{plural}/{external_id}", token, write=True)
+
+    async def insights(
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+    ) -> list[InsightRow]:
+        """One account-level stats call per 31 days, broken down by campaign; spend arrives in micro."""
+        account = await self._account(token, account_id)
+        tz, currency = ZoneInfo(account.get("timezone") or "UTC"), account["currency"]
+        wanted = set(campaign_ids)
+        out: list[InsightRow] = []
+        start = since
+        while start <= until and wanted:
+            end = min(until, start + timedelta(days=30))
+            body = await self._call(
+                "GET", f"adaccounts/{account_id}/stats", token,
+                params={
+                    "breakdown": "campaign", "granularity": "DAY",
+                    "fields": "impressions,swipes,spend,video_views,conversion_purchases",
+                    "start_time": datetime.combine(start, time(), tz).isoformat(),
+                    "end_time": datetime.combine(end + timedelta(days=1), time(), tz).isoformat(),
+                },
+            )  # fmt: skip
+            for item in body.get("timeseries_stats") or []:
+                stat = item.get("timeseries_stat") or {}
+                for child in (stat.get("breakdown_stats") or {}).get("campaign") or []:
+                    if child.get("id") not in wanted:
+                        continue
+                    for point in child.get("timeseries") or []:
+                        s = point.get("stats") or {}
+                        out.append(
+                            InsightRow(
+                                external_id=str(child["id"]), day=date.fromisoformat(str(point["start_time"])[:10]),
+                                impressions=int(s.get("impressions") or 0), clicks=int(s.get("swipes") or 0),
+                                spend=from_wire(int(s.get("spend") or 0), currency, "snapchat").quantize(Decimal("0.000001")).normalize(),
+                                currency=currency, conversions=int(s.get("conversion_purchases") or 0),
+                                video_views=int(s.get("video_views") or 0),
+                            )
+                        )  # fmt: skip
+            start = end + timedelta(days=1)
+        return out
+
+    def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
+        return f"https://ads.snapchat.com/{account_id}/campaigns/{campaign_id}"
+
+
+__all__ = ["API_BASE_URL", "OAUTH_BASE_URL", "PlatformError", "SnapchatClient"]

@@ -85,7 +85,12 @@ def raise_for_code(body: dict[str, Any], response: httpx.Response, *, write: boo
     """TikTok answers HTTP 200 with `code` != 0 for application errors; 4xx means a wrong path or method."""
     if response.status_code >= 500:
         cls = OutcomeUnknown if write and response.status_code == 504 else TransientError
-        raise cls(f"tiktok: HTTP {response.status_code}", platform="tiktok", http_status=response.status_code, raw=body)
+        raise cls(
+            f"tiktok: HTTP {response.status_code}",
+            platform="tiktok",
+            http_status=response.status_code,
+            raw=body,
+        )
     if response.status_code >= 400:
         raise InvalidRequest(
             f"tiktok: HTTP {response.status_code} for {response.request.url.path} (wrong path or missing trailing slash?)",
@@ -112,7 +117,9 @@ def raise_for_code(body: dict[str, Any], response: httpx.Response, *, write: boo
     if code in (40004, 40005) or "policy" in message.lower():
         raise PolicyRejected(text, **kw)
     # Messages name the field first ("budget: ...") or after "field"/"param" ("Invalid param budget").
-    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", message) or re.search(r"(?:field|param|parameter) ([a-z_][a-z0-9_.]*)", message)
+    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", message) or re.search(
+        r"(?:field|param|parameter) ([a-z_][a-z0-9_.]*)", message
+    )
     field = match.group(1) if match else None
     raise InvalidRequest(text, field=field, **kw)
 
@@ -138,14 +145,22 @@ class TikTokClient:
         return f"{self._base}/open_api/{API_VERSION}/{path.strip('/')}/"
 
     async def _get(self, path: str, token: str | None, params: dict[str, Any]) -> dict[str, Any]:
-        query = {k: json.dumps(v) if isinstance(v, list | dict) else str(v) for k, v in params.items() if v is not None}
+        query = {
+            k: json.dumps(v) if isinstance(v, list | dict) else str(v)
+            for k, v in params.items()
+            if v is not None
+        }
         headers = {"Access-Token": token} if token else {}
-        response = await send(self._http, "GET", self._url(path), platform="tiktok", write=False, params=query, headers=headers)
+        response = await send(
+            self._http, "GET", self._url(path), platform="tiktok", write=False, params=query, headers=headers
+        )
         body = json_body(response)
         raise_for_code(body, response)
         return dict(body.get("data") or {})
 
-    async def _post(self, path: str, token: str | None, payload: dict[str, Any], *, files: Any = None) -> dict[str, Any]:
+    async def _post(
+        self, path: str, token: str | None, payload: dict[str, Any], *, files: Any = None
+    ) -> dict[str, Any]:
         headers = {"Access-Token": token} if token else {}
         if files is not None:
             kwargs: dict[str, Any] = {"data": {k: str(v) for k, v in payload.items()}, "files": files}
@@ -166,9 +181,13 @@ class TikTokClient:
         return f"{self._oauth_base}/portal/auth?{urlencode(query)}"
 
     async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet:
-        data = await self._post("oauth2/access_token", None, {"app_id": self._app_id, "secret": self._secret, "auth_code": code})
+        data = await self._post(
+            "oauth2/access_token", None, {"app_id": self._app_id, "secret": self._secret, "auth_code": code}
+        )
         # Advertiser tokens are long-term: no expiry, no refresh token.
-        return TokenSet(access_token=str(data["access_token"]), scopes=[str(s) for s in data.get("scope") or []])
+        return TokenSet(
+            access_token=str(data["access_token"]), scopes=[str(s) for s in data.get("scope") or []]
+        )
 
     async def refresh(self, *, tokens: TokenSet) -> TokenSet:
         raise TokenExpired(
@@ -177,7 +196,9 @@ class TikTokClient:
         )  # fmt: skip
 
     async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
-        data = await self._get("oauth2/advertiser/get", token, {"app_id": self._app_id, "secret": self._secret})
+        data = await self._get(
+            "oauth2/advertiser/get", token, {"app_id": self._app_id, "secret": self._secret}
+        )
         ids = [str(a["advertiser_id"]) for a in data.get("list") or []]
         if not ids:
             return []
@@ -201,7 +222,9 @@ class TikTokClient:
 
     async def _currency(self, token: str, account_id: str) -> str:
         if account_id not in self._currency_cache:
-            info = await self._get("advertiser/info", token, {"advertiser_ids": [account_id], "fields": ["currency"]})
+            info = await self._get(
+                "advertiser/info", token, {"advertiser_ids": [account_id], "fields": ["currency"]}
+            )
             self._currency_cache[account_id] = str((info.get("list") or [{}])[0].get("currency", ""))
         return self._currency_cache[account_id]
 
@@ -270,7 +293,9 @@ class TikTokClient:
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
         objective = OBJECTIVES.get(spec.objective)
         if objective is None:
-            raise InvalidRequest(f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="objective_type")
+            raise InvalidRequest(
+                f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="objective_type"
+            )
         payload: dict[str, Any] = {
             "advertiser_id": account_id,
             "campaign_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
@@ -280,18 +305,24 @@ class TikTokClient:
         }
         if spec.budget is not None:
             payload["budget_optimize_on"] = True
-            payload["budget_mode"] = "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL"
+            payload["budget_mode"] = (
+                "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL"
+            )
             payload["budget"] = await self._budget(token, account_id, spec.budget, "budget")
         else:
             payload["budget_optimize_on"] = False
             payload["budget_mode"] = "BUDGET_MODE_INFINITE"
         if spec.special_ad_categories:
-            payload["special_industries"] = [c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"]
+            payload["special_industries"] = [
+                c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"
+            ]
         try:
             data = await self._post("campaign/create", token, payload)
         except PlatformError as exc:
             if exc.platform_code == 40050:
-                found = await self.find_by_key(token=token, account_id=account_id, kind="campaign", idempotency_key=spec.idempotency_key)
+                found = await self.find_by_key(
+                    token=token, account_id=account_id, kind="campaign", idempotency_key=spec.idempotency_key
+                )
                 if found:
                     return found
             raise
@@ -306,10 +337,15 @@ class TikTokClient:
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
         objective = OBJECTIVES.get(spec.objective)
         if objective is None:
-            raise InvalidRequest(f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="optimization_goal")
+            raise InvalidRequest(
+                f"tiktok: unsupported objective {spec.objective!r}",
+                platform="tiktok",
+                field="optimization_goal",
+            )
         targeting = spec.targeting
         location_ids = [
-            await self.resolve_location(token=token, account_id=account_id, location=loc) for loc in targeting.locations
+            await self.resolve_location(token=token, account_id=account_id, location=loc)
+            for loc in targeting.locations
         ]
         payload: dict[str, Any] = {
             "advertiser_id": account_id,
@@ -331,7 +367,11 @@ class TikTokClient:
             payload["promotion_type"] = objective[3]
         if spec.end_time is not None or spec.budget_period == "lifetime":
             if spec.end_time is None:
-                raise InvalidRequest("tiktok: a lifetime budget needs an end time", platform="tiktok", field="schedule_end_time")
+                raise InvalidRequest(
+                    "tiktok: a lifetime budget needs an end time",
+                    platform="tiktok",
+                    field="schedule_end_time",
+                )
             payload["schedule_type"] = "SCHEDULE_START_END"
             payload["schedule_end_time"] = self._utc(spec.end_time)
         else:
@@ -363,12 +403,16 @@ class TikTokClient:
         cache_key = (account_id, display_name)
         if cache_key in self._identity_cache:
             return self._identity_cache[cache_key]
-        data = await self._get("identity/get", token, {"advertiser_id": account_id, "identity_type": "CUSTOMIZED_USER"})
+        data = await self._get(
+            "identity/get", token, {"advertiser_id": account_id, "identity_type": "CUSTOMIZED_USER"}
+        )
         for row in data.get("identity_list") or data.get("list") or []:
             if row.get("display_name") == display_name:
                 self._identity_cache[cache_key] = str(row["identity_id"])
                 return self._identity_cache[cache_key]
-        created = await self._post("identity/create", token, {"advertiser_id": account_id, "display_name": display_name})
+        created = await self._post(
+            "identity/create", token, {"advertiser_id": account_id, "display_name": display_name}
+        )
         self._identity_cache[cache_key] = str(created["identity_id"])
         return self._identity_cache[cache_key]
 
@@ -396,9 +440,13 @@ class TikTokClient:
             creative["ad_format"] = "SINGLE_IMAGE"
             creative["image_ids"] = images[:1]
         else:
-            raise InvalidRequest("tiktok: an ad needs an image or a video", platform="tiktok", field="creatives")
+            raise InvalidRequest(
+                "tiktok: an ad needs an image or a video", platform="tiktok", field="creatives"
+            )
         data = await self._post(
-            "ad/create", token, {"advertiser_id": account_id, "adgroup_id": spec.ad_set_id, "creatives": [creative]}
+            "ad/create",
+            token,
+            {"advertiser_id": account_id, "adgroup_id": spec.ad_set_id, "creatives": [creative]},
         )
         return AdCreated(ad_id=str(data["ad_ids"][0]))
 
@@ -411,12 +459,18 @@ class TikTokClient:
         "ad": ("ad/get", "ad_id", "ad_name", "ad_ids"),
     }
 
-    async def _list(self, kind: str, token: str, account_id: str, filtering: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _list(
+        self, kind: str, token: str, account_id: str, filtering: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         path = self._GET[kind][0]
         rows: list[dict[str, Any]] = []
         page = 1
         while True:
-            data = await self._get(path, token, {"advertiser_id": account_id, "filtering": filtering, "page": page, "page_size": 1000})
+            data = await self._get(
+                path,
+                token,
+                {"advertiser_id": account_id, "filtering": filtering, "page": page, "page_size": 1000},
+            )
             rows.extend(data.get("list") or [])
             info = data.get("page_info") or {}
             if page >= int(info.get("total_page") or 1):
@@ -424,7 +478,13 @@ class TikTokClient:
             page += 1
 
     async def find_by_key(
-        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
+        self,
+        *,
+        token: str,
+        account_id: str,
+        kind: ObjectKind,
+        idempotency_key: str,
+        parent_id: str | None = None,
     ) -> str | None:
         marker = key_marker(idempotency_key)
         if kind in ("image", "video"):
@@ -440,7 +500,9 @@ class TikTokClient:
                 return str(row[id_field])
         return None
 
-    async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState:
+    async def get_state(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
+    ) -> ObjectState:
         if kind not in self._GET:
             return ObjectState(kind=kind, external_id=external_id, status="active", raw_status="UPLOADED")
         _, id_field, name_field, id_filter = self._GET[kind]
@@ -450,11 +512,17 @@ class TikTokClient:
         row = rows[0]
         operation = str(row.get("operation_status") or "")
         secondary = str(row.get("secondary_status") or "")
-        status: NeutralStatus = {"ENABLE": "active", "DISABLE": "paused", "DELETE": "deleted"}.get(operation, "unknown")  # type: ignore[assignment]
+        status: NeutralStatus = {"ENABLE": "active", "DISABLE": "paused", "DELETE": "deleted"}.get(
+            operation, "unknown"
+        )  # type: ignore[assignment]
         if SECONDARY.get(secondary) in ("rejected", "pending_review", "deleted"):
             status = SECONDARY[secondary]
         return ObjectState(
-            kind=kind, external_id=external_id, status=status, raw_status=secondary or operation, name=row.get(name_field)
+            kind=kind,
+            external_id=external_id,
+            status=status,
+            raw_status=secondary or operation,
+            name=row.get(name_field),
         )
 
     async def _status(self, token: str, account_id: str, kind: ObjectKind, ids: list[str], wire: str) -> None:
@@ -466,7 +534,11 @@ class TikTokClient:
         # The status endpoints take at most 20 IDs per call.
         await asyncio.gather(
             *(
-                self._post(path, token, {"advertiser_id": account_id, field: ids[i : i + 20], "operation_status": wire})
+                self._post(
+                    path,
+                    token,
+                    {"advertiser_id": account_id, field: ids[i : i + 20], "operation_status": wire},
+                )
                 for i in range(0, len(ids), 20)
             )
         )
@@ -480,7 +552,9 @@ class TikTokClient:
         external_ids: list[str],
         status: Literal["active", "paused"],
     ) -> None:
-        await self._status(token, account_id, kind, external_ids, "ENABLE" if status == "active" else "DISABLE")
+        await self._status(
+            token, account_id, kind, external_ids, "ENABLE" if status == "active" else "DISABLE"
+        )
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
         if kind in ("image", "video", "creative"):

@@ -82,7 +82,11 @@ class FaultState:
         f = self.faults
         with self.lock:
             self.calls += 1
-            if f.expire_token_after_calls is not None and not self.expired_fired and self.calls > f.expire_token_after_calls:
+            if (
+                f.expire_token_after_calls is not None
+                and not self.expired_fired
+                and self.calls > f.expire_token_after_calls
+            ):
                 self.expired_fired = True
                 return "expire"
             if (
@@ -160,7 +164,9 @@ class SandboxStore:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT value FROM kv WHERE key = ?", (f"counter:{counter}",)).fetchone()
             value = int(row[0]) + 1 if row else 1
-            db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (f"counter:{counter}", str(value)))
+            db.execute(
+                "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (f"counter:{counter}", str(value))
+            )
             db.execute("COMMIT")
         return value
 
@@ -182,7 +188,13 @@ class SandboxStore:
         if row is None:
             return None
         expires_at, revoked, data = row
-        state = "revoked" if revoked else "expired" if expires_at is not None and expires_at <= time.time() else "ok"
+        state = (
+            "revoked"
+            if revoked
+            else "expired"
+            if expires_at is not None and expires_at <= time.time()
+            else "ok"
+        )
         return json.loads(data), state
 
     def expire_token(self, token: str) -> None:
@@ -211,10 +223,14 @@ class SandboxStore:
             if kind is None:
                 row = db.execute("SELECT kind, data FROM objects WHERE id = ?", (object_id,)).fetchone()
             else:
-                row = db.execute("SELECT kind, data FROM objects WHERE kind = ? AND id = ?", (kind, object_id)).fetchone()
+                row = db.execute(
+                    "SELECT kind, data FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+                ).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
-    def list(self, kind: str, *, account_id: str | None = None, parent_id: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, kind: str, *, account_id: str | None = None, parent_id: str | None = None
+    ) -> list[dict[str, Any]]:
         sql, args = "SELECT data FROM objects WHERE kind = ?", [kind]
         if account_id is not None:
             sql += " AND account_id = ?"
@@ -228,12 +244,17 @@ class SandboxStore:
 
     def dedup_get(self, scope: str, request_id: str) -> str | None:
         with self._conn() as db:
-            row = db.execute("SELECT object_id FROM dedup WHERE scope = ? AND request_id = ?", (scope, request_id)).fetchone()
+            row = db.execute(
+                "SELECT object_id FROM dedup WHERE scope = ? AND request_id = ?", (scope, request_id)
+            ).fetchone()
         return str(row[0]) if row else None
 
     def dedup_put(self, scope: str, request_id: str, object_id: str) -> None:
         with self._conn() as db:
-            db.execute("INSERT OR IGNORE INTO dedup (scope, request_id, object_id) VALUES (?, ?, ?)", (scope, request_id, object_id))
+            db.execute(
+                "INSERT OR IGNORE INTO dedup (scope, request_id, object_id) VALUES (?, ?, ?)",
+                (scope, request_id, object_id),
+            )
 
 
 # ---------------------------------------------------------------------------------------------- consent
@@ -244,7 +265,9 @@ def consent_page(request: Request, *, platform_title: str, app_field: str, scope
     params = dict(request.query_params)
     missing = [k for k in (app_field, "redirect_uri", "state") if not params.get(k)]
     if missing:
-        return HTMLResponse(f"<h1>Invalid request</h1><p>Missing: {html.escape(', '.join(missing))}</p>", status_code=400)
+        return HTMLResponse(
+            f"<h1>Invalid request</h1><p>Missing: {html.escape(', '.join(missing))}</p>", status_code=400
+        )
     hidden = "".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
     )
@@ -270,7 +293,10 @@ async def complete_consent(http: httpx.AsyncClient, authorize_url: str) -> str:
     form = re.search(r'<form[^>]*action="([^"]*)"', page.text)
     if form is None:
         raise ValueError("no consent form on the authorize page")
-    fields = {html.unescape(k): html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', page.text)}
+    fields = {
+        html.unescape(k): html.unescape(v)
+        for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', page.text)
+    }
     fields["decision"] = "allow"
     action = urljoin(str(page.url), html.unescape(form.group(1)))
     answer = await http.post(action, data=fields, follow_redirects=False)

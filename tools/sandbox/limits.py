@@ -19,9 +19,24 @@ from decimal import Decimal
 
 META_MIN_DAILY: dict[str, dict[str, Decimal]] = {
     # currency -> {min_daily_budget_imp, min_daily_budget_high_freq, min_daily_budget_low_freq, video_views}
-    "SAR": {"imp": Decimal("3.75"), "high_freq": Decimal("18.75"), "low_freq": Decimal("150.00"), "video_views": Decimal("3.75")},
-    "AED": {"imp": Decimal("3.68"), "high_freq": Decimal("18.37"), "low_freq": Decimal("146.90"), "video_views": Decimal("3.68")},
-    "USD": {"imp": Decimal("1.00"), "high_freq": Decimal("5.00"), "low_freq": Decimal("40.00"), "video_views": Decimal("1.00")},
+    "SAR": {
+        "imp": Decimal("3.75"),
+        "high_freq": Decimal("18.75"),
+        "low_freq": Decimal("150.00"),
+        "video_views": Decimal("3.75"),
+    },
+    "AED": {
+        "imp": Decimal("3.68"),
+        "high_freq": Decimal("18.37"),
+        "low_freq": Decimal("146.90"),
+        "video_views": Decimal("3.68"),
+    },
+    "USD": {
+        "imp": Decimal("1.00"),
+        "high_freq": Decimal("5.00"),
+        "low_freq": Decimal("40.00"),
+        "video_views": Decimal("1.00"),
+    },
 }
 # optimization_goal -> which Meta minimum applies
 META_GOAL_CLASS = {

@@ -61,7 +61,12 @@ BILLING_EVENTS = {"APP_INSTALLS", "CLICKS", "IMPRESSIONS", "LINK_CLICKS", "LISTI
 OPT_GOALS = {"LINK_CLICKS", "LANDING_PAGE_VIEWS", "IMPRESSIONS", "REACH", "OFFSITE_CONVERSIONS", "VALUE",
              "LEAD_GENERATION", "QUALITY_LEAD", "THRUPLAY", "POST_ENGAGEMENT", "CONVERSATIONS", "APP_INSTALLS",
              "AD_RECALL_LIFT", "PROFILE_VISIT"}  # fmt: skip
-BID_STRATEGIES = {"LOWEST_COST_WITHOUT_CAP", "LOWEST_COST_WITH_BID_CAP", "COST_CAP", "LOWEST_COST_WITH_MIN_ROAS"}
+BID_STRATEGIES = {
+    "LOWEST_COST_WITHOUT_CAP",
+    "LOWEST_COST_WITH_BID_CAP",
+    "COST_CAP",
+    "LOWEST_COST_WITH_MIN_ROAS",
+}
 CTA_TYPES = {"LEARN_MORE", "SHOP_NOW", "SIGN_UP", "BOOK_NOW", "CONTACT_US", "ORDER_NOW", "APPLY_NOW", "GET_OFFER",
              "DOWNLOAD", "SUBSCRIBE", "WHATSAPP_MESSAGE", "NO_BUTTON"}  # fmt: skip
 WRITABLE_STATUS = {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
@@ -171,13 +176,25 @@ class MetaSimulator:
 
     async def dialog(self, request: Request) -> Response:
         if request.method == "GET":
-            return consent_page(request, platform_title="Facebook", app_field="client_id", scopes=request.query_params.get("scope", ""))
+            return consent_page(
+                request,
+                platform_title="Facebook",
+                app_field="client_id",
+                scopes=request.query_params.get("scope", ""),
+            )
         form = dict((await request.form()).items())
         redirect_uri, state = str(form.get("redirect_uri", "")), str(form.get("state", ""))
         if form.get("decision") != "allow":
-            return redirect_with(redirect_uri, {"error": "access_denied", "error_reason": "user_denied", "state": state})
+            return redirect_with(
+                redirect_uri, {"error": "access_denied", "error_reason": "user_denied", "state": state}
+            )
         code = secrets.token_urlsafe(24)
-        self.store.put_token(code, "code", time.time() + 600, {"client_id": form.get("client_id"), "redirect_uri": redirect_uri})
+        self.store.put_token(
+            code,
+            "code",
+            time.time() + 600,
+            {"client_id": form.get("client_id"), "redirect_uri": redirect_uri},
+        )
         return redirect_with(redirect_uri, {"code": code, "state": state})
 
     async def graph(self, request: Request) -> Response:
@@ -188,7 +205,10 @@ class MetaSimulator:
             if not match:
                 raise GraphError(2500, f"Unknown path components: /{version}", status=400)
             if int(match.group(1)) < 24:
-                raise GraphError(2635, "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: v26.0.")
+                raise GraphError(
+                    2635,
+                    "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: v26.0.",
+                )
             params, files = await self._params(request)
             if path == "oauth/access_token":
                 return JSONResponse(self._token_exchange(params))
@@ -204,11 +224,20 @@ class MetaSimulator:
                     subcode=2446079, headers=self._usage_header(100, minutes),
                 )  # fmt: skip
             if fault == "transient":
-                raise GraphError(2, "An unexpected error has occurred. Please retry your request later.", status=500, transient=True)
+                raise GraphError(
+                    2,
+                    "An unexpected error has occurred. Please retry your request later.",
+                    status=500,
+                    transient=True,
+                )
             body = await self._route(request.method, path, params, files)
             return JSONResponse(body, headers=self._usage_header(min(99, self.faults.calls % 100)))
         except GraphError as exc:
-            return JSONResponse({"error": exc.body}, status_code=exc.status, headers={"WWW-Authenticate": "OAuth", **exc.headers})
+            return JSONResponse(
+                {"error": exc.body},
+                status_code=exc.status,
+                headers={"WWW-Authenticate": "OAuth", **exc.headers},
+            )
 
     def _token_exchange(self, params: dict[str, Any]) -> dict[str, Any]:
         for key in ("client_id", "client_secret"):
@@ -224,8 +253,15 @@ class MetaSimulator:
             found = self.store.get_token(code, "code")
             if found is None or found[1] != "ok":
                 raise GraphError(100, "Invalid verification code format.", subcode=36007, field="code")
-            if found[0].get("redirect_uri") != params.get("redirect_uri") or found[0].get("client_id") != params.get("client_id"):
-                raise GraphError(100, "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request", subcode=36008, field="redirect_uri")
+            if found[0].get("redirect_uri") != params.get("redirect_uri") or found[0].get(
+                "client_id"
+            ) != params.get("client_id"):
+                raise GraphError(
+                    100,
+                    "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+                    subcode=36008,
+                    field="redirect_uri",
+                )
             self.store.revoke_token(code)  # a code is usable once
             ttl = SHORT_TOKEN_S
         token = "EAA" + secrets.token_urlsafe(32)
@@ -234,7 +270,9 @@ class MetaSimulator:
 
     # ------------------------------------------------------------------------------------------ routing
 
-    async def _route(self, method: str, path: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
+    async def _route(
+        self, method: str, path: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> Any:
         parts = path.split("/")
         if parts[0] == "me":
             if len(parts) == 1:
@@ -247,14 +285,29 @@ class MetaSimulator:
             return self._search(params)
         if parts[0].startswith("act_"):
             if parts[0] != AD_ACCOUNT_ID:
-                raise GraphError(100, "(#100) Ad account owner has NOT grant ads_management or ads_read permission", subcode=33, status=400)
+                raise GraphError(
+                    100,
+                    "(#100) Ad account owner has NOT grant ads_management or ads_read permission",
+                    subcode=33,
+                    status=400,
+                )
             if len(parts) == 1:
                 return self._account(params)
             edge = parts[1]
             if edge == "promote_pages":
                 return self._page([{"id": PAGE_ID, "name": "Sandbox Brand"}], params)
             if edge == "minimum_budgets":
-                return {"data": [{"currency": CURRENCY, **{f"min_daily_budget_{k}": int(v * 100) for k, v in META_MIN_DAILY[CURRENCY].items()}}]}
+                return {
+                    "data": [
+                        {
+                            "currency": CURRENCY,
+                            **{
+                                f"min_daily_budget_{k}": int(v * 100)
+                                for k, v in META_MIN_DAILY[CURRENCY].items()
+                            },
+                        }
+                    ]
+                }
             if edge == "insights" and method == "GET":
                 return self._insights(params)
             if edge == "adimages":
@@ -268,7 +321,11 @@ class MetaSimulator:
                 return self._page(self._filter(kind, params), params)
         if len(parts) == 1 and parts[0].isdigit():
             return await self._node(method, parts[0], params)
-        raise GraphError(100, f"(#100) Unsupported {method.lower()} request. Object with ID '{path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation", subcode=33)
+        raise GraphError(
+            100,
+            f"(#100) Unsupported {method.lower()} request. Object with ID '{path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
+            subcode=33,
+        )
 
     def _account(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -310,7 +367,9 @@ class MetaSimulator:
         if raw is None:
             return None
         if not str(raw).isdigit():
-            raise _invalid(field, f"param {field} must be a non-negative integer in the account currency's minor units")
+            raise _invalid(
+                field, f"param {field} must be a non-negative integer in the account currency's minor units"
+            )
         return int(raw)
 
     def _check_budget(self, params: dict[str, Any], goal: str | None, days: int = 1) -> None:
@@ -320,9 +379,17 @@ class MetaSimulator:
         if daily is not None and lifetime is not None:
             raise _invalid("daily_budget", "Only one of daily_budget or lifetime_budget can be set")
         if daily is not None and daily < floor_minor:
-            raise _invalid("daily_budget", f"param daily_budget: the minimum daily budget is {floor_minor} ({floor} {CURRENCY})", 1885272)
+            raise _invalid(
+                "daily_budget",
+                f"param daily_budget: the minimum daily budget is {floor_minor} ({floor} {CURRENCY})",
+                1885272,
+            )
         if lifetime is not None and lifetime < floor_minor * max(1, days):
-            raise _invalid("lifetime_budget", f"param lifetime_budget: the minimum is {floor_minor * max(1, days)} for {days} day(s)", 1885272)
+            raise _invalid(
+                "lifetime_budget",
+                f"param lifetime_budget: the minimum is {floor_minor * max(1, days)} for {days} day(s)",
+                1885272,
+            )
 
     @staticmethod
     def _parse_time(raw: Any, field: str) -> float:
@@ -332,7 +399,9 @@ class MetaSimulator:
                 return float(text)
             return datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z").timestamp()
         except ValueError as exc:
-            raise _invalid(field, f"param {field} must be ISO-8601 with an offset or a Unix timestamp") from exc
+            raise _invalid(
+                field, f"param {field} must be ISO-8601 with an offset or a Unix timestamp"
+            ) from exc
 
     async def _create(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         name = str(params.get("name") or "")
@@ -348,10 +417,14 @@ class MetaSimulator:
             if objective not in OBJECTIVES:
                 raise _invalid("objective", f"param objective must be one of {sorted(OBJECTIVES)}")
             if "special_ad_categories" not in params:
-                raise _invalid("special_ad_categories", "param special_ad_categories is required (use [] for none)")
+                raise _invalid(
+                    "special_ad_categories", "param special_ad_categories is required (use [] for none)"
+                )
             cats = self._json(params, "special_ad_categories")
             if not isinstance(cats, list) or any(c not in SPECIAL_CATEGORIES for c in cats):
-                raise _invalid("special_ad_categories", "param special_ad_categories must be a JSON list of categories")
+                raise _invalid(
+                    "special_ad_categories", "param special_ad_categories must be a JSON list of categories"
+                )
             bid = params.get("bid_strategy")
             if bid is not None and bid not in BID_STRATEGIES:
                 raise _invalid("bid_strategy", f"param bid_strategy must be one of {sorted(BID_STRATEGIES)}")
@@ -368,9 +441,13 @@ class MetaSimulator:
                 if field not in params:
                     raise _invalid(field, f"param {field} is required")
             if params["billing_event"] not in BILLING_EVENTS:
-                raise _invalid("billing_event", f"param billing_event must be one of {sorted(BILLING_EVENTS)}")
+                raise _invalid(
+                    "billing_event", f"param billing_event must be one of {sorted(BILLING_EVENTS)}"
+                )
             if params["optimization_goal"] not in OPT_GOALS:
-                raise _invalid("optimization_goal", f"param optimization_goal must be one of {sorted(OPT_GOALS)}")
+                raise _invalid(
+                    "optimization_goal", f"param optimization_goal must be one of {sorted(OPT_GOALS)}"
+                )
             targeting = self._json(params, "targeting")
             if not isinstance(targeting, dict) or not (targeting.get("geo_locations") or {}):
                 raise _invalid("targeting", "param targeting must include geo_locations", 1487756)
@@ -378,7 +455,9 @@ class MetaSimulator:
             has_campaign_budget = bool(campaign.get("daily_budget") or campaign.get("lifetime_budget"))
             has_budget = params.get("daily_budget") is not None or params.get("lifetime_budget") is not None
             if has_campaign_budget and has_budget:
-                raise _invalid("daily_budget", "Budgets go on the campaign or on its ad sets, not both", 1885621)
+                raise _invalid(
+                    "daily_budget", "Budgets go on the campaign or on its ad sets, not both", 1885621
+                )
             if not has_campaign_budget and not has_budget:
                 raise _invalid("daily_budget", "param daily_budget or lifetime_budget is required", 1885272)
             start = self._parse_time(params.get("start_time") or time.time(), "start_time")
@@ -407,8 +486,13 @@ class MetaSimulator:
             if found is None or found[1].get("status") == "DELETED":
                 raise _invalid("adset_id", "param adset_id must be a valid ad set in this ad account")
             creative = self._json(params, "creative")
-            if not isinstance(creative, dict) or self.store.get("adcreative", str(creative.get("creative_id"))) is None:
-                raise _invalid("creative", "param creative must be {\"creative_id\": <id>} of an existing creative")
+            if (
+                not isinstance(creative, dict)
+                or self.store.get("adcreative", str(creative.get("creative_id"))) is None
+            ):
+                raise _invalid(
+                    "creative", 'param creative must be {"creative_id": <id>} of an existing creative'
+                )
             obj.update(adset_id=found[1]["id"], campaign_id=found[1]["campaign_id"], parent_id=found[1]["id"],
                        creative={"id": str(creative["creative_id"])})  # fmt: skip
         n = self.faults.before_create(FAULT_KIND[kind])
@@ -422,14 +506,19 @@ class MetaSimulator:
         for field in ("cities", "regions"):
             for entry in geo.get(field) or []:
                 if not isinstance(entry, dict) or str(entry.get("key")) not in keys:
-                    raise _invalid(f"targeting.geo_locations.{field}", f"Invalid {field[:-1]} key {entry!r}", 1487079)
+                    raise _invalid(
+                        f"targeting.geo_locations.{field}", f"Invalid {field[:-1]} key {entry!r}", 1487079
+                    )
         for country in geo.get("countries") or []:
             if not re.fullmatch(r"[A-Z]{2}", str(country)):
                 raise _invalid("targeting.geo_locations.countries", f"Invalid country code {country!r}")
 
     def _check_story(self, spec: dict[str, Any]) -> None:
         if str(spec.get("page_id")) != PAGE_ID:
-            raise _invalid("object_story_spec.page_id", "param object_story_spec[page_id] must be a Page you can advertise for")
+            raise _invalid(
+                "object_story_spec.page_id",
+                "param object_story_spec[page_id] must be a Page you can advertise for",
+            )
         data = spec.get("link_data") or spec.get("video_data")
         if not isinstance(data, dict):
             raise _invalid("object_story_spec", "object_story_spec needs link_data, video_data or photo_data")
@@ -442,12 +531,23 @@ class MetaSimulator:
         else:
             video = self.store.get("advideo", str(data.get("video_id")))
             if video is None:
-                raise _invalid("object_story_spec.video_data.video_id", "video_data[video_id] is not a video of this account")
+                raise _invalid(
+                    "object_story_spec.video_data.video_id",
+                    "video_data[video_id] is not a video of this account",
+                )
             if not data.get("image_hash") and not data.get("image_url"):
-                raise _invalid("object_story_spec.video_data.image_hash", "video_data needs a thumbnail: image_hash or image_url", 1443226)
+                raise _invalid(
+                    "object_story_spec.video_data.image_hash",
+                    "video_data needs a thumbnail: image_hash or image_url",
+                    1443226,
+                )
         image_hash = data.get("image_hash")
         if image_hash and self.store.get("adimage", str(image_hash)) is None:
-            raise _invalid("object_story_spec.image_hash", f"Image hash {image_hash} was not found in this ad account", 1487242)
+            raise _invalid(
+                "object_story_spec.image_hash",
+                f"Image hash {image_hash} was not found in this ad account",
+                1487242,
+            )
 
     def _effective(self, kind: str, obj: dict[str, Any]) -> str:
         status = str(obj.get("status"))
@@ -463,7 +563,11 @@ class MetaSimulator:
         return "ACTIVE"
 
     def _view(self, kind: str, obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        full = {k: v for k, v in obj.items() if v is not None and k not in ("parent_id", "created_at", "account_id")}
+        full = {
+            k: v
+            for k, v in obj.items()
+            if v is not None and k not in ("parent_id", "created_at", "account_id")
+        }
         full["account_id"] = AD_ACCOUNT_NUMBER
         if kind in ("campaign", "adset", "ad"):
             full["effective_status"] = self._effective(kind, obj)
@@ -475,7 +579,9 @@ class MetaSimulator:
         rows = [r for r in self.store.list(kind, account_id=AD_ACCOUNT_ID) if r.get("status") != "DELETED"]
         for rule in self._json(params, "filtering", []) or []:
             field, op, value = rule.get("field"), str(rule.get("operator", "")).upper(), rule.get("value")
-            attr = {"campaign.id": "campaign_id", "adset.id": "adset_id", "id": "id"}.get(str(field), str(field))
+            attr = {"campaign.id": "campaign_id", "adset.id": "adset_id", "id": "id"}.get(
+                str(field), str(field)
+            )
             if field == "name" and op == "CONTAIN":
                 rows = [r for r in rows if str(value) in str(r.get("name", ""))]
             elif op == "EQUAL":
@@ -492,7 +598,11 @@ class MetaSimulator:
     async def _node(self, method: str, object_id: str, params: dict[str, Any]) -> dict[str, Any]:
         found = self.store.get(None, object_id)
         if found is None or found[1].get("status") == "DELETED" and method != "GET":
-            raise GraphError(100, f"(#100) Object with ID '{object_id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation", subcode=33)
+            raise GraphError(
+                100,
+                f"(#100) Object with ID '{object_id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
+                subcode=33,
+            )
         kind, obj = found
         if method == "GET":
             return self._view(kind, obj, params)
@@ -517,9 +627,15 @@ class MetaSimulator:
 
     # ------------------------------------------------------------------------------------------ media
 
-    async def _adimages(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> dict[str, Any]:
+    async def _adimages(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, Any]:
         if method == "GET":
-            rows = [r for r in self.store.list("adimage", account_id=AD_ACCOUNT_ID) if r.get("status") != "DELETED"]
+            rows = [
+                r
+                for r in self.store.list("adimage", account_id=AD_ACCOUNT_ID)
+                if r.get("status") != "DELETED"
+            ]
             hashes = self._json(params, "hashes")
             if hashes:
                 rows = [r for r in rows if r["id"] in hashes]
@@ -533,7 +649,12 @@ class MetaSimulator:
             return {"success": True}
         uploads = list(files.items())
         if params.get("bytes"):
-            uploads.append((str(params.get("name") or "image"), (str(params.get("name") or "image"), base64.b64decode(params["bytes"]))))
+            uploads.append(
+                (
+                    str(params.get("name") or "image"),
+                    (str(params.get("name") or "image"), base64.b64decode(params["bytes"])),
+                )
+            )
         if not uploads:
             raise _invalid("bytes", "param bytes or a file upload is required")
         out: dict[str, Any] = {}
@@ -549,10 +670,18 @@ class MetaSimulator:
             await self.faults.after_create("image", n)
         return {"images": out}
 
-    async def _advideos(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> dict[str, Any]:
+    async def _advideos(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, Any]:
         if method == "GET":
-            rows = [r for r in self.store.list("advideo", account_id=AD_ACCOUNT_ID) if r.get("status") != "DELETED"]
-            return self._page([{"id": r["id"], "title": r.get("title"), "name": r.get("name")} for r in rows], params)
+            rows = [
+                r
+                for r in self.store.list("advideo", account_id=AD_ACCOUNT_ID)
+                if r.get("status") != "DELETED"
+            ]
+            return self._page(
+                [{"id": r["id"], "title": r.get("title"), "name": r.get("name")} for r in rows], params
+            )
         if "source" not in files and not params.get("file_url"):
             raise _invalid("source", "param source (a video file) or file_url is required")
         n = self.faults.before_create("video")
@@ -571,7 +700,9 @@ class MetaSimulator:
         try:
             since, until = date.fromisoformat(time_range["since"]), date.fromisoformat(time_range["until"])
         except (KeyError, ValueError, TypeError) as exc:
-            raise _invalid("time_range", "param time_range must be {\"since\":\"YYYY-MM-DD\",\"until\":\"YYYY-MM-DD\"}") from exc
+            raise _invalid(
+                "time_range", 'param time_range must be {"since":"YYYY-MM-DD","until":"YYYY-MM-DD"}'
+            ) from exc
         if until < since or (until - since).days > 400:
             raise _invalid("time_range", "time_range is invalid or longer than 37 months", 1487534)
         wanted: set[str] | None = None
@@ -597,7 +728,10 @@ class MetaSimulator:
                                 {"action_type": "video_view", "value": str(s["video_views"])}],
                 })  # fmt: skip
                 day += timedelta(days=1)
-        fields = set(str(params.get("fields") or "spend,impressions").split(",")) | {"date_start", "date_stop"}
+        fields = set(str(params.get("fields") or "spend,impressions").split(",")) | {
+            "date_start",
+            "date_stop",
+        }
         return self._page([{k: v for k, v in r.items() if k in fields} for r in rows], params)
 
 

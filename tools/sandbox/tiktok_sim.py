@@ -33,21 +33,62 @@ TIMEZONE = "Asia/Riyadh"
 SCOPE_IDS = [1, 2, 3, 4, 5]  # numeric permission-group IDs, as TikTok returns them
 # location_id values follow GeoNames (TikTok's IDs look like GeoNames IDs): SA 102358, Riyadh city 108410.
 REGIONS: list[dict[str, Any]] = [
-    {"location_id": "102358", "name": "Saudi Arabia", "level": "COUNTRY", "region_code": "SA", "parent_id": "0"},
-    {"location_id": "108411", "name": "Riyadh Region", "level": "PROVINCE", "region_code": "SA", "parent_id": "102358"},
+    {
+        "location_id": "102358",
+        "name": "Saudi Arabia",
+        "level": "COUNTRY",
+        "region_code": "SA",
+        "parent_id": "0",
+    },
+    {
+        "location_id": "108411",
+        "name": "Riyadh Region",
+        "level": "PROVINCE",
+        "region_code": "SA",
+        "parent_id": "102358",
+    },
     {"location_id": "108410", "name": "Riyadh", "level": "CITY", "region_code": "SA", "parent_id": "108411"},
     {"location_id": "105343", "name": "Jeddah", "level": "CITY", "region_code": "SA", "parent_id": "104514"},
-    {"location_id": "104514", "name": "Makkah Region", "level": "PROVINCE", "region_code": "SA", "parent_id": "102358"},
+    {
+        "location_id": "104514",
+        "name": "Makkah Region",
+        "level": "PROVINCE",
+        "region_code": "SA",
+        "parent_id": "102358",
+    },
     {"location_id": "110336", "name": "Dammam", "level": "CITY", "region_code": "SA", "parent_id": "109435"},
-    {"location_id": "109435", "name": "Eastern Province", "level": "PROVINCE", "region_code": "SA", "parent_id": "102358"},
-    {"location_id": "290557", "name": "United Arab Emirates", "level": "COUNTRY", "region_code": "AE", "parent_id": "0"},
+    {
+        "location_id": "109435",
+        "name": "Eastern Province",
+        "level": "PROVINCE",
+        "region_code": "SA",
+        "parent_id": "102358",
+    },
+    {
+        "location_id": "290557",
+        "name": "United Arab Emirates",
+        "level": "COUNTRY",
+        "region_code": "AE",
+        "parent_id": "0",
+    },
     {"location_id": "292223", "name": "Dubai", "level": "CITY", "region_code": "AE", "parent_id": "292224"},
-    {"location_id": "292224", "name": "Dubai", "level": "PROVINCE", "region_code": "AE", "parent_id": "290557"},
+    {
+        "location_id": "292224",
+        "name": "Dubai",
+        "level": "PROVINCE",
+        "region_code": "AE",
+        "parent_id": "290557",
+    },
     {"location_id": "285570", "name": "Kuwait", "level": "COUNTRY", "region_code": "KW", "parent_id": "0"},
 ]
 OBJECTIVES = {"REACH", "TRAFFIC", "VIDEO_VIEWS", "ENGAGEMENT", "LEAD_GENERATION", "APP_PROMOTION", "WEB_CONVERSIONS",
               "PRODUCT_SALES"}  # fmt: skip
-BUDGET_MODES = {"BUDGET_MODE_INFINITE", "BUDGET_MODE_DAY", "BUDGET_MODE_TOTAL", "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"}
+BUDGET_MODES = {
+    "BUDGET_MODE_INFINITE",
+    "BUDGET_MODE_DAY",
+    "BUDGET_MODE_TOTAL",
+    "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
+}
 OPT_GOALS = {"CLICK", "CONVERT", "SHOW", "REACH", "VIDEO_VIEW", "ENGAGED_VIEW", "TRAFFIC_LANDING_PAGE_VIEW",
              "LEAD_GENERATION", "INSTALL", "IN_APP_EVENT", "VALUE", "FOLLOWERS", "PROFILE_VIEWS", "CONVERSATION"}  # fmt: skip
 BILLING = {"CPC", "CPM", "OCPM", "CPV"}
@@ -73,7 +114,12 @@ def _bad(field: str, message: str, code: int = 40002) -> ApiError:
 
 
 def _envelope(code: int, message: str, data: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, "request_id": f"{datetime.now(UTC):%Y%m%d%H%M%S}{secrets.token_hex(8).upper()}", "data": data}
+    return {
+        "code": code,
+        "message": message,
+        "request_id": f"{datetime.now(UTC):%Y%m%d%H%M%S}{secrets.token_hex(8).upper()}",
+        "data": data,
+    }
 
 
 class TikTokSimulator:
@@ -88,7 +134,12 @@ class TikTokSimulator:
 
     async def auth_page(self, request: Request) -> Response:
         if request.method == "GET":
-            return consent_page(request, platform_title="TikTok For Business", app_field="app_id", scopes="Ads Management, Reporting")
+            return consent_page(
+                request,
+                platform_title="TikTok For Business",
+                app_field="app_id",
+                scopes="Ads Management, Reporting",
+            )
         form = dict((await request.form()).items())
         redirect_uri, state = str(form.get("redirect_uri", "")), str(form.get("state", ""))
         if form.get("decision") != "allow":
@@ -161,7 +212,9 @@ class TikTokSimulator:
             raise ApiError(40101, "app_id and secret do not match the auth_code.")
         self.store.revoke_token(str(params["auth_code"]))
         token = secrets.token_hex(20)
-        self.store.put_token(token, "access", None, {"advertiser_ids": [ADVERTISER_ID], "app_id": params["app_id"]})
+        self.store.put_token(
+            token, "access", None, {"advertiser_ids": [ADVERTISER_ID], "app_id": params["app_id"]}
+        )
         return {"access_token": token, "advertiser_ids": [ADVERTISER_ID], "scope": SCOPE_IDS}
 
     def _advertiser(self, params: dict[str, Any]) -> str:
@@ -190,12 +243,20 @@ class TikTokSimulator:
             return {"region_info": REGIONS}
         if path == "identity/get":
             rows = self.store.list("identity", account_id=ADVERTISER_ID)
-            return {"identity_list": rows, "page_info": {"page": 1, "page_size": len(rows), "total_number": len(rows), "total_page": 1}}
+            return {
+                "identity_list": rows,
+                "page_info": {"page": 1, "page_size": len(rows), "total_number": len(rows), "total_page": 1},
+            }
         if path == "identity/create":
             name = str(params.get("display_name") or "")
             if not 1 <= len(name) <= 40:
                 raise _bad("display_name", "length must be between 1 and 40.")
-            obj = {"id": self._new_id(), "account_id": ADVERTISER_ID, "display_name": name, "identity_type": "CUSTOMIZED_USER"}
+            obj = {
+                "id": self._new_id(),
+                "account_id": ADVERTISER_ID,
+                "display_name": name,
+                "identity_type": "CUSTOMIZED_USER",
+            }
             obj["identity_id"] = obj["id"]
             self.store.put("identity", obj)
             return {"identity_id": obj["id"]}
@@ -296,7 +357,9 @@ class TikTokSimulator:
             raise _bad("budget_mode", f"must be one of {sorted(BUDGET_MODES)}.")
         cbo = bool(params.get("budget_optimize_on"))
         if cbo and mode != "BUDGET_MODE_DAY" and mode != "BUDGET_MODE_TOTAL":
-            raise _bad("budget_mode", "campaign budget optimization needs BUDGET_MODE_DAY or BUDGET_MODE_TOTAL.")
+            raise _bad(
+                "budget_mode", "campaign budget optimization needs BUDGET_MODE_DAY or BUDGET_MODE_TOTAL."
+            )
         if mode != "BUDGET_MODE_INFINITE":
             budget = self._budget(params)
             floor = TIKTOK_MIN_DAILY[CURRENCY]["campaign"]
@@ -322,7 +385,13 @@ class TikTokSimulator:
             raise _bad("billing_event", f"must be one of {sorted(BILLING)}.")
         if params["optimization_goal"] not in OPT_GOALS:
             raise _bad("optimization_goal", f"must be one of {sorted(OPT_GOALS)}.")
-        if campaign["objective_type"] in ("TRAFFIC", "WEB_CONVERSIONS", "LEAD_GENERATION", "APP_PROMOTION", "PRODUCT_SALES") and not params.get("promotion_type"):
+        if campaign["objective_type"] in (
+            "TRAFFIC",
+            "WEB_CONVERSIONS",
+            "LEAD_GENERATION",
+            "APP_PROMOTION",
+            "PRODUCT_SALES",
+        ) and not params.get("promotion_type"):
             raise _bad("promotion_type", "this field is required for the campaign's objective.")
         placement_type = params.get("placement_type", "PLACEMENT_TYPE_NORMAL")
         if placement_type not in ("PLACEMENT_TYPE_AUTOMATIC", "PLACEMENT_TYPE_NORMAL"):
@@ -334,7 +403,9 @@ class TikTokSimulator:
         if not isinstance(locations, list) or not locations:
             raise _bad("location_ids", "this field is required.")
         if any(str(loc) not in known for loc in locations):
-            raise _bad("location_ids", f"unknown location IDs {[loc for loc in locations if str(loc) not in known]}.")
+            raise _bad(
+                "location_ids", f"unknown location IDs {[loc for loc in locations if str(loc) not in known]}."
+            )
         if params.get("gender", "GENDER_UNLIMITED") not in GENDERS:
             raise _bad("gender", f"must be one of {sorted(GENDERS)}.")
         if any(a not in AGE_GROUPS for a in params.get("age_groups") or []):
@@ -361,13 +432,18 @@ class TikTokSimulator:
             floor = TIKTOK_MIN_DAILY[CURRENCY]["adgroup"]
             if mode == "BUDGET_MODE_DAY":
                 if budget < floor:
-                    raise _bad("budget", f"the daily budget of an ad group must be at least {floor} {CURRENCY}.")
+                    raise _bad(
+                        "budget", f"the daily budget of an ad group must be at least {floor} {CURRENCY}."
+                    )
             elif mode == "BUDGET_MODE_TOTAL":
                 if end is None:
                     raise _bad("schedule_type", "BUDGET_MODE_TOTAL needs SCHEDULE_START_END.")
                 days = max(1, -(-int((end - start).total_seconds()) // 86400))
                 if budget < floor * days:
-                    raise _bad("budget", f"the lifetime budget must be at least {floor * days} {CURRENCY} ({floor} x {days} days).")
+                    raise _bad(
+                        "budget",
+                        f"the lifetime budget must be at least {floor * days} {CURRENCY} ({floor} x {days} days).",
+                    )
             else:
                 raise _bad("budget_mode", "an ad group needs BUDGET_MODE_DAY or BUDGET_MODE_TOTAL.")
             obj.update(budget=float(budget), budget_mode=mode)
@@ -393,15 +469,22 @@ class TikTokSimulator:
             if not c.get("ad_name") or len(c["ad_name"]) > 512:
                 raise _bad(f"{where}.ad_name", "is required (at most 512 characters).")
             if c.get("identity_type") not in ("CUSTOMIZED_USER", "AUTH_CODE", "TT_USER", "BC_AUTH_TT"):
-                raise _bad(f"{where}.identity_type", "must be CUSTOMIZED_USER, AUTH_CODE, TT_USER or BC_AUTH_TT.")
-            if c["identity_type"] == "CUSTOMIZED_USER" and self.store.get("identity", str(c.get("identity_id"))) is None:
+                raise _bad(
+                    f"{where}.identity_type", "must be CUSTOMIZED_USER, AUTH_CODE, TT_USER or BC_AUTH_TT."
+                )
+            if (
+                c["identity_type"] == "CUSTOMIZED_USER"
+                and self.store.get("identity", str(c.get("identity_id"))) is None
+            ):
                 raise _bad(f"{where}.identity_id", "the identity does not exist.")
             ad_format = c.get("ad_format")
             if ad_format == "SINGLE_VIDEO":
                 if self.store.get("video", str(c.get("video_id"))) is None:
                     raise _bad(f"{where}.video_id", "the video does not exist in this advertiser's library.")
             elif ad_format == "SINGLE_IMAGE":
-                if adgroup.get("placement_type") == "PLACEMENT_TYPE_NORMAL" and adgroup.get("placements") == ["PLACEMENT_TIKTOK"]:
+                if adgroup.get("placement_type") == "PLACEMENT_TYPE_NORMAL" and adgroup.get("placements") == [
+                    "PLACEMENT_TIKTOK"
+                ]:
                     raise _bad(f"{where}.ad_format", "in-feed ads on TikTok must be SINGLE_VIDEO.")
                 if not c.get("image_ids"):
                     raise _bad(f"{where}.image_ids", "this field is required for SINGLE_IMAGE.")
@@ -413,7 +496,7 @@ class TikTokSimulator:
             text = str(c.get("ad_text") or "")
             if not 1 <= len(text) <= 100:
                 raise _bad(f"{where}.ad_text", "length must be between 1 and 100 characters.")
-            if re.search("[\U0001F300-\U0001FAFF]", text):
+            if re.search("[\U0001f300-\U0001faff]", text):
                 raise _bad(f"{where}.ad_text", "emoji are not allowed.")
             if c.get("call_to_action") not in CTAS:
                 raise _bad(f"{where}.call_to_action", f"must be one of {sorted(CTAS)}.")
@@ -460,7 +543,11 @@ class TikTokSimulator:
         rows = self.store.list(kind, account_id=ADVERTISER_ID)
         if filtering.get("primary_status") != "STATUS_ALL":
             rows = [r for r in rows if r.get("operation_status") != "DELETE"]
-        for field, attr in (("campaign_ids", "campaign_id"), ("adgroup_ids", "adgroup_id"), ("ad_ids", "ad_id")):
+        for field, attr in (
+            ("campaign_ids", "campaign_id"),
+            ("adgroup_ids", "adgroup_id"),
+            ("ad_ids", "ad_id"),
+        ):
             if filtering.get(field):
                 if len(filtering[field]) > 100:
                     raise ApiError(40011, f"{field}: at most 100 IDs per request.")
@@ -472,11 +559,23 @@ class TikTokSimulator:
         chunk = rows[(page - 1) * size : page * size]
         out = []
         for r in chunk:
-            view = {k: v for k, v in r.items() if k not in ("id", "parent_id", "account_id", "created_at", "ever_enabled")}
+            view = {
+                k: v
+                for k, v in r.items()
+                if k not in ("id", "parent_id", "account_id", "created_at", "ever_enabled")
+            }
             view["secondary_status"] = self._secondary(kind, r)
             out.append(view)
         total_page = max(1, -(-len(rows) // size))
-        return {"list": out, "page_info": {"page": page, "page_size": size, "total_number": len(rows), "total_page": total_page}}
+        return {
+            "list": out,
+            "page_info": {
+                "page": page,
+                "page_size": size,
+                "total_number": len(rows),
+                "total_page": total_page,
+            },
+        }
 
     def _status(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         if kind not in STATUS_PREFIX:
@@ -505,12 +604,17 @@ class TikTokSimulator:
 
     def _report(self, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("data_level") != "AUCTION_CAMPAIGN" or params.get("report_type") != "BASIC":
-            raise _bad("data_level", "the sandbox reports report_type BASIC at data_level AUCTION_CAMPAIGN only.")
+            raise _bad(
+                "data_level", "the sandbox reports report_type BASIC at data_level AUCTION_CAMPAIGN only."
+            )
         dims = params.get("dimensions") or []
         if "campaign_id" not in dims or "stat_time_day" not in dims:
-            raise _bad("dimensions", "the sandbox needs [\"campaign_id\", \"stat_time_day\"].")
+            raise _bad("dimensions", 'the sandbox needs ["campaign_id", "stat_time_day"].')
         try:
-            since, until = date.fromisoformat(str(params["start_date"])), date.fromisoformat(str(params["end_date"]))
+            since, until = (
+                date.fromisoformat(str(params["start_date"])),
+                date.fromisoformat(str(params["end_date"])),
+            )
         except (KeyError, ValueError) as exc:
             raise _bad("start_date", "start_date and end_date must be YYYY-MM-DD.") from exc
         if until < since or (until - since).days > 365:
@@ -518,7 +622,11 @@ class TikTokSimulator:
         wanted: set[str] | None = None
         for rule in params.get("filtering") or []:
             if rule.get("field_name") == "campaign_ids":
-                values = json.loads(rule["filter_value"]) if isinstance(rule.get("filter_value"), str) else rule.get("filter_value")
+                values = (
+                    json.loads(rule["filter_value"])
+                    if isinstance(rule.get("filter_value"), str)
+                    else rule.get("filter_value")
+                )
                 if len(values) > 100:
                     raise ApiError(40011, "filtering: at most 100 IDs per filter.")
                 wanted = {str(v) for v in values}
@@ -527,7 +635,9 @@ class TikTokSimulator:
         for campaign in self.store.list("campaign", account_id=ADVERTISER_ID):
             if (wanted is not None and campaign["id"] not in wanted) or not campaign.get("ever_enabled"):
                 continue
-            cap = campaign.get("budget") or sum(a.get("budget") or 0 for a in self.store.list("adgroup", parent_id=campaign["id"]))
+            cap = campaign.get("budget") or sum(
+                a.get("budget") or 0 for a in self.store.list("adgroup", parent_id=campaign["id"])
+            )
             day = since
             while day <= until:
                 s = daily_stats("tiktok", campaign["id"], day, float(cap) if cap else None)

@@ -1,0 +1,64 @@
+"""`adly sandbox serve`: the three simulators over HTTP on loopback, one port per platform.
+
+Ports: Meta on --port (default 8790), TikTok on --port + 1 (8791), Snapchat on --port + 2 (8792). Paths are
+as on the real hosts, OAuth pages included, e.g.
+    curl 'http://127.0.0.1:8790/v26.0/me/adaccounts?access_token=...'          (graph.facebook.com)
+    http://127.0.0.1:8790/v26.0/dialog/oauth?client_id=..&redirect_uri=..&state=..  (www.facebook.com)
+    curl -H 'Access-Token: ...' http://127.0.0.1:8791/open_api/v1.3/oauth2/advertiser/get/?app_id=..&secret=..
+    http://127.0.0.1:8791/portal/auth?app_id=..&redirect_uri=..&state=..
+    curl -H 'Authorization: Bearer ...' http://127.0.0.1:8792/v1/me/organizations
+    http://127.0.0.1:8792/login/oauth2/authorize?client_id=..&redirect_uri=..&response_type=code&state=..
+Point META_API_BASE_URL and META_OAUTH_BASE_URL at the Meta port (likewise TIKTOK_*, SNAPCHAT_*). State lives
+in the data dir's `sandbox/` folder, shared with in-process use. The "timeout after create" fault hangs the
+response here (the client's own timeout fires) instead of raising.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+PLATFORM_OFFSETS = {"meta": 0, "tiktok": 1, "snapchat": 2}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="sandbox_command", required=True)
+    serve = sub.add_parser(
+        "serve", help="serve the Meta, TikTok and Snapchat simulators over HTTP on loopback"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=8790, help="Meta port; TikTok +1, Snapchat +2 (default 8790)"
+    )
+
+
+def run(args: argparse.Namespace, settings: Any) -> int:
+    import uvicorn
+
+    from tools.sandbox import SandboxFaults, sandbox_app
+
+    if getattr(args, "sandbox_command", "serve") != "serve":
+        return 2
+    faults = SandboxFaults(
+        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
+        timeout_mode="hang",
+    )  # fmt: skip
+    servers = []
+    for platform, offset in PLATFORM_OFFSETS.items():
+        app = sandbox_app(platform, state_dir=settings.sandbox_dir, faults=faults)
+        config = uvicorn.Config(
+            app, host=args.host, port=args.port + offset, log_level="info", lifespan="off"
+        )
+        servers.append(uvicorn.Server(config))
+        print(f"{platform:9s} http://{args.host}:{args.port + offset}")
+    print(f"state: {settings.sandbox_dir}")
+
+    async def serve_all() -> None:
+        await asyncio.gather(*(server.serve() for server in servers))
+
+    try:
+        asyncio.run(serve_all())
+    except KeyboardInterrupt:
+        pass
+    return 0

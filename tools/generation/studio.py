@@ -1,0 +1,320 @@
+"""The studio: provider chains from configuration, and a campaign's whole creative bundle generated in parallel."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, Field
+
+from tools.generation.base import (
+    IMAGE_SIZES,
+    Attempt,
+    CopyBrief,
+    CopyResult,
+    CopyVariant,
+    GenerationFailed,
+    ImageBrief,
+    MediaResult,
+    Providers,
+    VideoBrief,
+    VoiceBrief,
+    run_chain,
+)
+from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
+from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
+from tools.generation.video import SlideshowVideoProvider
+from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
+
+AssetKind = Literal["copy", "image", "video", "voice"]
+
+
+def offline_providers() -> Providers:
+    """Everything on this machine: templates, procedural images, espeak-ng, ffmpeg slideshow."""
+    return Providers(
+        copy=[TemplateCopyProvider()],
+        image=[ProceduralImageProvider()],
+        voice=[EspeakVoiceProvider()],
+        video=[SlideshowVideoProvider()],
+    )
+
+
+def providers_from_config(
+    *, openai_api_key: str | None, openai_base_url: str | None, chat_model: str, image_model: str,
+    tts_model: str, http: httpx.AsyncClient | None = None, chat_timeout_s: float = 30.0,
+) -> Providers:
+    """Configured providers first, the offline ones last, per kind. No key: offline only."""
+    offline = offline_providers()
+    if not openai_api_key:
+        return offline
+    return Providers(
+        copy=[
+            OpenAICopyProvider.from_settings(
+                api_key=openai_api_key, base_url=openai_base_url, model=chat_model, timeout_s=chat_timeout_s
+            ),
+            *offline.copy,
+        ],
+        image=[
+            OpenAIImageProvider(api_key=openai_api_key, base_url=openai_base_url, model=image_model, http=http),
+            *offline.image,
+        ],
+        voice=[
+            OpenAITTSProvider(api_key=openai_api_key, base_url=openai_base_url, model=tts_model, http=http),
+            *offline.voice,
+        ],
+        # No video model is configured yet: the slideshow is built from whichever images were made.
+        video=list(offline.video),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bundle
+
+
+class BundleSpec(BaseModel):
+    """What one campaign needs made. `copy` drives everything; the rest says which media and how many."""
+
+    copy_brief: CopyBrief
+    image_sizes: list[tuple[int, int]] = Field(default_factory=lambda: list(IMAGE_SIZES))
+    image_languages: list[str] | None = None  # default: every copy language
+    video: bool = True
+    voice: bool = True
+    voice_languages: list[str] | None = None  # default: every copy language
+    voice_gender: Literal["female", "male"] = "female"
+    video_language: str | None = None  # default: Arabic when present (Gulf audiences), else the first
+    video_duration_s: float = 10.0
+
+    @property
+    def primary_language(self) -> str:
+        langs = self.copy_brief.languages
+        return self.video_language or ("ar" if "ar" in langs else langs[0])
+
+
+class BundleAsset(BaseModel):
+    id: str
+    kind: AssetKind
+    language: str | None
+    platforms: list[str]
+    path: Path | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    provider: str
+    text: dict[str, str] | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    attempts: list[Attempt] = Field(default_factory=list)
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The `adly generate --json` shape."""
+        return {
+            "id": self.id, "kind": self.kind, "language": self.language, "platforms": self.platforms,
+            "path": str(self.path) if self.path else None, "mime": self.mime, "width": self.width,
+            "height": self.height, "duration_s": self.duration_s, "provider": self.provider, "text": self.text,
+        }
+
+
+class BundleFailure(BaseModel):
+    kind: AssetKind
+    label: str
+    error: str
+    attempts: list[Attempt] = Field(default_factory=list)
+
+
+class Bundle(BaseModel):
+    assets: list[BundleAsset] = Field(default_factory=list)
+    failures: list[BundleFailure] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def manifest(self) -> dict[str, Any]:
+        return {"assets": [a.manifest_entry() for a in self.assets]}
+
+
+def _asset_id(kind: str, *parts: object) -> str:
+    digest = hashlib.sha256("|".join(str(p) for p in (kind, *parts)).encode()).hexdigest()[:12]
+    return f"{kind}_{digest}"
+
+
+def voice_script(variant: CopyVariant) -> str:
+    """What the voice-over says: the headline, then the primary text (the CTA is on screen)."""
+    headline = variant.headline.rstrip(".!؟?")
+    return f"{headline}. {variant.primary_text}"
+
+
+class _Runner:
+    """Runs steps concurrently (gather) or one after another, with the same code path for the benchmark."""
+
+    def __init__(self, parallel: bool) -> None:
+        self.parallel = parallel
+
+    async def all(self, jobs: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+        if self.parallel:
+            return list(await asyncio.gather(*(job() for job in jobs), return_exceptions=True))
+        results: list[Any] = []
+        for job in jobs:
+            try:
+                results.append(await job())
+            except Exception as exc:  # noqa: BLE001 - mirrors gather(return_exceptions=True)
+                results.append(exc)
+        return results
+
+
+async def generate_bundle(
+    spec: BundleSpec, providers: Providers, out_dir: Path, *, parallel: bool = True
+) -> Bundle:
+    """Copy first (everything else shows or says it), then images, voices and the video, fanned out.
+
+    Failures are collected per asset, not raised: the caller decides which are required.
+    """
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    brief = spec.copy_brief
+    platforms = list(brief.platforms)
+    bundle = Bundle()
+    run = _Runner(parallel)
+
+    def failed(kind: AssetKind, label: str, exc: BaseException) -> None:
+        attempts = exc.attempts if isinstance(exc, GenerationFailed) else []
+        bundle.failures.append(BundleFailure(kind=kind, label=label, error=str(exc), attempts=attempts))
+
+    try:
+        copy_result, copy_attempts = await run_chain(providers.copy, lambda p: p.generate(brief))
+    except GenerationFailed as exc:
+        failed("copy", "copy", exc)
+        bundle.seconds = time.perf_counter() - started
+        return bundle
+    copy_by_lang = _group_copy(copy_result)
+    for lang, variants in copy_by_lang.items():
+        for i, v in enumerate(variants):
+            bundle.assets.append(BundleAsset(
+                id=_asset_id("copy", lang, i, v.headline, v.primary_text), kind="copy", language=lang,
+                platforms=platforms, provider=copy_result.provider,
+                text={"headline": v.headline, "primary_text": v.primary_text, "description": v.description,
+                      "cta": v.cta, "cta_label": v.cta_label},
+                meta={"variant": i}, attempts=copy_attempts,
+            ))
+    missing = [lang for lang in brief.languages if lang not in copy_by_lang]
+    for lang in missing:
+        failed("copy", f"copy:{lang}", RuntimeError(f"no {lang} copy was produced"))
+
+    image_langs = [lang for lang in (spec.image_languages or brief.languages) if lang in copy_by_lang]
+    voice_langs = [lang for lang in (spec.voice_languages or brief.languages) if lang in copy_by_lang] if spec.voice else []
+    primary = spec.primary_language if spec.primary_language in copy_by_lang else next(iter(copy_by_lang), None)
+    tall = max(spec.image_sizes, key=lambda s: s[1] / s[0], default=(1080, 1920))
+    if tall[1] / tall[0] < 1.7:
+        tall = (1080, 1920)
+
+    def image_brief(lang: str, variant: CopyVariant, size: tuple[int, int]) -> ImageBrief:
+        return ImageBrief(
+            theme=brief.theme, headline=variant.headline, cta_label=variant.cta_label, language=lang,
+            width=size[0], height=size[1], brand_name=brief.brand_name, product=brief.product,
+        )
+
+    async def make_image(ib: ImageBrief, *, role: str, variant: int) -> MediaResult:
+        try:
+            media, attempts = await run_chain(providers.image, lambda p: p.render(ib, out_dir))
+        except GenerationFailed as exc:
+            failed("image", f"image:{ib.language}:{ib.width}x{ib.height}:{role}", exc)
+            raise
+        bundle.assets.append(_media_asset("image", ib.language, platforms, media, attempts,
+                                          {"role": role, "variant": variant, "headline": ib.headline}))
+        return media
+
+    async def make_voice(lang: str) -> MediaResult:
+        vb = VoiceBrief(script=voice_script(copy_by_lang[lang][0]), language=lang, gender=spec.voice_gender)
+        try:
+            media, attempts = await run_chain(providers.voice, lambda p: p.synthesize(vb, out_dir))
+        except GenerationFailed as exc:
+            failed("voice", f"voice:{lang}", exc)
+            raise
+        bundle.assets.append(_media_asset("voice", lang, platforms, media, attempts, {"script": vb.script}))
+        return media
+
+    # The video waits only for what it shows and says: the primary language's vertical slides and voice.
+    slide_tasks: list[Callable[[], Awaitable[MediaResult]]] = []
+    if spec.video and primary is not None:
+        variants = copy_by_lang[primary]
+        slide_variants = variants[1:2] + variants[:1] if len(variants) > 1 else variants[:1]
+        for v in slide_variants:
+            idx = variants.index(v)
+            role = "feed" if idx == 0 and tall in spec.image_sizes else "video_slide"
+            slide_tasks.append(
+                lambda v=v, idx=idx, role=role: make_image(image_brief(primary, v, tall), role=role, variant=idx)
+            )
+
+    async def make_video() -> MediaResult | None:
+        if not spec.video or primary is None:
+            return None
+        jobs: list[Callable[[], Awaitable[Any]]] = list(slide_tasks)
+        voice_job_index = None
+        if primary in voice_langs:
+            voice_job_index = len(jobs)
+            jobs.append(lambda: make_voice(primary))
+        results = await run.all(jobs)
+        slides = [r for r in results[: len(slide_tasks)] if isinstance(r, MediaResult)]
+        voice = results[voice_job_index] if voice_job_index is not None else None
+        if not slides:
+            failed("video", f"video:{primary}", RuntimeError("no slide image could be made"))
+            return None
+        vbrief = VideoBrief(
+            image_paths=[s.path for s in slides], voice_path=voice.path if isinstance(voice, MediaResult) else None,
+            width=tall[0], height=tall[1], duration_s=spec.video_duration_s, language=primary,
+        )
+        try:
+            media, attempts = await run_chain(providers.video, lambda p: p.render(vbrief, out_dir))
+        except GenerationFailed as exc:
+            failed("video", f"video:{primary}", exc)
+            return None
+        bundle.assets.append(_media_asset("video", primary, platforms, media, attempts,
+                                          {"slides": [str(s.path) for s in slides]}))
+        return media
+
+    others: list[Callable[[], Awaitable[Any]]] = []
+    for lang in image_langs:
+        variant = copy_by_lang[lang][0]
+        for size in spec.image_sizes:
+            if spec.video and lang == primary and size == tall:
+                continue  # made as the video's slide already
+            others.append(lambda lang=lang, variant=variant, size=size: make_image(
+                image_brief(lang, variant, size), role="feed", variant=0))
+    for lang in voice_langs:
+        if spec.video and lang == primary:
+            continue
+        others.append(lambda lang=lang: make_voice(lang))
+
+    # The video path is the longest; start it first so the other images render while ffmpeg encodes.
+    await run.all([make_video, *others])
+    bundle.assets.sort(key=_asset_order)
+    bundle.seconds = time.perf_counter() - started
+    return bundle
+
+
+def _group_copy(result: CopyResult) -> dict[str, list[CopyVariant]]:
+    grouped: dict[str, list[CopyVariant]] = {}
+    for v in result.variants:
+        grouped.setdefault(v.language, []).append(v)
+    return grouped
+
+
+def _media_asset(
+    kind: AssetKind, language: str, platforms: list[str], media: MediaResult, attempts: list[Attempt],
+    extra: dict[str, Any],
+) -> BundleAsset:
+    return BundleAsset(
+        id=_asset_id(kind, media.path.name), kind=kind, language=language, platforms=platforms, path=media.path,
+        mime=media.mime, width=media.width, height=media.height, duration_s=media.duration_s,
+        provider=media.provider, meta={**media.meta, **extra}, attempts=attempts,
+    )
+
+
+_KIND_ORDER = {"copy": 0, "image": 1, "video": 2, "voice": 3}
+
+
+def _asset_order(asset: BundleAsset) -> tuple[int, str, int, int, str]:
+    return (_KIND_ORDER[asset.kind], asset.language or "", asset.height or 0, int(asset.meta.get("variant", 0)),
+            asset.id)
