@@ -76,6 +76,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "fix_raise_budget": ("Raise the budget to {amount}", "رفع الميزانية إلى {amount}"),
     "fix_shorten": ("Shorten to {days} ({start} to {end})", "تقصير المدة إلى {days} (من {start} إلى {end})"),
+    "schedule_fitted": (
+        "The budget of {total} covers the platforms' minimum spend for {days}, so the campaign runs the first "
+        "{days} of {occasion} ({start} to {end}) instead of all {all_days}. To run all of it, raise the budget "
+        "to {needed}.",
+        "ميزانية {total} تغطي الحد الأدنى للإنفاق على المنصات لمدة {days}، لذلك ستعمل الحملة أول {days} من "
+        "{occasion} (من {start} إلى {end}) بدلاً من {all_days} كاملة. لتشغيلها طوال المدة، ارفع الميزانية إلى {needed}.",
+    ),
+    "fix_full_occasion": (
+        "Run all {all_days} with a budget of {needed}",
+        "التشغيل طوال {all_days} بميزانية {needed}",
+    ),
     "budget_split": (
         "Budget split: {split}. Equal by default{adjusted}.",
         "توزيع الميزانية: {split}. التوزيع متساوٍ افتراضياً{adjusted}.",

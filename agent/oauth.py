@@ -9,7 +9,7 @@ from typing import Any
 from agent.context import AgentContext
 from agent.interactions import ConnectLink
 from store import repositories as repo
-from tools.oauth import OAuthStateError, sign_state, verify_state
+from tools.oauth import StateError, sign_state, verify_state
 
 LINK_TTL = timedelta(minutes=30)
 
@@ -69,7 +69,7 @@ async def complete_oauth(
     now = ctx.clock()
     try:
         claims = verify_state(ctx.oauth_secret, state, now=now)
-    except OAuthStateError as exc:
+    except StateError as exc:
         raise OAuthFailed(f"the link is invalid or expired ({exc}); ask for a new one") from exc
     if claims.platform != platform:
         raise OAuthFailed("this link was made for another platform")

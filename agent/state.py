@@ -22,6 +22,7 @@ class CampaignState(TypedDict, total=False):
     # Parse and validate
     request: dict[str, Any]  # CampaignRequest, contract JSON
     issues: list[dict[str, Any]]  # ValidationIssue dicts from the last validation
+    adjustments: list[dict[str, Any]]  # changes the flow made on its own (e.g. dates fitted to the budget)
 
     # Accounts: platform -> ad_accounts.id
     accounts: dict[str, str]

@@ -612,6 +612,73 @@ def validate_request(
     return sorted(issues, key=lambda i: order[i.severity])
 
 
+def schedule_from_occasion(request: CampaignRequest) -> bool:
+    """True when the dates come only from an occasion word ("Ramadan sale"), not from dates or a duration given."""
+    spans = request.sources.get("schedule") or []
+    theme_spans = {(s.start, s.end) for s in request.sources.get("theme") or []}
+    return bool(spans) and all((s.start, s.end) in theme_spans for s in spans)
+
+
+def fit_inferred_schedule(
+    request: CampaignRequest,
+    *,
+    today: date,
+    accounts: Mapping[str, AccountFacts] | None = None,
+    default_landing_url: str | None = None,
+    instruction: str | None = None,
+) -> tuple[CampaignRequest, ValidationIssue | None]:
+    """An occasion's whole window that the budget cannot cover is shortened to the days it can, and said so.
+
+    The marketer named an occasion, not a duration: running its first days within budget is what they would
+    expect, with the cost of the whole window offered as a fix. Dates or durations they gave are never changed.
+    """
+    if not schedule_from_occasion(request) or request.budget is None:
+        return request, None
+    issues = validate_request(
+        request, today=today, accounts=accounts, default_landing_url=default_landing_url, instruction=instruction
+    )
+    budget_issue = next((i for i in issues if i.code == "budget_below_minimum"), None)
+    if budget_issue is None:
+        return request, None
+    shorten = next((f for f in budget_issue.fixes if "schedule" in f.patch), None)
+    raise_fix = next((f for f in budget_issue.fixes if "budget" in f.patch), None)
+    if shorten is None or raise_fix is None:
+        return request, None
+    fitted = apply_fix(request, shorten)
+    whole = request.schedule.model_dump(mode="json")
+    start, end = fitted.schedule.start_date, fitted.schedule.end_date
+    days = fitted.schedule.duration_days or 1
+    all_days = request.schedule.duration_days or days
+    occasion = Bi(*_occasion_names(request.theme))
+    values: dict[str, object] = {
+        "total": msg.money(request.budget.amount, request.budget.currency),
+        "days": msg.days(days),
+        "all_days": msg.days(all_days),
+        "occasion": occasion,
+        "start": start,
+        "end": end,
+        "needed": msg.money(Decimal(str(raise_fix.patch["budget"]["amount"])), request.budget.currency),
+    }
+    restore = _fix(msg.text("fix_full_occasion", **values), {**raise_fix.patch, "schedule": whole})
+    issue = _issue("schedule", "schedule_fitted_to_budget", "warning", msg.text("schedule_fitted", **values),
+                   fixes=[restore])
+    return fitted, issue
+
+
+def _occasion_names(theme: str | None) -> tuple[str, str]:
+    names = {
+        "ramadan": ("Ramadan", "رمضان"),
+        "eid_al_fitr": ("Eid al-Fitr", "عيد الفطر"),
+        "eid_al_adha": ("Eid al-Adha", "عيد الأضحى"),
+        "white_friday": ("White Friday", "الجمعة البيضاء"),
+        "black_friday": ("Black Friday", "الجمعة السوداء"),
+        "saudi_national_day": ("Saudi National Day", "اليوم الوطني السعودي"),
+        "founding_day": ("Founding Day", "يوم التأسيس"),
+    }
+    fallback = (theme or "the occasion").replace("_", " ")
+    return names.get(theme or "", (fallback, fallback))
+
+
 def blocking(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
     """The issues that stop the flow until fixed."""
     return [i for i in issues if i.severity == "error"]

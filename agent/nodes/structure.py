@@ -194,11 +194,9 @@ async def preview(
     ctx = runtime.context
     language = state.get("language", "en")
     plan = CampaignPlan.model_validate(state["plan"])
-    warnings = [
-        i["message_ar" if lang_of(language) == "ar" else "message_en"]
-        for i in state.get("issues") or []
-        if i.get("severity") == "warning"
-    ]
+    key = "message_ar" if lang_of(language) == "ar" else "message_en"
+    notes = [*(state.get("adjustments") or []), *(state.get("issues") or [])]
+    warnings = list(dict.fromkeys(i[key] for i in notes if i.get("severity") == "warning"))
     payload = PreviewCampaign(
         language=language,
         message=t("preview", language),

@@ -21,6 +21,8 @@ from agent.validation import (
     apply_fix,
     blocking,
     clarification_question,
+    fit_inferred_schedule,
+    missing_fields,
     validate_request,
 )
 from store import repositories as repo
@@ -91,16 +93,18 @@ async def validate(
     today = date.fromisoformat(state["today"])
     request = CampaignRequest.model_validate(state["request"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
-    issues = validate_request(
-        request,
-        today=today,
-        accounts=facts,
-        default_landing_url=ctx.default_landing_url,
-        instruction=state.get("instruction"),
-    )
+    rules: dict[str, Any] = {
+        "today": today, "accounts": facts, "default_landing_url": ctx.default_landing_url,
+        "instruction": state.get("instruction"),
+    }
+    request, fitted = fit_inferred_schedule(request, **rules)
+    issues = validate_request(request, **rules)
+    if fitted is not None:
+        issues.append(fitted)
     issue_dicts = [i.model_dump(mode="json") for i in issues]
+    missing = missing_fields(request)
 
-    if not request.missing and not blocking(issues):
+    if not missing and not blocking(issues):
         accounts = {p: f.ad_account_id for p, f in facts.items()}
         if any(p not in accounts for p in request.platforms):
             goto: Any = "connect_accounts"
@@ -110,13 +114,18 @@ async def validate(
             goto = "build_structure"  # an adjustment after content approval: no need to review again
         else:
             goto = "generate_copy"
-        return Command(goto=goto, update={"issues": issue_dicts, "accounts": accounts, "status": "validated"})
+        update = {"request": request.contract_dict(), "issues": issue_dicts, "accounts": accounts,
+                  "status": "validated"}
+        if fitted is not None:
+            # Later passes see the fitted dates as given; the note of why is kept for the preview.
+            update["adjustments"] = [fitted.model_dump(mode="json")]
+        return Command(goto=goto, update=update)
 
     question = clarification_question(request, language) or ""
     payload = AskClarification(
         language=language,
         question=question,
-        missing=list(request.missing),
+        missing=missing,
         issues=[issue_view(i, language) for i in issues if i.severity != "info"],
         request=request.contract_dict(),
     )

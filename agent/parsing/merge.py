@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from agent.models import Audience, Budget, CampaignRequest, Schedule, Span
-from agent.parsing.rules import analyse
+from agent.parsing.rules import Analysis, analyse
 
 _PLATFORM_NAMES = {"meta": "Meta", "tiktok": "TikTok", "snapchat": "Snapchat"}
 
@@ -45,9 +45,9 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
                 if "meta" in request.platforms and not request.publisher_platforms.get("meta"):
                     pass  # Meta already meant every Meta app
                 else:
-                    merged = set(publishers.get("meta", [])) | set(new.publisher_platforms["meta"])
+                    apps = set(publishers.get("meta", [])) | set(new.publisher_platforms["meta"])
                     publishers = {"meta": [p for p in ("facebook", "instagram", "messenger", "audience_network")
-                                           if p in merged]}
+                                           if p in apps]}
         elif named:
             platforms = sorted(named)
             publishers = {k: list(v) for k, v in new.publisher_platforms.items()}
@@ -135,9 +135,9 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
     return CampaignRequest.model_validate(merged.model_dump())
 
 
-def _period_stated(found: object) -> bool:
-    sources = getattr(found, "request").sources.get("budget", [])
-    return any(s.text.strip().lower() in ("total", "lifetime", "overall", "اجمالي", "إجمالي") for s in sources)
+def _period_stated(found: Analysis) -> bool:
+    """Whether the reply itself says lifetime ("1500 total"); otherwise a new amount keeps the old period."""
+    return "lifetime" in found.cues
 
 
 def _has_dates(request: CampaignRequest) -> bool:

@@ -56,6 +56,11 @@ AR_NUMBER_PHRASE = re.compile(
 )
 _AR_TOKEN = re.compile(rf"(?:{_AR_WORD})|(?:{_alt(_AR_HALF)})")
 
+# First words of number phrases: a cheap token check decides whether the phrase regexes need to run.
+NUMBER_WORD_HEADS: frozenset[str] = frozenset(
+    w.split(" ")[0] for w in list(AR_NUMBER_WORDS) + list(_EN_UNITS) + list(_EN_MULTIPLIERS) if w != "a"
+)
+
 _EN_WORD = _alt([w for w in _EN_UNITS if w != "a"] + list(_EN_MULTIPLIERS))
 EN_NUMBER_PHRASE = re.compile(
     rf"(?<!\w)(?:(?:a|{_EN_WORD})\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_EN_WORD}))*"

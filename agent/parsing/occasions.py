@@ -32,7 +32,7 @@ OCCASION_WORDS: dict[str, tuple[str, ...]] = {
     "hajj": ("hajj", "haj", "hajj season", "حج", "موسم الحج"),
     "white_friday": ("white friday", "الجمعه البيضاء", "جمعه البيضاء", "الجمعه البيضا", "وايت فرايدي"),
     "black_friday": ("black friday", "الجمعه السوداء", "جمعه السوداء", "بلاك فرايدي"),
-    "saudi_national_day": ("saudi national day", "ksa national day", "national day", "اليوم الوطني",
+    "saudi_national_day": ("saudi national day", "ksa national day", "national day", "اليوم الوطني", "العيد الوطني",
                            "اليوم الوطني السعودي", "يوم الوطن", "اليوم الوطني ٩٤", "اليوم الوطني 95"),
     "founding_day": ("founding day", "saudi founding day", "يوم التاسيس", "يوم التأسيس"),
     "uae_national_day": ("uae national day", "eid al etihad", "عيد الاتحاد", "اليوم الوطني الاماراتي"),

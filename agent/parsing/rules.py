@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from agent.models import Audience, Budget, CampaignRequest, Location, Schedule, Span
 from agent.parsing import occasions
@@ -33,7 +33,6 @@ from agent.parsing.lexicon import (
     CURRENCY_SYMBOLS,
     DEFAULT_CREATIVE_TYPES,
     LOOKUP,
-    MAX_NGRAM,
     META_PUBLISHERS,
     MONTH_WORDS,
     PLATFORM_OF,
@@ -44,6 +43,7 @@ from agent.parsing.lexicon import (
 from agent.parsing.numbers import (
     AR_NUMBER_PHRASE,
     EN_NUMBER_PHRASE,
+    NUMBER_WORD_HEADS,
     NUMERIC,
     ar_words_value,
     en_words_value,
@@ -130,6 +130,23 @@ for _key in LOOKUP:
         _MULTI_N[_words[0]] = max(_MULTI_N.get(_words[0], 1), len(_words))
 
 
+@lru_cache(maxsize=65536)
+def _longest(word: str) -> int:
+    return max((_MULTI_N.get(h, 1) for h in _candidates(word, True, False)), default=1)
+
+
+@lru_cache(maxsize=65536)
+def _lookup_single(word: str) -> tuple[str, list[tuple[str, object]]] | None:
+    for cand in _candidates(word, True, True):
+        entries = LOOKUP.get(cand)
+        if entries:
+            return cand, entries
+    fuzzy = fuzzy_key(word)
+    if fuzzy is not None:
+        return fuzzy, [(c, v) for c, v in LOOKUP[fuzzy] if c in ("platform", "place", "occasion")]
+    return None
+
+
 def _lookup_multi(words: list[str]) -> tuple[str, list[tuple[str, object]]] | None:
     heads = _candidates(words[0], True, False)
     tails = _candidates(words[-1], True, True)
@@ -156,23 +173,13 @@ def _scan(norm: Normalised) -> Scan:
         word = tokens[i][2]
         found: tuple[str, list[tuple[str, object]]] | None = None
         n = 1
-        heads = _candidates(word, True, False)
-        longest = max((_MULTI_N.get(h, 1) for h in heads), default=1)
-        for n in range(min(longest, n_tokens - i), 1, -1):
+        for n in range(min(_longest(word), n_tokens - i), 1, -1):
             found = _lookup_multi([t[2] for t in tokens[i:i + n]])
             if found:
                 break
         if not found:
             n = 1
-            for cand in _candidates(word, True, True):
-                entries = LOOKUP.get(cand)
-                if entries:
-                    found = cand, entries
-                    break
-        if not found:
-            fuzzy = fuzzy_key(word)
-            if fuzzy is not None:
-                found = fuzzy, [(c, v) for c, v in LOOKUP[fuzzy] if c in ("platform", "place", "occasion")]
+            found = _lookup_single(word)
         if found:
             key, entries = found
             for cat, value in entries:
@@ -181,14 +188,14 @@ def _scan(norm: Normalised) -> Scan:
                 for k in range(i, i + n):
                     by_token[k].append(hit)
         i += n
-    return Scan(norm, tokens, [t[0] for t in tokens], hits, by_token, _numbers(text))
+    return Scan(norm, tokens, [t[0] for t in tokens], hits, by_token, _numbers(text, tokens))
 
 
 _AR_MULT_AFTER = re.compile(r"\s*(?:ب|و)?(الاف|الف|مليون)(?!\w)")
 _EN_MULT_AFTER = re.compile(r"\s*(thousand|million)\b")
 
 
-def _numbers(text: str) -> list[Num]:
+def _numbers(text: str, tokens: list[tuple[int, int, str]]) -> list[Num]:
     nums: list[Num] = []
     for m in NUMERIC.finditer(text):
         value = numeric_value(m.group("int"), m.group("frac"), m.group("suffix"))
@@ -201,7 +208,12 @@ def _numbers(text: str) -> list[Num]:
             value *= 1_000_000 if mult.group(1) in ("مليون", "million") else 1000
             end = mult.end()
         nums.append(Num(value, m.start(), end, scaled=bool(m.group("suffix") or mult)))
-    if not text.isascii():
+    has_ar_words = has_en_words = False
+    for _, _, word in tokens:
+        if word in NUMBER_WORD_HEADS or (word[0] in "وبلف" and word[1:] in NUMBER_WORD_HEADS):
+            has_ar_words = has_ar_words or word[0] >= _AR_START
+            has_en_words = has_en_words or word[0] < _AR_START
+    if has_ar_words:
         for m in AR_NUMBER_PHRASE.finditer(text):
             value = ar_words_value(m.group(0))
             if value is not None and not _overlaps(nums, m.start(), m.end()):
@@ -211,7 +223,7 @@ def _numbers(text: str) -> list[Num]:
             value = ar_words_value(m.group(1))
             if value is not None and not _overlaps(nums, m.start(1), m.end(1)):
                 nums.append(Num(value, m.start(1), m.end(1), scaled=value >= 100))
-    else:
+    if has_en_words:
         for m in EN_NUMBER_PHRASE.finditer(text):
             value = en_words_value(m.group(0))
             if value is not None and not _overlaps(nums, m.start(), m.end()):
@@ -275,15 +287,14 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     if url is not None and url_span is not None:
         sources["landing_url"] = [scan.span(*url_span)]
 
-    schedule = _schedule(schedule_info, duration, window, today)
-    if schedule_info.get("span_list") or duration or window:
-        spans: list[Span] = list(schedule_info.get("span_list", []))  # type: ignore[arg-type]
-        if duration:
-            spans.append(duration[1])
-        if window and not schedule_info.get("start") and not schedule_info.get("end"):
-            spans += sources.get("theme", [])
-        if spans:
-            sources["schedule"] = spans
+    schedule = _schedule(schedule_info, duration, window)
+    spans = list(schedule_info.spans)
+    if duration:
+        spans.append(duration[1])
+    if window and schedule_info.start is None and schedule_info.end is None:
+        spans += sources.get("theme", [])
+    if spans:
+        sources["schedule"] = spans
 
     missing = [name for name, absent in (("budget", budget is None), ("platforms", not platforms)) if absent]
     analysis.cues = {str(h.value) for h in scan.hits if h.cat == "cue"}
@@ -352,7 +363,6 @@ def _mark_percent(scan: Scan) -> None:
 
 
 def _place_location(index: int) -> Location:
-    place = PLACES[index]
     return _LOCATIONS[index].model_copy()
 
 
@@ -440,7 +450,14 @@ def _resolve(day: int, month: int, year: int | None, today: date, after: date | 
     return None
 
 
-def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str, object]:
+@dataclass(slots=True)
+class Dates:
+    start: date | None
+    end: date | None
+    spans: list[Span]
+
+
+def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> Dates:
     """Explicit dates: start/end (and their spans). Numbers used as days are consumed."""
     text = scan.norm.text
     found: list[tuple[int, int, int, int, int | None, bool]] = []  # (start, end, day, month, year, end_cue)
@@ -466,7 +483,7 @@ def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str,
             if _IN_MONTH.search(before) and hit.key not in ("may", "mar", "jan", "jun", "jul", "اب", "ماي"):
                 whole_month = (month, hit.start, hit.end)
             continue
-        year_m = _YEAR_AFTER.match(text, end) if False else _YEAR_AFTER.match(text[end:end + 8])
+        year_m = _YEAR_AFTER.match(text[end:end + 8])
         year = None
         if year_m:
             year = int(year_m.group(1))
@@ -475,7 +492,7 @@ def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str,
         found.append((start, end, day, month, year, end_cue))
         # "1-15 March" / "من 1 الي 15 مارس": a lone day before the date opens a range in the same month.
         rm = _RANGE_DAY_BEFORE.search(text[max(0, start - 16):start])
-        if rm and not m2_is_date_before(found, start - 16 + rm.start()):
+        if rm and not _inside_earlier_date(found, start - 16 + rm.start()):
             first = int(rm.group(1))
             if 1 <= first <= 31 and first <= day:
                 r_start = start - len(text[max(0, start - 16):start]) + rm.start()
@@ -501,7 +518,6 @@ def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str,
     for f in found:
         _consume_numbers(scan, f[0], f[1])
 
-    result: dict[str, object] = {}
     spans: list[Span] = []
     start_date: date | None = None
     end_date: date | None = None
@@ -514,10 +530,10 @@ def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str,
             spans.append(scan.span(f_start, f_end))
     if start_date is None and end_date is None and whole_month is not None:
         month, m_start, m_end = whole_month
-        first = _resolve(1, month, None, today.replace(day=1))
-        if first is not None:
-            start_date = max(first, today)
-            nxt = date(first.year + (month == 12), month % 12 + 1, 1)
+        month_start = _resolve(1, month, None, today.replace(day=1))
+        if month_start is not None:
+            start_date = max(month_start, today)
+            nxt = date(month_start.year + (month == 12), month % 12 + 1, 1)
             end_date = nxt - timedelta(days=1)
             spans.append(scan.span(m_start, m_end))
     if start_date is None:
@@ -527,13 +543,10 @@ def _dates(scan: Scan, today: date, sources: dict[str, list[Span]]) -> dict[str,
             spans.append(rel[1])
     if start_date is not None and end_date is not None and end_date < start_date:
         end_date = None
-    result["start"] = start_date
-    result["end"] = end_date
-    result["span_list"] = spans
-    return result
+    return Dates(start_date, end_date, spans)
 
 
-def m2_is_date_before(found: list[tuple[int, int, int, int, int | None, bool]], pos: int) -> bool:
+def _inside_earlier_date(found: list[tuple[int, int, int, int, int | None, bool]], pos: int) -> bool:
     """Whether a range day candidate is already part of an earlier date."""
     return any(f[0] <= pos < f[1] for f in found[:-1])
 
@@ -571,8 +584,8 @@ def _relative_start(scan: Scan, today: date) -> tuple[date, Span] | None:
                     first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
                     return first, scan.span(min(hit.start, nxt.start), max(hit.end, nxt.end))
         if hit.cat == "weekday":
-            prev = scan.cues_in(hit.ti - 2, hit.ti)
-            if prev & {"start", "next"} or (hit.ti and scan.tokens[hit.ti - 1][2] in ("on", "يوم")):
+            cues_before = scan.cues_in(hit.ti - 2, hit.ti)
+            if cues_before & {"start", "next"} or (hit.ti and scan.tokens[hit.ti - 1][2] in ("on", "يوم")):
                 days = (int(hit.value) - today.weekday()) % 7 or 7  # type: ignore[call-overload]
                 return today + timedelta(days=days), scan.span(hit.start, hit.end)
     return None
@@ -613,6 +626,8 @@ def _num_free(scan: Scan, start: int, end: int) -> bool:
 
 
 def _ages(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int | None, int | None]:
+    if not any(10 <= n.value < 100 for n in scan.nums if not n.used):
+        return None, None  # ages are two-digit numbers; most budgets-only texts skip seven regexes
     text = scan.norm.text
     age_min: int | None = None
     age_max: int | None = None
@@ -701,16 +716,21 @@ _DAILY_AFTER = re.compile(
     r"^\s*(?:/\s*(?:day|d|يوم)\b|per\s+day|a\s+day|each\s+day|every\s+day|daily|a\s+day|يوميا|يوميه|يومي|في\s+اليوم"
     r"|باليوم|كل\s+يوم|لليوم|للي?وم\s+الواحد|ب?اليوم\s+الواحد)(?!\s*(?:الوطني|العالمي|التاسيس|الام|الاول))"
 )
-_DAILY_BEFORE = re.compile(r"(?:daily|per\s+day|day|يوميه|يومي|اليوميه|اليومي)\s*(?:ad\s+)?(?:budget|spend|cap|ميزانيه|الميزانيه|صرف)?"
+_DAILY_BEFORE = re.compile(r"(?:daily|per\s+day|day|يوميا|يوميه|يومي|اليوميه|اليومي)\s*(?:ad\s+)?(?:budget|spend|cap|ميزانيه|الميزانيه|صرف)?"
                            r"\s*(?:of|is|=|:|at|around|about|ب|هي|تكون)?\s*(?:[a-z]{3}\s*)?$")
 _DAILY_BEFORE_AR = re.compile(r"(?:ميزانيه|الميزانيه|صرف)\s*(?:يوميه|يومي|اليوميه)\s*(?:ب|هي|تكون|:)?\s*$")
 
 
-def _currency_after(scan: Scan, pos: int) -> Hit | str | None:
+def _symbol(text: str, pos: int) -> Hit:
+    return Hit("currency", CURRENCY_SYMBOLS[text[pos]], pos, pos + 1, -1, -1, text[pos])
+
+
+def _currency_after(scan: Scan, pos: int) -> Hit | None:
     text = scan.norm.text
-    rest = text[pos:pos + 3].lstrip()
-    if rest[:1] in CURRENCY_SYMBOLS:
-        return CURRENCY_SYMBOLS[rest[0]]
+    rest = text[pos:pos + 3]
+    stripped = rest.lstrip()
+    if stripped[:1] in CURRENCY_SYMBOLS:
+        return _symbol(text, pos + len(rest) - len(stripped))
     k = scan.token_at(pos)
     if k < len(scan.tokens) and re.fullmatch(r"[\s\-]{0,3}", text[pos:scan.tokens[k][0]]):
         for hit in scan.by_token[k]:
@@ -719,11 +739,11 @@ def _currency_after(scan: Scan, pos: int) -> Hit | str | None:
     return None
 
 
-def _currency_before(scan: Scan, pos: int) -> Hit | str | None:
+def _currency_before(scan: Scan, pos: int) -> Hit | None:
     text = scan.norm.text
     head = text[max(0, pos - 3):pos].rstrip()
     if head[-1:] in CURRENCY_SYMBOLS:
-        return CURRENCY_SYMBOLS[head[-1]]
+        return _symbol(text, max(0, pos - 3) + len(head) - 1)
     k = scan.token_at(pos) - 1
     if k >= 0 and re.fullmatch(r"[\s:.]{0,3}", text[scan.tokens[k][1]:pos]):
         for hit in scan.by_token[k]:
@@ -766,26 +786,15 @@ def _budget(scan: Scan, default_currency: str, countries: set[str], analysis: An
         code = default_currency
         if cur is not None:
             score = 3
-            if isinstance(cur, Hit):
-                code = _resolve_currency(str(cur.value), countries, default_currency)
-                spans.append((cur.start, cur.end))
-            else:
-                code = cur
-                sym = text.find(next(s for s, c in CURRENCY_SYMBOLS.items() if c == cur and s in text), 
-                                max(0, num.start - 3)) if any(s in text for s in CURRENCY_SYMBOLS) else -1
-                if sym >= 0:
-                    spans.append((sym, sym + 1))
+            code = _resolve_currency(str(cur.value), countries, default_currency)
+            spans.append((cur.start, cur.end))
         for cue in budget_cues:
             gap = text[cue.end:num.start] if cue.end <= num.start else text[num.end:cue.start]
             if len(gap) <= 28 and not re.search(r"\d", gap):
                 score += 2
                 spans.append((cue.start, cue.end))
                 break
-        tail_pos = num.end
-        if isinstance(cur, Hit) and where == "after":
-            tail_pos = cur.end
-        elif isinstance(cur, str) and where == "after":
-            tail_pos = text.find(next(s for s, c in CURRENCY_SYMBOLS.items() if c == cur), num.end) + 1
+        tail_pos = cur.end if cur is not None and where == "after" else num.end
         daily = _DAILY_AFTER.match(text[tail_pos:tail_pos + 24])
         period = "lifetime"
         if daily:
@@ -794,7 +803,7 @@ def _budget(scan: Scan, default_currency: str, countries: set[str], analysis: An
                           tail_pos + daily.end()))
             score += 1
         else:
-            head_start = num.start if where == "after" or cur is None else (cur.start if isinstance(cur, Hit) else num.start - 1)
+            head_start = num.start if where == "after" or cur is None else cur.start
             before = text[max(0, head_start - 40):head_start]
             bm = _DAILY_BEFORE.search(before) or _DAILY_BEFORE_AR.search(before)
             if bm:
@@ -852,8 +861,9 @@ def _platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
         negated = _negated(scan, hit)
         if not negated and last_negated is not None:
             gap = [t[2] for t in scan.tokens[last_negated.tj:hit.ti]]
-            negated = bool(gap) and all(w in ("or", "and", "nor", "و", "او", "ولا", "wa") for w in gap) \
-                or (not gap and scan.norm.text[last_negated.end:hit.start].strip() in (",", "/", "،"))
+            # "no Snapchat or TikTok", "بدون سناب ولا تيك توك": the negation covers the coordinated list.
+            between = scan.norm.text[last_negated.end:hit.start]
+            negated = bool(gap) and "," not in between and all(w in ("or", "and", "nor", "و", "او", "ولا") for w in gap)
         if negated:
             negative.add(name)
             last_negated = hit
@@ -879,8 +889,6 @@ def _platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
     publishers = [p for p in META_PUBLISHERS if p in positive]
     if "meta" in selected and not publishers and analysis.publishers_negated:
         publishers = [p for p in ("facebook", "instagram") if p not in analysis.publishers_negated]
-    if not selected and analysis.publishers_negated and not positive:
-        pass
     platforms = sorted(selected)
     if platforms:
         sources["platforms"] = spans
@@ -892,7 +900,7 @@ def _platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
 
 # Theme and occasions -----------------------------------------------------------------------------------
 
-_GENERIC_NATIONAL = {"national day", "يوم الوطني", "وطني", "يوم الوطن"}
+_GENERIC_NATIONAL = {"national day", "يوم الوطني", "عيد الوطني", "وطني", "يوم الوطن"}
 _NATIONAL_BY_COUNTRY = {"AE": "uae_national_day", "KW": "kuwait_national_day", "QA": "qatar_national_day",
                         "BH": "bahrain_national_day"}
 
@@ -1066,12 +1074,8 @@ def _is_value(scan: Scan, pos: int) -> bool:
 
 # Schedule ---------------------------------------------------------------------------------------------
 
-def _schedule(info: dict[str, object], duration: tuple[int, Span] | None, window: tuple[date, date] | None,
-              today: date) -> Schedule:
-    start = info.get("start")
-    end = info.get("end")
-    assert start is None or isinstance(start, date)
-    assert end is None or isinstance(end, date)
+def _schedule(info: Dates, duration: tuple[int, Span] | None, window: tuple[date, date] | None) -> Schedule:
+    start, end = info.start, info.end
     days = duration[0] if duration else None
     if start is None and end is None and window is not None:
         start = window[0]

@@ -73,6 +73,8 @@ def normalise(original: str) -> Normalised:
 
 def input_language(text: str) -> str:
     """"ar" when Arabic letters outnumber Latin ones."""
+    if text.isascii():
+        return "en"
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     return "ar" if arabic > latin else "en"

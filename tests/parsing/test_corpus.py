@@ -71,6 +71,10 @@ def test_corpus_field_accuracy() -> None:
     correct, total, per_field, failures = score(rows)
     accuracy = correct / total
     print(f"\nparse corpus: {len(rows)} instructions, {total} fields, field-level accuracy {accuracy:.2%}")
+    held = [row for row in rows if row.get("set") == "held_out"]
+    if held:
+        h_correct, h_total, _, _ = score(held)
+        print(f"  held-out subset: {len(held)} instructions, {h_correct}/{h_total} = {h_correct / h_total:.2%}")
     for field, (ok, n) in sorted(per_field.items()):
         print(f"  {field:22s} {ok:4d}/{n:<4d} {ok / n:.1%}")
     for line in failures:

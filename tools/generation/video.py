@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import tempfile
 from pathlib import Path
 
 from tools.generation.base import MediaResult, VideoBrief
@@ -34,68 +32,62 @@ def _motion(k: int, seg: float) -> tuple[str, str]:
     return moves[k % len(moves)]
 
 
-def segment_args(
-    image: Path, out: Path, *, k: int, n: int, frames: int, width: int, height: int, fps: int, preset: str,
+def build_ffmpeg_args(
+    images: list[Path], voice: Path | None, out: Path, *, width: int, height: int, frames: list[int], fps: int,
+    preset: str,
 ) -> list[str]:
-    """One slide as its own H.264 clip: scale once, loop the frame, pan by cropping, dip to/from black."""
-    seg = frames / fps
+    """One ffmpeg run: per slide scale once, loop the frame, pan by cropping, dip to/from black; concat; audio."""
+    n = len(images)
+    duration = sum(frames) / fps
     big_w = int(width * OVERSCAN) // 2 * 2
     big_h = int(height * OVERSCAN) // 2 * 2
-    x, y = _motion(k, seg)
-    fade_in = 0.3 if k == 0 else TRANSITION_S
-    fade_out = 0.5 if k == n - 1 else TRANSITION_S
-    # Per frame there is only a crop (zoompan rescales every frame and is ~3x slower), and slides dip
-    # through black rather than crossfade: xfade blends every frame and tripled the filter time.
-    graph = (
-        f"[0:v]scale={big_w}:{big_h}:force_original_aspect_ratio=increase,crop={big_w}:{big_h},setsar=1,"
-        f"format=yuv420p,loop=loop=-1:size=1:start=0,fps={fps},setpts=PTS-STARTPTS,"
-        f"crop={width}:{height}:x='{x}':y='{y}',"
-        f"fade=t=in:st=0:d={fade_in:.2f},fade=t=out:st={seg - fade_out:.3f}:d={fade_out:.2f},format=yuv420p[v]"
-    )
-    return [
-        "-y", "-i", str(image), "-filter_complex", graph, "-map", "[v]", "-frames:v", str(frames), "-r", str(fps),
-        "-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", "yuv420p", "-g", str(fps * 2),
-        "-an", str(out),
-    ]
-
-
-def mux_args(
-    concat_list: Path, voice: Path | None, out: Path, *, duration: float, fps: int
-) -> list[str]:
-    """Join the slide clips without re-encoding and lay the voice-over (or silence) under them as AAC."""
-    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(concat_list)]
+    args: list[str] = ["-y"]
+    for img in images:
+        args += ["-i", str(img)]
     if voice is not None:
         args += ["-i", str(voice)]
+    else:
+        args += ["-f", "lavfi", "-t", f"{duration:.3f}", "-i", "anullsrc=r=48000:cl=stereo"]
+    parts: list[str] = []
+    for k in range(n):
+        seg = frames[k] / fps
+        x, y = _motion(k, seg)
+        fade_in = 0.3 if k == 0 else TRANSITION_S
+        fade_out = 0.5 if k == n - 1 else TRANSITION_S
+        # Per frame there is only a crop (zoompan rescales every frame and is ~3x slower), and slides dip
+        # through black rather than crossfade (xfade blends every frame and tripled the filter time).
+        # out_range=tv: JPEG slides are full range; players and ad platforms expect limited-range yuv420p.
+        parts.append(
+            f"[{k}:v]scale={big_w}:{big_h}:force_original_aspect_ratio=increase:out_range=tv,"
+            f"crop={big_w}:{big_h},setsar=1,format=yuv420p,loop=loop=-1:size=1:start=0,fps={fps},"
+            f"trim=end_frame={frames[k]},setpts=PTS-STARTPTS,crop={width}:{height}:x='{x}':y='{y}',"
+            f"fade=t=in:st=0:d={fade_in:.2f},fade=t=out:st={seg - fade_out:.3f}:d={fade_out:.2f}[s{k}]"
+        )
+    parts.append("".join(f"[s{k}]" for k in range(n)) + f"concat=n={n}:v=1:a=0,format=yuv420p[v]")
+    if voice is not None:
         # A short lead-in before the first word; pad with silence to the end of the picture.
-        audio = (
-            "[1:a]aformat=sample_rates=48000:channel_layouts=stereo,adelay=400:all=1,apad,"
+        parts.append(
+            f"[{n}:a]aformat=sample_rates=48000:channel_layouts=stereo,adelay=400:all=1,apad,"
             f"afade=t=out:st={max(0.0, duration - 0.5):.3f}:d=0.5[a]"
         )
     else:
-        args += ["-f", "lavfi", "-t", f"{duration:.3f}", "-i", "anullsrc=r=48000:cl=stereo"]
-        audio = "[1:a]aformat=sample_rates=48000:channel_layouts=stereo[a]"
+        parts.append(f"[{n}:a]aformat=sample_rates=48000:channel_layouts=stereo[a]")
     return args + [
-        "-filter_complex", audio, "-map", "0:v", "-map", "[a]", "-t", f"{duration:.3f}", "-c:v", "copy",
-        "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", str(out),
+        "-filter_complex", ";".join(parts), "-map", "[v]", "-map", "[a]", "-t", f"{duration:.3f}",
+        "-r", str(fps), "-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", "yuv420p",
+        "-color_range", "tv", "-g", str(fps * 2), "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
+        "-movflags", "+faststart", str(out),
     ]
 
 
 class SlideshowVideoProvider:
-    """Offline video: the campaign's images with slow pans and dips to black, voice-over as the soundtrack.
-
-    Each slide is encoded as its own clip (concurrently unless `parallel_segments` is off), then the clips
-    are joined by stream copy and the audio is muxed in: chunked encoding keeps both cores busy, where a
-    single ffmpeg spends much of its time in its one-threaded filter graph.
-    """
+    """Offline video: the campaign's images with slow pans and dips to black, voice-over as the soundtrack."""
 
     name = "slideshow"
 
-    def __init__(
-        self, *, fps: int = 24, preset: str = "ultrafast", timeout_s: float = 120.0, parallel_segments: bool = True
-    ) -> None:
+    def __init__(self, *, fps: int = 24, preset: str = "ultrafast", timeout_s: float = 120.0) -> None:
         self.fps = fps
         self.preset = preset
-        self.parallel_segments = parallel_segments
         self._timeout = timeout_s
 
     async def render(self, brief: VideoBrief, out_dir: Path) -> MediaResult:
@@ -110,34 +102,17 @@ class SlideshowVideoProvider:
             if voice_info.audio is None:
                 raise ValueError(f"voice file has no audio stream: {brief.voice_path}")
             voice_s = voice_info.duration_s
-        duration = plan_duration(brief, voice_s)
         n = len(brief.image_paths)
-        total_frames = round(duration * self.fps)
+        total_frames = round(plan_duration(brief, voice_s) * self.fps)
         frames = [total_frames // n + (1 if k < total_frames % n else 0) for k in range(n)]
-        duration = total_frames / self.fps
         key = hashlib.sha256(brief.model_dump_json().encode()).hexdigest()[:10]
         out_dir.mkdir(parents=True, exist_ok=True)
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
-        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".slides-") as tmp:
-            clips = [Path(tmp) / f"slide{k}.mp4" for k in range(n)]
-            jobs = [
-                segment_args(
-                    Path(img), clips[k], k=k, n=n, frames=frames[k], width=brief.width, height=brief.height,
-                    fps=self.fps, preset=self.preset,
-                )
-                for k, img in enumerate(brief.image_paths)
-            ]
-            if self.parallel_segments:
-                await asyncio.gather(*(run_ffmpeg(a, timeout_s=self._timeout) for a in jobs))
-            else:
-                for a in jobs:
-                    await run_ffmpeg(a, timeout_s=self._timeout)
-            concat_list = Path(tmp) / "slides.txt"
-            concat_list.write_text("".join(f"file '{c.name}'\n" for c in clips), encoding="utf-8")
-            await run_ffmpeg(
-                mux_args(concat_list, brief.voice_path, out, duration=duration, fps=self.fps),
-                timeout_s=self._timeout,
-            )
+        args = build_ffmpeg_args(
+            [Path(p) for p in brief.image_paths], brief.voice_path, out, width=brief.width, height=brief.height,
+            frames=frames, fps=self.fps, preset=self.preset,
+        )
+        await run_ffmpeg(args, timeout_s=self._timeout)
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")
