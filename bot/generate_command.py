@@ -11,7 +11,13 @@ from pathlib import Path
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from tools.generation.base import IMAGE_SIZES, CopyBrief, Providers
-from tools.generation.studio import Bundle, BundleSpec, generate_bundle, offline_providers, providers_from_config
+from tools.generation.studio import (
+    Bundle,
+    BundleSpec,
+    generate_bundle,
+    offline_providers,
+    providers_from_config,
+)
 
 DEFAULT_BRAND = "ADLY Store"
 

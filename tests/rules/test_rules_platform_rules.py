@@ -23,10 +23,10 @@ from agent.platform_rules.special_categories import detect
         ("tiktok", "OMR", "sales", "7.690"),
         ("tiktok", "USD", "sales", "20.00"),
         ("tiktok", "EGP", "sales", None),  # floating currency: unknown, not guessed
-        ("meta", "SAR", "sales", "9.38"),  # $2.50 (clicks tier, non-USD-group currency) x 3.75, rounded up
-        ("meta", "SAR", "app_installs", "75.00"),  # $20 low-frequency tier
+        ("meta", "SAR", "sales", "18.75"),  # $5 clicks tier x 3.75 (USD tier for every currency: conservative)
+        ("meta", "SAR", "app_installs", "150.00"),  # $40 low-frequency tier
         ("meta", "USD", "traffic", "5.00"),  # USD group: $5 clicks tier
-        ("meta", "KWD", "sales", "0.768"),
+        ("meta", "KWD", "sales", "1.535"),  # $5 x 0.307, rounded up to 3 decimals
         ("snapchat", "SAR", "sales", "5.00"),  # 5,000,000 micro in every currency
         ("snapchat", "KWD", "sales", "5.000"),
     ],

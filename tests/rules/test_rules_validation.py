@@ -80,7 +80,7 @@ def test_every_message_is_bilingual() -> None:
 BUDGET_CASES = [
     # platforms, amount, currency, period, days, raise to, shorten to (days)
     (["tiktok"], "300", "SAR", "lifetime", 7, "525.00", 4),  # $20 x 3.75 = 75 SAR/day x 7
-    (["meta", "tiktok"], "500", "SAR", "lifetime", 7, "656.32", 5),  # + Meta 2 ad sets x 9.38 x 7
+    (["meta", "tiktok"], "500", "SAR", "lifetime", 7, "787.50", 4),  # + Meta 2 ad sets x 18.75 x 7
     (["tiktok"], "30", "KWD", "lifetime", 7, "42.980", 4),  # $20 x 0.307 = 6.140 KWD/day
     (["tiktok"], "60", "AED", "lifetime", 1, "73.45", None),  # one day: nothing to shorten
     (["tiktok"], "50", "SAR", "daily", 7, "75.00", None),  # daily: days do not matter
@@ -132,11 +132,11 @@ def test_budget_below_minimum_offers_exact_fixes_that_pass(
 
 
 def test_budget_minimum_uses_the_account_currency_and_names_the_platform_short() -> None:
-    request = seed_request(budget=Budget(amount=Decimal("500"), currency="SAR"))
+    request = seed_request(budget=Budget(amount=Decimal("700"), currency="SAR"))
     issue = only(check(request, accounts=accounts_for(["meta", "tiktok"])), "budget_below_minimum")
     assert issue.platform == "tiktok"
     assert "TikTok needs 75.00 SAR a day over 7 days = 525.00 SAR" in issue.message_en
-    assert "an equal share gives it 250.00 SAR" in issue.message_en
+    assert "an equal share gives it 350.00 SAR" in issue.message_en
 
 
 def test_unknown_currency_minimum_is_a_warning_not_a_guess() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,7 +150,7 @@ def safe_area(width: int, height: int) -> SafeArea:
     and the right-hand action buttons, mirrored left so centred text stays centred)."""
     if height / width >= 1.7:
         side = int(width * 0.12)
-        return SafeArea(side, int(height * 0.14), width - side, int(height * 0.65))
+        return SafeArea(side, math.ceil(height * 0.14), width - side, int(height * 0.65))
     side = int(width * 0.08)
     return SafeArea(side, int(height * 0.08), width - side, int(height * 0.92))
 
