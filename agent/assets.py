@@ -7,7 +7,7 @@ import json
 import shutil
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from agent.context import AgentContext
 from agent.interactions import AssetView
@@ -15,7 +15,12 @@ from store import repositories as repo
 from store.models import ContentAsset
 from tools.generation.base import Attempt, GenerationFailed, MediaResult, run_chain
 
-P = TypeVar("P")
+
+class Named(Protocol):
+    name: str
+
+
+P = TypeVar("P", bound=Named)
 R = TypeVar("R")
 
 IMAGE_SLOTS: dict[str, tuple[int, int]] = {"1x1": (1080, 1080), "4x5": (1080, 1350), "9x16": (1080, 1920)}

@@ -6,7 +6,14 @@ from langgraph.graph import END, START, StateGraph
 
 from agent.context import AgentContext
 from agent.nodes.accounts import connect_accounts
-from agent.nodes.generate import fan_out_media, generate_copy, generate_media, generate_video, regenerate
+from agent.nodes.generate import (
+    MediaBranch,
+    fan_out_media,
+    generate_copy,
+    generate_media,
+    generate_video,
+    regenerate,
+)
 from agent.nodes.launch import cancelled, failed, publish, track
 from agent.nodes.review import review
 from agent.nodes.structure import build_structure, preview
@@ -26,7 +33,8 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_node("validate", validate)
     builder.add_node("connect_accounts", connect_accounts)
     builder.add_node("generate_copy", generate_copy)
-    builder.add_node("generate_media", generate_media)
+    # A Send branch gets its own input (MediaBranch), which the typed overloads of add_node do not model.
+    builder.add_node("generate_media", generate_media, input_schema=MediaBranch)  # type: ignore[call-overload]
     builder.add_node("generate_video", generate_video)
     builder.add_node("review", review)
     builder.add_node("regenerate", regenerate)

@@ -24,13 +24,13 @@ async def connect_accounts(
     language = state.get("language", "en")
     request = CampaignRequest.model_validate(state["request"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
-    missing = [p for p in request.platforms if p not in facts]
+    missing: list[str] = [p for p in request.platforms if p not in facts]
     if not missing:
         # Validate again: the accounts' currencies and permissions are now known.
         return Command(goto="validate", update={"accounts": {p: f.ad_account_id for p, f in facts.items()}})
 
     # Reuses the open link of an earlier pass (same row, same URL), so a re-run adds nothing.
-    links: list[ConnectLink] = [await open_link(ctx, state, platform) for platform in missing]
+    links: list[ConnectLink] = [await open_link(ctx, dict(state), platform) for platform in missing]
     payload = ConnectAccounts(
         language=language,
         message=t("connect", language, platforms=platform_list(missing, language)),

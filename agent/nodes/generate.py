@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, TypedDict
 
 from langgraph.runtime import Runtime
 from langgraph.types import Send
@@ -45,20 +45,25 @@ def required_slots(request: CampaignRequest) -> list[str]:
 
 def audience_line(request: CampaignRequest) -> str:
     a = request.audience
-    who = {("female",): "women", ("male",): "men"}.get(tuple(a.genders), "people")
+    who = {"female": "women", "male": "men"}.get(a.genders[0], "people") if len(a.genders) == 1 else "people"
     ages = f" {a.age_min or 18}-{a.age_max or 65}" if (a.age_min or a.age_max) else ""
     where = f" in {', '.join(loc.name for loc in a.locations)}" if a.locations else ""
     return f"{who}{ages}{where}"
 
 
-def copy_brief(request: CampaignRequest, language: str, variation: int, register: str) -> dict[str, Any]:
+def copy_brief(
+    request: CampaignRequest, language: str, variation: int, register: str, brand_name: str
+) -> dict[str, Any]:
+    genders = request.audience.genders
     brief = CopyBrief(
         theme=request.theme,
         objective=request.objective,
         product=request.product,
+        brand_name=brand_name,
         languages=[language],
         platforms=list(request.platforms),
         audience=audience_line(request),
+        audience_gender=genders[0] if len(genders) == 1 else "all",
         register="msa" if register == "msa" else "gulf",
         landing_url=request.landing_url,
     ).model_dump(mode="json")
@@ -86,7 +91,7 @@ async def _make_copy(
 ) -> tuple[str, str]:
     language = slot_language(slot) or "en"
     variation = _variation(state, slot)
-    brief = copy_brief(request, language, variation, ctx.arabic_register)
+    brief = copy_brief(request, language, variation, ctx.arabic_register, ctx.brand_name)
     model = CopyBrief.model_validate({k: v for k, v in brief.items() if k != "variation"})
 
     async def call(provider: Any, _work_dir: Any) -> CopyResult:
@@ -128,12 +133,24 @@ def _branch_base(state: CampaignState) -> dict[str, Any]:
     return {k: state.get(k) for k in keys if k in state}  # type: ignore[misc]
 
 
-async def generate_media(branch: dict[str, Any], runtime: Runtime[AgentContext]) -> dict[str, Any]:
+class MediaBranch(TypedDict, total=False):
+    """What one Send branch gets: the state's ids and the slot to make."""
+
+    workspace_id: str
+    conversation_id: str
+    language: str
+    request: dict[str, Any]
+    assets: dict[str, str]
+    variations: dict[str, int]
+    slot: str
+
+
+async def generate_media(branch: MediaBranch, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """One image or voice track. A failure is recorded for review (the user can upload one) instead of raised."""
     ctx = runtime.context
     slot = branch["slot"]
     try:
-        asset_id = await make_media(ctx, branch, slot)
+        asset_id = await make_media(ctx, dict(branch), slot)
     except GenerationFailed as failed:
         return {"generation_errors": {slot: str(failed)}}
     return {"assets": {slot: asset_id}}
@@ -237,7 +254,7 @@ async def make_video(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
     ]
     voice_slot = f"voice:{language}"
     rows = await load_assets(ctx, {s: assets[s] for s in [*frame_slots, voice_slot] if s in assets})
-    frames = [ctx.asset_dir / rows[s].file_path for s in frame_slots if s in rows and rows[s].file_path]
+    frames = [ctx.asset_dir / path for s in frame_slots if s in rows and (path := rows[s].file_path)]
     voice = rows.get(voice_slot)
     voice_path = ctx.asset_dir / voice.file_path if voice is not None and voice.file_path else None
     duration = max(6.0, min(15.0, (voice.duration_s or 0) + 1.0)) if voice is not None else 10.0

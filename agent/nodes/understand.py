@@ -61,8 +61,8 @@ async def account_facts(
                     platform=platform,
                     ad_account_id=account.id,
                     external_account_id=account.external_account_id,
-                    currency=account.currency,
-                    timezone=account.timezone,
+                    currency=account.currency or ctx.default_currency,
+                    timezone=account.timezone or "Asia/Riyadh",
                 )
     return facts
 

@@ -41,6 +41,28 @@ def glow(img: Image.Image, shapes: Callable[[ImageDraw.ImageDraw, float], None],
     img.paste(Image.new("RGB", (w, h), color), (0, 0), mask)
 
 
+Shapes = Callable[[ImageDraw.ImageDraw, float], None]
+
+
+def ellipse(box: tuple[float, float, float, float], fill: int) -> Shapes:
+    """A glow shape: one ellipse in full-size coordinates, drawn at the glow mask's scale."""
+
+    def draw(d: ImageDraw.ImageDraw, s: float) -> None:
+        d.ellipse(tuple(v * s for v in box), fill=fill)
+
+    return draw
+
+
+def circles(items: list[tuple[float, float, float]], fill: int) -> Shapes:
+    """A glow shape: circles given as (centre x, centre y, radius)."""
+
+    def draw(d: ImageDraw.ImageDraw, s: float) -> None:
+        for x, y, r in items:
+            d.ellipse(((x - r) * s, (y - r) * s, (x + r) * s, (y + r) * s), fill=fill)
+
+    return draw
+
+
 def stars(draw: ImageDraw.ImageDraw, rnd: random.Random, box: tuple[int, int, int, int], count: int,
           color: RGB = (255, 246, 220)) -> None:
     x0, y0, x1, y1 = box
@@ -100,9 +122,8 @@ def _ramadan(img: Image.Image, rnd: random.Random) -> None:
     for x, length in zip(xs, lengths, strict=True):
         s = u * rnd.uniform(0.045, 0.06)
         top = length
-        glow(img, lambda g, sc, x=x, top=top, s=s: g.ellipse(
-            ((x - s * 1.6) * sc, (top + s * 0.3) * sc, (x + s * 1.6) * sc, (top + s * 3.3) * sc), fill=200),
-            (255, 170, 60), s * 1.2, 0.9)
+        glow(img, ellipse((x - s * 1.6, top + s * 0.3, x + s * 1.6, top + s * 3.3), 200), (255, 170, 60),
+             s * 1.2, 0.9)
         d = ImageDraw.Draw(img)
         d.line((x, 0, x, top), fill=(200, 160, 90), width=max(2, int(u * 0.003)))
         gold = (222, 176, 84)
@@ -133,9 +154,8 @@ def _ramadan(img: Image.Image, rnd: random.Random) -> None:
 def _eid_fitr(img: Image.Image, rnd: random.Random) -> None:
     w, h = img.size
     u = min(w, h)
-    glow(img, lambda g, s: [g.ellipse(((x - r) * s, (y - r) * s, (x + r) * s, (y + r) * s), fill=110)
-                            for x, y, r in [(rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.03, u * 0.08))
-                                            for _ in range(18)]], (250, 215, 130), u * 0.02, 1.0)
+    bokeh = [(rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.03, u * 0.08)) for _ in range(18)]
+    glow(img, circles(bokeh, 110), (250, 215, 130), u * 0.02, 1.0)
     d = ImageDraw.Draw(img)
     for _ in range(int(26 * h / 1080)):
         x, y, r = rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.012, u * 0.03)
@@ -288,8 +308,7 @@ def _generic(img: Image.Image, rnd: random.Random) -> None:
     w, h = img.size
     u = min(w, h)
     blobs = [(rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.2, u * 0.4)) for _ in range(5)]
-    glow(img, lambda g, s: [g.ellipse(((x - r) * s, (y - r) * s, (x + r) * s, (y + r) * s), fill=130)
-                            for x, y, r in blobs], (255, 170, 210), u * 0.12, 0.9)
+    glow(img, circles(blobs, 130), (255, 170, 210), u * 0.12, 0.9)
     d = ImageDraw.Draw(img)
     for _ in range(6):
         x, y, r = rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.05, u * 0.18)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -172,7 +173,7 @@ async def generate_bundle(
     Failures are collected per asset, not raised: the caller decides which are required.
     """
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
     brief = spec.copy_brief
     platforms = list(brief.platforms)
     bundle = Bundle()
@@ -243,9 +244,7 @@ async def generate_bundle(
         for v in slide_variants:
             idx = variants.index(v)
             role = "feed" if idx == 0 and tall in spec.image_sizes else "video_slide"
-            slide_tasks.append(
-                lambda v=v, idx=idx, role=role: make_image(image_brief(primary, v, tall), role=role, variant=idx)
-            )
+            slide_tasks.append(partial(make_image, image_brief(primary, v, tall), role=role, variant=idx))
 
     async def make_video() -> MediaResult | None:
         if not spec.video or primary is None:
@@ -280,12 +279,11 @@ async def generate_bundle(
         for size in spec.image_sizes:
             if spec.video and lang == primary and size == tall:
                 continue  # made as the video's slide already
-            others.append(lambda lang=lang, variant=variant, size=size: make_image(
-                image_brief(lang, variant, size), role="feed", variant=0))
+            others.append(partial(make_image, image_brief(lang, variant, size), role="feed", variant=0))
     for lang in voice_langs:
         if spec.video and lang == primary:
             continue
-        others.append(lambda lang=lang: make_voice(lang))
+        others.append(partial(make_voice, lang))
 
     # The video path is the longest; start it first so the other images render while ffmpeg encodes.
     await run.all([make_video, *others])

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from tools.generation.base import (
     PLATFORM_LIMITS,
@@ -229,9 +229,10 @@ class TemplateCopyProvider:
                 cta_label=label,
             )
             if not fits_platforms(variant, brief.platforms):
-                variant = _shorten(variant, brief.platforms, [fill(d) for d in descriptions], fill(actions[a]))
-                if variant is None:
+                shorter = _shorten(variant, brief.platforms, [fill(d) for d in descriptions], fill(actions[a]))
+                if shorter is None:
                     continue
+                variant = shorter
             used_headlines.add(variant.headline)
             used_texts.add(variant.primary_text)
             chosen.append(variant)
@@ -301,7 +302,7 @@ class OpenAICopyProvider:
         from langchain_openai import ChatOpenAI
 
         llm = ChatOpenAI(
-            model=model, api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=1, temperature=0.8
+            model=model, api_key=SecretStr(api_key), base_url=base_url, timeout=timeout_s, max_retries=1, temperature=0.8
         )
         return cls(llm, model_name=model)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
 
@@ -93,9 +94,9 @@ class SlideshowVideoProvider:
     async def render(self, brief: VideoBrief, out_dir: Path) -> MediaResult:
         if not brief.image_paths:
             raise ValueError("a slideshow needs at least one image")
-        for img in brief.image_paths:
-            if not Path(img).is_file():
-                raise FileNotFoundError(f"slide image missing: {img}")
+        missing = await asyncio.to_thread(lambda: [p for p in brief.image_paths if not Path(p).is_file()])
+        if missing:
+            raise FileNotFoundError(f"slide image missing: {missing[0]}")
         voice_s = None
         if brief.voice_path is not None:
             voice_info = await probe(brief.voice_path)
@@ -106,7 +107,7 @@ class SlideshowVideoProvider:
         total_frames = round(plan_duration(brief, voice_s) * self.fps)
         frames = [total_frames // n + (1 if k < total_frames % n else 0) for k in range(n)]
         key = hashlib.sha256(brief.model_dump_json().encode()).hexdigest()[:10]
-        out_dir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
         args = build_ffmpeg_args(
             [Path(p) for p in brief.image_paths], brief.voice_path, out, width=brief.width, height=brief.height,
@@ -122,6 +123,6 @@ class SlideshowVideoProvider:
             meta={
                 "fps": self.fps, "video_codec": info.video.codec, "pix_fmt": info.video.pix_fmt,
                 "audio_codec": info.audio.codec, "sample_rate": info.audio.sample_rate, "slides": n,
-                "voice_over": brief.voice_path is not None, "size_bytes": out.stat().st_size,
+                "voice_over": brief.voice_path is not None, "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
             },
         )
