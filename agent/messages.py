@@ -224,6 +224,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The {field} of {platform} ad {ad} is {length} characters; {platform} allows {limit}{hard}.",
         "{field_ar} في إعلان {platform} ‏{ad} طوله {length} حرفاً؛ تسمح {platform} بـ{limit}{hard_ar}.",
     ),
+    "conflict": (
+        "I read {label} two ways: {rules} or {llm}. Which one did you mean?",
+        "فهمت {label} بطريقتين: {rules} أو {llm}. أيهما تقصد؟",
+    ),
+    "conflict_line": ("{label}: {rules} or {llm}?", "{label}: {rules} أو {llm}؟"),
+    "fix_use_value": ("Use {value}", "اعتماد {value}"),
+    "schedule_range": ("{start} to {end}", "من {start} إلى {end}"),
     "question_intro": ("To set up the campaign I still need:", "لإعداد الحملة أحتاج إلى:"),
     "question_outro": (
         "Reply in one message, for example: “{example}”.",
@@ -298,6 +305,22 @@ FIELD_PROMPTS: dict[str, tuple[str, str, str, str]] = {
     "theme": ("the occasion or theme", "Ramadan", "المناسبة أو الموضوع", "رمضان"),
     "languages": ("the ad languages", "Arabic and English", "لغات الإعلان", "العربية والإنجليزية"),
     "creative_types": ("the formats", "images and a video", "أنواع المحتوى", "صور وفيديو"),
+}
+
+
+# What a conflict between the rules and the LLM is about (agent.parsing.conflicts), as the question names it.
+CONFLICT_LABELS: dict[str, Bi] = {
+    "budget.amount": Bi("the budget", "الميزانية"),
+    "audience.age_min": Bi("the minimum age", "الحد الأدنى للعمر"),
+    "audience.age_max": Bi("the maximum age", "الحد الأعلى للعمر"),
+    "schedule": Bi("the dates", "مواعيد الحملة"),
+    "platforms": Bi("the platforms", "المنصات"),
+}
+APP_NAMES: dict[str, Bi] = {
+    "facebook": Bi("Facebook", "فيسبوك"),
+    "instagram": Bi("Instagram", "إنستغرام"),
+    "messenger": Bi("Messenger", "ماسنجر"),
+    "audience_network": Bi("Audience Network", "شبكة الجمهور"),
 }
 
 

@@ -27,10 +27,21 @@ Say = Callable[[str], None]
 # ---------------------------------------------------------------------------------------------- rendering
 
 
+CHOICES: dict[str, dict[str, str]] = {
+    "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
+    "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
+    "review": {"en": "1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel",
+               "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
+    "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
+                "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
+}
+
+
 def render_prompt(prompt: Prompt) -> list[str]:
     """A prompt as lines of text with numbered choices (pure: the same payload always reads the same)."""
     p = prompt.payload
     kind = prompt.kind
+    lang = "ar" if p.get("language") == "ar" else "en"
     lines: list[str] = []
     if kind == "clarify":
         if p.get("question"):
@@ -42,7 +53,7 @@ def render_prompt(prompt: Prompt) -> list[str]:
                 if issue["severity"] == "error":
                     number += 1
                     lines.append(f"    {number}) {fix}")
-        lines.append("Reply with your answer" + (", or a fix number." if number else "."))
+        lines.append(CHOICES["answer_or_fix" if number else "answer"][lang])
     elif kind == "connect":
         lines.append(p.get("message", ""))
         for link in p.get("links", []):
@@ -51,12 +62,12 @@ def render_prompt(prompt: Prompt) -> list[str]:
         lines.append(p.get("message", ""))
         for asset in p.get("assets", []):
             lines.extend(_asset_lines(asset))
-        lines.append("1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel")
+        lines.append(CHOICES["review"][lang])
     elif kind == "preview":
         lines.append(p.get("message", ""))
         lines.extend(f"  {line}" for line in p.get("lines", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
-        lines.append("1) approve and publish   2) adjust (type the change)   3) cancel")
+        lines.append(CHOICES["preview"][lang])
     return lines
 
 

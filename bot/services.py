@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import secrets
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,61 @@ PLATFORMS = ("meta", "tiktok", "snapchat")
 LOCAL_WORKSPACE = "local"
 
 
+class TaskSet:
+    """Work that outlives the request that started it (Slack acks first): referenced until done, drainable."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(
+        self, work: Coroutine[Any, Any, Any], *, name: str | None = None,
+        on_error: Callable[[BaseException, str], Awaitable[None]] | None = None,
+    ) -> asyncio.Task[Any]:
+        """Run `work` in the background; a failure is logged with a reference id and handed to `on_error`."""
+
+        async def guarded() -> Any:
+            try:
+                return await work
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:
+                reference = uuid.uuid4().hex[:8]
+                log.exception("background work %s failed (reference %s)", name or "task", reference)
+                if on_error is not None:
+                    try:
+                        await on_error(exc, reference)
+                    except Exception:
+                        log.exception("reporting failure %s failed too", reference)
+                raise
+
+        task = asyncio.create_task(guarded(), name=name)
+        # The event loop keeps only weak references to tasks: without this set, work could vanish mid-flight.
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved here so asyncio does not warn; guarded() already logged it
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until no background work is left (work may spawn more work; that is waited for too)."""
+        async with asyncio.timeout(timeout):
+            while self._tasks:
+                await asyncio.wait(set(self._tasks))
+
+    async def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -45,6 +102,7 @@ class Services:
     driver: ConversationDriver
     platforms: dict[str, AdPlatformClient]
     sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # platforms served by the sandbox
+    background: TaskSet = field(default_factory=TaskSet)  # work continuing after an HTTP answer (Slack, OAuth)
 
     async def local_workspace(self, user: str) -> Workspace:
         """The workspace of the terminal and the demo; the local user approves unless approvers are set."""
@@ -91,14 +149,16 @@ def _credentials(settings: Settings, platform: str) -> tuple[str | None, str | N
             settings.snapchat_api_base_url, settings.snapchat_oauth_base_url)
 
 
-def _faults(settings: Settings) -> SandboxFaults:
+def _faults(settings: Settings, platform: str, overrides: dict[str, SandboxFaults] | None) -> SandboxFaults:
+    if overrides and platform in overrides:
+        return overrides[platform]
     return SandboxFaults(
         latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed
     )
 
 
 async def _platform_clients(
-    settings: Settings, stack: AsyncExitStack
+    settings: Settings, stack: AsyncExitStack, sandbox_faults: dict[str, SandboxFaults] | None = None
 ) -> tuple[dict[str, AdPlatformClient], dict[str, httpx.AsyncClient]]:
     """Real APIs for platforms with app credentials; the in-process sandbox (their real HTTP shapes) otherwise."""
     clients: dict[str, AdPlatformClient] = {}
@@ -109,7 +169,7 @@ async def _platform_clients(
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)))
         else:
             http = await stack.enter_async_context(
-                sandbox_http_client(platform, state_dir=settings.sandbox_dir, faults=_faults(settings))
+                sandbox_http_client(platform, state_dir=settings.sandbox_dir, faults=_faults(settings, platform, sandbox_faults))
             )
             sandboxed[platform] = http
             app_id, app_secret = f"sandbox-{platform}-app", "sandbox-secret"
@@ -143,8 +203,15 @@ def _chat_model(settings: Settings) -> Any | None:
 
 
 @asynccontextmanager
-async def open_services(settings: Settings | None = None, *, port: int | None = None) -> AsyncIterator[Services]:
-    """Everything the front doors need, opened in order and closed in reverse (nothing runs at import)."""
+async def open_services(
+    settings: Settings | None = None, *, port: int | None = None,
+    sandbox_faults: dict[str, SandboxFaults] | None = None,
+    chat_model: Any | None = None,  # replaces the configured chat model (tests inject a fake); None keeps it
+) -> AsyncIterator[Services]:
+    """Everything the front doors need, opened in order and closed in reverse (nothing runs at import).
+
+    `sandbox_faults` replaces the settings' fault injection per sandboxed platform (tests and benchmarks).
+    """
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as stack:
@@ -155,7 +222,7 @@ async def open_services(settings: Settings | None = None, *, port: int | None = 
         cipher = _cipher(settings)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path)))
         graph = build_graph().compile(checkpointer=saver)
-        platforms, sandboxed = await _platform_clients(settings, stack)
+        platforms, sandboxed = await _platform_clients(settings, stack, sandbox_faults)
         ctx = AgentContext(
             sessions=sessions,
             cipher=cipher,
@@ -169,13 +236,18 @@ async def open_services(settings: Settings | None = None, *, port: int | None = 
             brand_name=settings.adly_brand_name,
             self_approval_limit=settings.adly_self_approval_limit,
             arabic_register=settings.adly_arabic_register,
-            chat_model=_chat_model(settings),
+            chat_model=chat_model if chat_model is not None else _chat_model(settings),
             llm_timeout_s=settings.llm_timeout_s,
         )
         settings.asset_dir.mkdir(parents=True, exist_ok=True)
         driver = ConversationDriver(ctx, graph)
-        yield Services(settings=settings, engine=engine, sessions=sessions, cipher=cipher, ctx=ctx, driver=driver,
-                       platforms=platforms, sandboxed=sandboxed)
+        services = Services(settings=settings, engine=engine, sessions=sessions, cipher=cipher, ctx=ctx,
+                            driver=driver, platforms=platforms, sandboxed=sandboxed)
+        try:
+            yield services
+        finally:
+            # Background work must not outlive the engine and checkpointer it uses.
+            await services.background.cancel_all()
 
 
 def asset_path(services: Services, relative: str | None) -> Path | None:

@@ -180,9 +180,8 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
         for s in p.ad_sets:
             genders = "/".join(s.genders) or ("الجميع" if ar else "all")
             where = ", ".join(loc.name for loc in s.locations)
-            lines.append(
-                f"  - {s.name}: {genders} {s.age_min}-{s.age_max} {where} - {s.budget_amount} {s.currency}"
-            )
+            ages = f"{s.age_min or 18}-{s.age_max}" if s.age_max else f"{s.age_min or 18}+"
+            lines.append(f"  - {s.name}: {genders} {ages} {where} - {s.budget_amount} {s.currency}")
             for ad in s.ads:
                 lines.append(f"      - {ad.name} [{ad.format}, {ad.language}]: {ad.headline}")
     return lines

@@ -126,7 +126,9 @@ async def validate(
         language=language,
         question=question,
         missing=missing,
-        issues=[issue_view(i, language) for i in issues if i.severity != "info"],
+        # Missing fields are in the question already; the issues list the rest.
+        issues=[issue_view(i, language) for i in issues
+                if i.severity != "info" and not (i.code == "missing" and i.field in missing)],
         request=request.contract_dict(),
     )
     reply: ClarificationReply = interrupt(payload.model_dump(mode="json"), response_schema=ClarificationReply)

@@ -1,10 +1,22 @@
-"""Merge a thread reply ("1500 SAR, TikTok only", "drop TikTok", "women only") into a parsed request."""
+"""Merge a thread reply ("1500 SAR, TikTok only", "drop TikTok", "women only") into a parsed request.
+
+Platform replies, decided as follows:
+- "add X" / "أضف X" joins X; "drop X" / "no X" / "شيل X" removes X; everything else stays.
+- A plain or "only" mention ("TikTok only", "just Facebook", "سناب بس") replaces the selection.
+- A correction that takes something out and names what comes in ("not Instagram, just Facebook",
+  "Facebook, not Instagram", "مو انستقرام، فيسبوك بس") is a swap: X leaves, Y joins, the other
+  platforms stay. After a negation "just"/"only" contrasts Y with X; it does not speak about the rest.
+  Only an "only" said before the negation ("only Facebook, not Instagram") scopes over the whole
+  selection and replaces it. A negated item that is not selected is no correction: plain replace.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from agent.models import Audience, Budget, CampaignRequest, Schedule, Span
+from agent.parsing.conflicts import open_conflicts, settle
 from agent.parsing.rules import Analysis, analyse
 
 _PLATFORM_NAMES = {"meta": "Meta", "tiktok": "TikTok", "snapchat": "Snapchat"}
@@ -15,17 +27,18 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
 
     Sources of replaced fields point into the reply (their `text` says what was read); others are kept.
     """
-    found = analyse(reply, today=today, default_currency=default_currency)
+    found = analyse(_swaps_as_negations(reply), today=today, default_currency=default_currency)
     new = found.request
     given = new.sources
     sources: dict[str, list[Span]] = {k: list(v) for k, v in request.sources.items()}
     cues = found.cues
     adding = "add" in cues
     dropping = "drop" in cues
+    answered: set[str] = set()  # fields the reply speaks about: their open conflicts close
 
     # Platforms: "add X" unions, "drop X"/"not X" removes, a plain or "only" mention replaces.
-    platforms = list(request.platforms)
-    publishers = {k: list(v) for k, v in request.publisher_platforms.items()}
+    platforms: list[str] = list(request.platforms)
+    publishers: dict[str, list[str]] = {k: list(v) for k, v in request.publisher_platforms.items()}
     if "platforms" in given or found.platforms_negated or found.publishers_negated:
         named = set(new.platforms)
         if dropping and named and not found.platforms_negated:
@@ -39,6 +52,8 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
                 publishers = {"meta": kept} if kept else {}
             elif "meta" in named:
                 publishers = {}
+        elif named and _is_swap(request, found):
+            platforms, publishers = _swap(request, new, found)
         elif adding and "only" not in cues:
             platforms = sorted(set(platforms) | named)
             if new.publisher_platforms.get("meta"):
@@ -64,6 +79,7 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
         for key in ("platforms", "publisher_platforms"):
             if key in given:
                 sources[key] = given[key]
+        answered.add("platforms")
 
     budget = request.budget
     if "budget" in given and new.budget is not None:
@@ -72,9 +88,13 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
             period = request.budget.period  # "make it 1500" keeps a daily budget daily
         budget = Budget(amount=new.budget.amount, currency=new.budget.currency, period=period)
         sources["budget"] = given["budget"]
-    elif found.bare_amount is not None and (request.budget is None or "budget" in request.missing):
-        budget = Budget(amount=found.bare_amount, currency=default_currency,
-                        period=found.period_only or "lifetime")  # type: ignore[arg-type]
+        answered.add("budget")
+    elif found.bare_amount is not None and (request.budget is None or {"budget", "budget.amount"} & set(request.missing)):
+        currency = request.budget.currency if request.budget is not None else default_currency
+        kept_period = request.budget.period if request.budget is not None else "lifetime"
+        answered.add("budget")
+        budget = Budget(amount=found.bare_amount, currency=currency,
+                        period=found.period_only or kept_period)  # type: ignore[arg-type]
         if found.bare_amount_span is not None:
             sources["budget"] = [found.bare_amount_span]
     elif found.period_only and request.budget is not None:
@@ -88,6 +108,7 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
     if "audience.age_min" in given or "audience.age_max" in given:
         audience.age_min = new.audience.age_min
         audience.age_max = new.audience.age_max
+        answered.update(("audience.age_min", "audience.age_max"))
         for key in ("audience.age_min", "audience.age_max"):
             if key in given:
                 sources[key] = given[key]
@@ -108,6 +129,7 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
     schedule = _merge_schedule(request.schedule, new, given)
     if "schedule" in given:
         sources["schedule"] = given["schedule"]
+        answered.add("schedule")
 
     def pick(field: str, old: object, value: object) -> object:
         if field in given:
@@ -132,7 +154,53 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
     merged.landing_url = pick("landing_url", request.landing_url, new.landing_url)  # type: ignore[assignment]
     merged.sources = sources
     merged.missing = [name for name, absent in (("budget", budget is None), ("platforms", not platforms)) if absent]
-    return CampaignRequest.model_validate(merged.model_dump())
+    merged.missing += [c["field"] for c in open_conflicts(request) if c["field"] not in merged.missing]
+    return CampaignRequest.model_validate(settle(merged.model_dump(), answered))
+
+
+# "swap X for Y", "Y instead of X", "سناب بدل تيك توك": X is the one going out. Rewritten to a negation of X
+# of the same length, so spans still point at the right characters of the reply.
+_SWAP_EN = re.compile(r"\b(?:swap|replace|switch|change)(?=\s+\S.*?\s(?:for|with|to)\s)|\binstead\s+of\b", re.I)
+_SWAP_AR = re.compile(r"(?<!\S)(?:بدلا\s+من|بدلاً\s+من|بدل|بدال|عوض\s+عن|عوضا\s+عن|عوض)(?!\S)")
+
+
+def _swaps_as_negations(reply: str) -> str:
+    reply = _SWAP_EN.sub(lambda m: "not".ljust(len(m.group(0))), reply)
+    return _SWAP_AR.sub(lambda m: "لا".ljust(len(m.group(0))), reply)
+
+
+_META_APPS = ("facebook", "instagram", "messenger", "audience_network")
+
+
+def _is_swap(request: CampaignRequest, found: Analysis) -> bool:
+    """Whether the reply takes a selected platform or Meta app out and names its replacement (see module doc)."""
+    if found.negation_at is None:
+        return False
+    if found.only_at is not None and found.only_at < found.negation_at:
+        return False
+    selected_apps = set(request.publisher_platforms.get("meta") or
+                        (("facebook", "instagram") if "meta" in request.platforms else ()))
+    return bool(found.platforms_negated & set(request.platforms) or found.publishers_negated & selected_apps)
+
+
+def _swap(request: CampaignRequest, new: CampaignRequest, found: Analysis) -> tuple[list[str], dict[str, list[str]]]:
+    platforms = [p for p in request.platforms if p not in found.platforms_negated]
+    narrowed: list[str] = list(request.publisher_platforms.get("meta", []))
+    if not narrowed and "meta" in request.platforms and found.publishers_negated:
+        narrowed = ["facebook", "instagram"]  # "all of Meta" minus an app: the two apps people mean by Meta
+    apps: list[str] = [a for a in narrowed if a not in found.publishers_negated]
+    if narrowed and not apps and "meta" not in new.platforms:
+        platforms = [p for p in platforms if p != "meta"]
+    for p in new.platforms:
+        if p not in platforms:
+            platforms.append(p)
+    incoming: list[str] = list(new.publisher_platforms.get("meta", []))
+    if "meta" in new.platforms and not incoming:
+        apps = []  # "Meta" named plainly: every Meta app
+    else:
+        apps = [a for a in _META_APPS if a in apps or a in incoming]
+    publishers = {"meta": apps} if apps and "meta" in platforms else {}
+    return sorted(platforms), publishers
 
 
 def _period_stated(found: Analysis) -> bool:

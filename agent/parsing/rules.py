@@ -252,11 +252,35 @@ class Analysis:
     bare_amount: Decimal | None = None  # a lone number (a reply to "what budget?")
     bare_amount_span: Span | None = None
     genders_all: bool = False  # "men and women", "everyone": an explicit "all genders"
+    negation_at: int | None = None  # offset of the first negated platform or Meta app (in the folded text)
+    only_at: int | None = None  # offset of the first "only"/"just"/"بس" cue
 
 
 def parse_instruction(text: str, *, today: date, default_currency: str = "SAR") -> CampaignRequest:
     """Parse one campaign instruction (English, Arabic or mixed) into a CampaignRequest."""
     return analyse(text, today=today, default_currency=default_currency).request
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What a text states, read as the parser reads it: the yardstick for values proposed by the LLM."""
+
+    numbers: frozenset[Decimal]  # digits in either script, separators, decimals, "2.5k", "5 آلاف", number words
+    months: frozenset[int]  # months named by word
+    currencies: frozenset[str]  # ISO codes the text names or could mean ("riyal" -> SAR, QAR, OMR)
+
+
+_CURRENCY_FAMILIES = {"riyal": ("SAR", "QAR", "OMR"), "dinar": ("KWD", "BHD", "JOD", "IQD"), "pound": ("EGP", "GBP")}
+
+
+def text_facts(text: str) -> TextFacts:
+    scan = _scan(normalise(text))
+    months = frozenset(int(h.value) for h in scan.hits if h.cat == "month")  # type: ignore[call-overload]
+    currencies: set[str] = {code for symbol, code in CURRENCY_SYMBOLS.items() if symbol in text}
+    for h in scan.hits:
+        if h.cat == "currency":
+            currencies.update(_CURRENCY_FAMILIES.get(str(h.value), (str(h.value),)))
+    return TextFacts(frozenset(n.value for n in scan.nums), months, frozenset(currencies))
 
 
 def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysis:
@@ -298,6 +322,8 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
 
     missing = [name for name, absent in (("budget", budget is None), ("platforms", not platforms)) if absent]
     analysis.cues = {str(h.value) for h in scan.hits if h.cat == "cue"}
+    if "only" in analysis.cues:
+        analysis.only_at = next(h.start for h in scan.hits if h.cat == "cue" and h.value == "only")
     analysis.request = CampaignRequest(
         platforms=platforms,  # type: ignore[arg-type]
         publisher_platforms=publishers,  # type: ignore[arg-type]
@@ -866,6 +892,8 @@ def _platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -
             negated = bool(gap) and "," not in between and all(w in ("or", "and", "nor", "و", "او", "ولا") for w in gap)
         if negated:
             negative.add(name)
+            if analysis.negation_at is None:
+                analysis.negation_at = hit.start
             last_negated = hit
             continue
         last_negated = None

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tools.generation.base import CopyBrief, CopyResult, GenerationFailed, ImageBrief, MediaResult, Providers, run_chain
+from tools.generation.base import (
+    CopyBrief,
+    CopyResult,
+    GenerationFailed,
+    ImageBrief,
+    MediaResult,
+    Providers,
+    run_chain,
+)
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.studio import BundleSpec, generate_bundle
 from tools.generation.text import TemplateCopyProvider

@@ -204,8 +204,10 @@ def _national_day(img: Image.Image, rnd: random.Random) -> None:
     w, h = img.size
     u = min(w, h)
     d = ImageDraw.Draw(img)
-    for _ in range(4):
-        cx, cy, r = rnd.uniform(w * 0.1, w * 0.9), rnd.uniform(h * 0.05, h * 0.35), rnd.uniform(u * 0.08, u * 0.14)
+    for i in range(4):
+        # Fireworks stay in the side columns so they never sit behind the headline.
+        side = (0.04, 0.2) if i % 2 == 0 else (0.8, 0.96)
+        cx, cy, r = rnd.uniform(w * side[0], w * side[1]), rnd.uniform(h * 0.05, h * 0.3), rnd.uniform(u * 0.06, u * 0.1)
         color = rnd.choice(((255, 255, 255), (214, 236, 200), (240, 214, 140)))
         for k in range(18):
             a = 2 * math.pi * k / 18

@@ -47,6 +47,7 @@ class CopyBrief(BaseModel):
     register: Literal["gulf", "msa"] = "gulf"
     variants: int = Field(default=3, ge=1, le=10)
     landing_url: str | None = None
+    variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
 
 
 class CopyVariant(BaseModel):
@@ -72,6 +73,7 @@ class ImageBrief(BaseModel):
     height: int = 1080
     brand_name: str = "ADLY Store"
     product: str | None = None
+    variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
 
 
 class MediaResult(BaseModel):
@@ -88,6 +90,7 @@ class VoiceBrief(BaseModel):
     script: str
     language: str
     gender: Literal["female", "male"] = "female"
+    variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
 
 
 class VideoBrief(BaseModel):
@@ -97,6 +100,7 @@ class VideoBrief(BaseModel):
     height: int = 1920
     duration_s: float = Field(default=10.0, ge=6.0, le=15.0)
     language: str = "ar"
+    variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
 
 
 class Attempt(BaseModel):
@@ -192,6 +196,58 @@ def brief_fingerprint(kind: GenerationKind, brief: BaseModel) -> str:
     """A stable key for a brief, so callers can cache results of identical briefs."""
     payload = json.dumps({"kind": kind, "brief": brief.model_dump(mode="json")}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class GenerationCache(Protocol):
+    """Results of earlier briefs by key. The store implements it over its asset rows; MemoryCache in-process."""
+
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+
+    async def put(self, key: str, value: dict[str, Any]) -> None: ...
+
+
+class MemoryCache:
+    """An in-process GenerationCache (tests, the CLI, one conversation)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        return self.entries.get(key)
+
+    async def put(self, key: str, value: dict[str, Any]) -> None:
+        self.entries[key] = value
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def cached_chain(
+    kind: GenerationKind,
+    brief: BaseModel,
+    providers: Sequence[P],
+    call: Callable[[P], Awaitable[M]],
+    result_type: type[M],
+    *,
+    cache: GenerationCache | None = None,
+    timeout_s: float | None = None,
+) -> tuple[M, list[Attempt], bool]:
+    """run_chain behind a cache keyed by the brief and the provider line-up; returns (result, attempts, hit).
+
+    A cached media result whose file is gone counts as a miss, so a cleaned asset folder regenerates.
+    """
+    key = f"{brief_fingerprint(kind, brief)}:{','.join(p.name for p in providers)}"
+    if cache is not None:
+        hit = await cache.get(key)
+        if hit is not None:
+            result = result_type.model_validate(hit)
+            path = getattr(result, "path", None)
+            if path is None or await asyncio.to_thread(Path(path).is_file):
+                return result, [], True
+    result, attempts = await run_chain(providers, call, timeout_s=timeout_s)
+    if cache is not None:
+        await cache.put(key, result.model_dump(mode="json"))
+    return result, attempts, False
 
 
 # ---------------------------------------------------------------------------------------------------------

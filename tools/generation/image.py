@@ -45,7 +45,7 @@ class ProceduralImageProvider:
         path = _out_path(brief, out_dir, self.name)
 
         def work() -> None:
-            _finish(render_background(theme, brief.width, brief.height), brief, theme, path)
+            _finish(render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation), brief, theme, path)
 
         await asyncio.to_thread(work)
         return MediaResult(
@@ -76,8 +76,8 @@ class OpenAIImageProvider:
         self._http = http
         self._timeout = timeout_s
         # One key visual per (theme, product, orientation) serves every language: same picture, other text.
-        self._visuals: dict[tuple[str, str, str], bytes] = {}
-        self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._visuals: dict[tuple[str, str, str, int], bytes] = {}
+        self._locks: dict[tuple[str, str, str, int], asyncio.Lock] = {}
 
     def prompt(self, brief: ImageBrief, theme: str) -> str:
         styles: dict[str, str] = _read_json("image_styles.json")
@@ -90,7 +90,7 @@ class OpenAIImageProvider:
 
     async def _visual(self, brief: ImageBrief, theme: str) -> bytes:
         size = _api_size(brief.width, brief.height, self._model)
-        key = (theme, brief.product or "", size)
+        key = (theme, brief.product or "", size, brief.variation)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             if key not in self._visuals:

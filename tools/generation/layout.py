@@ -184,7 +184,7 @@ def compose(
 
     head = fit_text(
         headline, language, max_width=area.width * 0.92, max_height=area.height * 0.5,
-        max_size=int(unit * 0.105), min_size=int(unit * 0.05),
+        max_size=int(unit * (0.125 if h / w >= 1.7 else 0.105)), min_size=int(unit * 0.05),
     )
     cta = fit_text(
         cta_label, language, max_width=area.width * 0.6, max_height=unit * 0.08, max_size=int(unit * 0.045),

@@ -19,13 +19,14 @@ from tools.generation.base import (
     CopyBrief,
     CopyResult,
     CopyVariant,
+    GenerationCache,
     GenerationFailed,
     ImageBrief,
     MediaResult,
     Providers,
     VideoBrief,
     VoiceBrief,
-    run_chain,
+    cached_chain,
 )
 from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
 from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
@@ -110,6 +111,8 @@ class BundleAsset(BaseModel):
     text: dict[str, str] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
     attempts: list[Attempt] = Field(default_factory=list)
+    cache_hit: bool = False
+    brief: dict[str, Any] | None = None  # what made it (JSON), so one asset can be regenerated on its own
 
     def manifest_entry(self) -> dict[str, Any]:
         """The `adly generate --json` shape."""
@@ -166,7 +169,8 @@ class _Runner:
 
 
 async def generate_bundle(
-    spec: BundleSpec, providers: Providers, out_dir: Path, *, parallel: bool = True
+    spec: BundleSpec, providers: Providers, out_dir: Path, *, parallel: bool = True,
+    cache: GenerationCache | None = None,
 ) -> Bundle:
     """Copy first (everything else shows or says it), then images, voices and the video, fanned out.
 
@@ -184,7 +188,9 @@ async def generate_bundle(
         bundle.failures.append(BundleFailure(kind=kind, label=label, error=str(exc), attempts=attempts))
 
     try:
-        copy_result, copy_attempts = await run_chain(providers.copy, lambda p: p.generate(brief))
+        copy_result, copy_attempts, copy_hit = await cached_chain(
+            "copy", brief, providers.copy, lambda p: p.generate(brief), CopyResult, cache=cache
+        )
     except GenerationFailed as exc:
         failed("copy", "copy", exc)
         bundle.seconds = time.perf_counter() - started
@@ -197,7 +203,8 @@ async def generate_bundle(
                 platforms=platforms, provider=copy_result.provider,
                 text={"headline": v.headline, "primary_text": v.primary_text, "description": v.description,
                       "cta": v.cta, "cta_label": v.cta_label},
-                meta={"variant": i}, attempts=copy_attempts,
+                meta={"variant": i}, attempts=copy_attempts, cache_hit=copy_hit,
+                brief=brief.model_copy(update={"languages": [lang]}).model_dump(mode="json"),
             ))
     missing = [lang for lang in brief.languages if lang not in copy_by_lang]
     for lang in missing:
@@ -218,22 +225,26 @@ async def generate_bundle(
 
     async def make_image(ib: ImageBrief, *, role: str, variant: int) -> MediaResult:
         try:
-            media, attempts = await run_chain(providers.image, lambda p: p.render(ib, out_dir))
+            media, attempts, hit = await cached_chain(
+                "image", ib, providers.image, lambda p: p.render(ib, out_dir), MediaResult, cache=cache
+            )
         except GenerationFailed as exc:
             failed("image", f"image:{ib.language}:{ib.width}x{ib.height}:{role}", exc)
             raise
-        bundle.assets.append(_media_asset("image", ib.language, platforms, media, attempts,
+        bundle.assets.append(_media_asset("image", ib.language, platforms, media, attempts, ib, hit,
                                           {"role": role, "variant": variant, "headline": ib.headline}))
         return media
 
     async def make_voice(lang: str) -> MediaResult:
         vb = VoiceBrief(script=voice_script(copy_by_lang[lang][0]), language=lang, gender=spec.voice_gender)
         try:
-            media, attempts = await run_chain(providers.voice, lambda p: p.synthesize(vb, out_dir))
+            media, attempts, hit = await cached_chain(
+                "voice", vb, providers.voice, lambda p: p.synthesize(vb, out_dir), MediaResult, cache=cache
+            )
         except GenerationFailed as exc:
             failed("voice", f"voice:{lang}", exc)
             raise
-        bundle.assets.append(_media_asset("voice", lang, platforms, media, attempts, {"script": vb.script}))
+        bundle.assets.append(_media_asset("voice", lang, platforms, media, attempts, vb, hit, {"script": vb.script}))
         return media
 
     # The video waits only for what it shows and says: the primary language's vertical slides and voice.
@@ -246,7 +257,21 @@ async def generate_bundle(
             role = "feed" if idx == 0 and tall in spec.image_sizes else "video_slide"
             slide_tasks.append(partial(make_image, image_brief(primary, v, tall), role=role, variant=idx))
 
+    # The other images wait for the slides: on two cores they would otherwise delay the critical path
+    # (slides -> ffmpeg) and then leave the cores idle while the encoder's one-threaded filter graph runs.
+    slides_done = asyncio.Event()
+
+    async def after_slides(job: Callable[[], Awaitable[Any]]) -> Any:
+        await slides_done.wait()
+        return await job()
+
     async def make_video() -> MediaResult | None:
+        try:
+            return await _make_video()
+        finally:
+            slides_done.set()  # never leave the other jobs waiting, whatever happened here
+
+    async def _make_video() -> MediaResult | None:
         if not spec.video or primary is None:
             return None
         jobs: list[Callable[[], Awaitable[Any]]] = list(slide_tasks)
@@ -254,7 +279,10 @@ async def generate_bundle(
         if primary in voice_langs:
             voice_job_index = len(jobs)
             jobs.append(lambda: make_voice(primary))
-        results = await run.all(jobs)
+        try:
+            results = await run.all(jobs)
+        finally:
+            slides_done.set()
         slides = [r for r in results[: len(slide_tasks)] if isinstance(r, MediaResult)]
         voice = results[voice_job_index] if voice_job_index is not None else None
         if not slides:
@@ -265,11 +293,13 @@ async def generate_bundle(
             width=tall[0], height=tall[1], duration_s=spec.video_duration_s, language=primary,
         )
         try:
-            media, attempts = await run_chain(providers.video, lambda p: p.render(vbrief, out_dir))
+            media, attempts, hit = await cached_chain(
+                "video", vbrief, providers.video, lambda p: p.render(vbrief, out_dir), MediaResult, cache=cache
+            )
         except GenerationFailed as exc:
             failed("video", f"video:{primary}", exc)
             return None
-        bundle.assets.append(_media_asset("video", primary, platforms, media, attempts,
+        bundle.assets.append(_media_asset("video", primary, platforms, media, attempts, vbrief, hit,
                                           {"slides": [str(s.path) for s in slides]}))
         return media
 
@@ -286,6 +316,8 @@ async def generate_bundle(
         others.append(partial(make_voice, lang))
 
     # The video path is the longest; start it first so the other images render while ffmpeg encodes.
+    if parallel:
+        others = [partial(after_slides, job) for job in others]
     await run.all([make_video, *others])
     bundle.assets.sort(key=_asset_order)
     bundle.seconds = time.perf_counter() - started
@@ -301,13 +333,76 @@ def _group_copy(result: CopyResult) -> dict[str, list[CopyVariant]]:
 
 def _media_asset(
     kind: AssetKind, language: str, platforms: list[str], media: MediaResult, attempts: list[Attempt],
-    extra: dict[str, Any],
+    brief: BaseModel, cache_hit: bool, extra: dict[str, Any],
 ) -> BundleAsset:
     return BundleAsset(
         id=_asset_id(kind, media.path.name), kind=kind, language=language, platforms=platforms, path=media.path,
         mime=media.mime, width=media.width, height=media.height, duration_s=media.duration_s,
-        provider=media.provider, meta={**media.meta, **extra}, attempts=attempts,
+        provider=media.provider, meta={**media.meta, **extra}, attempts=attempts, cache_hit=cache_hit,
+        brief=brief.model_dump(mode="json"),
     )
+
+
+async def regenerate_asset(
+    bundle: Bundle, asset_id: str, providers: Providers, out_dir: Path, *, cache: GenerationCache | None = None
+) -> Bundle:
+    """A new take of one asset (its brief with the next `variation`); every other asset is left as it was.
+
+    A copy asset is replaced by a variant of the same language that the bundle does not already have.
+    """
+    index = next((i for i, a in enumerate(bundle.assets) if a.id == asset_id), None)
+    if index is None:
+        raise KeyError(f"no asset {asset_id!r} in this bundle")
+    old = bundle.assets[index]
+    if old.brief is None:
+        raise ValueError(f"asset {asset_id!r} has no brief to regenerate from")
+    variation = int(old.brief.get("variation", 0)) + 1
+    new: BundleAsset
+    if old.kind == "copy":
+        brief = CopyBrief.model_validate({**old.brief, "variation": variation})
+        taken = {(a.text or {}).get("primary_text") for a in bundle.assets if a.kind == "copy"}
+        taken |= {(a.text or {}).get("headline") for a in bundle.assets if a.kind == "copy"}
+        result, attempts, hit = await cached_chain(
+            "copy", brief, providers.copy, lambda p: p.generate(brief), CopyResult, cache=cache
+        )
+        fresh = [v for v in result.variants if v.primary_text not in taken and v.headline not in taken]
+        if not fresh:
+            fresh = [v for v in result.variants if v.primary_text not in taken] or result.variants
+        v = fresh[0]
+        new = BundleAsset(
+            id=_asset_id("copy", old.language, variation, v.headline, v.primary_text), kind="copy",
+            language=old.language, platforms=old.platforms, provider=result.provider,
+            text={"headline": v.headline, "primary_text": v.primary_text, "description": v.description,
+                  "cta": v.cta, "cta_label": v.cta_label},
+            meta={**old.meta, "regenerated_from": old.id}, attempts=attempts, cache_hit=hit,
+            brief=brief.model_dump(mode="json"),
+        )
+    else:
+        media_brief: ImageBrief | VoiceBrief | VideoBrief
+        if old.kind == "image":
+            media_brief = ImageBrief.model_validate({**old.brief, "variation": variation})
+            ib = media_brief
+            media, attempts, hit = await cached_chain(
+                "image", ib, providers.image, lambda p: p.render(ib, out_dir), MediaResult, cache=cache
+            )
+        elif old.kind == "voice":
+            media_brief = VoiceBrief.model_validate({**old.brief, "variation": variation})
+            vb = media_brief
+            media, attempts, hit = await cached_chain(
+                "voice", vb, providers.voice, lambda p: p.synthesize(vb, out_dir), MediaResult, cache=cache
+            )
+        else:
+            media_brief = VideoBrief.model_validate({**old.brief, "variation": variation})
+            vid = media_brief
+            media, attempts, hit = await cached_chain(
+                "video", vid, providers.video, lambda p: p.render(vid, out_dir), MediaResult, cache=cache
+            )
+        extra = {k: v for k, v in old.meta.items() if k in ("role", "variant", "headline", "script", "slides")}
+        new = _media_asset(old.kind, old.language or "", old.platforms, media, attempts, media_brief, hit,
+                           {**extra, "regenerated_from": old.id})
+    assets = list(bundle.assets)
+    assets[index] = new
+    return Bundle(assets=assets, failures=list(bundle.failures), seconds=bundle.seconds)
 
 
 _KIND_ORDER = {"copy": 0, "image": 1, "video": 2, "voice": 3}

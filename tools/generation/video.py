@@ -35,7 +35,7 @@ def _motion(k: int, seg: float) -> tuple[str, str]:
 
 def build_ffmpeg_args(
     images: list[Path], voice: Path | None, out: Path, *, width: int, height: int, frames: list[int], fps: int,
-    preset: str,
+    preset: str, variation: int = 0,
 ) -> list[str]:
     """One ffmpeg run: per slide scale once, loop the frame, pan by cropping, dip to/from black; concat; audio."""
     n = len(images)
@@ -52,7 +52,7 @@ def build_ffmpeg_args(
     parts: list[str] = []
     for k in range(n):
         seg = frames[k] / fps
-        x, y = _motion(k, seg)
+        x, y = _motion(k + variation, seg)
         fade_in = 0.3 if k == 0 else TRANSITION_S
         fade_out = 0.5 if k == n - 1 else TRANSITION_S
         # Per frame there is only a crop (zoompan rescales every frame and is ~3x slower), and slides dip
@@ -111,7 +111,7 @@ class SlideshowVideoProvider:
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
         args = build_ffmpeg_args(
             [Path(p) for p in brief.image_paths], brief.voice_path, out, width=brief.width, height=brief.height,
-            frames=frames, fps=self.fps, preset=self.preset,
+            frames=frames, fps=self.fps, preset=self.preset, variation=brief.variation,
         )
         await run_ffmpeg(args, timeout_s=self._timeout)
         info = await probe(out)

@@ -16,12 +16,8 @@ from tools.generation.media import probe
 _WORKER = Path(__file__).with_name("_espeak_worker.py")
 
 # espeak-ng voice names: language, then a "+variant" for the timbre (f* female, m* male).
-_ESPEAK_VOICES: dict[tuple[str, str], str] = {
-    ("ar", "female"): "ar+f3",
-    ("ar", "male"): "ar+m3",
-    ("en", "female"): "en-us+f3",
-    ("en", "male"): "en-us+m3",
-}
+_ESPEAK_LANG = {"ar": "ar", "en": "en-us"}
+_ESPEAK_VARIANTS = {"female": ("f3", "f2", "f4", "f1"), "male": ("m3", "m1", "m2", "m4")}  # by brief.variation
 
 
 def _out_path(brief: VoiceBrief, out_dir: Path, provider: str, ext: str) -> Path:
@@ -37,15 +33,16 @@ class EspeakVoiceProvider:
         self._rate = rate
         self._timeout = timeout_s
 
-    def voice_for(self, language: str, gender: str) -> str:
+    def voice_for(self, language: str, gender: str, variation: int = 0) -> str:
         lang = language.lower().split("-")[0]
-        return _ESPEAK_VOICES.get((lang, gender), f"{lang}+f3" if gender == "female" else lang)
+        variants = _ESPEAK_VARIANTS.get(gender, _ESPEAK_VARIANTS["female"])
+        return f"{_ESPEAK_LANG.get(lang, lang)}+{variants[variation % len(variants)]}"
 
     async def synthesize(self, brief: VoiceBrief, out_dir: Path) -> MediaResult:
         if not brief.script.strip():
             raise ValueError("empty voice-over script")
         path = _out_path(brief, out_dir, "espeak", "wav")
-        job = {"text": brief.script, "voice": self.voice_for(brief.language, brief.gender), "out": str(path),
+        job = {"text": brief.script, "voice": self.voice_for(brief.language, brief.gender, brief.variation), "out": str(path),
                "rate": self._rate}
         # A child process per job: libespeak-ng is one global synthesizer (not reentrant), and a C crash
         # there must not take the bot with it. Start-up costs ~50 ms.
@@ -74,7 +71,7 @@ class EspeakVoiceProvider:
 class OpenAITTSProvider:
     """OpenAI speech API (audio/speech) to WAV; the voice is chosen by gender, the accent by instructions."""
 
-    _VOICES = {"female": "shimmer", "male": "onyx"}
+    _VOICES = {"female": ("shimmer", "nova", "coral"), "male": ("onyx", "ash", "echo")}  # by brief.variation
 
     def __init__(
         self, *, api_key: str, base_url: str | None = None, model: str = "gpt-4o-mini-tts",
@@ -87,9 +84,13 @@ class OpenAITTSProvider:
         self._http = http
         self._timeout = timeout_s
 
+    def _voice(self, brief: VoiceBrief) -> str:
+        voices = self._VOICES.get(brief.gender, self._VOICES["female"])
+        return voices[brief.variation % len(voices)]
+
     async def synthesize(self, brief: VoiceBrief, out_dir: Path) -> MediaResult:
         body: dict[str, Any] = {
-            "model": self._model, "input": brief.script, "voice": self._VOICES.get(brief.gender, "shimmer"),
+            "model": self._model, "input": brief.script, "voice": self._voice(brief),
             "response_format": "wav",
         }
         if not self._model.startswith("tts-1"):

@@ -63,6 +63,14 @@ ENTITIES: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+_REGION_WORDS = re.compile(r"\b(province|region|governorate|emirate|municipality)\b")
+
+
+def _region_key(name: str) -> str:
+    """A region name without its administrative word: "Riyadh Province" and "Riyadh Region" name one place."""
+    return " ".join(_REGION_WORDS.sub(" ", name.casefold()).split())
+
+
 def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bool = False) -> None:
     """HTTP status first; then `request_status` and each item's `sub_request_status` (a 200 can hide failures)."""
     status = response.status_code
@@ -242,10 +250,10 @@ class SnapchatClient:
             for dim in body.get("targeting_dimensions") or []:
                 region = dim.get("region") or {}
                 names = {
-                    str(region.get("name", "")).casefold(),
-                    *[str(a).casefold() for a in region.get("aliases") or []],
+                    _region_key(str(region.get("name", ""))),
+                    *[_region_key(str(a)) for a in region.get("aliases") or []],
                 }
-                if location.name.casefold() in names:
+                if _region_key(location.name) in names:
                     self._geo_cache[cache_key] = str(region["id"])
                     break
             else:

@@ -38,6 +38,8 @@ class SandboxFaults:
     - expire_token_after_calls: after N authenticated calls, the token in use expires (once, persisted).
     - rate_limit_after_calls: after N authenticated calls, the next `rate_limit_calls` calls are refused
       with the platform's rate-limit error (Meta 80004 + usage header, TikTok 40100, Snapchat 429).
+    - account_currency: not a fault: the currency the sandbox ad account bills in (SAR, AED, KWD, USD),
+      so money conversion can be checked per currency end to end.
     """
 
     latency_ms: int = 0
@@ -51,6 +53,7 @@ class SandboxFaults:
     rate_limit_wait_minutes: int = 1
     timeout_mode: Literal["raise", "hang"] = "raise"
     hang_s: float = 30.0
+    account_currency: str = "SAR"
 
 
 class SimulatedTimeout(Exception):

@@ -31,6 +31,13 @@ META_MIN_DAILY: dict[str, dict[str, Decimal]] = {
         "low_freq": Decimal("146.90"),
         "video_views": Decimal("3.68"),
     },
+    # KWD at its ~0.307 USD rate, rounded up to the fils.
+    "KWD": {
+        "imp": Decimal("0.310"),
+        "high_freq": Decimal("1.540"),
+        "low_freq": Decimal("12.300"),
+        "video_views": Decimal("0.310"),
+    },
     "USD": {
         "imp": Decimal("1.00"),
         "high_freq": Decimal("5.00"),
@@ -48,6 +55,7 @@ META_GOAL_CLASS = {
 TIKTOK_MIN_DAILY: dict[str, dict[str, Decimal]] = {
     "SAR": {"campaign": Decimal("187.50"), "adgroup": Decimal("75.00")},
     "AED": {"campaign": Decimal("183.63"), "adgroup": Decimal("73.45")},
+    "KWD": {"campaign": Decimal("15.400"), "adgroup": Decimal("6.200")},
     "USD": {"campaign": Decimal("50.00"), "adgroup": Decimal("20.00")},
 }
 

@@ -33,7 +33,7 @@ USER_ID = "10000000000000001"
 AD_ACCOUNT_NUMBER = "20000000000000001"
 AD_ACCOUNT_ID = f"act_{AD_ACCOUNT_NUMBER}"
 PAGE_ID = "30000000000000001"
-CURRENCY = "SAR"
+CURRENCY = "SAR"  # the default; SandboxFaults.account_currency bills the account in another
 TIMEZONE = "Asia/Riyadh"
 SHORT_TOKEN_S = 2 * 3600
 LONG_TOKEN_S = 60 * 24 * 3600
@@ -115,6 +115,10 @@ class MetaSimulator:
     def __init__(self, state_dir: Path, faults: SandboxFaults | None) -> None:
         self.store = SandboxStore(state_dir, "meta")
         self.faults = FaultState(faults)
+
+    @property
+    def currency(self) -> str:
+        return self.faults.faults.account_currency or CURRENCY
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -300,10 +304,10 @@ class MetaSimulator:
                 return {
                     "data": [
                         {
-                            "currency": CURRENCY,
+                            "currency": self.currency,
                             **{
-                                f"min_daily_budget_{k}": int(v * 100)
-                                for k, v in META_MIN_DAILY[CURRENCY].items()
+                                f"min_daily_budget_{k}": int(v * meta_offset(self.currency))
+                                for k, v in META_MIN_DAILY[self.currency].items()
                             },
                         }
                     ]
@@ -329,8 +333,8 @@ class MetaSimulator:
 
     def _account(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "id": AD_ACCOUNT_ID, "account_id": AD_ACCOUNT_NUMBER, "name": "ADLY Sandbox (Meta)", "currency": CURRENCY,
-            "timezone_name": TIMEZONE, "account_status": 1, "min_daily_budget": int(META_MIN_DAILY[CURRENCY]["imp"] * 100),
+            "id": AD_ACCOUNT_ID, "account_id": AD_ACCOUNT_NUMBER, "name": "ADLY Sandbox (Meta)", "currency": self.currency,
+            "timezone_name": TIMEZONE, "account_status": 1, "min_daily_budget": int(META_MIN_DAILY[self.currency]["imp"] * meta_offset(self.currency)),
         }  # fmt: skip
 
     def _page(self, rows: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
@@ -373,15 +377,15 @@ class MetaSimulator:
         return int(raw)
 
     def _check_budget(self, params: dict[str, Any], goal: str | None, days: int = 1) -> None:
-        floor = META_MIN_DAILY[CURRENCY][META_GOAL_CLASS.get(goal or "IMPRESSIONS", "imp")]
-        floor_minor = int(floor * meta_offset(CURRENCY))
+        floor = META_MIN_DAILY[self.currency][META_GOAL_CLASS.get(goal or "IMPRESSIONS", "imp")]
+        floor_minor = int(floor * meta_offset(self.currency))
         daily, lifetime = self._money(params, "daily_budget"), self._money(params, "lifetime_budget")
         if daily is not None and lifetime is not None:
             raise _invalid("daily_budget", "Only one of daily_budget or lifetime_budget can be set")
         if daily is not None and daily < floor_minor:
             raise _invalid(
                 "daily_budget",
-                f"param daily_budget: the minimum daily budget is {floor_minor} ({floor} {CURRENCY})",
+                f"param daily_budget: the minimum daily budget is {floor_minor} ({floor} {self.currency})",
                 1885272,
             )
         if lifetime is not None and lifetime < floor_minor * max(1, days):
@@ -720,7 +724,7 @@ class MetaSimulator:
             while day <= until:
                 s = daily_stats("meta", campaign["id"], day, int(cap) / 100 if cap else None)
                 rows.append({
-                    "campaign_id": campaign["id"], "campaign_name": campaign["name"], "account_currency": CURRENCY,
+                    "campaign_id": campaign["id"], "campaign_name": campaign["name"], "account_currency": self.currency,
                     "spend": f"{Decimal(str(s['spend'])):.2f}", "impressions": str(s["impressions"]),
                     "clicks": str(s["clicks"]), "date_start": day.isoformat(), "date_stop": day.isoformat(),
                     "actions": [{"action_type": "link_click", "value": str(s["clicks"])},

@@ -30,7 +30,7 @@ USER_ID = str(uuid.uuid5(NS, "user"))
 ORG_ID = str(uuid.uuid5(NS, "organization"))
 AD_ACCOUNT_ID = str(uuid.uuid5(NS, "adaccount"))
 PROFILE_ID = str(uuid.uuid5(NS, "public_profile"))
-CURRENCY = "SAR"
+CURRENCY = "SAR"  # the default; SandboxFaults.account_currency bills the account in another
 TIMEZONE = "Asia/Riyadh"
 ACCESS_TTL_S = 3600
 # Snap region IDs for SA (sandbox values; real ones come from /targeting/geo/sa/region).
@@ -73,6 +73,10 @@ class SnapchatSimulator:
     def __init__(self, state_dir: Path, faults: SandboxFaults | None) -> None:
         self.store = SandboxStore(state_dir, "snapchat")
         self.faults = FaultState(faults)
+
+    @property
+    def currency(self) -> str:
+        return self.faults.faults.account_currency or CURRENCY
 
     def _new_id(self, kind: str) -> str:
         return str(uuid.uuid5(NS, f"{kind}:{self.store.next_number(kind)}"))
@@ -177,7 +181,7 @@ class SnapchatSimulator:
         }
 
     def _adaccount(self) -> dict[str, Any]:
-        return {"id": AD_ACCOUNT_ID, "name": "ADLY Sandbox (Snapchat)", "organization_id": ORG_ID, "currency": CURRENCY,
+        return {"id": AD_ACCOUNT_ID, "name": "ADLY Sandbox (Snapchat)", "organization_id": ORG_ID, "currency": self.currency,
                 "timezone": TIMEZONE, "status": "ACTIVE", "type": "PARTNER"}  # fmt: skip
 
     async def _route(self, request: Request, parts: list[str], body: dict[str, Any]) -> dict[str, Any]:

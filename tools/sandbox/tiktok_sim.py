@@ -28,7 +28,7 @@ from tools.sandbox.core import (
 from tools.sandbox.limits import TIKTOK_MIN_DAILY
 
 ADVERTISER_ID = "7000000000000000001"
-CURRENCY = "SAR"
+CURRENCY = "SAR"  # the default; SandboxFaults.account_currency bills the account in another
 TIMEZONE = "Asia/Riyadh"
 SCOPE_IDS = [1, 2, 3, 4, 5]  # numeric permission-group IDs, as TikTok returns them
 # location_id values follow GeoNames (TikTok's IDs look like GeoNames IDs): SA 102358, Riyadh city 108410.
@@ -126,6 +126,10 @@ class TikTokSimulator:
     def __init__(self, state_dir: Path, faults: SandboxFaults | None) -> None:
         self.store = SandboxStore(state_dir, "tiktok")
         self.faults = FaultState(faults)
+
+    @property
+    def currency(self) -> str:
+        return self.faults.faults.account_currency or CURRENCY
 
     def _new_id(self) -> str:
         return f"17{self.store.next_number('object'):017d}"
@@ -235,7 +239,7 @@ class TikTokSimulator:
         if path == "advertiser/info":
             ids = params.get("advertiser_ids") or []
             return {"list": [
-                {"advertiser_id": ADVERTISER_ID, "name": "ADLY Sandbox (TikTok)", "currency": CURRENCY, "timezone": TIMEZONE,
+                {"advertiser_id": ADVERTISER_ID, "name": "ADLY Sandbox (TikTok)", "currency": self.currency, "timezone": TIMEZONE,
                  "display_timezone": TIMEZONE, "status": "STATUS_ENABLE", "country": "SA"}
             ] if ADVERTISER_ID in [str(i) for i in ids] else []}  # fmt: skip
         self._advertiser(params)
@@ -362,9 +366,9 @@ class TikTokSimulator:
             )
         if mode != "BUDGET_MODE_INFINITE":
             budget = self._budget(params)
-            floor = TIKTOK_MIN_DAILY[CURRENCY]["campaign"]
+            floor = TIKTOK_MIN_DAILY[self.currency]["campaign"]
             if budget < floor:
-                raise _bad("budget", f"the campaign budget must be at least {floor} {CURRENCY}.")
+                raise _bad("budget", f"the campaign budget must be at least {floor} {self.currency}.")
             obj["budget"] = float(budget)
         status = params.get("operation_status", "ENABLE")
         if status not in ("ENABLE", "DISABLE"):
@@ -429,11 +433,11 @@ class TikTokSimulator:
             if params["pacing"] not in PACING:
                 raise _bad("pacing", f"must be one of {sorted(PACING)}.")
             mode, budget = params["budget_mode"], self._budget(params)
-            floor = TIKTOK_MIN_DAILY[CURRENCY]["adgroup"]
+            floor = TIKTOK_MIN_DAILY[self.currency]["adgroup"]
             if mode == "BUDGET_MODE_DAY":
                 if budget < floor:
                     raise _bad(
-                        "budget", f"the daily budget of an ad group must be at least {floor} {CURRENCY}."
+                        "budget", f"the daily budget of an ad group must be at least {floor} {self.currency}."
                     )
             elif mode == "BUDGET_MODE_TOTAL":
                 if end is None:
@@ -442,7 +446,7 @@ class TikTokSimulator:
                 if budget < floor * days:
                     raise _bad(
                         "budget",
-                        f"the lifetime budget must be at least {floor * days} {CURRENCY} ({floor} x {days} days).",
+                        f"the lifetime budget must be at least {floor * days} {self.currency} ({floor} x {days} days).",
                     )
             else:
                 raise _bad("budget_mode", "an ad group needs BUDGET_MODE_DAY or BUDGET_MODE_TOTAL.")

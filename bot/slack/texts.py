@@ -1,0 +1,165 @@
+"""Slack-only sentences in English and Arabic (the flow's own sentences stay in agent/texts.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.texts import lang_of
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "working": {"en": "Working on it...", "ar": "جارٍ العمل..."},
+    "done": {"en": "Done.", "ar": "تم."},
+    "request_from": {"en": "Campaign request from {user}:", "ar": "طلب حملة من {user}:"},
+    "help": {
+        "en": "Mention me with a campaign instruction, DM me, or use `/adly <instruction>`, e.g. "
+        "`/adly Instagram and TikTok campaign for Ramadan with 1000 SAR targeting women 25-40 in Riyadh`. "
+        "`/adly settings` opens the workspace settings.",
+        "ar": "اذكرني مع وصف الحملة، أو راسلني مباشرة، أو استخدم `/adly <الوصف>`، مثل: "
+        "`/adly حملة انستغرام وتيك توك لرمضان بميزانية 1000 ريال للنساء 25-40 في الرياض`. "
+        "`/adly settings` يفتح إعدادات مساحة العمل.",
+    },
+    "not_in_channel": {
+        "en": "I can't post in this channel yet: invite me with `/invite @ADLY`, then try again.",
+        "ar": "لا أستطيع النشر في هذه القناة بعد: ادعُني بالأمر `/invite @ADLY` ثم حاول مرة أخرى.",
+    },
+    "not_found": {
+        "en": "This conversation does not exist in this workspace.",
+        "ar": "هذه المحادثة غير موجودة في مساحة العمل هذه.",
+    },
+    # cards
+    "clarify_title": {"en": "A few details before I go on", "ar": "بعض التفاصيل قبل المتابعة"},
+    "missing": {"en": "Missing: {fields}", "ar": "الناقص: {fields}"},
+    "reply_hint": {
+        "en": "Reply in this thread with your answer, or pick a fix below.",
+        "ar": "ردّ في هذا الخيط بإجابتك، أو اختر أحد الحلول أدناه.",
+    },
+    "reply_hint_plain": {"en": "Reply in this thread with your answer.", "ar": "ردّ في هذا الخيط بإجابتك."},
+    "connect_title": {"en": "Connect your ad accounts", "ar": "اربط حساباتك الإعلانية"},
+    "connect_button": {"en": "Connect {platform}", "ar": "ربط {platform}"},
+    "connected_line": {"en": "Connected: {platform} ({account})", "ar": "تم الربط: {platform} ({account})"},
+    "connect_hint": {
+        "en": "Each button opens the platform's login in your browser; this card updates when you're back.",
+        "ar": "كل زر يفتح صفحة دخول المنصة في متصفحك؛ تتحدث هذه البطاقة عند عودتك.",
+    },
+    "review_title": {"en": "Creative for review (round {round})", "ar": "المواد الإعلانية للمراجعة (الجولة {round})"},
+    "copy_heading": {"en": "Copy ({language})", "ar": "النص ({language})"},
+    "headline": {"en": "Headline", "ar": "العنوان"},
+    "primary_text": {"en": "Primary text", "ar": "النص الأساسي"},
+    "description": {"en": "Description", "ar": "الوصف"},
+    "cta_label": {"en": "Call to action", "ar": "زر الدعوة"},
+    "media_line": {
+        "en": "{kind} {slot}: {size}{duration} by {provider}{draft}",
+        "ar": "{kind} {slot}: {size}{duration} بواسطة {provider}{draft}",
+    },
+    "draft_voice": {"en": " (draft voice)", "ar": " (صوت تجريبي)"},
+    "media_uploaded": {"en": "The images and video are in the thread above.", "ar": "الصور والفيديو في الخيط أعلاه."},
+    "approve": {"en": "Approve", "ar": "موافقة"},
+    "edit_copy": {"en": "Edit {language} copy", "ar": "تعديل النص ({language})"},
+    "regenerate": {"en": "Regenerate...", "ar": "إعادة إنشاء..."},
+    "cancel": {"en": "Cancel", "ar": "إلغاء"},
+    "cancel_confirm_title": {"en": "Cancel this campaign?", "ar": "إلغاء هذه الحملة؟"},
+    "cancel_confirm_text": {
+        "en": "Nothing has been published; the conversation ends here.",
+        "ar": "لم يُنشر شيء؛ تنتهي المحادثة هنا.",
+    },
+    "yes_cancel": {"en": "Yes, cancel", "ar": "نعم، ألغِ"},
+    "keep": {"en": "Keep it", "ar": "لا، أبقِها"},
+    "preview_title": {"en": "Final check before publishing", "ar": "مراجعة أخيرة قبل النشر"},
+    "budget_split": {"en": "Budget split", "ar": "توزيع الميزانية"},
+    "publish": {"en": "Approve and publish", "ar": "موافقة ونشر"},
+    "adjust": {"en": "Adjust", "ar": "تعديل"},
+    "publish_confirm_title": {"en": "Publish now?", "ar": "النشر الآن؟"},
+    "publish_confirm_text": {
+        "en": "This creates live campaigns spending up to {budget} on {platforms}.",
+        "ar": "سيُنشئ هذا حملات فعلية تنفق حتى {budget} على {platforms}.",
+    },
+    "publish_yes": {"en": "Publish", "ar": "انشر"},
+    "publish_no": {"en": "Not yet", "ar": "ليس بعد"},
+    "adjust_hint": {
+        "en": "Or reply in this thread with a change, e.g. \"make it 1500 SAR\" or \"drop TikTok\".",
+        "ar": "أو ردّ في هذا الخيط بالتعديل، مثل \"خلها 1500 ريال\" أو \"احذف تيك توك\".",
+    },
+    # resolutions shown on a card once it is answered
+    "resolved_approved": {"en": "Approved by {user} at {time}.", "ar": "وافق عليها {user} الساعة {time}."},
+    "resolved_published": {
+        "en": "Approved for publishing by {user} at {time}.",
+        "ar": "وافق على النشر {user} الساعة {time}.",
+    },
+    "resolved_edited": {
+        "en": "Edited by {user} at {time}; the new version is below.",
+        "ar": "عدّلها {user} الساعة {time}؛ النسخة الجديدة أدناه.",
+    },
+    "resolved_regenerate": {
+        "en": "{user} asked to regenerate {slot} at {time}; the new version is below.",
+        "ar": "طلب {user} إعادة إنشاء {slot} الساعة {time}؛ النسخة الجديدة أدناه.",
+    },
+    "resolved_adjusted": {
+        "en": "{user} asked for a change at {time}; the updated plan is below.",
+        "ar": "طلب {user} تعديلًا الساعة {time}؛ الخطة المحدّثة أدناه.",
+    },
+    "resolved_cancelled": {"en": "Cancelled by {user} at {time}.", "ar": "ألغاها {user} الساعة {time}."},
+    "resolved_answered": {"en": "Answered by {user} at {time}.", "ar": "أجاب {user} الساعة {time}."},
+    "resolved_connected": {"en": "All accounts connected.", "ar": "تم ربط جميع الحسابات."},
+    # the final report
+    "report_live": {"en": "Campaign is live", "ar": "الحملة تعمل الآن"},
+    "report_failed": {"en": "Campaign was not published", "ar": "لم تُنشر الحملة"},
+    "report_cancelled": {"en": "Campaign cancelled", "ar": "أُلغيت الحملة"},
+    "report_paused": {"en": "Campaign is paused", "ar": "الحملة متوقفة"},
+    "campaign_id": {"en": "Campaign ID", "ar": "معرّف الحملة"},
+    "ad_sets": {"en": "Ad sets", "ar": "المجموعات الإعلانية"},
+    "ads": {"en": "Ads", "ar": "الإعلانات"},
+    "open_ads_manager": {"en": "Open in Ads Manager", "ar": "فتح في مدير الإعلانات"},
+    "assets_used": {"en": "{count} approved assets", "ar": "{count} من المواد المعتمدة"},
+    # modals
+    "edit_title": {"en": "Edit copy", "ar": "تعديل النص"},
+    "save": {"en": "Save", "ar": "حفظ"},
+    "close": {"en": "Close", "ar": "إغلاق"},
+    "adjust_title": {"en": "Adjust the plan", "ar": "تعديل الخطة"},
+    "adjust_label": {"en": "What should change?", "ar": "ما الذي تريد تغييره؟"},
+    "send": {"en": "Send", "ar": "إرسال"},
+    "required": {"en": "This field can't be empty.", "ar": "لا يمكن ترك هذا الحقل فارغًا."},
+    # App Home and settings
+    "home_title": {"en": "ADLY", "ar": "ADLY"},
+    "home_intro": {
+        "en": "Turn a sentence into approved ad campaigns on Meta, TikTok and Snapchat.",
+        "ar": "حوّل جملة واحدة إلى حملات إعلانية معتمدة على ميتا وتيك توك وسناب شات.",
+    },
+    "recent_campaigns": {"en": "Recent campaigns", "ar": "أحدث الحملات"},
+    "no_campaigns": {"en": "No campaigns yet.", "ar": "لا توجد حملات بعد."},
+    "spend": {"en": "spend", "ar": "الإنفاق"},
+    "accounts": {"en": "Connected ad accounts", "ar": "الحسابات الإعلانية المرتبطة"},
+    "no_accounts": {"en": "No ad account connected yet.", "ar": "لا يوجد حساب إعلاني مرتبط بعد."},
+    "token_expires": {"en": "token expires {when}", "ar": "ينتهي الرمز {when}"},
+    "token_no_expiry": {"en": "token does not expire", "ar": "الرمز لا ينتهي"},
+    "settings": {"en": "Workspace settings", "ar": "إعدادات مساحة العمل"},
+    "edit_settings": {"en": "Edit settings", "ar": "تعديل الإعدادات"},
+    "settings_readonly": {
+        "en": "Only approvers can change these settings.",
+        "ar": "يمكن للمعتمدين فقط تغيير هذه الإعدادات.",
+    },
+    "default_currency": {"en": "Default currency", "ar": "العملة الافتراضية"},
+    "approvers": {"en": "Approvers", "ar": "المعتمدون"},
+    "anyone": {"en": "anyone in the workspace", "ar": "أي عضو في مساحة العمل"},
+    "self_limit": {
+        "en": "Requester may self-approve up to",
+        "ar": "يمكن لصاحب الطلب الموافقة بنفسه حتى",
+    },
+    "digest_channel": {"en": "Daily digest channel", "ar": "قناة الملخص اليومي"},
+    "digest_hour": {"en": "Digest hour", "ar": "ساعة الملخص"},
+    "none": {"en": "none", "ar": "لا يوجد"},
+    "bad_currency": {"en": "Use a 3-letter ISO code such as SAR.", "ar": "استخدم رمزًا من 3 أحرف مثل SAR."},
+    "bad_amount": {"en": "Use a number such as 5000.", "ar": "استخدم رقمًا مثل 5000."},
+    "settings_saved": {"en": "Settings saved.", "ar": "تم حفظ الإعدادات."},
+    # digest
+    "digest_title": {"en": "Daily campaign digest for {day}", "ar": "الملخص اليومي للحملات ليوم {day}"},
+    "digest_empty": {"en": "No live campaigns yesterday.", "ar": "لا توجد حملات فعالة أمس."},
+    "digest_line": {
+        "en": "{name}: {spend} spent, {impressions} impressions, {clicks} clicks, {conversions} conversions",
+        "ar": "{name}: إنفاق {spend}، {impressions} ظهور، {clicks} نقرة، {conversions} تحويل",
+    },
+}
+
+
+def st(key: str, language: str | None, **values: Any) -> str:
+    """A Slack sentence in the user's language, with `values` filled in."""
+    return _TEXTS[key][lang_of(language)].format(**values)

@@ -1,0 +1,65 @@
+"""All three platforms through the real flow: created paused, read back paused, then activated; ledger = truth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
+from sqlalchemy import select
+
+from bot.services import open_services
+from bot.settings import Settings
+from store import repositories as repo
+from store.models import PublishStep
+
+PLATFORMS = ["meta", "snapchat", "tiktok"]
+
+
+def is_activation(request: httpx.Request) -> bool:
+    body = request.content if not request.headers.get("content-type", "").startswith("multipart") else b""
+    if request.method == "POST" and b"status=ACTIVE" in body:
+        return True  # Meta: POST /{id} status=ACTIVE
+    if request.url.path.endswith("/status/update/") and b'"ENABLE"' in body:
+        return True  # TikTok
+    return request.method == "PUT" and b'"status":"ACTIVE"' in body.replace(b" ", b"")  # Snapchat
+
+
+async def test_everything_reads_back_paused_before_the_first_activation(cloned: Settings, all_three_template: Any) -> None:
+    seen: dict[str, Any] = {}
+    async with open_services(cloned) as services:
+        plan, _ = await preview_plan(services, all_three_template.conversation_id)
+
+        async def snapshot(request: httpx.Request) -> None:
+            if "first" not in seen and is_activation(request):
+                seen["first"] = all_statuses(cloned, PLATFORMS)
+                seen["counts"] = sim_counts(cloned, PLATFORMS)
+
+        for http in services.sandboxed.values():
+            http.event_hooks["request"].append(snapshot)
+        turn = await services.driver.current(all_three_template.conversation_id)
+        turn = await approve(services, turn)
+        assert turn.status == "live", turn
+
+        # At the first activation call every object of every platform existed, and all of it was paused.
+        assert seen["counts"] == plan_counts(plan)
+        assert seen["first"] == {p: {"paused"} for p in PLATFORMS}
+        # Afterwards: exactly the plan, all active, nothing duplicated.
+        assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+        assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}
+
+        # The ledger and the rows say what exists: every create step created with the simulator's id.
+        async with services.sessions() as session:
+            steps = list(await session.scalars(select(PublishStep)))
+            tree = await repo.campaign_tree(session=session, campaign_id=plan.campaign_id)
+        creates = [s for s in steps if s.object_kind in ("campaign", "ad_set", "ad")]
+        assert creates and all(s.state == "created" and s.external_id for s in creates)
+        for pc in tree:
+            assert pc.status == "active"
+            assert pc.external_campaign_id == sim_objects(cloned, pc.platform, "campaign")[0]["id"]
+            sim_sets = {r["id"] for r in sim_objects(cloned, pc.platform, "ad_set")}
+            sim_ads = {r["id"] for r in sim_objects(cloned, pc.platform, "ad")}
+            assert {s.external_id for s in pc.ad_sets} == sim_sets
+            assert {a.external_id for s in pc.ad_sets for a in s.ads} == sim_ads
+            assert all(s.status == "active" for s in pc.ad_sets)
+            assert all(a.status == "active" for s in pc.ad_sets for a in s.ads)
