@@ -1,4 +1,4 @@
-"""Benchmark: wall time of the seed campaign's full offline creative bundle, parallel vs the same work in sequence."""
+"""Benchmark: wall time of the seed campaign's full offline bundle, parallel vs the same work in sequence."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from agent.parsing import parse_instruction  # noqa: E402
 from bot.generate_command import bundle_spec_from_request  # noqa: E402
 from tools.generation.studio import generate_bundle, offline_providers  # noqa: E402
 
-SEED = "Create Instagram and TikTok campaign for Ramadan sale with 1000 SAR budget targeting women 25-40 in Riyadh"
+SEED = (
+    "Create Instagram and TikTok campaign for Ramadan sale with 1000 SAR budget "
+    "targeting women 25-40 in Riyadh"
+)
 TARGET_WALL_S = 15.0
 TARGET_SPEEDUP = 1.5
 
@@ -51,7 +54,9 @@ async def main(rounds: int) -> dict[str, object]:
             seq.append(wall)
     p, s = statistics.median(par), statistics.median(seq)
     return {
-        "bench": "generate", "assets": assets, "rounds": rounds,
+        "bench": "generate",
+        "assets": assets,
+        "rounds": rounds,
         "parallel_s": {"median": round(p, 3), "min": round(min(par), 3), "all": [round(x, 3) for x in par]},
         "sequential_s": {"median": round(s, 3), "min": round(min(seq), 3), "all": [round(x, 3) for x in seq]},
         "speedup_median": round(s / p, 2),

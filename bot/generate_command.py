@@ -1,4 +1,4 @@
-"""`adly generate`: parse an instruction and generate its whole creative bundle (copy, images, video, voice) into a folder."""
+"""`adly generate`: parse an instruction, make its creative bundle (copy, images, video, voice)."""
 
 from __future__ import annotations
 
@@ -25,15 +25,33 @@ DEFAULT_BRAND = "ADLY Store"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `adly generate "INSTRUCTION" --out DIR [--json] [--today YYYY-MM-DD] ...`."""
     parser.add_argument("text", help="the campaign instruction (English or Arabic)")
-    parser.add_argument("--out", type=Path, default=Path("adly-assets"), help="folder for the files (created)")
-    parser.add_argument("--json", action="store_true", help="print the asset manifest as JSON on the last line")
-    parser.add_argument("--today", type=date.fromisoformat, default=None,
-                        help="reference date for relative dates and occasions (default: today)")
-    parser.add_argument("--currency", default=None, help="workspace default currency (default: settings, SAR)")
-    parser.add_argument("--brand", default=None, help=f"brand name on the creative (default: {DEFAULT_BRAND})")
-    parser.add_argument("--register", choices=("gulf", "msa"), default=None,
-                        help="Arabic register (default: the workspace setting ADLY_ARABIC_REGISTER)")
-    parser.add_argument("--offline", action="store_true", help="use the offline generators even if a key is set")
+    parser.add_argument(
+        "--out", type=Path, default=Path("adly-assets"), help="folder for the files (created)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the asset manifest as JSON on the last line"
+    )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="reference date for relative dates and occasions (default: today)",
+    )
+    parser.add_argument(
+        "--currency", default=None, help="workspace default currency (default: settings, SAR)"
+    )
+    parser.add_argument(
+        "--brand", default=None, help=f"brand name on the creative (default: {DEFAULT_BRAND})"
+    )
+    parser.add_argument(
+        "--register",
+        choices=("gulf", "msa"),
+        default=None,
+        help="Arabic register (default: the workspace setting ADLY_ARABIC_REGISTER)",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="use the offline generators even if a key is set"
+    )
 
 
 def describe_audience(request: CampaignRequest) -> str:
@@ -50,15 +68,21 @@ def describe_audience(request: CampaignRequest) -> str:
 def bundle_spec_from_request(
     request: CampaignRequest, *, brand_name: str = DEFAULT_BRAND, register: str = "gulf"
 ) -> BundleSpec:
-    """What to generate for a parsed request: copy in its languages, images/video/voice as its creative types ask."""
+    """What to make for a parsed request: copy in its languages; images, video, voice as its types ask."""
     genders = sorted(request.audience.genders)
     audience_gender = "female" if genders == ["female"] else "male" if genders == ["male"] else "all"
     creative = set(request.creative_types) or {"image", "video", "voice"}
     languages = list(request.languages) or ["ar", "en"]
     copy_brief = CopyBrief(
-        theme=request.theme, objective=request.objective, product=request.product, brand_name=brand_name,
-        languages=languages, platforms=list(request.platforms) or ["meta"], audience=describe_audience(request),
-        audience_gender=audience_gender, register="msa" if register == "msa" else "gulf",
+        theme=request.theme,
+        objective=request.objective,
+        product=request.product,
+        brand_name=brand_name,
+        languages=languages,
+        platforms=list(request.platforms) or ["meta"],
+        audience=describe_audience(request),
+        audience_gender=audience_gender,
+        register="msa" if register == "msa" else "gulf",
         landing_url=request.landing_url,
     )
     return BundleSpec(
@@ -81,8 +105,11 @@ def _providers(args: argparse.Namespace) -> tuple[Providers, str, str, str]:
     if args.offline or not key:
         return offline_providers(), currency, register, "offline"
     providers = providers_from_config(
-        openai_api_key=key, openai_base_url=settings.openai_base_url, chat_model=settings.openai_chat_model,
-        image_model=settings.openai_image_model, tts_model=settings.openai_tts_model,
+        openai_api_key=key,
+        openai_base_url=settings.openai_base_url,
+        chat_model=settings.openai_chat_model,
+        image_model=settings.openai_image_model,
+        tts_model=settings.openai_tts_model,
         chat_timeout_s=settings.llm_timeout_s,
     )
     return providers, currency, register, "openai"
@@ -110,18 +137,22 @@ def _summary(bundle: Bundle) -> str:
     lines = []
     for a in bundle.assets:
         if a.kind == "copy" and a.text:
-            lines.append(f"copy  {a.language}  {a.text['headline']} | {a.text['primary_text']} [{a.text['cta_label']}]")
+            lines.append(
+                f"copy  {a.language}  {a.text['headline']} | {a.text['primary_text']} [{a.text['cta_label']}]"
+            )
         else:
             dims = f"{a.width}x{a.height}" if a.width else ""
             dur = f"{a.duration_s:.1f}s" if a.duration_s else ""
             draft = " (draft voice)" if a.meta.get("draft") else ""
-            lines.append(f"{a.kind:<5} {a.language}  {dims} {dur} {a.provider}{draft}  {a.path}".replace("  ", " "))
+            lines.append(
+                f"{a.kind:<5} {a.language}  {dims} {dur} {a.provider}{draft}  {a.path}".replace("  ", " ")
+            )
     lines.append(f"{len(bundle.assets)} assets in {bundle.seconds:.1f}s")
     return "\n".join(lines)
 
 
 async def run(args: argparse.Namespace) -> int:
-    """Generate the bundle; 0 when every required asset exists, 1 when some could not be made, 2 on bad input."""
+    """Generate the bundle; 0 when every required asset exists, 1 when one could not be made, 2: bad input."""
     providers, currency, register, mode = _providers(args)
     if len(currency) != 3 or not currency.isalpha():
         print(f"adly generate: --currency must be an ISO 4217 code, got {currency!r}", file=sys.stderr)

@@ -406,7 +406,9 @@ def edit_modal(ref: Ref, slot: str, text: dict[str, Any], metadata: dict[str, An
         "type": "modal", "callback_id": "adly.edit_copy",
         "title": plain(st("edit_title", language), 24), "submit": plain(st("save", language), 24),
         "close": plain(st("close", language), 24),
-        "private_metadata": json.dumps({**metadata, "ref": ref.encode(), "slot": slot})[:3000],
+        # Not cut to 3000: a cut JSON would not parse; the caller checks the length.
+        "private_metadata": json.dumps({**metadata, "ref": ref.encode(), "slot": slot}, ensure_ascii=False,
+                                       separators=(",", ":")),
         "blocks": blocks,
     }
 

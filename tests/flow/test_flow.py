@@ -184,3 +184,43 @@ async def test_killed_while_waiting_for_review_resumes_without_regenerating(sett
 
 def _all_exist(paths: list[str]) -> bool:
     return all(os.path.exists(p) for p in paths)
+
+
+async def test_adly_chat_resume_continues_a_killed_conversation(settings: Settings, tmp_path: Path) -> None:
+    """The terminal front door end to end: a killed `adly chat` is continued by `adly chat --resume`."""
+    env = {**os.environ, "ADLY_DATA_DIR": str(settings.data_dir)}
+    adly = [sys.executable, "-m", "bot.cli", "chat"]
+    first = await asyncio.to_thread(
+        subprocess.Popen, adly, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=tmp_path, env=env,
+    )
+    assert first.stdin is not None and first.stdout is not None
+    first.stdin.write(SEED_INSTRUCTION + "\ny\n")
+    first.stdin.flush()
+    # Read until the review card's choices are shown, then kill the process where it waits for the reviewer.
+    seen = await asyncio.to_thread(_read_until, first.stdout, "1) approve   2) edit")
+    first.kill()
+    await asyncio.to_thread(first.wait)
+    assert "[image:ar:1x1]" in seen
+
+    async with open_services(settings) as services:
+        jobs_before = await _count(services, GenerationJob)
+
+    second = await asyncio.to_thread(
+        subprocess.run, [*adly, "--resume"], input="1\n1\n\n", capture_output=True, text=True, cwd=tmp_path,
+        env=env, timeout=300,
+    )
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "Resuming conversation" in second.stdout
+    assert "Campaign is live on" in second.stdout, second.stdout[-3000:]
+    async with open_services(settings) as services:
+        assert await _count(services, GenerationJob) == jobs_before  # the resumed flow regenerated nothing
+
+
+def _read_until(stream: object, marker: str) -> str:
+    seen: list[str] = []
+    for line in stream:  # type: ignore[attr-defined]
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError("the process ended before: " + marker + "\n" + "".join(seen[-40:]))

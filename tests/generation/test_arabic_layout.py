@@ -138,8 +138,12 @@ def test_wrap_keeps_logical_order_and_fits() -> None:
 def test_fit_text_shrinks_long_headlines() -> None:
     short = layout.fit_text("عروض رمضان", "ar", max_width=800, max_height=400, max_size=110, min_size=40)
     long = layout.fit_text(
-        "أقوى تخفيضات السنة على كل اللي تحبينه من العبايات والعطور", "ar", max_width=800, max_height=400,
-        max_size=110, min_size=40,
+        "أقوى تخفيضات السنة على كل اللي تحبينه من العبايات والعطور",
+        "ar",
+        max_width=800,
+        max_height=400,
+        max_size=110,
+        min_size=40,
     )
     assert long.font.size < short.font.size
     assert len(long.lines) <= 3 and long.height <= 400 and long.width <= 800

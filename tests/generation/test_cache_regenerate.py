@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.generation.base import CopyBrief, CopyResult, ImageBrief, MemoryCache, MediaResult, Providers
+from tools.generation.base import CopyBrief, CopyResult, ImageBrief, MediaResult, MemoryCache, Providers
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.studio import BundleSpec, generate_bundle, regenerate_asset
 from tools.generation.text import TemplateCopyProvider
@@ -31,7 +31,9 @@ class CountingImages(ProceduralImageProvider):
 
 
 def _spec(video: bool = False) -> BundleSpec:
-    brief = CopyBrief(theme="ramadan", objective="sales", languages=["ar", "en"], platforms=["meta", "tiktok"])
+    brief = CopyBrief(
+        theme="ramadan", objective="sales", languages=["ar", "en"], platforms=["meta", "tiktok"]
+    )
     return BundleSpec(copy_brief=brief, video=video, voice=video, voice_languages=["ar"] if video else None)
 
 
@@ -96,8 +98,12 @@ async def test_regenerate_one_copy_variant(tmp_path: Path) -> None:
 
 
 async def test_regenerate_video_uses_the_same_slides(tmp_path: Path) -> None:
-    providers = Providers(copy=[TemplateCopyProvider()], image=[ProceduralImageProvider()],
-                          voice=[EspeakVoiceProvider()], video=[SlideshowVideoProvider()])
+    providers = Providers(
+        copy=[TemplateCopyProvider()],
+        image=[ProceduralImageProvider()],
+        voice=[EspeakVoiceProvider()],
+        video=[SlideshowVideoProvider()],
+    )
     spec = _spec(video=True)
     spec.image_sizes = []
     bundle = await generate_bundle(spec, providers, tmp_path)
@@ -105,4 +111,6 @@ async def test_regenerate_video_uses_the_same_slides(tmp_path: Path) -> None:
     again = await regenerate_asset(bundle, video.id, providers, tmp_path)
     new = next(a for a in again.assets if a.kind == "video")
     assert new.path != video.path and new.meta["slides"] == video.meta["slides"]
-    assert [a.id for a in again.assets if a.kind != "video"] == [a.id for a in bundle.assets if a.kind != "video"]
+    assert [a.id for a in again.assets if a.kind != "video"] == [
+        a.id for a in bundle.assets if a.kind != "video"
+    ]

@@ -20,8 +20,14 @@ from tools.generation.text import (
 
 
 def _variant(**kw: Any) -> CopyVariant:
-    base = {"language": "ar", "headline": "عروض رمضان", "primary_text": "تسوّقي الحين", "description": "عروض",
-            "cta": "shop_now", "cta_label": "تسوّقي الحين"}
+    base = {
+        "language": "ar",
+        "headline": "عروض رمضان",
+        "primary_text": "تسوّقي الحين",
+        "description": "عروض",
+        "cta": "shop_now",
+        "cta_label": "تسوّقي الحين",
+    }
     return CopyVariant(**{**base, **kw})
 
 
@@ -29,13 +35,18 @@ def test_arabic_headline_over_snapchat_limit() -> None:
     headline = "عروض رمضان الحصرية على كل العبايات والعطور"  # 42 characters
     assert count_chars(headline) > 34
     violations = check_copy_limits(_variant(headline=headline), ["snapchat"])
-    assert [(v.field, v.platform, v.limit, v.severity) for v in violations] == [("headline", "snapchat", 34, "error")]
+    assert [(v.field, v.platform, v.limit, v.severity) for v in violations] == [
+        ("headline", "snapchat", 34, "error")
+    ]
     assert violations[0].actual == count_chars(headline)
     assert "Snapchat" in violations[0].message_ar and "34" in violations[0].message_ar
 
 
 def test_english_primary_text_over_tiktok_limit_and_meta_recommendation() -> None:
-    text = "Celebrate the holy month with our brand new collection of abayas, perfumes and gifts for the family. Shop now!"
+    text = (
+        "Celebrate the holy month with our brand new collection of abayas, perfumes and gifts "
+        "for the family. Shop now!"
+    )
     violations = check_copy_limits(_variant(language="en", primary_text=text), ["meta", "tiktok"])
     found = {(v.platform, v.field, v.severity) for v in violations}
     assert ("tiktok", "primary_text", "error") in found
@@ -69,10 +80,18 @@ def test_arabic_marks_count_as_characters() -> None:
 async def test_every_template_combination_fits_all_platforms(theme: str) -> None:
     provider = TemplateCopyProvider()
     platforms = ["meta", "tiktok", "snapchat"]
-    for objective, register, gender in itertools.product(sorted(set(OBJECTIVE_GROUPS)), ("gulf", "msa"),
-                                                         ("female", "male", "all")):
-        brief = CopyBrief(theme=theme, objective=objective, product="perfume", languages=["ar", "en"],
-                          platforms=platforms, register=register, audience_gender=gender)
+    for objective, register, gender in itertools.product(
+        sorted(set(OBJECTIVE_GROUPS)), ("gulf", "msa"), ("female", "male", "all")
+    ):
+        brief = CopyBrief(
+            theme=theme,
+            objective=objective,
+            product="perfume",
+            languages=["ar", "en"],
+            platforms=platforms,
+            register=register,
+            audience_gender=gender,
+        )
         result = await provider.generate(brief)
         for lang in ("ar", "en"):
             variants = [v for v in result.variants if v.language == lang]
@@ -100,7 +119,9 @@ def test_theme_and_product_normalisation() -> None:
     assert normalize_theme("اليوم الوطني") == "saudi_national_day"
     assert normalize_theme("something else") == "generic"
     assert localize_product("Abayas", "ar_gulf") == "العبايات"
-    assert localize_product("winter jackets", "ar_gulf") is None  # a Latin common noun stays out of Arabic copy
+    assert (
+        localize_product("winter jackets", "ar_gulf") is None
+    )  # a Latin common noun stays out of Arabic copy
     assert localize_product("iPhone 16", "ar_msa") == "iPhone 16"
     assert apply_gender("[[تسوّق|تسوّقي]] الحين", True) == "تسوّقي الحين"
 
@@ -124,20 +145,33 @@ class _StubLLM:
 
 
 async def test_chat_model_copy_drops_over_limit_variants_and_asks_again() -> None:
-    ok = {"headline": "رمضان كريم", "primary_text": "تسوّقي الحين", "description": "عروض", "cta": "shop_now",
-          "cta_label": "تسوّقي الحين"}
+    ok = {
+        "headline": "رمضان كريم",
+        "primary_text": "تسوّقي الحين",
+        "description": "عروض",
+        "cta": "shop_now",
+        "cta_label": "تسوّقي الحين",
+    }
     too_long = {**ok, "headline": "عروض رمضان الحصرية على كل العبايات والعطور والهدايا"}
     ok2 = {**ok, "primary_text": "اطلبي اليوم"}
     llm = _StubLLM([{"variants": [too_long, ok]}, {"variants": [ok2]}])
     provider = OpenAICopyProvider(llm, model_name="stub")
-    result = await provider.generate(CopyBrief(theme="ramadan", languages=["ar"], platforms=["snapchat"], variants=2))
+    result = await provider.generate(
+        CopyBrief(theme="ramadan", languages=["ar"], platforms=["snapchat"], variants=2)
+    )
     assert [v.primary_text for v in result.variants] == ["تسوّقي الحين", "اطلبي اليوم"]
     assert len(llm.structured.calls) == 2
     assert "Snapchat headline" in llm.structured.calls[1][-1][1]
 
 
 async def test_chat_model_with_nothing_usable_fails() -> None:
-    bad = {"headline": "x" * 80, "primary_text": "y", "description": "z", "cta": "shop_now", "cta_label": "Shop"}
+    bad = {
+        "headline": "x" * 80,
+        "primary_text": "y",
+        "description": "z",
+        "cta": "shop_now",
+        "cta_label": "Shop",
+    }
     provider = OpenAICopyProvider(_StubLLM([{"variants": [bad]}]))
     with pytest.raises(ValueError, match="within the platform limits"):
         await provider.generate(CopyBrief(languages=["en"], platforms=["snapchat"]))

@@ -54,7 +54,9 @@ async def test_failing_provider_falls_back_and_attempts_record_it() -> None:
 
 async def test_timeout_counts_as_failure() -> None:
     brief = CopyBrief(languages=["en"], platforms=["meta"])
-    result, attempts = await run_chain([SlowCopy(), TemplateCopyProvider()], lambda p: p.generate(brief), timeout_s=0.05)
+    result, attempts = await run_chain(
+        [SlowCopy(), TemplateCopyProvider()], lambda p: p.generate(brief), timeout_s=0.05
+    )
     assert result.provider == "templates"
     assert attempts[0].ok is False and "TimeoutError" in (attempts[0].error or "")
 
@@ -68,14 +70,21 @@ async def test_all_failing_raises_with_every_attempt() -> None:
 
 
 async def test_bundle_uses_fallback_image_provider_and_reports_attempts(tmp_path: Path) -> None:
-    providers = Providers(copy=[BrokenCopy(), TemplateCopyProvider()], image=[BrokenImages(), ProceduralImageProvider()])
-    spec = BundleSpec(copy_brief=CopyBrief(theme="eid", languages=["ar"], platforms=["meta"]), video=False, voice=False)
+    providers = Providers(
+        copy=[BrokenCopy(), TemplateCopyProvider()], image=[BrokenImages(), ProceduralImageProvider()]
+    )
+    spec = BundleSpec(
+        copy_brief=CopyBrief(theme="eid", languages=["ar"], platforms=["meta"]), video=False, voice=False
+    )
     bundle = await generate_bundle(spec, providers, tmp_path)
     images = [a for a in bundle.assets if a.kind == "image"]
     assert len(images) == 3 and not bundle.failures
     for image in images:
         assert image.provider == "procedural"
-        assert [(a.provider, a.ok) for a in image.attempts] == [("broken-images", False), ("procedural", True)]
+        assert [(a.provider, a.ok) for a in image.attempts] == [
+            ("broken-images", False),
+            ("procedural", True),
+        ]
     copy = [a for a in bundle.assets if a.kind == "copy"]
     assert copy and copy[0].attempts[0].provider == "broken-copy"
 

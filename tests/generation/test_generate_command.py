@@ -1,4 +1,4 @@
-"""`adly generate`: the seed instruction becomes a full bundle on disk and a JSON manifest on the last line."""
+"""`adly generate`: the seed instruction becomes a bundle on disk and a JSON manifest on the last line."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ import pytest
 from bot import generate_command
 from tools.generation.studio import providers_from_config
 
-SEED = "Create Instagram and TikTok campaign for Ramadan sale with 1000 SAR budget targeting women 25-40 in Riyadh"
+SEED = (
+    "Create Instagram and TikTok campaign for Ramadan sale with 1000 SAR budget "
+    "targeting women 25-40 in Riyadh"
+)
 
 
 def _args(out: Path, text: str = SEED) -> argparse.Namespace:
@@ -43,8 +46,19 @@ async def test_seed_bundle_manifest(tmp_path: Path, capsys: pytest.CaptureFixtur
     files = [Path(a["path"]) for a in assets if a["kind"] != "copy"]
     assert all(f.is_file() and f.parent == out.resolve() for f in files)  # noqa: ASYNC240 - a test's check
     for a in assets:
-        assert set(a) >= {"id", "kind", "language", "platforms", "path", "mime", "width", "height", "duration_s",
-                          "provider", "text"}
+        assert set(a) >= {
+            "id",
+            "kind",
+            "language",
+            "platforms",
+            "path",
+            "mime",
+            "width",
+            "height",
+            "duration_s",
+            "provider",
+            "text",
+        }
         assert a["platforms"] == ["meta", "tiktok"]
         if a["kind"] == "copy":
             assert a["path"] is None and set(a["text"]) >= {"headline", "primary_text", "description", "cta"}
@@ -84,7 +98,9 @@ async def test_missing_required_asset_exits_non_zero(
 def test_spec_from_arabic_request_for_men() -> None:
     from agent.parsing import parse_instruction
 
-    request = parse_instruction("حملة على سناب لليوم الوطني بميزانية ٥٠٠٠ ريال للرجال في جدة", today=date(2025, 2, 10))
+    request = parse_instruction(
+        "حملة على سناب لليوم الوطني بميزانية ٥٠٠٠ ريال للرجال في جدة", today=date(2025, 2, 10)
+    )
     spec = generate_command.bundle_spec_from_request(request, register="msa")
     assert spec.copy_brief.theme == "saudi_national_day" and spec.copy_brief.platforms == ["snapchat"]
     assert spec.copy_brief.audience_gender == "male" and spec.voice_gender == "male"
@@ -92,12 +108,18 @@ def test_spec_from_arabic_request_for_men() -> None:
 
 
 def test_configured_providers_come_first_offline_last() -> None:
-    providers = providers_from_config(openai_api_key="sk-test", openai_base_url=None, chat_model="gpt-4o-mini",
-                                      image_model="gpt-image-1", tts_model="gpt-4o-mini-tts")
+    providers = providers_from_config(
+        openai_api_key="sk-test",
+        openai_base_url=None,
+        chat_model="gpt-4o-mini",
+        image_model="gpt-image-1",
+        tts_model="gpt-4o-mini-tts",
+    )
     assert [p.name for p in providers.copy] == ["openai-chat:gpt-4o-mini", "templates"]
     assert [p.name for p in providers.image] == ["openai-images:gpt-image-1", "procedural"]
     assert [p.name for p in providers.voice] == ["openai-tts:gpt-4o-mini-tts", "espeak-ng"]
     assert [p.name for p in providers.video] == ["slideshow"]
-    offline = providers_from_config(openai_api_key=None, openai_base_url=None, chat_model="m", image_model="m",
-                                    tts_model="m")
+    offline = providers_from_config(
+        openai_api_key=None, openai_base_url=None, chat_model="m", image_model="m", tts_model="m"
+    )
     assert [p.name for p in offline.copy] == ["templates"]

@@ -23,8 +23,15 @@ from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
 
 def _brief(size: tuple[int, int], language: str = "ar", theme: str = "ramadan") -> ImageBrief:
     headline = "ليالي رمضان أحلى معنا" if language == "ar" else "Ramadan Offers Are Here"
-    return ImageBrief(theme=theme, headline=headline, cta_label="تسوّقي الحين" if language == "ar" else "Shop Now",
-                      language=language, width=size[0], height=size[1], brand_name="ADLY Store")
+    return ImageBrief(
+        theme=theme,
+        headline=headline,
+        cta_label="تسوّقي الحين" if language == "ar" else "Shop Now",
+        language=language,
+        width=size[0],
+        height=size[1],
+        brand_name="ADLY Store",
+    )
 
 
 @pytest.mark.parametrize("size", IMAGE_SIZES)
@@ -52,7 +59,9 @@ def _wav_bytes(seconds: float = 1.5, rate: int = 24000) -> bytes:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 20))) for i in range(int(seconds * rate))))
+        w.writeframes(
+            b"".join(struct.pack("<h", int(8000 * math.sin(i / 20))) for i in range(int(seconds * rate)))
+        )
     return buf.getvalue()
 
 
@@ -68,15 +77,22 @@ async def test_espeak_arabic_female_draft_voice(tmp_path: Path) -> None:
 
 
 async def test_video_has_audio_right_size_and_duration(tmp_path: Path) -> None:
-    slides = [(await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path,
-              (await ProceduralImageProvider().render(_brief((1080, 1920), "en"), tmp_path)).path]
+    slides = [
+        (await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path,
+        (await ProceduralImageProvider().render(_brief((1080, 1920), "en"), tmp_path)).path,
+    ]
     voice = tmp_path / "voice.wav"
     voice.write_bytes(_wav_bytes(7.0))
     brief = VideoBrief(image_paths=slides, voice_path=voice, language="ar")
     result = await SlideshowVideoProvider().render(brief, tmp_path)
     info = await probe(result.path)
     assert info.video is not None and info.audio is not None
-    assert (info.video.codec, info.video.pix_fmt, info.video.width, info.video.height) == ("h264", "yuv420p", 1080, 1920)
+    assert (info.video.codec, info.video.pix_fmt, info.video.width, info.video.height) == (
+        "h264",
+        "yuv420p",
+        1080,
+        1920,
+    )
     assert info.audio.codec == "aac" and info.audio.sample_rate == 48000
     assert info.duration_s == pytest.approx(8.0, abs=0.1)  # voice + a breath
     assert 6.0 <= (info.duration_s or 0) <= 15.0
@@ -105,7 +121,11 @@ def test_parse_ffmpeg_banner() -> None:
   Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 128 kb/s (default)"""
     info = parse_media_info(banner)
     assert info.duration_s == pytest.approx(10.46)
-    assert info.video is not None and (info.video.width, info.video.height, info.video.pix_fmt) == (1080, 1920, "yuv420p")
+    assert info.video is not None and (info.video.width, info.video.height, info.video.pix_fmt) == (
+        1080,
+        1920,
+        "yuv420p",
+    )
     assert info.video.fps == 24.0
     assert info.audio is not None and info.audio.sample_rate == 48000 and info.audio.channels == "stereo"
 
@@ -120,7 +140,9 @@ async def test_openai_image_provider_lays_text_on_the_key_visual(tmp_path: Path)
         calls.append(body)
         assert request.url.path == "/v1/images/generations"
         assert request.headers["Authorization"] == "Bearer sk-test"
-        return httpx.Response(200, json={"data": [{"b64_json": base64.b64encode(visual.getvalue()).decode()}]})
+        return httpx.Response(
+            200, json={"data": [{"b64_json": base64.b64encode(visual.getvalue()).decode()}]}
+        )
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         provider = OpenAIImageProvider(api_key="sk-test", http=http)
@@ -137,7 +159,9 @@ async def test_openai_tts_provider_writes_wav_with_duration(tmp_path: Path) -> N
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         assert request.url.path == "/v1/audio/speech"
-        assert body["voice"] == "shimmer" and body["response_format"] == "wav" and "Gulf" in body["instructions"]
+        assert (
+            body["voice"] == "shimmer" and body["response_format"] == "wav" and "Gulf" in body["instructions"]
+        )
         return httpx.Response(200, content=_wav_bytes(2.0))
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
@@ -151,4 +175,6 @@ async def test_openai_tts_provider_writes_wav_with_duration(tmp_path: Path) -> N
 async def test_openai_http_error_is_a_provider_failure(tmp_path: Path) -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(429))) as http:
         with pytest.raises(httpx.HTTPStatusError):
-            await OpenAITTSProvider(api_key="k", http=http).synthesize(VoiceBrief(script="hi", language="en"), tmp_path)
+            await OpenAITTSProvider(api_key="k", http=http).synthesize(
+                VoiceBrief(script="hi", language="en"), tmp_path
+            )

@@ -1,1 +1,1 @@
-"""Content generation studio: copy, images, voice-over and video providers behind one protocol (see base.py, studio.py)."""
+"""Content generation studio: copy, image, voice and video providers behind one protocol (base, studio)."""

@@ -1,4 +1,4 @@
-"""espeak-ng synthesis to a WAV file through the C API; run as a child process (`python _espeak_worker.py`)."""
+"""espeak-ng synthesis to a WAV file through the C API; run as a child process (`python FILE`)."""
 
 # This file is executed by path in a fresh interpreter, so it imports nothing from the project: the
 # library keeps global state (one voice, one callback) and a crash in C must not take the bot down.
@@ -36,8 +36,14 @@ def _load() -> ctypes.CDLL:
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_SetParameter.restype = ctypes.c_int
     lib.espeak_Synth.argtypes = [
-        ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
-        ctypes.c_void_p, ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
     ]
     lib.espeak_Synth.restype = ctypes.c_int
     lib.espeak_Synchronize.argtypes = []
@@ -47,7 +53,9 @@ def _load() -> ctypes.CDLL:
     return lib
 
 
-def synthesize(text: str, voice: str, out_path: Path, *, rate: int = 150, pitch: int = 50) -> dict[str, object]:
+def synthesize(
+    text: str, voice: str, out_path: Path, *, rate: int = 150, pitch: int = 50
+) -> dict[str, object]:
     """Speak `text` with espeak-ng voice name `voice` (e.g. "ar+f3") into a 16-bit mono WAV at `out_path`."""
     import espeakng_loader
 
@@ -99,7 +107,10 @@ def main() -> int:
     job = json.loads(sys.stdin.read())
     try:
         info = synthesize(
-            job["text"], job["voice"], Path(job["out"]), rate=int(job.get("rate", 150)),
+            job["text"],
+            job["voice"],
+            Path(job["out"]),
+            rate=int(job.get("rate", 150)),
             pitch=int(job.get("pitch", 50)),
         )
     except Exception as exc:  # noqa: BLE001 - reported to the parent as data, not a traceback

@@ -1,4 +1,4 @@
-"""Procedural, text-free ad backgrounds per theme (Ramadan night sky, Eid stars, National Day green...), drawn with Pillow."""
+"""Procedural, text-free ad backgrounds per theme (Ramadan night sky, Eid stars...), drawn with Pillow."""
 
 from __future__ import annotations
 
@@ -27,8 +27,13 @@ def gradient(size: tuple[int, int], top: RGB, bottom: RGB, *, diagonal: bool = F
     return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
 
 
-def glow(img: Image.Image, shapes: Callable[[ImageDraw.ImageDraw, float], None], color: RGB, radius: float,
-         strength: float = 1.0) -> None:
+def glow(
+    img: Image.Image,
+    shapes: Callable[[ImageDraw.ImageDraw, float], None],
+    color: RGB,
+    radius: float,
+    strength: float = 1.0,
+) -> None:
     """Soft light: draw `shapes` on a quarter-size mask, blur it, and screen `color` through it."""
     w, h = img.size
     scale = 0.25
@@ -63,8 +68,13 @@ def circles(items: list[tuple[float, float, float]], fill: int) -> Shapes:
     return draw
 
 
-def stars(draw: ImageDraw.ImageDraw, rnd: random.Random, box: tuple[int, int, int, int], count: int,
-          color: RGB = (255, 246, 220)) -> None:
+def stars(
+    draw: ImageDraw.ImageDraw,
+    rnd: random.Random,
+    box: tuple[int, int, int, int],
+    count: int,
+    color: RGB = (255, 246, 220),
+) -> None:
     x0, y0, x1, y1 = box
     for _ in range(count):
         x, y = rnd.uniform(x0, x1), rnd.uniform(y0, y1)
@@ -73,7 +83,9 @@ def stars(draw: ImageDraw.ImageDraw, rnd: random.Random, box: tuple[int, int, in
         draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(int(c * fade) for c in color))
 
 
-def star_polygon(cx: float, cy: float, r_out: float, r_in: float, points: int, rot: float = 0.0) -> list[tuple[float, float]]:
+def star_polygon(
+    cx: float, cy: float, r_out: float, r_in: float, points: int, rot: float = 0.0
+) -> list[tuple[float, float]]:
     pts = []
     for i in range(points * 2):
         r = r_out if i % 2 == 0 else r_in
@@ -94,13 +106,19 @@ def crescent(img: Image.Image, cx: float, cy: float, r: float, color: RGB) -> No
     d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     off = r * 0.42
     d.ellipse((cx - r + off, cy - r - off * 0.35, cx + r + off * 0.9, cy + r - off * 0.35), fill=0)
-    glow(img, lambda g, s: g.ellipse(((cx - r) * s, (cy - r) * s, (cx + r) * s, (cy + r) * s), fill=120),
-         color, r * 0.9, 0.8)
+    glow(
+        img,
+        lambda g, s: g.ellipse(((cx - r) * s, (cy - r) * s, (cx + r) * s, (cy + r) * s), fill=120),
+        color,
+        r * 0.9,
+        0.8,
+    )
     img.paste(Image.new("RGB", (w, h), color), (0, 0), mask)
 
 
-def waves(draw: ImageDraw.ImageDraw, w: int, h: int, y: float, amp: float, length: float, phase: float,
-          fill: RGB) -> None:
+def waves(
+    draw: ImageDraw.ImageDraw, w: int, h: int, y: float, amp: float, length: float, phase: float, fill: RGB
+) -> None:
     pts = [(x, y + amp * math.sin(2 * math.pi * x / length + phase)) for x in range(0, w + 20, 20)]
     draw.polygon([*pts, (w, h), (0, h)], fill=fill)
 
@@ -122,21 +140,33 @@ def _ramadan(img: Image.Image, rnd: random.Random) -> None:
     for x, length in zip(xs, lengths, strict=True):
         s = u * rnd.uniform(0.045, 0.06)
         top = length
-        glow(img, ellipse((x - s * 1.6, top + s * 0.3, x + s * 1.6, top + s * 3.3), 200), (255, 170, 60),
-             s * 1.2, 0.9)
+        glow(
+            img,
+            ellipse((x - s * 1.6, top + s * 0.3, x + s * 1.6, top + s * 3.3), 200),
+            (255, 170, 60),
+            s * 1.2,
+            0.9,
+        )
         d = ImageDraw.Draw(img)
         d.line((x, 0, x, top), fill=(200, 160, 90), width=max(2, int(u * 0.003)))
         gold = (222, 176, 84)
         d.polygon([(x - s * 0.5, top + s * 0.5), (x + s * 0.5, top + s * 0.5), (x, top)], fill=gold)
         body = [
-            (x - s * 0.55, top + s * 0.5), (x + s * 0.55, top + s * 0.5), (x + s, top + s * 1.2),
-            (x + s, top + s * 2.6), (x + s * 0.55, top + s * 3.2), (x - s * 0.55, top + s * 3.2),
-            (x - s, top + s * 2.6), (x - s, top + s * 1.2),
+            (x - s * 0.55, top + s * 0.5),
+            (x + s * 0.55, top + s * 0.5),
+            (x + s, top + s * 1.2),
+            (x + s, top + s * 2.6),
+            (x + s * 0.55, top + s * 3.2),
+            (x - s * 0.55, top + s * 3.2),
+            (x - s, top + s * 2.6),
+            (x - s, top + s * 1.2),
         ]
         d.polygon(body, fill=(255, 196, 90), outline=gold, width=max(2, int(s * 0.12)))
         d.line((x, top + s * 0.5, x, top + s * 3.2), fill=gold, width=max(2, int(s * 0.1)))
         d.line((x - s, top + s * 1.9, x + s, top + s * 1.9), fill=gold, width=max(2, int(s * 0.1)))
-        d.polygon([(x - s * 0.35, top + s * 3.2), (x + s * 0.35, top + s * 3.2), (x, top + s * 3.8)], fill=gold)
+        d.polygon(
+            [(x - s * 0.35, top + s * 3.2), (x + s * 0.35, top + s * 3.2), (x, top + s * 3.8)], fill=gold
+        )
     # Mosque skyline along the bottom: domes and minarets in a darker night tone.
     base = h * 0.9
     sil = (12, 8, 32)
@@ -144,11 +174,17 @@ def _ramadan(img: Image.Image, rnd: random.Random) -> None:
     for cx, r in ((w * 0.5, u * 0.16), (w * 0.25, u * 0.09), (w * 0.75, u * 0.09)):
         d.rectangle((cx - r, base - r * 0.6, cx + r, base), fill=sil)
         d.ellipse((cx - r, base - r * 1.6, cx + r, base - r * 0.2), fill=sil)
-        d.polygon([(cx - r * 0.08, base - r * 1.55), (cx + r * 0.08, base - r * 1.55), (cx, base - r * 1.95)], fill=sil)
+        d.polygon(
+            [(cx - r * 0.08, base - r * 1.55), (cx + r * 0.08, base - r * 1.55), (cx, base - r * 1.95)],
+            fill=sil,
+        )
     for mx in (w * 0.08, w * 0.36, w * 0.64, w * 0.92):
         mw = u * 0.025
         d.rectangle((mx - mw, base - u * 0.3, mx + mw, base), fill=sil)
-        d.polygon([(mx - mw * 1.4, base - u * 0.3), (mx + mw * 1.4, base - u * 0.3), (mx, base - u * 0.38)], fill=sil)
+        d.polygon(
+            [(mx - mw * 1.4, base - u * 0.3), (mx + mw * 1.4, base - u * 0.3), (mx, base - u * 0.38)],
+            fill=sil,
+        )
 
 
 def _eid_fitr(img: Image.Image, rnd: random.Random) -> None:
@@ -174,9 +210,18 @@ def _eid_adha(img: Image.Image, rnd: random.Random) -> None:
     for row in range(int(h / step) + 2):
         for col in range(int(w / step) + 2):
             x = col * step + (step / 2 if row % 2 else 0)
-            d.polygon(eight_point_star(x, row * step, step * 0.42), outline=(120, 84, 44), width=max(1, int(u * 0.003)))
-    glow(img, lambda g, s: g.ellipse((w * 0.15 * s, h * 0.2 * s, w * 0.85 * s, h * 0.8 * s), fill=160),
-         (255, 222, 160), u * 0.2, 0.7)
+            d.polygon(
+                eight_point_star(x, row * step, step * 0.42),
+                outline=(120, 84, 44),
+                width=max(1, int(u * 0.003)),
+            )
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.15 * s, h * 0.2 * s, w * 0.85 * s, h * 0.8 * s), fill=160),
+        (255, 222, 160),
+        u * 0.2,
+        0.7,
+    )
     crescent(img, w * 0.2, h * 0.1 + u * 0.05, u * 0.07, (255, 232, 170))
 
 
@@ -193,8 +238,13 @@ def _white_friday(img: Image.Image, rnd: random.Random) -> None:
         x, y = rnd.uniform(0, w), rnd.uniform(0, h)
         d.ellipse((x - r, y - r, x + r, y + r), outline=60, width=max(2, int(u * 0.004)))
     img.paste(Image.new("RGB", img.size, (255, 255, 255)), (0, 0), layer)
-    glow(img, lambda g, s: g.ellipse((w * 0.2 * s, -h * 0.2 * s, w * 0.8 * s, h * 0.35 * s), fill=110),
-         (255, 255, 255), u * 0.15, 0.8)
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.2 * s, -h * 0.2 * s, w * 0.8 * s, h * 0.35 * s), fill=110),
+        (255, 255, 255),
+        u * 0.15,
+        0.8,
+    )
     dd = ImageDraw.Draw(img)
     for x, y, r in ((w * 0.1, h * 0.88, u * 0.07), (w * 0.9, h * 0.12, u * 0.05)):
         dd.ellipse((x - r, y - r, x + r, y + r), outline=(255, 255, 255), width=max(3, int(u * 0.008)))
@@ -207,12 +257,24 @@ def _national_day(img: Image.Image, rnd: random.Random) -> None:
     for i in range(4):
         # Fireworks stay in the side columns so they never sit behind the headline.
         side = (0.04, 0.2) if i % 2 == 0 else (0.8, 0.96)
-        cx, cy, r = rnd.uniform(w * side[0], w * side[1]), rnd.uniform(h * 0.05, h * 0.3), rnd.uniform(u * 0.06, u * 0.1)
+        cx, cy, r = (
+            rnd.uniform(w * side[0], w * side[1]),
+            rnd.uniform(h * 0.05, h * 0.3),
+            rnd.uniform(u * 0.06, u * 0.1),
+        )
         color = rnd.choice(((255, 255, 255), (214, 236, 200), (240, 214, 140)))
         for k in range(18):
             a = 2 * math.pi * k / 18
-            d.line((cx + r * 0.3 * math.cos(a), cy + r * 0.3 * math.sin(a), cx + r * math.cos(a), cy + r * math.sin(a)),
-                   fill=color, width=max(2, int(u * 0.004)))
+            d.line(
+                (
+                    cx + r * 0.3 * math.cos(a),
+                    cy + r * 0.3 * math.sin(a),
+                    cx + r * math.cos(a),
+                    cy + r * math.sin(a),
+                ),
+                fill=color,
+                width=max(2, int(u * 0.004)),
+            )
     waves(d, w, h, h * 0.86, u * 0.02, w * 0.7, 0.0, (14, 120, 70))
     waves(d, w, h, h * 0.9, u * 0.02, w * 0.55, 1.5, (240, 246, 240))
     waves(d, w, h, h * 0.93, u * 0.018, w * 0.8, 3.0, (0, 84, 46))
@@ -260,18 +322,36 @@ def _founding_day(img: Image.Image, rnd: random.Random) -> None:
         d.polygon([(x, wall_top), (x + t / 2, wall_top - t * 0.8), (x + t, wall_top)], fill=mud)
     for i in range(int(w / (u * 0.12))):
         x = u * 0.06 + i * u * 0.12
-        d.polygon([(x - u * 0.015, wall_top + u * 0.05), (x + u * 0.015, wall_top + u * 0.05), (x, wall_top + u * 0.02)],
-                  fill=(120, 80, 48))
-    glow(img, lambda g, s: g.ellipse((w * 0.1 * s, h * 0.15 * s, w * 0.9 * s, h * 0.7 * s), fill=140),
-         (255, 246, 226), u * 0.2, 0.7)
+        d.polygon(
+            [
+                (x - u * 0.015, wall_top + u * 0.05),
+                (x + u * 0.015, wall_top + u * 0.05),
+                (x, wall_top + u * 0.02),
+            ],
+            fill=(120, 80, 48),
+        )
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.1 * s, h * 0.15 * s, w * 0.9 * s, h * 0.7 * s), fill=140),
+        (255, 246, 226),
+        u * 0.2,
+        0.7,
+    )
 
 
 def _summer(img: Image.Image, rnd: random.Random) -> None:
     w, h = img.size
     u = min(w, h)
     sx, sy, r = w * 0.8, h * 0.12 + u * 0.06, u * 0.11
-    glow(img, lambda g, s: g.ellipse(((sx - r * 2) * s, (sy - r * 2) * s, (sx + r * 2) * s, (sy + r * 2) * s), fill=200),
-         (255, 236, 150), r, 1.0)
+    glow(
+        img,
+        lambda g, s: g.ellipse(
+            ((sx - r * 2) * s, (sy - r * 2) * s, (sx + r * 2) * s, (sy + r * 2) * s), fill=200
+        ),
+        (255, 236, 150),
+        r,
+        1.0,
+    )
     d = ImageDraw.Draw(img)
     d.ellipse((sx - r, sy - r, sx + r, sy + r), fill=(255, 214, 90))
     waves(d, w, h, h * 0.8, u * 0.025, w * 0.6, 0.0, (42, 176, 200))
@@ -287,8 +367,11 @@ def _back_to_school(img: Image.Image, rnd: random.Random) -> None:
     for y in range(0, h, step):
         d.line((0, y, w, y), fill=(240, 196, 50), width=2)
     d.line((u * 0.1, 0, u * 0.1, h), fill=(214, 80, 80), width=3)
-    for cx, cy, ang, col in ((w * 0.18, h * 0.9, -30, (29, 78, 137)), (w * 0.85, h * 0.1, 150, (220, 80, 60)),
-                             (w * 0.9, h * 0.85, 60, (40, 140, 90))):
+    for cx, cy, ang, col in (
+        (w * 0.18, h * 0.9, -30, (29, 78, 137)),
+        (w * 0.85, h * 0.1, 150, (220, 80, 60)),
+        (w * 0.9, h * 0.85, 60, (40, 140, 90)),
+    ):
         _pencil(d, cx, cy, u * 0.32, math.radians(ang), col)
 
 
@@ -299,11 +382,24 @@ def _pencil(d: ImageDraw.ImageDraw, cx: float, cy: float, length: float, ang: fl
     a = (cx - ux * length / 2, cy - uy * length / 2)
     b = (cx + ux * length * 0.3, cy + uy * length * 0.3)
     tip = (cx + ux * length / 2, cy + uy * length / 2)
-    d.polygon([(a[0] + px * t, a[1] + py * t), (b[0] + px * t, b[1] + py * t), (b[0] - px * t, b[1] - py * t),
-               (a[0] - px * t, a[1] - py * t)], fill=color)
+    d.polygon(
+        [
+            (a[0] + px * t, a[1] + py * t),
+            (b[0] + px * t, b[1] + py * t),
+            (b[0] - px * t, b[1] - py * t),
+            (a[0] - px * t, a[1] - py * t),
+        ],
+        fill=color,
+    )
     d.polygon([(b[0] + px * t, b[1] + py * t), tip, (b[0] - px * t, b[1] - py * t)], fill=(238, 206, 160))
-    d.polygon([(tip[0] - ux * t * 0.9 + px * t * 0.35, tip[1] - uy * t * 0.9 + py * t * 0.35), tip,
-               (tip[0] - ux * t * 0.9 - px * t * 0.35, tip[1] - uy * t * 0.9 - py * t * 0.35)], fill=(40, 40, 40))
+    d.polygon(
+        [
+            (tip[0] - ux * t * 0.9 + px * t * 0.35, tip[1] - uy * t * 0.9 + py * t * 0.35),
+            tip,
+            (tip[0] - ux * t * 0.9 - px * t * 0.35, tip[1] - uy * t * 0.9 - py * t * 0.35),
+        ],
+        fill=(40, 40, 40),
+    )
 
 
 def _generic(img: Image.Image, rnd: random.Random) -> None:
@@ -320,32 +416,91 @@ def _generic(img: Image.Image, rnd: random.Random) -> None:
 ThemeSpec = tuple[RGB, RGB, bool, Painter, TextStyle]
 
 THEME_SPECS: dict[str, ThemeSpec] = {
-    "ramadan": ((10, 14, 48), (46, 22, 82), False, _ramadan,
-                TextStyle(text=(255, 244, 214), accent=(232, 185, 76), on_accent=(26, 18, 52), panel=(8, 8, 36, 110))),
-    "eid_al_fitr": ((12, 96, 80), (6, 50, 44), False, _eid_fitr,
-                    TextStyle(text=(255, 250, 235), accent=(240, 198, 96), on_accent=(8, 52, 44),
-                              panel=(4, 40, 34, 120))),
-    "eid_al_adha": ((214, 168, 108), (108, 64, 34), False, _eid_adha,
-                    TextStyle(text=(255, 252, 242), accent=(92, 46, 20), on_accent=(255, 236, 200),
-                              panel=(70, 40, 18, 130))),
-    "white_friday": ((18, 18, 22), (44, 44, 52), True, _white_friday,
-                     TextStyle(text=(255, 255, 255), accent=(255, 255, 255), on_accent=(12, 12, 14),
-                               panel=(0, 0, 0, 90))),
-    "saudi_national_day": ((14, 122, 68), (2, 62, 32), False, _national_day,
-                           TextStyle(text=(255, 255, 255), accent=(255, 255, 255), on_accent=(0, 92, 48),
-                                     panel=(0, 40, 20, 110))),
-    "founding_day": ((244, 230, 204), (214, 180, 132), False, _founding_day,
-                     TextStyle(text=(78, 40, 18), accent=(122, 59, 29), on_accent=(250, 236, 210),
-                               panel=(255, 248, 232, 150), brand=(78, 40, 18), shadow=False)),
-    "summer": ((36, 170, 214), (255, 214, 140), False, _summer,
-                TextStyle(text=(255, 255, 255), accent=(255, 120, 60), on_accent=(255, 255, 255),
-                          panel=(0, 70, 110, 110))),
-    "back_to_school": ((255, 216, 70), (255, 196, 40), False, _back_to_school,
-                       TextStyle(text=(22, 54, 104), accent=(22, 54, 104), on_accent=(255, 220, 80),
-                                 panel=(255, 250, 230, 170), brand=(22, 54, 104), shadow=False)),
-    "generic": ((44, 16, 86), (200, 58, 150), True, _generic,
-                TextStyle(text=(255, 255, 255), accent=(255, 255, 255), on_accent=(60, 20, 100),
-                          panel=(30, 10, 60, 100))),
+    "ramadan": (
+        (10, 14, 48),
+        (46, 22, 82),
+        False,
+        _ramadan,
+        TextStyle(text=(255, 244, 214), accent=(232, 185, 76), on_accent=(26, 18, 52), panel=(8, 8, 36, 110)),
+    ),
+    "eid_al_fitr": (
+        (12, 96, 80),
+        (6, 50, 44),
+        False,
+        _eid_fitr,
+        TextStyle(text=(255, 250, 235), accent=(240, 198, 96), on_accent=(8, 52, 44), panel=(4, 40, 34, 120)),
+    ),
+    "eid_al_adha": (
+        (214, 168, 108),
+        (108, 64, 34),
+        False,
+        _eid_adha,
+        TextStyle(
+            text=(255, 252, 242), accent=(92, 46, 20), on_accent=(255, 236, 200), panel=(70, 40, 18, 130)
+        ),
+    ),
+    "white_friday": (
+        (18, 18, 22),
+        (44, 44, 52),
+        True,
+        _white_friday,
+        TextStyle(text=(255, 255, 255), accent=(255, 255, 255), on_accent=(12, 12, 14), panel=(0, 0, 0, 90)),
+    ),
+    "saudi_national_day": (
+        (14, 122, 68),
+        (2, 62, 32),
+        False,
+        _national_day,
+        TextStyle(
+            text=(255, 255, 255), accent=(255, 255, 255), on_accent=(0, 92, 48), panel=(0, 40, 20, 110)
+        ),
+    ),
+    "founding_day": (
+        (244, 230, 204),
+        (214, 180, 132),
+        False,
+        _founding_day,
+        TextStyle(
+            text=(78, 40, 18),
+            accent=(122, 59, 29),
+            on_accent=(250, 236, 210),
+            panel=(255, 248, 232, 150),
+            brand=(78, 40, 18),
+            shadow=False,
+        ),
+    ),
+    "summer": (
+        (36, 170, 214),
+        (255, 214, 140),
+        False,
+        _summer,
+        TextStyle(
+            text=(255, 255, 255), accent=(255, 120, 60), on_accent=(255, 255, 255), panel=(0, 70, 110, 110)
+        ),
+    ),
+    "back_to_school": (
+        (255, 216, 70),
+        (255, 196, 40),
+        False,
+        _back_to_school,
+        TextStyle(
+            text=(22, 54, 104),
+            accent=(22, 54, 104),
+            on_accent=(255, 220, 80),
+            panel=(255, 250, 230, 170),
+            brand=(22, 54, 104),
+            shadow=False,
+        ),
+    ),
+    "generic": (
+        (44, 16, 86),
+        (200, 58, 150),
+        True,
+        _generic,
+        TextStyle(
+            text=(255, 255, 255), accent=(255, 255, 255), on_accent=(60, 20, 100), panel=(30, 10, 60, 100)
+        ),
+    ),
 }
 
 

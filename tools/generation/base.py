@@ -20,7 +20,14 @@ CtaCode = Literal[
     "shop_now", "learn_more", "sign_up", "order_now", "book_now", "contact_us", "download", "get_offer"
 ]
 CTA_CODES: tuple[str, ...] = (
-    "shop_now", "learn_more", "sign_up", "order_now", "book_now", "contact_us", "download", "get_offer"
+    "shop_now",
+    "learn_more",
+    "sign_up",
+    "order_now",
+    "book_now",
+    "contact_us",
+    "download",
+    "get_offer",
 )
 GenerationKind = Literal["copy", "image", "voice", "video"]
 
@@ -171,7 +178,7 @@ async def run_chain(
     *,
     timeout_s: float | None = None,
 ) -> tuple[R, list[Attempt]]:
-    """Try each provider in order; return the first result and every attempt made, or raise GenerationFailed."""
+    """Try each provider in order; return the first result and every attempt, or raise GenerationFailed."""
     attempts: list[Attempt] = []
     for provider in providers:
         started = _now()
@@ -194,12 +201,14 @@ async def run_chain(
 
 def brief_fingerprint(kind: GenerationKind, brief: BaseModel) -> str:
     """A stable key for a brief, so callers can cache results of identical briefs."""
-    payload = json.dumps({"kind": kind, "brief": brief.model_dump(mode="json")}, sort_keys=True, ensure_ascii=False)
+    payload = json.dumps(
+        {"kind": kind, "brief": brief.model_dump(mode="json")}, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class GenerationCache(Protocol):
-    """Results of earlier briefs by key. The store implements it over its asset rows; MemoryCache in-process."""
+    """Results of earlier briefs by key: store implements it over its asset rows; MemoryCache in-process."""
 
     async def get(self, key: str) -> dict[str, Any] | None: ...
 
@@ -326,23 +335,39 @@ def _violation(field_name: str, platform: str, limit: FieldLimit, actual: int, k
         en = f"{pname} does not allow emoji in the {field_name.replace('_', ' ')}."
         ar = f"{pname} لا يسمح بالرموز التعبيرية في {ar_field}."
         return LimitViolation(
-            field=field_name, platform=platform, limit=0, actual=actual, severity="error",
-            message_en=en, message_ar=ar,
+            field=field_name,
+            platform=platform,
+            limit=0,
+            actual=actual,
+            severity="error",
+            message_en=en,
+            message_ar=ar,
         )
     if kind == "short":
-        en = f"{pname} {field_name.replace('_', ' ')} needs at least {limit.min_chars} characters (has {actual})."
+        label = field_name.replace("_", " ")
+        en = f"{pname} {label} needs at least {limit.min_chars} characters (has {actual})."
         ar = f"{ar_field} في {pname} يحتاج {limit.min_chars} حرفًا على الأقل (الحالي {actual})."
         return LimitViolation(
-            field=field_name, platform=platform, limit=limit.min_chars, actual=actual, severity="error",
-            message_en=en, message_ar=ar,
+            field=field_name,
+            platform=platform,
+            limit=limit.min_chars,
+            actual=actual,
+            severity="error",
+            message_en=en,
+            message_ar=ar,
         )
     word = "recommended maximum" if limit.severity == "warning" else "maximum"
     word_ar = "الحد الموصى به" if limit.severity == "warning" else "الحد الأقصى"
     en = f"{pname} {field_name.replace('_', ' ')} is {actual} characters; {word} is {limit.max_chars}."
     ar = f"{ar_field} في {pname} طوله {actual} حرفًا، و{word_ar} {limit.max_chars}."
     return LimitViolation(
-        field=field_name, platform=platform, limit=limit.max_chars, actual=actual, severity=limit.severity,
-        message_en=en, message_ar=ar,
+        field=field_name,
+        platform=platform,
+        limit=limit.max_chars,
+        actual=actual,
+        severity=limit.severity,
+        message_en=en,
+        message_ar=ar,
     )
 
 

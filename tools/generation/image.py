@@ -1,4 +1,4 @@
-"""Image providers: procedural theme backgrounds (offline) or an OpenAI key visual, then the shared text layout."""
+"""Image providers: procedural theme backgrounds (offline) or an OpenAI key visual, then the text layout."""
 
 from __future__ import annotations
 
@@ -27,8 +27,12 @@ def _out_path(brief: ImageBrief, out_dir: Path, provider: str) -> Path:
 
 def _finish(background: Image.Image, brief: ImageBrief, theme: str, path: Path) -> None:
     img = compose(
-        background, headline=brief.headline, cta_label=brief.cta_label, brand_name=brief.brand_name,
-        language=brief.language, style=theme_style(theme),
+        background,
+        headline=brief.headline,
+        cta_label=brief.cta_label,
+        brand_name=brief.brand_name,
+        language=brief.language,
+        style=theme_style(theme),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     # JPEG: every platform takes it, and a 1080x1920 photo-like ad is ~10x smaller than PNG.
@@ -45,11 +49,20 @@ class ProceduralImageProvider:
         path = _out_path(brief, out_dir, self.name)
 
         def work() -> None:
-            _finish(render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation), brief, theme, path)
+            _finish(
+                render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation),
+                brief,
+                theme,
+                path,
+            )
 
         await asyncio.to_thread(work)
         return MediaResult(
-            path=path, mime="image/jpeg", width=brief.width, height=brief.height, provider=self.name,
+            path=path,
+            mime="image/jpeg",
+            width=brief.width,
+            height=brief.height,
+            provider=self.name,
             meta={"theme": theme, "background": "procedural"},
         )
 
@@ -63,11 +76,16 @@ def _api_size(width: int, height: int, model: str) -> str:
 
 
 class OpenAIImageProvider:
-    """A text-free key visual from the OpenAI images API, cropped to the placement, then the same layout step."""
+    """A text-free key visual from the OpenAI images API, cropped to the placement, then the layout step."""
 
     def __init__(
-        self, *, api_key: str, base_url: str | None = None, model: str = "gpt-image-1",
-        http: httpx.AsyncClient | None = None, timeout_s: float = 90.0,
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        model: str = "gpt-image-1",
+        http: httpx.AsyncClient | None = None,
+        timeout_s: float = 90.0,
     ) -> None:
         self.name = f"openai-images:{model}"
         self._key = api_key
@@ -82,11 +100,16 @@ class OpenAIImageProvider:
     def prompt(self, brief: ImageBrief, theme: str) -> str:
         styles: dict[str, str] = _read_json("image_styles.json")
         tall = brief.height / brief.width > 1.2
-        return string.Template(read_prompt("image_prompt.md")).safe_substitute(
-            theme=theme.replace("_", " "), style=styles.get(theme, styles["generic"]),
-            product_clause=f" selling {brief.product}" if brief.product else "",
-            text_zone="upper-middle third" if tall else "centre",
-        ).strip()
+        return (
+            string.Template(read_prompt("image_prompt.md"))
+            .safe_substitute(
+                theme=theme.replace("_", " "),
+                style=styles.get(theme, styles["generic"]),
+                product_clause=f" selling {brief.product}" if brief.product else "",
+                text_zone="upper-middle third" if tall else "centre",
+            )
+            .strip()
+        )
 
     async def _visual(self, brief: ImageBrief, theme: str) -> bytes:
         size = _api_size(brief.width, brief.height, self._model)
@@ -104,7 +127,9 @@ class OpenAIImageProvider:
         client = self._http or httpx.AsyncClient(timeout=self._timeout)
         try:
             resp = await client.post(
-                f"{self._base}/images/generations", json=body, timeout=self._timeout,
+                f"{self._base}/images/generations",
+                json=body,
+                timeout=self._timeout,
                 headers={"Authorization": f"Bearer {self._key}"},
             )
             resp.raise_for_status()
@@ -125,11 +150,17 @@ class OpenAIImageProvider:
 
         def work() -> None:
             with Image.open(io.BytesIO(raw)) as src:
-                visual = ImageOps.fit(src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS)
+                visual = ImageOps.fit(
+                    src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS
+                )
             _finish(visual, brief, theme, path)
 
         await asyncio.to_thread(work)
         return MediaResult(
-            path=path, mime="image/jpeg", width=brief.width, height=brief.height, provider=self.name,
+            path=path,
+            mime="image/jpeg",
+            width=brief.width,
+            height=brief.height,
+            provider=self.name,
             meta={"theme": theme, "background": "openai", "model": self._model},
         )

@@ -1,4 +1,4 @@
-"""Text layout on ad images: Arabic-capable fonts, raqm shaping (RTL), line breaking, safe margins, CTA button."""
+"""Text layout on ad images: Arabic fonts, raqm shaping (RTL), line breaking, safe margins, CTA button."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class FontUnavailable(RuntimeError):
 
 @lru_cache(maxsize=4)
 def font_path(bold: bool = True) -> Path:
-    """The best installed font with Arabic glyphs: the packaged IBM Plex Sans Arabic, else system DejaVu Sans."""
+    """The best installed font with Arabic glyphs: packaged IBM Plex Sans Arabic, else system DejaVu Sans."""
     weight = "Bold" if bold else "Regular"
     for module, pattern in _PACKAGE_FONTS:
         spec = importlib.util.find_spec(module)
@@ -42,7 +42,9 @@ def font_path(bold: bool = True) -> Path:
         candidate = Path(str(candidate).replace("DejaVuSans-.ttf", "DejaVuSans.ttf"))
         if candidate.is_file():
             return candidate
-    raise FontUnavailable("no font with Arabic glyphs found (install fontpkg-ibm-plex-sans-arabic or fonts-dejavu)")
+    raise FontUnavailable(
+        "no font with Arabic glyphs found (install fontpkg-ibm-plex-sans-arabic or fonts-dejavu)"
+    )
 
 
 def raqm_available() -> bool:
@@ -50,9 +52,9 @@ def raqm_available() -> bool:
 
 
 def load_font(size: int, *, bold: bool = True) -> ImageFont.FreeTypeFont:
-    """A font at `size` px using raqm (HarfBuzz shaping + FriBiDi), which Arabic needs to join and order letters."""
+    """A font at `size` px on raqm (HarfBuzz + FriBiDi): Arabic needs it to join and order its letters."""
     if not raqm_available():
-        # Without raqm Pillow draws isolated letters left to right: unreadable Arabic. Refuse rather than ship it.
+        # Without raqm Pillow draws isolated letters left to right: unreadable Arabic. Refuse to ship it.
         raise FontUnavailable("Pillow was built without raqm; Arabic text cannot be shaped")
     return ImageFont.truetype(str(font_path(bold)), size, layout_engine=ImageFont.Layout.RAQM)
 
@@ -112,8 +114,15 @@ class FittedText:
 
 
 def fit_text(
-    text: str, language: str, *, max_width: float, max_height: float, max_size: int, min_size: int,
-    max_lines: int = 3, bold: bool = True,
+    text: str,
+    language: str,
+    *,
+    max_width: float,
+    max_height: float,
+    max_size: int,
+    min_size: int,
+    max_lines: int = 3,
+    bold: bool = True,
 ) -> FittedText:
     """The largest font size at which `text` fits the box in at most `max_lines` lines."""
     size = max_size
@@ -125,7 +134,9 @@ def fit_text(
         widest = max((text_width(font, line, language) for line in lines), default=0.0)
         fits = len(lines) <= max_lines and height <= max_height and widest <= max_width
         if fits or size <= min_size:
-            return FittedText(lines=lines, font=font, line_height=line_height, width=int(widest), height=height)
+            return FittedText(
+                lines=lines, font=font, line_height=line_height, width=int(widest), height=height
+            )
         size = max(min_size, int(size * 0.92))
 
 
@@ -166,15 +177,28 @@ class TextStyle:
 
 
 def draw_line(
-    draw: ImageDraw.ImageDraw, center_x: float, baseline_y: float, line: str, font: ImageFont.FreeTypeFont,
-    fill: RGB, language: str,
+    draw: ImageDraw.ImageDraw,
+    center_x: float,
+    baseline_y: float,
+    line: str,
+    font: ImageFont.FreeTypeFont,
+    fill: RGB,
+    language: str,
 ) -> None:
     direction, lang = text_direction(line, language)
-    draw.text((center_x, baseline_y), line, font=font, fill=fill, anchor="ms", direction=direction, language=lang)
+    draw.text(
+        (center_x, baseline_y), line, font=font, fill=fill, anchor="ms", direction=direction, language=lang
+    )
 
 
 def compose(
-    background: Image.Image, *, headline: str, cta_label: str, brand_name: str, language: str, style: TextStyle
+    background: Image.Image,
+    *,
+    headline: str,
+    cta_label: str,
+    brand_name: str,
+    language: str,
+    style: TextStyle,
 ) -> Image.Image:
     """Put the brand, the headline and a CTA button on `background`, inside the placement's safe area."""
     img = background.convert("RGBA")
@@ -183,16 +207,31 @@ def compose(
     unit = min(w, h)
 
     head = fit_text(
-        headline, language, max_width=area.width * 0.92, max_height=area.height * 0.5,
-        max_size=int(unit * (0.125 if h / w >= 1.7 else 0.105)), min_size=int(unit * 0.05),
+        headline,
+        language,
+        max_width=area.width * 0.92,
+        max_height=area.height * 0.5,
+        max_size=int(unit * (0.125 if h / w >= 1.7 else 0.105)),
+        min_size=int(unit * 0.05),
     )
     cta = fit_text(
-        cta_label, language, max_width=area.width * 0.6, max_height=unit * 0.08, max_size=int(unit * 0.045),
-        min_size=int(unit * 0.03), max_lines=1,
+        cta_label,
+        language,
+        max_width=area.width * 0.6,
+        max_height=unit * 0.08,
+        max_size=int(unit * 0.045),
+        min_size=int(unit * 0.03),
+        max_lines=1,
     )
     brand = fit_text(
-        brand_name, "en" if not has_arabic(brand_name) else "ar", max_width=area.width * 0.7,
-        max_height=unit * 0.06, max_size=int(unit * 0.036), min_size=int(unit * 0.024), max_lines=1, bold=False,
+        brand_name,
+        "en" if not has_arabic(brand_name) else "ar",
+        max_width=area.width * 0.7,
+        max_height=unit * 0.06,
+        max_size=int(unit * 0.036),
+        min_size=int(unit * 0.024),
+        max_lines=1,
+        bold=False,
     )
 
     pad_x, pad_y = int(cta.font.size * 1.3), int(cta.font.size * 0.75)
@@ -210,9 +249,14 @@ def compose(
     if style.panel[3] > 0:
         plate_pad = int(unit * 0.045)
         od.rounded_rectangle(
-            (cx - head.width / 2 - plate_pad, top - plate_pad * 0.8, cx + head.width / 2 + plate_pad,
-             top + head.height + plate_pad * 0.4),
-            radius=int(unit * 0.03), fill=style.panel,
+            (
+                cx - head.width / 2 - plate_pad,
+                top - plate_pad * 0.8,
+                cx + head.width / 2 + plate_pad,
+                top + head.height + plate_pad * 0.4,
+            ),
+            radius=int(unit * 0.03),
+            fill=style.panel,
         )
     img = Image.alpha_composite(img, overlay)
 
@@ -231,7 +275,15 @@ def compose(
         (cx - button_w / 2, by, cx + button_w / 2, by + button_h), radius=button_h // 2, fill=style.accent
     )
     label_baseline = by + button_h / 2 + cta.font.size * 0.36
-    draw_line(draw, cx, label_baseline, cta.lines[0] if cta.lines else cta_label, cta.font, style.on_accent, language)
+    draw_line(
+        draw,
+        cx,
+        label_baseline,
+        cta.lines[0] if cta.lines else cta_label,
+        cta.font,
+        style.on_accent,
+        language,
+    )
     return img.convert("RGB")
 
 

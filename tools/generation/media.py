@@ -1,4 +1,4 @@
-"""ffmpeg plumbing: the bundled binary, running it without blocking the loop, and reading media info back from `ffmpeg -i`."""
+"""ffmpeg plumbing: the bundled binary, async runs, and media info read back from `ffmpeg -i`."""
 
 from __future__ import annotations
 
@@ -70,8 +70,11 @@ def parse_media_info(text: str) -> MediaInfo:
         fps = _FPS_RE.search(rest)
         if size:
             video = VideoStream(
-                codec=m.group(1), pix_fmt=(pix.group(1) or pix.group(2)) if pix else None,
-                width=int(size.group(1)), height=int(size.group(2)), fps=float(fps.group(1)) if fps else None,
+                codec=m.group(1),
+                pix_fmt=(pix.group(1) or pix.group(2)) if pix else None,
+                width=int(size.group(1)),
+                height=int(size.group(2)),
+                fps=float(fps.group(1)) if fps else None,
             )
     audio = None
     if m := _AUDIO_RE.search(text):
@@ -79,7 +82,8 @@ def parse_media_info(text: str) -> MediaInfo:
         rate = _RATE_RE.search(rest)
         channels = _CHANNELS_RE.search(rest)
         audio = AudioStream(
-            codec=m.group(1), sample_rate=int(rate.group(1)) if rate else None,
+            codec=m.group(1),
+            sample_rate=int(rate.group(1)) if rate else None,
             channels=channels.group(1).strip() if channels else None,
         )
     return MediaInfo(duration_s=duration, video=video, audio=audio, bitrate_kbps=bitrate)
@@ -88,8 +92,12 @@ def parse_media_info(text: str) -> MediaInfo:
 async def run_ffmpeg(args: list[str], *, timeout_s: float = 120.0) -> str:
     """Run ffmpeg as an asyncio subprocess; return its stderr, raise FFmpegError with the tail on failure."""
     proc = await asyncio.create_subprocess_exec(
-        ffmpeg_exe(), "-hide_banner", "-nostdin", *args,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        *args,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), timeout_s)
@@ -107,8 +115,13 @@ async def run_ffmpeg(args: list[str], *, timeout_s: float = 120.0) -> str:
 async def probe(path: Path) -> MediaInfo:
     """Media info of `path` (ffmpeg exits 1 without an output file; its banner is what we read)."""
     proc = await asyncio.create_subprocess_exec(
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(path),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     _, err = await proc.communicate()
     text = err.decode("utf-8", "replace")

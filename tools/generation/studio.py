@@ -1,4 +1,4 @@
-"""The studio: provider chains from configuration, and a campaign's whole creative bundle generated in parallel."""
+"""The studio: provider chains from configuration, and a campaign's creative bundle made in parallel."""
 
 from __future__ import annotations
 
@@ -47,8 +47,14 @@ def offline_providers() -> Providers:
 
 
 def providers_from_config(
-    *, openai_api_key: str | None, openai_base_url: str | None, chat_model: str, image_model: str,
-    tts_model: str, http: httpx.AsyncClient | None = None, chat_timeout_s: float = 30.0,
+    *,
+    openai_api_key: str | None,
+    openai_base_url: str | None,
+    chat_model: str,
+    image_model: str,
+    tts_model: str,
+    http: httpx.AsyncClient | None = None,
+    chat_timeout_s: float = 30.0,
 ) -> Providers:
     """Configured providers first, the offline ones last, per kind. No key: offline only."""
     offline = offline_providers()
@@ -62,7 +68,9 @@ def providers_from_config(
             *offline.copy,
         ],
         image=[
-            OpenAIImageProvider(api_key=openai_api_key, base_url=openai_base_url, model=image_model, http=http),
+            OpenAIImageProvider(
+                api_key=openai_api_key, base_url=openai_base_url, model=image_model, http=http
+            ),
             *offline.image,
         ],
         voice=[
@@ -117,9 +125,17 @@ class BundleAsset(BaseModel):
     def manifest_entry(self) -> dict[str, Any]:
         """The `adly generate --json` shape."""
         return {
-            "id": self.id, "kind": self.kind, "language": self.language, "platforms": self.platforms,
-            "path": str(self.path) if self.path else None, "mime": self.mime, "width": self.width,
-            "height": self.height, "duration_s": self.duration_s, "provider": self.provider, "text": self.text,
+            "id": self.id,
+            "kind": self.kind,
+            "language": self.language,
+            "platforms": self.platforms,
+            "path": str(self.path) if self.path else None,
+            "mime": self.mime,
+            "width": self.width,
+            "height": self.height,
+            "duration_s": self.duration_s,
+            "provider": self.provider,
+            "text": self.text,
         }
 
 
@@ -169,7 +185,11 @@ class _Runner:
 
 
 async def generate_bundle(
-    spec: BundleSpec, providers: Providers, out_dir: Path, *, parallel: bool = True,
+    spec: BundleSpec,
+    providers: Providers,
+    out_dir: Path,
+    *,
+    parallel: bool = True,
     cache: GenerationCache | None = None,
 ) -> Bundle:
     """Copy first (everything else shows or says it), then images, voices and the video, fanned out.
@@ -198,29 +218,53 @@ async def generate_bundle(
     copy_by_lang = _group_copy(copy_result)
     for lang, variants in copy_by_lang.items():
         for i, v in enumerate(variants):
-            bundle.assets.append(BundleAsset(
-                id=_asset_id("copy", lang, i, v.headline, v.primary_text), kind="copy", language=lang,
-                platforms=platforms, provider=copy_result.provider,
-                text={"headline": v.headline, "primary_text": v.primary_text, "description": v.description,
-                      "cta": v.cta, "cta_label": v.cta_label},
-                meta={"variant": i}, attempts=copy_attempts, cache_hit=copy_hit,
-                brief=brief.model_copy(update={"languages": [lang]}).model_dump(mode="json"),
-            ))
+            bundle.assets.append(
+                BundleAsset(
+                    id=_asset_id("copy", lang, i, v.headline, v.primary_text),
+                    kind="copy",
+                    language=lang,
+                    platforms=platforms,
+                    provider=copy_result.provider,
+                    text={
+                        "headline": v.headline,
+                        "primary_text": v.primary_text,
+                        "description": v.description,
+                        "cta": v.cta,
+                        "cta_label": v.cta_label,
+                    },
+                    meta={"variant": i},
+                    attempts=copy_attempts,
+                    cache_hit=copy_hit,
+                    brief=brief.model_copy(update={"languages": [lang]}).model_dump(mode="json"),
+                )
+            )
     missing = [lang for lang in brief.languages if lang not in copy_by_lang]
     for lang in missing:
         failed("copy", f"copy:{lang}", RuntimeError(f"no {lang} copy was produced"))
 
     image_langs = [lang for lang in (spec.image_languages or brief.languages) if lang in copy_by_lang]
-    voice_langs = [lang for lang in (spec.voice_languages or brief.languages) if lang in copy_by_lang] if spec.voice else []
-    primary = spec.primary_language if spec.primary_language in copy_by_lang else next(iter(copy_by_lang), None)
+    voice_langs = (
+        [lang for lang in (spec.voice_languages or brief.languages) if lang in copy_by_lang]
+        if spec.voice
+        else []
+    )
+    primary = (
+        spec.primary_language if spec.primary_language in copy_by_lang else next(iter(copy_by_lang), None)
+    )
     tall = max(spec.image_sizes, key=lambda s: s[1] / s[0], default=(1080, 1920))
     if tall[1] / tall[0] < 1.7:
         tall = (1080, 1920)
 
     def image_brief(lang: str, variant: CopyVariant, size: tuple[int, int]) -> ImageBrief:
         return ImageBrief(
-            theme=brief.theme, headline=variant.headline, cta_label=variant.cta_label, language=lang,
-            width=size[0], height=size[1], brand_name=brief.brand_name, product=brief.product,
+            theme=brief.theme,
+            headline=variant.headline,
+            cta_label=variant.cta_label,
+            language=lang,
+            width=size[0],
+            height=size[1],
+            brand_name=brief.brand_name,
+            product=brief.product,
         )
 
     async def make_image(ib: ImageBrief, *, role: str, variant: int) -> MediaResult:
@@ -231,8 +275,18 @@ async def generate_bundle(
         except GenerationFailed as exc:
             failed("image", f"image:{ib.language}:{ib.width}x{ib.height}:{role}", exc)
             raise
-        bundle.assets.append(_media_asset("image", ib.language, platforms, media, attempts, ib, hit,
-                                          {"role": role, "variant": variant, "headline": ib.headline}))
+        bundle.assets.append(
+            _media_asset(
+                "image",
+                ib.language,
+                platforms,
+                media,
+                attempts,
+                ib,
+                hit,
+                {"role": role, "variant": variant, "headline": ib.headline},
+            )
+        )
         return media
 
     async def make_voice(lang: str) -> MediaResult:
@@ -244,7 +298,9 @@ async def generate_bundle(
         except GenerationFailed as exc:
             failed("voice", f"voice:{lang}", exc)
             raise
-        bundle.assets.append(_media_asset("voice", lang, platforms, media, attempts, vb, hit, {"script": vb.script}))
+        bundle.assets.append(
+            _media_asset("voice", lang, platforms, media, attempts, vb, hit, {"script": vb.script})
+        )
         return media
 
     # The video waits only for what it shows and says: the primary language's vertical slides and voice.
@@ -289,18 +345,37 @@ async def generate_bundle(
             failed("video", f"video:{primary}", RuntimeError("no slide image could be made"))
             return None
         vbrief = VideoBrief(
-            image_paths=[s.path for s in slides], voice_path=voice.path if isinstance(voice, MediaResult) else None,
-            width=tall[0], height=tall[1], duration_s=spec.video_duration_s, language=primary,
+            image_paths=[s.path for s in slides],
+            voice_path=voice.path if isinstance(voice, MediaResult) else None,
+            width=tall[0],
+            height=tall[1],
+            duration_s=spec.video_duration_s,
+            language=primary,
         )
         try:
             media, attempts, hit = await cached_chain(
-                "video", vbrief, providers.video, lambda p: p.render(vbrief, out_dir), MediaResult, cache=cache
+                "video",
+                vbrief,
+                providers.video,
+                lambda p: p.render(vbrief, out_dir),
+                MediaResult,
+                cache=cache,
             )
         except GenerationFailed as exc:
             failed("video", f"video:{primary}", exc)
             return None
-        bundle.assets.append(_media_asset("video", primary, platforms, media, attempts, vbrief, hit,
-                                          {"slides": [str(s.path) for s in slides]}))
+        bundle.assets.append(
+            _media_asset(
+                "video",
+                primary,
+                platforms,
+                media,
+                attempts,
+                vbrief,
+                hit,
+                {"slides": [str(s.path) for s in slides]},
+            )
+        )
         return media
 
     others: list[Callable[[], Awaitable[Any]]] = []
@@ -332,19 +407,40 @@ def _group_copy(result: CopyResult) -> dict[str, list[CopyVariant]]:
 
 
 def _media_asset(
-    kind: AssetKind, language: str, platforms: list[str], media: MediaResult, attempts: list[Attempt],
-    brief: BaseModel, cache_hit: bool, extra: dict[str, Any],
+    kind: AssetKind,
+    language: str,
+    platforms: list[str],
+    media: MediaResult,
+    attempts: list[Attempt],
+    brief: BaseModel,
+    cache_hit: bool,
+    extra: dict[str, Any],
 ) -> BundleAsset:
     return BundleAsset(
-        id=_asset_id(kind, media.path.name), kind=kind, language=language, platforms=platforms, path=media.path,
-        mime=media.mime, width=media.width, height=media.height, duration_s=media.duration_s,
-        provider=media.provider, meta={**media.meta, **extra}, attempts=attempts, cache_hit=cache_hit,
+        id=_asset_id(kind, media.path.name),
+        kind=kind,
+        language=language,
+        platforms=platforms,
+        path=media.path,
+        mime=media.mime,
+        width=media.width,
+        height=media.height,
+        duration_s=media.duration_s,
+        provider=media.provider,
+        meta={**media.meta, **extra},
+        attempts=attempts,
+        cache_hit=cache_hit,
         brief=brief.model_dump(mode="json"),
     )
 
 
 async def regenerate_asset(
-    bundle: Bundle, asset_id: str, providers: Providers, out_dir: Path, *, cache: GenerationCache | None = None
+    bundle: Bundle,
+    asset_id: str,
+    providers: Providers,
+    out_dir: Path,
+    *,
+    cache: GenerationCache | None = None,
 ) -> Bundle:
     """A new take of one asset (its brief with the next `variation`); every other asset is left as it was.
 
@@ -370,11 +466,21 @@ async def regenerate_asset(
             fresh = [v for v in result.variants if v.primary_text not in taken] or result.variants
         v = fresh[0]
         new = BundleAsset(
-            id=_asset_id("copy", old.language, variation, v.headline, v.primary_text), kind="copy",
-            language=old.language, platforms=old.platforms, provider=result.provider,
-            text={"headline": v.headline, "primary_text": v.primary_text, "description": v.description,
-                  "cta": v.cta, "cta_label": v.cta_label},
-            meta={**old.meta, "regenerated_from": old.id}, attempts=attempts, cache_hit=hit,
+            id=_asset_id("copy", old.language, variation, v.headline, v.primary_text),
+            kind="copy",
+            language=old.language,
+            platforms=old.platforms,
+            provider=result.provider,
+            text={
+                "headline": v.headline,
+                "primary_text": v.primary_text,
+                "description": v.description,
+                "cta": v.cta,
+                "cta_label": v.cta_label,
+            },
+            meta={**old.meta, "regenerated_from": old.id},
+            attempts=attempts,
+            cache_hit=hit,
             brief=brief.model_dump(mode="json"),
         )
     else:
@@ -397,9 +503,19 @@ async def regenerate_asset(
             media, attempts, hit = await cached_chain(
                 "video", vid, providers.video, lambda p: p.render(vid, out_dir), MediaResult, cache=cache
             )
-        extra = {k: v for k, v in old.meta.items() if k in ("role", "variant", "headline", "script", "slides")}
-        new = _media_asset(old.kind, old.language or "", old.platforms, media, attempts, media_brief, hit,
-                           {**extra, "regenerated_from": old.id})
+        extra = {
+            k: v for k, v in old.meta.items() if k in ("role", "variant", "headline", "script", "slides")
+        }
+        new = _media_asset(
+            old.kind,
+            old.language or "",
+            old.platforms,
+            media,
+            attempts,
+            media_brief,
+            hit,
+            {**extra, "regenerated_from": old.id},
+        )
     assets = list(bundle.assets)
     assets[index] = new
     return Bundle(assets=assets, failures=list(bundle.failures), seconds=bundle.seconds)
@@ -409,5 +525,10 @@ _KIND_ORDER = {"copy": 0, "image": 1, "video": 2, "voice": 3}
 
 
 def _asset_order(asset: BundleAsset) -> tuple[int, str, int, int, str]:
-    return (_KIND_ORDER[asset.kind], asset.language or "", asset.height or 0, int(asset.meta.get("variant", 0)),
-            asset.id)
+    return (
+        _KIND_ORDER[asset.kind],
+        asset.language or "",
+        asset.height or 0,
+        int(asset.meta.get("variant", 0)),
+        asset.id,
+    )

@@ -1,4 +1,4 @@
-"""Ad copy providers: the offline template library (prompts/copy) and an OpenAI chat model with structured output."""
+"""Ad copy providers: the offline template library (prompts/copy) and an OpenAI chat model (structured)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,15 @@ from tools.generation.base import (
 )
 
 THEMES: tuple[str, ...] = (
-    "ramadan", "eid_al_fitr", "eid_al_adha", "white_friday", "saudi_national_day", "founding_day",
-    "summer", "back_to_school", "generic",
+    "ramadan",
+    "eid_al_fitr",
+    "eid_al_adha",
+    "white_friday",
+    "saudi_national_day",
+    "founding_day",
+    "summer",
+    "back_to_school",
+    "generic",
 )
 OBJECTIVE_GROUPS: dict[str, str] = {
     "sales": "sales",
@@ -98,7 +105,7 @@ def _slug(text: str) -> str:
 
 
 def normalize_theme(theme: str | None) -> str:
-    """Map a parsed theme ("Ramadan sale", "black friday", "اليوم الوطني") to a template theme, or "generic"."""
+    """Map a parsed theme ("Ramadan sale", "black friday", "اليوم الوطني") to a template theme."""
     if not theme:
         return "generic"
     slug = _slug(theme)
@@ -160,7 +167,19 @@ def is_feminine(brief: CopyBrief) -> bool:
     if brief.audience_gender != "all":
         return brief.audience_gender == "female"
     words = set(re.findall(r"\w+", brief.audience.lower()))
-    female = {"women", "woman", "female", "females", "ladies", "girls", "mothers", "moms", "نساء", "سيدات", "بنات"}
+    female = {
+        "women",
+        "woman",
+        "female",
+        "females",
+        "ladies",
+        "girls",
+        "mothers",
+        "moms",
+        "نساء",
+        "سيدات",
+        "بنات",
+    }
     male = {"men", "man", "male", "males", "boys", "fathers", "dads", "رجال", "شباب"}
     return bool(words & female) and not words & male
 
@@ -170,7 +189,7 @@ def is_feminine(brief: CopyBrief) -> bool:
 
 
 class TemplateCopyProvider:
-    """Composes copy from the template library: theme headline and hook + objective action, checked per platform."""
+    """Copy from the template library: theme headline and hook + objective action, checked per platform."""
 
     name = "templates"
 
@@ -197,7 +216,9 @@ class TemplateCopyProvider:
 
         def fill(template: str) -> str:
             text = apply_gender(template, feminine)
-            text = text.replace("{brand}", slots["brand"]).replace("{product}", apply_gender(slots["product"], feminine))
+            text = text.replace("{brand}", slots["brand"]).replace(
+                "{product}", apply_gender(slots["product"], feminine)
+            )
             return _SPACES_RE.sub(" ", text).strip()
 
         # Rotate the starting point by the brief so two campaigns of the same theme do not read the same,
@@ -225,11 +246,17 @@ class TemplateCopyProvider:
                 continue
             desc = fill(descriptions[(h + a) % len(descriptions)])
             variant = CopyVariant(
-                language=language, headline=headline, primary_text=primary, description=desc, cta=cta,
+                language=language,
+                headline=headline,
+                primary_text=primary,
+                description=desc,
+                cta=cta,
                 cta_label=label,
             )
             if not fits_platforms(variant, brief.platforms):
-                shorter = _shorten(variant, brief.platforms, [fill(d) for d in descriptions], fill(actions[a]))
+                shorter = _shorten(
+                    variant, brief.platforms, [fill(d) for d in descriptions], fill(actions[a])
+                )
                 if shorter is None:
                     continue
                 variant = shorter
@@ -252,9 +279,7 @@ def _shorten(
     variant: CopyVariant, platforms: list[str], descriptions: list[str], action: str
 ) -> CopyVariant | None:
     """Second chance for a long combination: the action alone as primary text, the shortest description."""
-    shorter = variant.model_copy(
-        update={"primary_text": action, "description": min(descriptions, key=len)}
-    )
+    shorter = variant.model_copy(update={"primary_text": action, "description": min(descriptions, key=len)})
     return shorter if fits_platforms(shorter, platforms) else None
 
 
@@ -302,7 +327,12 @@ class OpenAICopyProvider:
         from langchain_openai import ChatOpenAI
 
         llm = ChatOpenAI(
-            model=model, api_key=SecretStr(api_key), base_url=base_url, timeout=timeout_s, max_retries=1, temperature=0.8
+            model=model,
+            api_key=SecretStr(api_key),
+            base_url=base_url,
+            timeout=timeout_s,
+            max_retries=1,
+            temperature=0.8,
         )
         return cls(llm, model_name=model)
 
@@ -313,15 +343,23 @@ class OpenAICopyProvider:
     async def _one_language(self, brief: CopyBrief, language: str) -> list[CopyVariant]:
         limits = strictest_limits(brief.platforms)
         system = string.Template(read_prompt("copy_system.md")).safe_substitute(
-            headline_max=limits["headline"], primary_max=limits["primary_text"],
+            headline_max=limits["headline"],
+            primary_max=limits["primary_text"],
             description_max=limits["description"],
         )
         user = string.Template(read_prompt("copy_user.md")).safe_substitute(
-            variants=brief.variants, language={"ar": "Arabic", "en": "English"}.get(language, language),
-            register=brief.register if language == "ar" else "n/a", brand=brief.brand_name,
-            theme=brief.theme or "none", objective=brief.objective or "sales", product=brief.product or "not given",
-            audience=brief.audience or "general", audience_gender=brief.audience_gender, tone=brief.tone or "warm",
-            platforms=", ".join(brief.platforms), landing_url=brief.landing_url or "not given",
+            variants=brief.variants,
+            language={"ar": "Arabic", "en": "English"}.get(language, language),
+            register=brief.register if language == "ar" else "n/a",
+            brand=brief.brand_name,
+            theme=brief.theme or "none",
+            objective=brief.objective or "sales",
+            product=brief.product or "not given",
+            audience=brief.audience or "general",
+            audience_gender=brief.audience_gender,
+            tone=brief.tone or "warm",
+            platforms=", ".join(brief.platforms),
+            landing_url=brief.landing_url or "not given",
         )
         structured = self._llm.with_structured_output(_LLMCopy)
         messages: list[tuple[str, str]] = [("system", system), ("user", user)]
@@ -340,7 +378,9 @@ class OpenAICopyProvider:
             if len(kept) >= brief.variants:
                 break
             # One repair round: tell the model exactly what was over, as a reviewer would.
-            messages.append(("user", "Some variants broke the limits: " + "; ".join(problems) + " Write them again."))
+            messages.append(
+                ("user", "Some variants broke the limits: " + "; ".join(problems) + " Write them again.")
+            )
         if not kept:
             raise ValueError(f"the chat model produced no {language} copy within the platform limits")
         return kept[: brief.variants]

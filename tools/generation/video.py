@@ -1,4 +1,4 @@
-"""Slideshow video provider: vertical MP4 (H.264 yuv420p + AAC) with Ken Burns pans, dips to black and the voice-over."""
+"""Slideshow video provider: vertical MP4 (H.264 yuv420p + AAC), Ken Burns pans, dips to black, voice-over."""
 
 from __future__ import annotations
 
@@ -34,10 +34,18 @@ def _motion(k: int, seg: float) -> tuple[str, str]:
 
 
 def build_ffmpeg_args(
-    images: list[Path], voice: Path | None, out: Path, *, width: int, height: int, frames: list[int], fps: int,
-    preset: str, variation: int = 0,
+    images: list[Path],
+    voice: Path | None,
+    out: Path,
+    *,
+    width: int,
+    height: int,
+    frames: list[int],
+    fps: int,
+    preset: str,
+    variation: int = 0,
 ) -> list[str]:
-    """One ffmpeg run: per slide scale once, loop the frame, pan by cropping, dip to/from black; concat; audio."""
+    """One ffmpeg run: per slide scale once, loop, pan by cropping, dip to/from black; concat; audio."""
     n = len(images)
     duration = sum(frames) / fps
     big_w = int(width * OVERSCAN) // 2 * 2
@@ -74,10 +82,39 @@ def build_ffmpeg_args(
     else:
         parts.append(f"[{n}:a]aformat=sample_rates=48000:channel_layouts=stereo[a]")
     return args + [
-        "-filter_complex", ";".join(parts), "-map", "[v]", "-map", "[a]", "-t", f"{duration:.3f}",
-        "-r", str(fps), "-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", "yuv420p",
-        "-color_range", "tv", "-g", str(fps * 2), "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
-        "-movflags", "+faststart", str(out),
+        "-filter_complex",
+        ";".join(parts),
+        "-map",
+        "[v]",
+        "-map",
+        "[a]",
+        "-t",
+        f"{duration:.3f}",
+        "-r",
+        str(fps),
+        "-c:v",
+        "libx264",
+        "-preset",
+        preset,
+        "-crf",
+        "23",
+        "-pix_fmt",
+        "yuv420p",
+        "-color_range",
+        "tv",
+        "-g",
+        str(fps * 2),
+        "-c:a",
+        "aac",
+        "-b:a",
+        "128k",
+        "-ar",
+        "48000",
+        "-ac",
+        "2",
+        "-movflags",
+        "+faststart",
+        str(out),
     ]
 
 
@@ -110,19 +147,35 @@ class SlideshowVideoProvider:
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
         args = build_ffmpeg_args(
-            [Path(p) for p in brief.image_paths], brief.voice_path, out, width=brief.width, height=brief.height,
-            frames=frames, fps=self.fps, preset=self.preset, variation=brief.variation,
+            [Path(p) for p in brief.image_paths],
+            brief.voice_path,
+            out,
+            width=brief.width,
+            height=brief.height,
+            frames=frames,
+            fps=self.fps,
+            preset=self.preset,
+            variation=brief.variation,
         )
         await run_ffmpeg(args, timeout_s=self._timeout)
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")
         return MediaResult(
-            path=out, mime="video/mp4", width=info.video.width, height=info.video.height,
-            duration_s=info.duration_s, provider=self.name,
+            path=out,
+            mime="video/mp4",
+            width=info.video.width,
+            height=info.video.height,
+            duration_s=info.duration_s,
+            provider=self.name,
             meta={
-                "fps": self.fps, "video_codec": info.video.codec, "pix_fmt": info.video.pix_fmt,
-                "audio_codec": info.audio.codec, "sample_rate": info.audio.sample_rate, "slides": n,
-                "voice_over": brief.voice_path is not None, "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
+                "fps": self.fps,
+                "video_codec": info.video.codec,
+                "pix_fmt": info.video.pix_fmt,
+                "audio_codec": info.audio.codec,
+                "sample_rate": info.audio.sample_rate,
+                "slides": n,
+                "voice_over": brief.voice_path is not None,
+                "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
             },
         )

@@ -17,7 +17,10 @@ _WORKER = Path(__file__).with_name("_espeak_worker.py")
 
 # espeak-ng voice names: language, then a "+variant" for the timbre (f* female, m* male).
 _ESPEAK_LANG = {"ar": "ar", "en": "en-us"}
-_ESPEAK_VARIANTS = {"female": ("f3", "f2", "f4", "f1"), "male": ("m3", "m1", "m2", "m4")}  # by brief.variation
+_ESPEAK_VARIANTS = {
+    "female": ("f3", "f2", "f4", "f1"),
+    "male": ("m3", "m1", "m2", "m4"),
+}  # by brief.variation
 
 
 def _out_path(brief: VoiceBrief, out_dir: Path, provider: str, ext: str) -> Path:
@@ -42,12 +45,19 @@ class EspeakVoiceProvider:
         if not brief.script.strip():
             raise ValueError("empty voice-over script")
         path = _out_path(brief, out_dir, "espeak", "wav")
-        job = {"text": brief.script, "voice": self.voice_for(brief.language, brief.gender, brief.variation), "out": str(path),
-               "rate": self._rate}
+        job = {
+            "text": brief.script,
+            "voice": self.voice_for(brief.language, brief.gender, brief.variation),
+            "out": str(path),
+            "rate": self._rate,
+        }
         # A child process per job: libespeak-ng is one global synthesizer (not reentrant), and a C crash
         # there must not take the bot with it. Start-up costs ~50 ms.
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(_WORKER), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            str(_WORKER),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
         try:
@@ -62,9 +72,17 @@ class EspeakVoiceProvider:
             detail = result.get("error") or err.decode("utf-8", "replace").strip()[-300:]
             raise RuntimeError(f"espeak-ng failed: {detail}")
         return MediaResult(
-            path=path, mime="audio/wav", duration_s=round(float(result["duration_s"]), 3), provider=self.name,
-            meta={"draft": True, "voice": result.get("voice"), "sample_rate": result.get("sample_rate"),
-                  "language": brief.language, "gender": brief.gender},
+            path=path,
+            mime="audio/wav",
+            duration_s=round(float(result["duration_s"]), 3),
+            provider=self.name,
+            meta={
+                "draft": True,
+                "voice": result.get("voice"),
+                "sample_rate": result.get("sample_rate"),
+                "language": brief.language,
+                "gender": brief.gender,
+            },
         )
 
 
@@ -74,8 +92,13 @@ class OpenAITTSProvider:
     _VOICES = {"female": ("shimmer", "nova", "coral"), "male": ("onyx", "ash", "echo")}  # by brief.variation
 
     def __init__(
-        self, *, api_key: str, base_url: str | None = None, model: str = "gpt-4o-mini-tts",
-        http: httpx.AsyncClient | None = None, timeout_s: float = 60.0,
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        model: str = "gpt-4o-mini-tts",
+        http: httpx.AsyncClient | None = None,
+        timeout_s: float = 60.0,
     ) -> None:
         self.name = f"openai-tts:{model}"
         self._key = api_key
@@ -90,17 +113,23 @@ class OpenAITTSProvider:
 
     async def synthesize(self, brief: VoiceBrief, out_dir: Path) -> MediaResult:
         body: dict[str, Any] = {
-            "model": self._model, "input": brief.script, "voice": self._voice(brief),
+            "model": self._model,
+            "input": brief.script,
+            "voice": self._voice(brief),
             "response_format": "wav",
         }
         if not self._model.startswith("tts-1"):
             # Only the gpt-4o TTS models take instructions; tts-1 rejects the field.
-            accent = "a warm Gulf (Saudi) Arabic accent" if brief.language == "ar" else "a friendly, clear accent"
+            accent = (
+                "a warm Gulf (Saudi) Arabic accent" if brief.language == "ar" else "a friendly, clear accent"
+            )
             body["instructions"] = f"Speak as an upbeat radio-ad voice-over with {accent}, at a natural pace."
         client = self._http or httpx.AsyncClient(timeout=self._timeout)
         try:
             resp = await client.post(
-                f"{self._base}/audio/speech", json=body, timeout=self._timeout,
+                f"{self._base}/audio/speech",
+                json=body,
+                timeout=self._timeout,
                 headers={"Authorization": f"Bearer {self._key}"},
             )
             resp.raise_for_status()
@@ -111,9 +140,12 @@ class OpenAITTSProvider:
         path = _out_path(brief, out_dir, "openai", "wav")
         path.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(path.write_bytes, audio)
-        # Streamed WAV headers can carry a placeholder length, so the duration comes from decoding, not the header.
+        # Streamed WAV headers can carry a placeholder length: the duration comes from ffmpeg, not the header.
         info = await probe(path)
         return MediaResult(
-            path=path, mime="audio/wav", duration_s=info.duration_s, provider=self.name,
+            path=path,
+            mime="audio/wav",
+            duration_s=info.duration_s,
+            provider=self.name,
             meta={"draft": False, "voice": body["voice"], "language": brief.language, "gender": brief.gender},
         )
