@@ -14,7 +14,7 @@ from agent.nodes.generate import (
     generate_video,
     regenerate,
 )
-from agent.nodes.launch import cancelled, failed, publish, track
+from agent.nodes.launch import cancelled, failed, publish, reconnect, track
 from agent.nodes.review import review
 from agent.nodes.structure import build_structure, preview
 from agent.nodes.understand import parse, validate
@@ -27,6 +27,7 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     parse -> validate (clarify loop) -> connect_accounts (OAuth wait) -> validate -> generate_copy
     -> [generate_media x N, in parallel] -> generate_video -> review (edit / regenerate loop)
     -> build_structure -> preview (adjust loop back to validate) -> publish -> track -> END
+    publish -> reconnect (a token died mid-publish; everything paused) -> publish, same plan, same keys
     """
     builder = StateGraph(CampaignState, context_schema=AgentContext)
     builder.add_node("parse", parse)
@@ -41,6 +42,7 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_node("build_structure", build_structure)
     builder.add_node("preview", preview)
     builder.add_node("publish", publish)
+    builder.add_node("reconnect", reconnect)
     builder.add_node("track", track)
     builder.add_node("failed", failed)
     builder.add_node("cancelled", cancelled)

@@ -6,24 +6,36 @@ Rules (DESIGN.md section 5):
 - the ledger row is committed before the call (planned -> sending -> created | unknown | failed);
 - a timeout is "unknown": reconcile by looking the object up by its key before any retry;
 - everything is created paused; activation happens only when every level of every platform exists and
-  read back paused; children first, the campaign last, so nothing delivers half-built;
-- a terminal failure compensates: pause, then delete what was created, through the same ledger.
+  read back paused: children of every platform first, then the campaigns, so nothing delivers half-built;
+  if activation fails anywhere, whatever was switched on is paused again and a re-run finishes the job;
+- a terminal failure compensates every platform: pause, then delete what was created, through the ledger;
+- an expired token is refreshed once (single flight); if it cannot be, the platform's objects stay paused
+  and the outcome asks the user to reconnect, after which a re-run continues from the ledger.
+
+The user-facing rows (platform_campaigns, ad_sets, ads) change in the same transaction as the ledger, so what
+the user sees is what exists on each platform: paused when created, active when activated, deleted when
+compensated, unknown while a lost answer is being reconciled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from agent.context import AgentContext
 from agent.planning import AdPlan, AdSetPlan, CampaignPlan, PlatformPlan
 from store import repositories as repo
+from store.models import AdSet, PlatformCampaign, PublishStep
 from tools.platforms.base import (
     AdPlatformClient,
     AdSetSpec,
@@ -33,18 +45,26 @@ from tools.platforms.base import (
     MediaRef,
     MediaSpec,
     Money,
+    ObjectKind,
     OutcomeUnknown,
     PlatformError,
     RateLimited,
     Targeting,
     TokenExpired,
+    TokenSet,
     TransientError,
 )
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-MAX_BACKOFF_S = 60.0
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 5  # transient failures and unknown outcomes per call
+MAX_RATE_LIMITED = 8  # rate-limit answers per call: parked each time for as long as the platform asks
+MAX_BACKOFF_S = 60.0  # our own exponential backoff stops growing here
+MAX_PARK_S = 600.0  # a platform asking for a longer pause fails this run instead of holding it for hours
+LEVELS: tuple[ObjectKind, ...] = ("campaign", "ad_set", "ad")
+LIVE_STEP_STATES = ("sending", "unknown", "created")  # an activation that may have reached the platform
 
 
 class NeedsReconnect(Exception):
@@ -55,6 +75,10 @@ class NeedsReconnect(Exception):
         self.platform = platform
 
 
+class Withdrawn(PlatformError):
+    """The step's object was deleted by an earlier compensation: publishing it again needs a new approval."""
+
+
 @dataclass
 class PlatformOutcome:
     platform: str
@@ -63,20 +87,33 @@ class PlatformOutcome:
     ad_sets: dict[str, str] = field(default_factory=dict)  # plan key -> external id
     ads: dict[str, str] = field(default_factory=dict)
     error: str | None = None
-    compensated: bool = False
-    needs_reconnect: bool = False
+    compensated: bool = False  # what was created was paused and deleted
+    needs_reconnect: bool = False  # the token is dead: everything stays paused until the user reconnects
+    paused: bool = False  # everything exists and is paused; a re-run (retry) can activate it
     ads_manager_url: str | None = None
+
+    @property
+    def state(self) -> str:
+        if self.ok:
+            return "live"
+        if self.needs_reconnect:
+            return "needs_reconnect"
+        if self.compensated:
+            return "compensated"
+        return "paused" if self.paused else "failed"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "platform": self.platform,
             "ok": self.ok,
+            "state": self.state,
             "external_campaign_id": self.external_campaign_id,
             "ad_sets": [{"key": k, "external_id": v} for k, v in self.ad_sets.items()],
             "ads": [{"key": k, "external_id": v} for k, v in self.ads.items()],
             "error": self.error,
             "compensated": self.compensated,
             "needs_reconnect": self.needs_reconnect,
+            "paused": self.paused,
             "ads_manager_url": self.ads_manager_url,
         }
 
@@ -91,10 +128,38 @@ class _Account:
     refresh_token: str | None = field(default=None, repr=False)
     refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     backoff_until: float = 0.0
+    dead: bool = False  # refresh failed once: every branch stops instead of trying again
 
 
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
     return f"{plan.campaign_id[:12]}.{plan_hash[:10]}.{platform}.{plan_key}.{kind}"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PlatformError):
+        code = f" [{exc.platform_code}]" if exc.platform_code is not None else ""
+        return f"{exc.platform_message}{code}"
+    return str(exc) or type(exc).__name__
+
+
+def _first_error(exc: BaseException) -> BaseException:
+    """The error that decides a platform's fate out of a task group: a terminal one beats a reconnect."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return exc
+    leaves: list[BaseException] = []
+
+    def walk(e: BaseException) -> None:
+        if isinstance(e, BaseExceptionGroup):
+            for inner in e.exceptions:
+                walk(inner)
+        else:
+            leaves.append(e)
+
+    walk(exc)
+    for leaf in leaves:
+        if not isinstance(leaf, NeedsReconnect | asyncio.CancelledError):
+            return leaf
+    return leaves[0]
 
 
 class PlatformPublisher:
@@ -105,103 +170,189 @@ class PlatformPublisher:
         self.plan = plan
         self.plan_hash = plan_hash
         self.pplan = pplan
+        self.platform = pplan.platform
         self.client: AdPlatformClient = ctx.platforms[pplan.platform]
         self.outcome = PlatformOutcome(platform=pplan.platform)
         self.account: _Account | None = None
         self.media: dict[str, MediaRef] = {}
         self.timezone = "Asia/Riyadh"
+        self.steps: dict[str, tuple[str, str | None]] = {}  # key -> (state, external id) as last committed
 
     # ---------------------------------------------------------------------------------------- ledger
 
     def key(self, plan_key: str, kind: str) -> str:
-        return step_key(self.plan, self.plan_hash, self.pplan.platform, plan_key, kind)
+        return step_key(self.plan, self.plan_hash, self.platform, plan_key, kind)
+
+    def planned_steps(self) -> list[tuple[str, str, str | None]]:
+        """(object kind, plan key, parent plan key) of every write this platform's part needs."""
+        out: list[tuple[str, str, str | None]] = []
+        for asset_id, kind in self._media_kinds().items():
+            out.append((kind, f"media/{asset_id}", None))
+        out.append(("campaign", "campaign", None))
+        for s in self.pplan.ad_sets:
+            out.append(("ad_set", s.key, "campaign"))
+            out.extend(("ad", ad.key, s.key) for ad in s.ads)
+        out.extend(("activate", f"activate/{level}", None) for level in LEVELS)
+        return out
+
+    def _media_kinds(self) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        for s in self.pplan.ad_sets:
+            for ad in s.ads:
+                for position, asset_id in enumerate(ad.media_asset_ids):
+                    # Video ads list the video first and its cover image after it.
+                    kind = "video" if ad.format == "video" and position == 0 else "image"
+                    kinds.setdefault(asset_id, kind)
+        return kinds
+
+    async def _mark(
+        self,
+        key: str,
+        state: str,
+        *,
+        external_id: str | None = None,
+        error: str | None = None,
+        rows: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> None:
+        """Commit a step's new state (and the user-facing rows that follow from it) in one transaction."""
+        async with self.ctx.sessions() as session, session.begin():
+            await repo.set_step_state(
+                session=session, idempotency_key=key, state=state, external_id=external_id, error=error
+            )
+            if rows is not None:
+                await rows(session)
+        self.steps[key] = (state, external_id or self.steps.get(key, ("", None))[1])
 
     async def step(
         self,
         *,
         kind: str,
         plan_key: str,
-        parent_key: str | None,
         send: Callable[[str], Awaitable[str]],
         reconcile: Callable[[str], Awaitable[str | None]] | None,
+        rows: Callable[[AsyncSession, str | None, str], Awaitable[None]] | None = None,
+        done_status: str = "paused",
     ) -> str:
-        """Run one external write exactly once: its ledger row decides whether to send, reconcile or reuse."""
+        """Run one external write at most once: its ledger row decides whether to send, reconcile or reuse.
+
+        `rows(session, external_id, status)` updates the user-facing rows in the ledger's own transaction;
+        `done_status` is what the object is once the write succeeded (created paused, or activated).
+        """
         key = self.key(plan_key, kind)
-        async with self.ctx.sessions() as session, session.begin():
-            row = await repo.plan_step(
-                session=session,
-                campaign_id=self.plan.campaign_id,
-                platform=self.pplan.platform,
-                idempotency_key=key,
-                object_kind=kind,
-                plan_key=plan_key,
-                parent_key=parent_key,
-            )
-            state, external_id = row.state, row.external_id
+        state, external_id = self.steps.get(key, ("planned", None))
         if state == "created" and external_id:
             return external_id
-        if state in ("sending", "unknown") and reconcile is not None:
-            # A previous attempt may have reached the platform (crash or timeout): look before sending again.
-            found = await reconcile(key)
-            if found:
-                await self._mark(key, "created", external_id=found)
-                return found
+        if state in ("compensating", "compensated"):
+            raise Withdrawn(
+                f"{kind} {plan_key} was withdrawn by an earlier compensation", platform=self.platform
+            )
+        # A previous attempt may have reached the platform (crash, timeout, give-up): look before sending again.
+        must_look = state in ("sending", "unknown", "failed") and reconcile is not None
 
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        def with_rows(ext: str | None, status: str) -> Callable[[AsyncSession], Awaitable[None]] | None:
+            if rows is None:
+                return None
+            return lambda session: rows(session, ext, status)
+
+        attempts = limited = 0
+        while True:
             await self._wait_for_account()
-            await self._mark(key, "sending")
             try:
+                if must_look:
+                    assert reconcile is not None
+                    found = await reconcile(key)
+                    if found:
+                        await self._mark(key, "created", external_id=found, rows=with_rows(found, done_status))
+                        return found
+                    must_look = False
+                await self._mark(key, "sending")
                 created = await send(key)
             except OutcomeUnknown as exc:
-                await self._mark(key, "unknown", error=str(exc))
-                found = await reconcile(key) if reconcile is not None else None
-                if found:
-                    await self._mark(key, "created", external_id=found)
-                    return found
-                await self._backoff(attempt, None)
+                attempts += 1
+                await self._mark(key, "unknown", error=_describe(exc), rows=with_rows(None, "unknown"))
+                must_look = reconcile is not None
+                await self._give_up_or_back_off(key, attempts, exc)
                 continue
             except RateLimited as exc:
-                await self._mark(key, "planned", error=str(exc))
-                await self._backoff(attempt, exc.retry_after_s)
+                limited += 1
+                await self._mark_not_sent(key, exc, must_look)
+                if limited > MAX_RATE_LIMITED or (exc.retry_after_s or 0) > MAX_PARK_S:
+                    await self._mark(key, "failed", error=_describe(exc))
+                    raise
+                self._park(exc.retry_after_s, limited)
                 continue
             except TokenExpired as exc:
-                await self._mark(key, "planned", error=str(exc))
+                await self._mark_not_sent(key, exc, must_look)
                 await self._refresh_token()
                 continue
             except TransientError as exc:
-                await self._mark(key, "planned", error=str(exc))
-                await self._backoff(attempt, None)
+                attempts += 1
+                # A 5xx may have been applied before the server failed; a refused connection never was.
+                maybe_applied = exc.http_status is not None and exc.http_status >= 500
+                if maybe_applied and reconcile is not None:
+                    await self._mark(key, "unknown", error=_describe(exc), rows=with_rows(None, "unknown"))
+                    must_look = True
+                else:
+                    await self._mark_not_sent(key, exc, must_look)
+                await self._give_up_or_back_off(key, attempts, exc)
                 continue
             except PlatformError as exc:
                 await self._mark(key, "failed", error=_describe(exc))
                 raise
-            await self._mark(key, "created", external_id=created)
+            await self._mark(key, "created", external_id=created, rows=with_rows(created, done_status))
             return created
-        await self._mark(key, "failed", error="gave up after retries")
-        raise TransientError(f"gave up after {MAX_ATTEMPTS} attempts", platform=self.pplan.platform)
 
-    async def _mark(
-        self, key: str, state: str, *, external_id: str | None = None, error: str | None = None
-    ) -> None:
-        async with self.ctx.sessions() as session, session.begin():
-            await repo.set_step_state(
-                session=session, idempotency_key=key, state=state, external_id=external_id, error=error
-            )
+    async def _mark_not_sent(self, key: str, exc: BaseException, still_unknown: bool) -> None:
+        # Refused before the platform acted: the step is as it was (still "unknown" if a lookup is pending).
+        await self._mark(key, "unknown" if still_unknown else "planned", error=_describe(exc))
 
-    async def _backoff(self, attempt: int, retry_after_s: float | None) -> None:
-        """Per-account backoff: the whole account waits, so parallel branches do not hammer a parked quota."""
-        delay = (
-            retry_after_s if retry_after_s is not None else self.ctx.publish_backoff_s * (2 ** (attempt - 1))
-        )
-        delay = min(delay, MAX_BACKOFF_S)
+    async def _give_up_or_back_off(self, key: str, attempts: int, exc: PlatformError) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            state = "unknown" if isinstance(exc, OutcomeUnknown) else "failed"
+            await self._mark(key, state, error=f"gave up after {attempts} attempts: {_describe(exc)}")
+            raise exc
+        self._park(None, attempts)
+
+    async def call(self, op: Callable[[], Awaitable[T]]) -> T:
+        """An idempotent call (read, status change, delete) under the account's backoff, refresh and retries."""
+        attempts = limited = 0
+        while True:
+            await self._wait_for_account()
+            try:
+                return await op()
+            except RateLimited as exc:
+                limited += 1
+                if limited > MAX_RATE_LIMITED or (exc.retry_after_s or 0) > MAX_PARK_S:
+                    raise
+                self._park(exc.retry_after_s, limited)
+            except TokenExpired:
+                await self._refresh_token()
+            except TransientError:
+                attempts += 1
+                if attempts >= MAX_ATTEMPTS:
+                    raise
+                self._park(None, attempts)
+
+    def _park(self, retry_after_s: float | None, attempt: int) -> None:
+        """Per-account backoff: every branch of this account waits, so parallel calls do not hammer a quota."""
+        if retry_after_s is not None:
+            delay = retry_after_s  # the platform said how long: exactly that, never less
+        else:
+            delay = min(self.ctx.publish_backoff_s * (2 ** (attempt - 1)), MAX_BACKOFF_S)
         assert self.account is not None
-        loop = asyncio.get_running_loop()
-        self.account.backoff_until = max(self.account.backoff_until, loop.time() + delay)
+        now = asyncio.get_running_loop().time()
+        self.account.backoff_until = max(self.account.backoff_until, now + delay)
 
     async def _wait_for_account(self) -> None:
         assert self.account is not None
+        if self.account.dead:
+            raise NeedsReconnect(self.platform)
         loop = asyncio.get_running_loop()
-        while (remaining := self.account.backoff_until - loop.time()) > 0:
+        while True:
+            # Re-read after each sleep: another branch may have parked the account for longer meanwhile.
+            remaining = self.account.backoff_until - loop.time()
+            if remaining <= 0:
+                return
             await asyncio.sleep(remaining)
 
     async def _refresh_token(self) -> None:
@@ -210,20 +361,18 @@ class PlatformPublisher:
         account = self.account
         stale = account.token
         async with account.refresh_lock:
+            if account.dead:
+                raise NeedsReconnect(self.platform)
             if account.token != stale:
                 return
-            if not account.refresh_token:
-                await self._mark_reconnect()
-                raise NeedsReconnect(self.pplan.platform)
-            from tools.platforms.base import TokenSet
-
             try:
+                # Snapchat refreshes; Meta exchanges a still-valid long-lived token; TikTok cannot (reconnect).
                 fresh = await self.client.refresh(
                     tokens=TokenSet(access_token=stale, refresh_token=account.refresh_token)
                 )
             except PlatformError as exc:
                 await self._mark_reconnect()
-                raise NeedsReconnect(self.pplan.platform) from exc
+                raise NeedsReconnect(self.platform) from exc
             async with self.ctx.sessions() as session, session.begin():
                 row = await repo.get_ad_account(session=session, ad_account_id=account.ad_account_id)
                 assert row is not None
@@ -240,6 +389,7 @@ class PlatformPublisher:
 
     async def _mark_reconnect(self) -> None:
         assert self.account is not None
+        self.account.dead = True
         async with self.ctx.sessions() as session, session.begin():
             await repo.mark_account_status(
                 session=session, ad_account_id=self.account.ad_account_id, status="needs_reconnect"
@@ -247,14 +397,13 @@ class PlatformPublisher:
 
     # ---------------------------------------------------------------------------------------- build
 
-    async def load_account(self) -> None:
-        async with self.ctx.sessions() as session:
-            row = await repo.get_ad_account(session=session, ad_account_id=self.pplan.ad_account_id)
-            if row is None:
-                raise NeedsReconnect(self.pplan.platform)
-            token, refresh = repo.read_tokens(cipher=self.ctx.cipher, account=row)
-        if not token:
-            raise NeedsReconnect(self.pplan.platform)
+    async def load_account(self, session: AsyncSession) -> None:
+        row = await repo.get_ad_account(session=session, ad_account_id=self.pplan.ad_account_id)
+        if row is None:
+            raise NeedsReconnect(self.platform)
+        token, refresh = repo.read_tokens(cipher=self.ctx.cipher, account=row)
+        if not token or row.status == "needs_reconnect":
+            raise NeedsReconnect(self.platform)
         self.account = _Account(self.pplan.ad_account_id, row.external_account_id, token, refresh)
         self.timezone = row.timezone or "Asia/Riyadh"
 
@@ -268,72 +417,123 @@ class PlatformPublisher:
         assert self.account is not None
         return self.account.external_id
 
-    async def create_all(self) -> None:
-        """Media beside the campaign -> ad set chain; then the ads, which need both."""
-        media_ids = sorted({a for s in self.pplan.ad_sets for ad in s.ads for a in ad.media_asset_ids})
-        media_task = asyncio.gather(*(self._upload(asset_id) for asset_id in media_ids))
-        chain_task = self._campaign_and_ad_sets()
-        await asyncio.gather(media_task, chain_task)
-        await asyncio.gather(*(self._ad(s, ad) for s in self.pplan.ad_sets for ad in s.ads))
+    def _adopt(self) -> None:
+        """What the ledger already holds (an earlier run), so the outcome lists it even before any call."""
+        for kind, plan_key, _ in self.planned_steps():
+            state, external = self.steps.get(self.key(plan_key, kind), ("planned", None))
+            if state != "created" or not external:
+                continue
+            if kind == "campaign":
+                self.outcome.external_campaign_id = external
+            elif kind == "ad_set":
+                self.outcome.ad_sets[plan_key] = external
+            elif kind == "ad":
+                self.outcome.ads[plan_key] = external
 
-    async def _upload(self, asset_id: str) -> None:
+    async def create_all(self) -> None:
+        """Media beside the campaign -> ad set chain; each ad starts once its own ad set and media exist."""
+        self._adopt()
+        async with asyncio.TaskGroup() as tg:
+            media = {a: tg.create_task(self._upload(a, kind)) for a, kind in self._media_kinds().items()}
+            tg.create_task(self._warm_up())
+            campaign = tg.create_task(self._campaign())
+            sets = {s.key: tg.create_task(self._ad_set(campaign, s)) for s in self.pplan.ad_sets}
+            for s in self.pplan.ad_sets:
+                for ad in s.ads:
+                    tg.create_task(self._ad(sets[s.key], [media[a] for a in ad.media_asset_ids], s, ad))
+
+    async def _warm_up(self) -> None:
+        """Lookups the ad sets need (locations), made beside the campaign create instead of after it."""
+        locations = {
+            (loc.name, loc.kind, loc.country_code): loc for s in self.pplan.ad_sets for loc in s.locations
+        }
+        prefetch = getattr(self.client, "prefetch", None)
+        calls: list[Awaitable[Any]] = [
+            self.client.resolve_location(
+                token=self.token,
+                account_id=self.acct,
+                location=GeoTarget(name=loc.name, kind=loc.kind, country_code=loc.country_code),
+            )
+            for loc in locations.values()
+        ]
+        if prefetch is not None:
+            calls.append(prefetch(token=self.token, account_id=self.acct, brand_name=self.ctx.brand_name))
+        # Only a head start: a failure here shows up again, with retries, in the call that needs it.
+        await asyncio.gather(*calls, return_exceptions=True)
+
+    async def _upload(self, asset_id: str, kind: str) -> MediaRef:
+        plan_key = f"media/{asset_id}"
+        existing = self.steps.get(self.key(plan_key, kind))
+        if existing and existing[0] == "created" and existing[1]:
+            ref = MediaRef(kind=kind, external_id=existing[1])  # type: ignore[arg-type]
+            self.media[asset_id] = ref
+            return ref
         async with self.ctx.sessions() as session:
             rows = await repo.get_assets(session=session, asset_ids=[asset_id])
         asset = rows[0]
-        kind = "video" if asset.kind == "video" else "image"
         path = self.ctx.asset_dir / (asset.file_path or "")
-        plan_key = f"media/{asset_id}"
 
         async def send(key: str) -> str:
             spec = MediaSpec(
-                kind=kind, path=Path(path), name=f"adly-{asset_id[:12]}{path.suffix}", idempotency_key=key
+                kind=kind,  # type: ignore[arg-type]
+                path=Path(path),
+                name=f"adly-{asset_id[:12]}{path.suffix}",
+                idempotency_key=key,
             )
             ref = await self.client.upload_media(token=self.token, account_id=self.acct, spec=spec)
             return ref.external_id
 
         async def reconcile(key: str) -> str | None:
             return await self.client.find_by_key(
-                token=self.token, account_id=self.acct, kind=kind, idempotency_key=key
+                token=self.token,
+                account_id=self.acct,
+                kind=kind,  # type: ignore[arg-type]
+                idempotency_key=key,
             )
 
-        external = await self.step(
-            kind=kind, plan_key=plan_key, parent_key=None, send=send, reconcile=reconcile
-        )
-        self.media[asset_id] = MediaRef(kind=kind, external_id=external)
+        external = await self.step(kind=kind, plan_key=plan_key, send=send, reconcile=reconcile)
+        ref = MediaRef(kind=kind, external_id=external)  # type: ignore[arg-type]
+        self.media[asset_id] = ref
+        return ref
 
-    async def _campaign_and_ad_sets(self) -> None:
+    async def _campaign(self) -> str:
         p = self.pplan
-        campaign_budget = None  # budgets live on ad sets, so each audience gets its share
 
-        async def send_campaign(key: str) -> str:
+        async def send(key: str) -> str:
             spec = CampaignSpec(
                 name=p.campaign_name,
                 objective=p.objective,
-                budget=campaign_budget,
+                budget=None,  # budgets live on ad sets, so each audience gets its share
                 budget_period=p.budget_period,
                 special_ad_categories=p.special_ad_categories,
                 idempotency_key=key,
             )
             return await self.client.create_campaign(token=self.token, account_id=self.acct, spec=spec)
 
-        async def reconcile_campaign(key: str) -> str | None:
+        async def reconcile(key: str) -> str | None:
             return await self.client.find_by_key(
                 token=self.token, account_id=self.acct, kind="campaign", idempotency_key=key
             )
 
+        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
+            await repo.upsert_platform_campaign(
+                session=session,
+                campaign_id=self.plan.campaign_id,
+                platform=self.platform,
+                ad_account_id=self.pplan.ad_account_id,
+                external_campaign_id=external,
+                status=status,
+            )
+
         campaign_id = await self.step(
-            kind="campaign",
-            plan_key="campaign",
-            parent_key=None,
-            send=send_campaign,
-            reconcile=reconcile_campaign,
+            kind="campaign", plan_key="campaign", send=send, reconcile=reconcile, rows=rows
         )
         self.outcome.external_campaign_id = campaign_id
-        await self._store(campaign_id=campaign_id)
-        await asyncio.gather(*(self._ad_set(campaign_id, s) for s in p.ad_sets))
+        return campaign_id
 
-    async def _ad_set(self, campaign_id: str, s: AdSetPlan) -> None:
-        tz = ZoneInfo(self._timezone())
+    async def _ad_set(self, campaign_task: Awaitable[str], s: AdSetPlan) -> str:
+        campaign_id = await campaign_task
+        tz = ZoneInfo(self.timezone)
         start = datetime.combine(s.start_date, time(0, 0), tz)
         now = self.ctx.clock().astimezone(tz)
         if start <= now:
@@ -373,14 +573,21 @@ class PlatformPublisher:
                 parent_id=campaign_id,
             )
 
-        external = await self.step(
-            kind="ad_set", plan_key=s.key, parent_key="campaign", send=send, reconcile=reconcile
-        )
-        self.outcome.ad_sets[s.key] = external
-        await self._store(ad_set=(s, external))
+        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
+            for row in await self._rows(session):
+                if row.plan_key == s.key:
+                    row.external_id = external or row.external_id
+                    row.status = status
 
-    async def _ad(self, s: AdSetPlan, ad: AdPlan) -> None:
-        ad_set_id = self.outcome.ad_sets[s.key]
+        external = await self.step(kind="ad_set", plan_key=s.key, send=send, reconcile=reconcile, rows=rows)
+        self.outcome.ad_sets[s.key] = external
+        return external
+
+    async def _ad(
+        self, set_task: Awaitable[str], media_tasks: Sequence[Awaitable[MediaRef]], s: AdSetPlan, ad: AdPlan
+    ) -> None:
+        ad_set_id = await set_task
+        media = [await m for m in media_tasks]
 
         async def send(key: str) -> str:
             spec = AdSpec(
@@ -393,7 +600,7 @@ class PlatformPublisher:
                 cta=ad.cta,  # type: ignore[arg-type]
                 landing_url=self.plan.landing_url,
                 brand_name=self.ctx.brand_name,
-                media=[self.media[a] for a in ad.media_asset_ids if a in self.media],
+                media=media,
                 idempotency_key=key,
             )
             created = await self.client.create_ad(token=self.token, account_id=self.acct, spec=spec)
@@ -404,188 +611,270 @@ class PlatformPublisher:
                 token=self.token, account_id=self.acct, kind="ad", idempotency_key=key, parent_id=ad_set_id
             )
 
-        external = await self.step(
-            kind="ad", plan_key=ad.key, parent_key=s.key, send=send, reconcile=reconcile
-        )
+        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
+            for row in await self._rows(session):
+                if row.plan_key != s.key:
+                    continue
+                for ad_row in row.ads:
+                    if ad_row.plan_key == ad.key:
+                        ad_row.external_id = external or ad_row.external_id
+                        ad_row.status = status
+
+        external = await self.step(kind="ad", plan_key=ad.key, send=send, reconcile=reconcile, rows=rows)
         self.outcome.ads[ad.key] = external
-        await self._store(ad=(s, ad, external))
 
-    def _timezone(self) -> str:
-        return self.timezone
-
-    async def _store(
-        self,
-        *,
-        campaign_id: str | None = None,
-        ad_set: tuple[AdSetPlan, str] | None = None,
-        ad: tuple[AdSetPlan, AdPlan, str] | None = None,
-        status: str | None = None,
-    ) -> None:
-        """External ids are stored the moment each object exists, so the user always sees what is out there."""
-        async with self.ctx.sessions() as session, session.begin():
-            pc = await repo.upsert_platform_campaign(
-                session=session,
-                campaign_id=self.plan.campaign_id,
-                platform=self.pplan.platform,
-                ad_account_id=self.pplan.ad_account_id,
-                external_campaign_id=campaign_id,
-                status=status,
+    async def _rows(self, session: AsyncSession) -> list[AdSet]:
+        stmt = (
+            select(AdSet)
+            .join(PlatformCampaign, AdSet.platform_campaign_id == PlatformCampaign.id)
+            .where(
+                PlatformCampaign.campaign_id == self.plan.campaign_id,
+                PlatformCampaign.platform == self.platform,
             )
-            tree = {row.plan_key: row for row in await _ad_set_rows(session, pc.id)}
-            if ad_set is not None:
-                plan_set, external = ad_set
-                row = tree.get(plan_set.key)
-                if row is not None:
-                    row.external_id = external
-                    row.status = "paused"
-            if ad is not None:
-                plan_set, plan_ad, external = ad
-                row = tree.get(plan_set.key)
-                if row is not None:
-                    for ad_row in row.ads:
-                        if ad_row.plan_key == plan_ad.key:
-                            ad_row.external_id = external
-                            ad_row.status = "paused"
-            await session.flush()
+            .options(selectinload(AdSet.ads))
+        )
+        return list(await session.scalars(stmt))
 
     # ---------------------------------------------------------------------------------------- verify, activate
 
+    def _objects(self) -> list[tuple[ObjectKind, str]]:
+        out: list[tuple[ObjectKind, str]] = [("campaign", self.outcome.external_campaign_id or "")]
+        out += [("ad_set", i) for i in self.outcome.ad_sets.values()]
+        out += [("ad", i) for i in self.outcome.ads.values()]
+        return out
+
+    def _activation_started(self, level: str) -> bool:
+        state, _ = self.steps.get(self.key(f"activate/{level}", "activate"), ("planned", None))
+        return state in LIVE_STEP_STATES
+
     async def verify_paused(self) -> None:
-        """Read every object back before anything is activated: all of it must exist and be paused."""
-        checks: list[tuple[str, str]] = [("campaign", self.outcome.external_campaign_id or "")]
-        checks += [("ad_set", i) for i in self.outcome.ad_sets.values()]
-        checks += [("ad", i) for i in self.outcome.ads.values()]
-        states = await asyncio.gather(
-            *(
-                self.client.get_state(token=self.token, account_id=self.acct, kind=kind, external_id=i)  # type: ignore[arg-type]
-                for kind, i in checks
+        """Read every object back before anything is activated: all of it must exist and be paused.
+
+        A level whose activation an earlier run already sent may read back active: its campaign is still
+        paused (campaigns are switched on last), so nothing delivers, and the re-run completes the switch.
+        """
+
+        async def read(kind: ObjectKind, external_id: str) -> Any:
+            return await self.call(
+                lambda: self.client.get_state(
+                    token=self.token, account_id=self.acct, kind=kind, external_id=external_id
+                )
             )
-        )
-        wrong = [s for s in states if s.status not in ("paused", "pending_review")]
+
+        states = await asyncio.gather(*(read(kind, i) for kind, i in self._objects()))
+        wrong = []
+        for (kind, _), st in zip(self._objects(), states, strict=True):
+            allowed = {"paused", "pending_review"}
+            if self._activation_started(kind):
+                allowed.add("active")
+            if st.status not in allowed:
+                wrong.append(st)
         if wrong:
             raise PlatformError(
                 f"{len(wrong)} object(s) are not paused before activation: "
                 + ", ".join(f"{s.kind} {s.external_id}={s.status}" for s in wrong),
-                platform=self.pplan.platform,
+                platform=self.platform,
             )
 
-    async def activate(self) -> None:
-        """Children first, the campaign last, one ledger step each, so a retry activates nothing twice."""
-        levels: list[tuple[str, list[str]]] = [
-            ("ad", list(self.outcome.ads.values())),
-            ("ad_set", list(self.outcome.ad_sets.values())),
-            ("campaign", [self.outcome.external_campaign_id or ""]),
-        ]
-        for kind, ids in levels:
-            if not ids:
+    async def activate_level(self, level: ObjectKind) -> None:
+        """One ledger step per level: a retry or re-run never switches a level twice."""
+        ids = [i for kind, i in self._objects() if kind == level and i]
+        if not ids:
+            return
+
+        async def send(key: str) -> str:
+            await self.call(
+                lambda: self.client.set_status(
+                    token=self.token, account_id=self.acct, kind=level, external_ids=ids, status="active"
+                )
+            )
+            return ",".join(ids)
+
+        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
+            if status == "active":
+                await self._set_rows(session, "active", levels=(level,))
+
+        await self.step(
+            kind="activate", plan_key=f"activate/{level}", send=send, reconcile=None, rows=rows,
+            done_status="active",
+        )
+
+    async def activate_children(self) -> None:
+        # The campaign stays paused while its ad sets and ads switch on together: nothing can deliver yet.
+        await asyncio.gather(self.activate_level("ad"), self.activate_level("ad_set"))
+
+    async def activate_campaign(self) -> None:
+        await self.activate_level("campaign")
+        self.outcome.ok = True
+        self.outcome.ads_manager_url = self.client.ads_manager_url(
+            account_id=self.acct, campaign_id=self.outcome.external_campaign_id or ""
+        )
+
+    async def pause_again(self) -> None:
+        """Undo a partial activation: campaign first (it stops everything at once), then its children."""
+        if self.account is None:
+            return
+        for level in ("campaign", "ad_set", "ad"):
+            key = self.key(f"activate/{level}", "activate")
+            if not self._activation_started(level):
+                continue
+            ids = [i for kind, i in self._objects() if kind == level and i]
+            try:
+                await self.call(
+                    lambda level=level, ids=ids: self.client.set_status(  # type: ignore[misc]
+                        token=self.token, account_id=self.acct, kind=level, external_ids=ids, status="paused"
+                    )
+                )
+            except (PlatformError, NeedsReconnect) as exc:
+                # Still switched on: the ledger keeps saying so, and the campaign level decides delivery.
+                log.warning("pausing %s %s again failed: %s", self.platform, level, _describe(exc))
                 continue
 
-            async def send(key: str, kind: str = kind, ids: list[str] = ids) -> str:
-                await self.client.set_status(
-                    token=self.token,
-                    account_id=self.acct,
-                    kind=kind,
-                    external_ids=ids,
-                    status="active",  # type: ignore[arg-type]
-                )
-                return ",".join(ids)
+            async def rows(session: AsyncSession, level: str = level) -> None:
+                await self._set_rows(session, "paused", levels=(level,))
 
-            await self.step(
-                kind="activate", plan_key=f"activate/{kind}", parent_key=None, send=send, reconcile=None
-            )
-        state = await self.client.get_state(
-            token=self.token,
-            account_id=self.acct,
-            kind="campaign",
-            external_id=self.outcome.external_campaign_id or "",
-        )
-        if state.status != "active":
-            raise PlatformError(
-                f"campaign reads back {state.status} after activation", platform=self.pplan.platform
-            )
-        await self._store(campaign_id=self.outcome.external_campaign_id, status="active")
-        await self._set_tree_status("active")
+            # Back to planned: the objects are paused again, so a re-run must switch them on again.
+            await self._mark(key, "planned", error="paused again: activation did not finish", rows=rows)
+        self.outcome.ok = False
+        self.outcome.ads_manager_url = None
 
     async def compensate(self) -> None:
         """Pause, then delete, everything this platform created for the campaign, through the ledger."""
+        if self.account is None or self.account.dead:
+            return
         async with self.ctx.sessions() as session:
             steps = await repo.list_steps(
-                session=session, campaign_id=self.plan.campaign_id, platform=self.pplan.platform
+                session=session, campaign_id=self.plan.campaign_id, platform=self.platform
             )
-        created = [
-            s
-            for s in steps
-            if s.state == "created" and s.external_id and s.object_kind in ("campaign", "ad_set", "ad")
-        ]
-        if not created or self.account is None:
+        targets: list[tuple[PublishStep, str]] = []
+        for s in steps:
+            if s.object_kind not in LEVELS:
+                continue
+            external = s.external_id
+            if s.state in ("sending", "unknown") and not external:
+                # The answer was lost: the object may exist. Find it before deciding nothing is out there.
+                external = await self._find_orphan(s)
+            if external and s.state in ("created", "sending", "unknown", "compensating"):
+                targets.append((s, external))
+        if not targets:
+            self.outcome.compensated = bool(steps)
             return
-        order = {"ad": 0, "ad_set": 1, "campaign": 2}
-        for s in sorted(created, key=lambda s: order[s.object_kind]):
+        campaigns = [e for s, e in targets if s.object_kind == "campaign"]
+        if campaigns:
             try:
-                await self.client.set_status(
+                await self.call(
+                    lambda: self.client.set_status(
+                        token=self.token,
+                        account_id=self.acct,
+                        kind="campaign",
+                        external_ids=campaigns,
+                        status="paused",
+                    )
+                )
+            except (PlatformError, NeedsReconnect) as exc:
+                log.warning("pausing %s campaign during compensation failed: %s", self.platform, _describe(exc))
+        order = {"ad": 0, "ad_set": 1, "campaign": 2}
+        all_gone = True
+        for s, external in sorted(targets, key=lambda t: order[t[0].object_kind]):
+            await self._mark(s.idempotency_key, "compensating", external_id=external)
+            gone = await self._delete(s.object_kind, external)  # type: ignore[arg-type]
+            if not gone:
+                all_gone = False
+                continue
+
+            async def rows(session: AsyncSession, s: PublishStep = s, external: str = external) -> None:
+                await self._set_rows(session, "deleted", only={external})
+
+            await self._mark(s.idempotency_key, "compensated", rows=rows)
+        self.outcome.compensated = all_gone
+        self.outcome.ok = False
+
+    async def _find_orphan(self, s: PublishStep) -> str | None:
+        parent_id: str | None = None
+        if s.object_kind == "ad_set":
+            parent_id = self.outcome.external_campaign_id
+        elif s.object_kind == "ad" and s.parent_key:
+            parent_id = self.outcome.ad_sets.get(s.parent_key)
+        try:
+            return await self.call(
+                lambda: self.client.find_by_key(
                     token=self.token,
                     account_id=self.acct,
                     kind=s.object_kind,  # type: ignore[arg-type]
-                    external_ids=[s.external_id or ""],
-                    status="paused",
+                    idempotency_key=s.idempotency_key,
+                    parent_id=parent_id,
                 )
-            except PlatformError as exc:
-                log.warning("pause during compensation failed: %s", _describe(exc))
-        for s in sorted(created, key=lambda s: -order[s.object_kind]):
-            # Deleting the campaign removes its children on every platform; delete children only if it fails.
-            await self._mark(s.idempotency_key, "compensating")
-            try:
-                await self.client.delete(
-                    token=self.token,
-                    account_id=self.acct,
-                    kind=s.object_kind,
-                    external_id=s.external_id or "",  # type: ignore[arg-type]
-                )
-            except PlatformError as exc:
-                log.warning("delete during compensation failed: %s", _describe(exc))
-                await self._mark(s.idempotency_key, "compensating", error=_describe(exc))
-                continue
-            await self._mark(s.idempotency_key, "compensated")
-        self.outcome.compensated = True
-        await self._set_tree_status("deleted")
-
-    async def _set_tree_status(self, status: str) -> None:
-        async with self.ctx.sessions() as session, session.begin():
-            pc = await repo.upsert_platform_campaign(
-                session=session,
-                campaign_id=self.plan.campaign_id,
-                platform=self.pplan.platform,
-                ad_account_id=self.pplan.ad_account_id,
-                status=status,
             )
-            for row in await _ad_set_rows(session, pc.id):
-                if row.external_id:
-                    row.status = status
-                for ad_row in row.ads:
-                    if ad_row.external_id:
-                        ad_row.status = status
-            await session.flush()
+        except (PlatformError, NeedsReconnect) as exc:
+            log.warning("looking up %s during compensation failed: %s", s.idempotency_key, _describe(exc))
+            return None
+
+    async def _delete(self, kind: ObjectKind, external_id: str) -> bool:
+        try:
+            await self.call(
+                lambda: self.client.delete(
+                    token=self.token, account_id=self.acct, kind=kind, external_id=external_id
+                )
+            )
+            return True
+        except (PlatformError, NeedsReconnect) as exc:
+            # Already gone counts as done; anything else stays "compensating" in the ledger for a human.
+            try:
+                state = await self.call(
+                    lambda: self.client.get_state(
+                        token=self.token, account_id=self.acct, kind=kind, external_id=external_id
+                    )
+                )
+            except (PlatformError, NeedsReconnect):
+                state = None
+            if state is not None and state.status in ("deleted", "archived"):
+                return True
+            log.warning("delete during compensation failed: %s", _describe(exc))
+            return False
+
+    async def _set_rows(
+        self, session: AsyncSession, status: str, *, levels: Sequence[str] = LEVELS, only: set[str] | None = None
+    ) -> None:
+        """Set the user-facing status of this platform's rows (those that exist on the platform)."""
+        pc = await session.scalar(
+            select(PlatformCampaign).where(
+                PlatformCampaign.campaign_id == self.plan.campaign_id,
+                PlatformCampaign.platform == self.platform,
+            )
+        )
+        if pc is None:
+            return
+        if "campaign" in levels and pc.external_campaign_id and (only is None or pc.external_campaign_id in only):
+            pc.status = status
+        for row in await self._rows(session):
+            if "ad_set" in levels and row.external_id and (only is None or row.external_id in only):
+                row.status = status
+            for ad_row in row.ads:
+                if "ad" in levels and ad_row.external_id and (only is None or ad_row.external_id in only):
+                    ad_row.status = status
 
 
-async def _ad_set_rows(session: Any, platform_campaign_id: str) -> list[Any]:
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from store.models import AdSet
-
-    stmt = (
-        select(AdSet)
-        .where(AdSet.platform_campaign_id == platform_campaign_id)
-        .options(selectinload(AdSet.ads))
-    )
-    return list(await session.scalars(stmt))
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, PlatformError):
-        code = f" [{exc.platform_code}]" if exc.platform_code is not None else ""
-        return f"{exc.platform_message}{code}"
-    return str(exc) or type(exc).__name__
+async def _open_ledger(ctx: AgentContext, publishers: list[PlatformPublisher]) -> dict[str, BaseException]:
+    """One transaction: every step of every platform planned (the outbox), and every account loaded."""
+    failures: dict[str, BaseException] = {}
+    async with ctx.sessions() as session, session.begin():
+        for pub in publishers:
+            for kind, plan_key, parent in pub.planned_steps():
+                row = await repo.plan_step(
+                    session=session,
+                    campaign_id=pub.plan.campaign_id,
+                    platform=pub.platform,
+                    idempotency_key=pub.key(plan_key, kind),
+                    object_kind=kind,
+                    plan_key=plan_key,
+                    parent_key=parent,
+                )
+                pub.steps[row.idempotency_key] = (row.state, row.external_id)
+            try:
+                await pub.load_account(session)
+            except NeedsReconnect as exc:
+                failures[pub.platform] = exc
+    return failures
 
 
 async def publish_plan(
@@ -595,69 +884,100 @@ async def publish_plan(
     *,
     report: Callable[[str], Awaitable[None]] | None = None,
 ) -> dict[str, PlatformOutcome]:
-    """Create everything paused on every platform (in parallel), verify, then activate; compensate on failure."""
+    """Create everything paused on every platform (in parallel), verify, then activate; compensate on failure.
+
+    Outcomes per platform: live; paused (everything exists, paused; a re-run finishes the activation);
+    needs_reconnect (paused until the account is connected again; a re-run continues); compensated (a
+    terminal failure somewhere: what was created was paused and deleted).
+    """
     publishers = [PlatformPublisher(ctx, plan, plan_hash, p) for p in plan.platforms]
+    early = await _open_ledger(ctx, publishers)
 
     async def build(pub: PlatformPublisher) -> None:
+        if pub.platform in early:
+            raise early[pub.platform]
         try:
-            await pub.load_account()
             await pub.create_all()
             await pub.verify_paused()
-        except NeedsReconnect:
-            pub.outcome.needs_reconnect = True
-            pub.outcome.error = "the ad account must be connected again (token expired)"
-            raise
-        except PlatformError as exc:
-            pub.outcome.error = _describe(exc)
-            raise
+        except BaseExceptionGroup as group:
+            raise _first_error(group) from None
 
     results = await asyncio.gather(*(build(p) for p in publishers), return_exceptions=True)
-    failed = [p for p, r in zip(publishers, results, strict=True) if isinstance(r, BaseException)]
-    unexpected = [
-        r
-        for r in results
-        if isinstance(r, BaseException) and not isinstance(r, PlatformError | NeedsReconnect)
-    ]
-    for error in unexpected:
-        log.error("publish failed unexpectedly", exc_info=error)
+    failed = {p.platform: r for p, r in zip(publishers, results, strict=True) if isinstance(r, BaseException)}
+    for platform, error in failed.items():
+        if not isinstance(error, PlatformError | NeedsReconnect):
+            log.error("publishing to %s failed unexpectedly", platform, exc_info=error)
     if failed:
-        for pub, result in zip(publishers, results, strict=True):
-            if isinstance(result, BaseException) and pub.outcome.error is None:
-                pub.outcome.error = _describe(result)
-        # A platform whose token must be reconnected keeps its paused objects, so a reconnect can finish the job;
-        # everything else is compensated so nothing half-built lingers.
-        reconnect_only = all(p.outcome.needs_reconnect for p in failed) and not unexpected
-        if not reconnect_only:
-            await asyncio.gather(*(p.compensate() for p in publishers), return_exceptions=True)
-        return {p.pplan.platform: p.outcome for p in publishers}
-
-    activation = await asyncio.gather(*(p.activate() for p in publishers), return_exceptions=True)
-    for pub, result in zip(publishers, activation, strict=True):
-        if isinstance(result, BaseException):
-            pub.outcome.error = _describe(result)
-        else:
-            pub.outcome.ok = True
-            pub.outcome.ads_manager_url = pub.client.ads_manager_url(
-                account_id=pub.acct, campaign_id=pub.outcome.external_campaign_id or ""
-            )
-        if report is not None and pub.outcome.ok:
-            await report(pub.pplan.platform)
-    if any(isinstance(r, BaseException) for r in activation):
-        # Activation failed midway: pause every platform so nothing delivers; the ledger makes a retry safe.
+        terminal = {p: e for p, e in failed.items() if not isinstance(e, NeedsReconnect)}
         for pub in publishers:
-            try:
-                await pub.client.set_status(
-                    token=pub.token,
-                    account_id=pub.acct,
-                    kind="campaign",
-                    external_ids=[pub.outcome.external_campaign_id or ""],
-                    status="paused",
-                )
-                pub.outcome.ok = False
-            except PlatformError as exc:
-                log.warning("pause after failed activation failed: %s", _describe(exc))
-    return {p.pplan.platform: p.outcome for p in publishers}
+            reason = failed.get(pub.platform)
+            if isinstance(reason, NeedsReconnect):
+                pub.outcome.needs_reconnect = True
+                pub.outcome.error = "the ad account must be connected again (its token expired)"
+            elif reason is not None:
+                pub.outcome.error = _describe(reason)
+        if terminal:
+            # All or nothing: a terminal failure anywhere withdraws every platform's objects.
+            await asyncio.gather(*(p.compensate() for p in publishers), return_exceptions=True)
+            culprit = ", ".join(sorted(terminal))
+            for pub in publishers:
+                if pub.platform not in failed:
+                    pub.outcome.error = f"withdrawn because publishing failed on {culprit}"
+        else:
+            # Only expired tokens: everything stays paused, so the reconnect can finish the job.
+            for pub in publishers:
+                pub.outcome.paused = True
+                if pub.platform not in failed:
+                    pub.outcome.error = "waiting (paused) until the other accounts are reconnected"
+        return {p.platform: p.outcome for p in publishers}
+
+    # Every platform's tree exists and reads back paused: switch the children on everywhere, then campaigns.
+    problem = await _activate(publishers, lambda p: p.activate_children())
+    if problem is None:
+        problem = await _activate(publishers, lambda p: p.activate_campaign())
+    if problem is not None:
+        # Activation did not finish somewhere: pause again whatever went live, so nothing delivers half-done.
+        await asyncio.gather(*(p.pause_again() for p in publishers), return_exceptions=True)
+        for pub in publishers:
+            pub.outcome.paused = True
+            if pub.outcome.error is None:
+                pub.outcome.error = f"paused again because activation failed on {problem}"
+        return {p.platform: p.outcome for p in publishers}
+
+    for pub in publishers:
+        if report is not None:
+            await report(pub.platform)
+    return {p.platform: p.outcome for p in publishers}
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+async def _activate(
+    publishers: list[PlatformPublisher], phase: Callable[[PlatformPublisher], Awaitable[None]]
+) -> str | None:
+    """Run one activation phase on every platform; the names of the platforms where it failed, if any."""
+    results = await asyncio.gather(*(phase(p) for p in publishers), return_exceptions=True)
+    failed = []
+    for pub, result in zip(publishers, results, strict=True):
+        if isinstance(result, BaseException):
+            failed.append(pub.platform)
+            if isinstance(result, NeedsReconnect):
+                pub.outcome.needs_reconnect = True
+                pub.outcome.error = "the ad account must be connected again (its token expired)"
+            else:
+                pub.outcome.error = _describe(result)
+                if not isinstance(result, PlatformError):
+                    log.error("activation on %s failed unexpectedly", pub.platform, exc_info=result)
+    return ", ".join(failed) or None
+
+
+async def withdraw_plan(ctx: AgentContext, plan: CampaignPlan, plan_hash: str) -> dict[str, PlatformOutcome]:
+    """The user gave up on a paused publish (e.g. instead of reconnecting): pause and delete what exists."""
+    publishers = [PlatformPublisher(ctx, plan, plan_hash, p) for p in plan.platforms]
+    await _open_ledger(ctx, publishers)
+    for pub in publishers:
+        pub._adopt()
+    await asyncio.gather(*(p.compensate() for p in publishers), return_exceptions=True)
+    for pub in publishers:
+        if pub.account is None:
+            pub.outcome.needs_reconnect = True
+            pub.outcome.error = "not withdrawn: the account is not connected; pause it in the platform's manager"
+    return {p.platform: p.outcome for p in publishers}

@@ -79,11 +79,10 @@ class TaskSet:
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float | None = None) -> None:
+    async def drain(self) -> None:
         """Wait until no background work is left (work may spawn more work; that is waited for too)."""
-        async with asyncio.timeout(timeout):
-            while self._tasks:
-                await asyncio.wait(set(self._tasks))
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
 
     async def cancel_all(self) -> None:
         for task in list(self._tasks):

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from agent.conversations import Turn, Where
+from agent.conversations import Prompt, Turn, Where
 from agent.oauth import OAuthFailed
 from agent.parsing import parse_instruction
 from agent.reports import campaign_summary
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
+from tools.oauth import verify_state
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackFrontDoor
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +58,44 @@ class ReplyBody(BaseModel):
     user: str
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None, port: int | None = None) -> FastAPI:
-    """The ASGI app; it opens the services in its lifespan unless given them (tests, Slack sharing one set)."""
+def create_app(settings: Settings | None = None, *, services: Services | None = None, port: int | None = None,
+               slack: SlackFrontDoor | None = None) -> FastAPI:
+    """The ASGI app; it opens the services in its lifespan unless given them (tests, Slack sharing one set).
+
+    Slack is served at /slack/events (events, interactivity, commands), /slack/install and
+    /slack/oauth_redirect when a front door is given, or built here when Slack is configured.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if services is not None:
             app.state.services = services
+            app.state.slack = slack
             yield
             return
         async with open_services(settings, port=port) as opened:
+            from bot.slack import build_slack
+
             app.state.services = opened
+            app.state.slack = slack or build_slack(opened, port=port)
             yield
 
     app = FastAPI(title="ADLY", lifespan=lifespan)
+    app.state.slack = slack
+    if services is not None:
+        app.state.services = services  # usable without a lifespan run too (ASGI transports in tests)
+
+    async def slack_request(request: Request) -> Response:
+        front: SlackFrontDoor | None = request.app.state.slack
+        if front is None:
+            return Response("Slack is not configured", status_code=404)
+        from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+
+        return await AsyncSlackRequestHandler(front.app).handle(request)
+
+    app.add_api_route("/slack/events", slack_request, methods=["POST"], include_in_schema=False)
+    app.add_api_route("/slack/install", slack_request, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/slack/oauth_redirect", slack_request, methods=["GET"], include_in_schema=False)
 
     @app.get("/healthz")
     async def healthz(services: ServicesDep) -> dict[str, Any]:
@@ -86,10 +115,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if not code or not state or platform not in services.platforms:
             return _page("Not connected", "This link is missing its code or state. Start again from the conversation.",
                          400)
-        try:
-            await services.driver.complete_oauth(platform=platform, code=code, state=state, actor=f"oauth:{platform}")
-        except OAuthFailed as exc:
-            return _page("Not connected", exc.reason, 400)
+        failure = await _complete_oauth(services, request.app.state.slack, platform, code, state)
+        if failure is not None:
+            return _page("Not connected", failure, 400)
         return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
 
     @app.post("/workspaces/{workspace_id}/campaigns/parse")
@@ -129,6 +157,64 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     return app
 
 
+async def _complete_oauth(services: Services, slack: SlackFrontDoor | None, platform: str, code: str,
+                          state: str) -> str | None:
+    """Exchange the code, then answer the browser as soon as the account is stored (None) or failed (why).
+
+    Resuming the conversation (validation, generation...) can take a minute; it continues in the background
+    and, for a conversation that lives in Slack, is rendered into its thread (the connect card updates).
+    """
+    conversation_id = _conversation_of_state(services, state)
+    before: Prompt | None = None
+    line = None
+    if slack is not None and conversation_id is not None:
+        try:
+            before = (await services.driver.current(conversation_id)).prompt
+        except LookupError:
+            conversation_id = None
+        else:
+            line = await slack.renderer.progress_for(conversation_id)
+    stored = asyncio.Event()
+
+    async def progress(message: str) -> None:
+        stored.set()  # the driver reports "connected" only once the token is stored
+        if line is not None:
+            await line(message)
+
+    async def run() -> str | None:
+        try:
+            turn = await services.driver.complete_oauth(platform=platform, code=code, state=state,
+                                                        actor=f"oauth:{platform}", progress=progress)
+        except OAuthFailed as exc:
+            return exc.reason
+        stored.set()
+        if line is not None:
+            await line.settle()
+        if slack is not None and conversation_id is not None:
+            await slack.renderer.deliver(conversation_id, turn, before=before)
+        return None
+
+    task = services.background.spawn(run(), name=f"oauth-{platform}")
+    waiter = asyncio.ensure_future(stored.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+    if task.done():
+        if task.exception() is not None:
+            return "Something went wrong on our side; start again from the conversation."
+        result: str | None = task.result()
+        return result
+    return None
+
+
+def _conversation_of_state(services: Services, state: str) -> str | None:
+    try:
+        return verify_state(services.ctx.oauth_secret, state, services.ctx.clock()).conversation_id or None
+    except Exception:  # an invalid state fails properly inside complete_oauth; here it only means "unknown"
+        return None
+
+
 async def _workspace(services: Services, workspace_id: str) -> Any:
     async with services.sessions() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
@@ -152,11 +238,42 @@ def _page(title: str, message: str, status: int = 200) -> HTMLResponse:
 
 
 async def serve(settings: Settings, *, force_http: bool = False, host: str | None = None, port: int | None = None) -> int:
-    """`adly serve`: the HTTP API (and, once configured, the Slack app) under uvicorn."""
+    """`adly serve`: the HTTP API and the Slack app (Socket Mode with an app token, else HTTP) under uvicorn."""
     import uvicorn
 
+    from bot.scheduler import LeaderLock, build_scheduler
+    from bot.slack import build_slack
+    from bot.slack.digest import digest_jobs
+
     port = port or settings.adly_port
-    app = create_app(settings, port=port)
-    config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")
-    await uvicorn.Server(config).serve()
+    async with open_services(settings, port=port) as services:
+        slack = build_slack(services, port=port)
+        socket = None
+        if slack is not None:
+            if settings.slack_app_token is not None and not force_http:
+                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+                socket = AsyncSocketModeHandler(slack.app, settings.slack_app_token.get_secret_value())
+                await socket.connect_async()
+                log.warning("Slack: Socket Mode connected")
+            elif settings.slack_signing_secret is None:
+                print("Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).")
+                return 2
+            else:
+                log.warning("Slack: HTTP mode at %s/slack/events", settings.public_url(port))
+        lock = LeaderLock(settings.data_dir / "scheduler.lock")
+        scheduler = None
+        if settings.adly_scheduler_enabled and lock.acquire():
+            scheduler = build_scheduler(services.ctx, extra_jobs=digest_jobs(slack) if slack is not None else None)
+            scheduler.start()
+        app = create_app(settings, services=services, port=port, slack=slack)
+        config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")
+        try:
+            await uvicorn.Server(config).serve()
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            lock.release()
+            if socket is not None:
+                await socket.close_async()
     return 0

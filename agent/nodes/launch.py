@@ -1,4 +1,4 @@
-"""Publish, track and cancel: the approved plan goes out through the saga, then tracking starts."""
+"""Publish, reconnect, track and cancel: the approved plan goes out through the saga, then tracking starts."""
 
 from __future__ import annotations
 
@@ -6,21 +6,75 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
-from langgraph.types import Command
+from langgraph.types import Command, interrupt
 
 from agent.context import AgentContext
+from agent.interactions import AccountsReply, ConnectAccounts, ConnectLink
+from agent.oauth import open_link
 from agent.planning import CampaignPlan
-from agent.publishing import publish_plan
+from agent.publishing import PlatformOutcome, publish_plan, withdraw_plan
 from agent.state import CampaignState
 from agent.texts import platform_list, platform_name, t
 from agent.tracking import sync_campaign
 from store import repositories as repo
 
+# Outcome messages this node adds to agent/texts.py's (kept here: they only exist for the publish outcomes).
+_TEXTS: dict[str, dict[str, str]] = {
+    "needs_reconnect": {
+        "en": "{platform}: the connection expired while publishing. What was created there is paused and kept; "
+        "nothing is delivering on any platform. Reconnect {platform} and publishing continues where it stopped.",
+        "ar": "{platform}: انتهت صلاحية الربط أثناء النشر. ما تم إنشاؤه هناك متوقف ومحفوظ، ولا يُعرض أي إعلان على أي منصة. "
+        "أعد ربط {platform} وسيكمل النشر من حيث توقف.",
+    },
+    "paused": {
+        "en": "{platform}: everything was created and is paused; nothing is delivering ({reason}). "
+        "Retry to finish switching it on; nothing will be created twice.",
+        "ar": "{platform}: تم إنشاء كل شيء وهو متوقف، ولا يُعرض أي إعلان ({reason}). "
+        "أعد المحاولة لإكمال التفعيل؛ لن يُنشأ أي شيء مرتين.",
+    },
+    "reconnect": {
+        "en": "Reconnect {platforms} to finish publishing. Everything is paused until then.",
+        "ar": "أعد ربط {platforms} لإكمال النشر. كل شيء متوقف حتى ذلك الحين.",
+    },
+    "withdrawn": {
+        "en": "Withdrawn: what was created was paused and deleted.",
+        "ar": "تم السحب: ما تم إنشاؤه أُوقف وحُذف.",
+    },
+}
+
+
+def _text(key: str, language: str | None, **values: str) -> str:
+    table = _TEXTS[key]
+    return table.get(language or "en", table["en"]).format(**values)
+
+
+class PublishIncomplete(RuntimeError):
+    """Activation did not finish: everything is paused, the ledger is intact, and a retry of the thread
+    re-runs this node (the ledger makes that safe). Raised, not routed, so the thread stays retryable."""
+
+
+def outcome_messages(outcomes: dict[str, PlatformOutcome], language: str) -> list[str]:
+    """What the user is told about each platform: live, paused (why), waiting for a reconnect, or withdrawn."""
+    lines: list[str] = []
+    for platform, outcome in outcomes.items():
+        name = platform_name(platform, language)
+        if outcome.ok:
+            lines.append(
+                t("published_platform", language, platform=name, campaign_id=outcome.external_campaign_id or "")
+            )
+        elif outcome.needs_reconnect:
+            lines.append(_text("needs_reconnect", language, platform=name))
+        elif outcome.paused:
+            lines.append(_text("paused", language, platform=name, reason=outcome.error or "unknown"))
+        else:
+            lines.append(t("publish_failed", language, platform=name, reason=outcome.error or "unknown"))
+    return lines
+
 
 async def publish(
     state: CampaignState, runtime: Runtime[AgentContext]
-) -> Command[Literal["track", "failed"]]:
-    """Runs the saga; on a re-run (crash, resume) the ledger makes every write happen at most once."""
+) -> Command[Literal["track", "failed", "reconnect"]]:
+    """Runs the saga; on a re-run (crash, resume, reconnect) the ledger makes every write happen at most once."""
     ctx = runtime.context
     language = state.get("language", "en")
     plan = CampaignPlan.model_validate(state["plan"])
@@ -30,29 +84,18 @@ async def publish(
         await repo.update_campaign(session=session, campaign_id=plan.campaign_id, status="publishing")
 
     outcomes = await publish_plan(ctx, plan, state["plan_hash"] or "")
-    for platform, outcome in outcomes.items():
-        if outcome.ok:
-            await ctx.progress(
-                t(
-                    "published_platform",
-                    language,
-                    platform=platform_name(platform, language),
-                    campaign_id=outcome.external_campaign_id or "",
-                )
-            )
-        else:
-            await ctx.progress(
-                t(
-                    "publish_failed",
-                    language,
-                    platform=platform_name(platform, language),
-                    reason=outcome.error or "unknown",
-                )
-            )
+    for line in outcome_messages(outcomes, language):
+        await ctx.progress(line)
     result = {p: o.as_dict() for p, o in outcomes.items()}
     live = all(o.ok for o in outcomes.values())
-    status = "live" if live else ("paused" if any(o.needs_reconnect for o in outcomes.values()) else "failed")
-    campaign_status = {"live": "live", "paused": "paused", "failed": "compensated"}[status]
+    compensated = any(o.compensated or o.state == "failed" for o in outcomes.values())
+    reconnect = not compensated and any(o.needs_reconnect for o in outcomes.values())
+    if live:
+        status, campaign_status = "live", "live"
+    elif compensated:
+        status, campaign_status = "failed", "compensated"
+    else:
+        status, campaign_status = "paused", "paused"
     async with ctx.sessions() as session, session.begin():
         await repo.update_campaign(session=session, campaign_id=plan.campaign_id, status=campaign_status)
         await repo.audit(
@@ -64,7 +107,49 @@ async def publish(
             subject_id=plan.campaign_id,
             details={"platforms": result},
         )
-    return Command(goto="track" if live else "failed", update={"publish": result, "status": status})
+    if status == "paused" and not reconnect:
+        raise PublishIncomplete(
+            "activation did not finish: " + "; ".join(f"{p}: {o.error}" for p, o in outcomes.items() if o.error)
+        )
+    goto: Literal["track", "failed", "reconnect"] = "track" if live else ("reconnect" if reconnect else "failed")
+    return Command(goto=goto, update={"publish": result, "status": status})
+
+
+async def reconnect(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["publish", "reconnect", "cancelled"]]:
+    """A token died mid-publish: ask for that account again (everything stays paused), then publish again.
+
+    The plan and its hash do not change, so the re-run sends the same idempotency keys and continues from the
+    ledger; a cancel here withdraws (pauses and deletes) whatever the paused publish left on the platforms.
+    """
+    ctx = runtime.context
+    language = state.get("language", "en")
+    plan = CampaignPlan.model_validate(state["plan"])
+    missing: list[str] = []
+    connected: dict[str, str] = {}
+    async with ctx.sessions() as session:
+        for p in plan.platforms:
+            row = await repo.get_ad_account(session=session, ad_account_id=p.ad_account_id)
+            if row is None or row.status != "active":
+                missing.append(p.platform)
+            else:
+                connected[p.platform] = row.external_account_id
+    if not missing:
+        return Command(goto="publish", update={"status": "publishing"})
+    links: list[ConnectLink] = [await open_link(ctx, dict(state), platform) for platform in missing]
+    payload = ConnectAccounts(
+        language=language,
+        message=_text("reconnect", language, platforms=platform_list(missing, language)),
+        links=links,
+        connected=connected,
+    )
+    reply: AccountsReply = interrupt(payload.model_dump(mode="json"), response_schema=AccountsReply)
+    if reply.cancel:
+        await withdraw_plan(ctx, plan, state["plan_hash"] or "")
+        await ctx.progress(_text("withdrawn", language))
+        return Command(goto="cancelled")
+    return Command(goto="reconnect", update={"status": "connecting"})
 
 
 async def track(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -270,6 +270,7 @@ class TextFacts:
     currencies: frozenset[str]  # ISO codes the text names or could mean ("riyal" -> SAR, QAR, OMR)
 
 
+_NUMERIC_DATE = re.compile(r"(?<![\d.,])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?(?![\d,.])")
 _CURRENCY_FAMILIES = {"riyal": ("SAR", "QAR", "OMR"), "dinar": ("KWD", "BHD", "JOD", "IQD"), "pound": ("EGP", "GBP")}
 
 
@@ -280,7 +281,9 @@ def text_facts(text: str) -> TextFacts:
     for h in scan.hits:
         if h.cat == "currency":
             currencies.update(_CURRENCY_FAMILIES.get(str(h.value), (str(h.value),)))
-    return TextFacts(frozenset(n.value for n in scan.nums), months, frozenset(currencies))
+    # Numeric dates ("1/4", "5-3-2025") give their day and month, whatever the number reader made of them.
+    digits = {Decimal(d) for m in _NUMERIC_DATE.finditer(scan.norm.text) for d in m.groups() if d}
+    return TextFacts(frozenset(n.value for n in scan.nums) | digits, months, frozenset(currencies))
 
 
 def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysis:

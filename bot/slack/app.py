@@ -76,7 +76,7 @@ class SlackFrontDoor:
             # Listeners only ack and hand work to background tasks, so answering after them costs nothing and
             # avoids Bolt's 10 ms ack polling.
             process_before_response=True,
-            authorize=self.authorize,
+            authorize=self.authorize,  # type: ignore[arg-type]  # an AsyncAuthorize instance is accepted too
             installation_store=self.store if oauth_settings is not None else None,
             oauth_settings=oauth_settings,
             raise_error_for_unhandled_request=False,

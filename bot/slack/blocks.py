@@ -220,7 +220,7 @@ def connect_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
         blocks.append(section(":white_check_mark: " + st("connected_line", language,
                                                             platform=platform_name(platform, language),
                                                             account=safe(account, 200))))
-    link_buttons = []
+    link_buttons: list[dict[str, Any]] = []
     for link in payload.get("links") or []:
         platform = str(link.get("platform"))
         link_buttons.append(button(
@@ -252,12 +252,12 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
         text = asset.get("text") or {}
         lang_name = _language_name(asset.get("language"), language)
         fields = [mrkdwn(f"*{st(f, language)}*\n{safe(text.get(f, ''), FIELD_TEXT - 40)}") for f in COPY_FIELDS]
-        blocks.append(section(f"*{st('copy_heading', language, language=lang_name)}*"))
+        blocks.append(section(f"*{st('copy_heading', language, lang=lang_name)}*"))
         blocks.append({"type": "section", "fields": fields})
         problems = [safe(p, 500) for p in asset.get("problems") or []]
         if problems:
             blocks.append(context(*(f":warning: {p}" for p in problems)))
-        edit_buttons.append(button(st("edit_copy", language, language=lang_name),
+        edit_buttons.append(button(st("edit_copy", language, lang=lang_name),
                                    f"adly.review.edit.{asset['slot']}",
                                    Ref(ref.conversation_id, ref.interrupt_id, str(asset["slot"])).encode()))
     media = []

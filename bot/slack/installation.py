@@ -85,8 +85,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         if found is None:
             return None
         token, bot_user_id, scopes = found
-        return Bot(enterprise_id=enterprise_id, team_id=team_id, bot_token=token, bot_id=None,
-                   bot_user_id=bot_user_id, bot_scopes=scopes, installed_at=0.0)
+        return Bot(enterprise_id=enterprise_id, team_id=team_id, bot_token=token, bot_id="",
+                   bot_user_id=bot_user_id or "", bot_scopes=scopes, installed_at=0.0)
 
     async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
                                       user_id: str | None = None,

@@ -115,10 +115,17 @@ def test_duration_is_clamped_to_platform_window() -> None:
 
 
 def test_parse_ffmpeg_banner() -> None:
-    banner = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x.mp4':
-  Duration: 00:00:10.46, start: 0.000000, bitrate: 1933 kb/s
-  Stream #0:0[0x1](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p(tv, progressive), 1080x1920 [SAR 1:1 DAR 9:16], 1800 kb/s, 24 fps, 24 tbr, 12288 tbn (default)
-  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 128 kb/s (default)"""
+    banner = "\n".join(
+        [
+            "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x.mp4':",
+            "  Duration: 00:00:10.46, start: 0.000000, bitrate: 1933 kb/s",
+            "  Stream #0:0[0x1](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), "
+            "yuv420p(tv, progressive), 1080x1920 [SAR 1:1 DAR 9:16], 1800 kb/s, "
+            "24 fps, 24 tbr, 12288 tbn (default)",
+            "  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), "
+            "48000 Hz, stereo, fltp, 128 kb/s (default)",
+        ]
+    )
     info = parse_media_info(banner)
     assert info.duration_s == pytest.approx(10.46)
     assert info.video is not None and (info.video.width, info.video.height, info.video.pix_fmt) == (

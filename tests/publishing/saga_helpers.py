@@ -157,8 +157,8 @@ class CallLog:
         http.event_hooks["response"].append(on_response)
 
 
-async def wait_for(predicate: Any, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_for(predicate: Any, limit_s: float = 60.0) -> None:
+    deadline = time.monotonic() + limit_s
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")

@@ -188,9 +188,11 @@ class MetaClient:
         self, path: str, token: str | None, params: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         query = encode_params(params or {})
-        if token:
-            query["access_token"] = token
-        response = await send(self._http, "GET", self._url(path), platform="meta", write=False, params=query)
+        # The token goes in a header, never the URL: URLs end up in logs (httpx logs every request line).
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        response = await send(
+            self._http, "GET", self._url(path), platform="meta", write=False, params=query, headers=headers
+        )
         raise_for_error(response)
         return json_body(response)
 
@@ -231,10 +233,17 @@ class MetaClient:
         }  # fmt: skip
         return f"{self._oauth_base}/{GRAPH_VERSION}/dialog/oauth?{urlencode(query)}"
 
+    async def _post_public(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A call without a user token (OAuth exchanges): the app secret goes in the body, never the URL."""
+        response = await send(
+            self._http, "POST", self._url(path), platform="meta", write=False, data=encode_params(params)
+        )
+        raise_for_error(response)
+        return json_body(response)
+
     async def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet:
-        short = await self._get(
+        short = await self._post_public(
             "oauth/access_token",
-            None,
             {
                 "client_id": self._app_id,
                 "redirect_uri": redirect_uri,
@@ -245,9 +254,8 @@ class MetaClient:
         return await self._long_lived(str(short["access_token"]))
 
     async def _long_lived(self, token: str) -> TokenSet:
-        body = await self._get(
+        body = await self._post_public(
             "oauth/access_token",
-            None,
             {
                 "grant_type": "fb_exchange_token", "client_id": self._app_id,
                 "client_secret": self._app_secret, "fb_exchange_token": token,
@@ -571,13 +579,16 @@ class MetaClient:
         await asyncio.gather(*(one(i) for i in external_ids))
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
+        query: dict[str, str] = {}
         if kind == "image":
-            query = {"hash": external_id, "access_token": token}
+            query = {"hash": external_id}
             url = self._url(f"{act(account_id)}/adimages")
         else:
-            query = {"access_token": token}
             url = self._url(external_id)
-        response = await send(self._http, "DELETE", url, platform="meta", write=True, params=query)
+        response = await send(
+            self._http, "DELETE", url, platform="meta", write=True, params=query,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         raise_for_error(response)
 
     async def insights(

@@ -1,0 +1,161 @@
+"""App Home (recent campaigns, ad accounts, settings) and the workspace settings modal."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks as b
+from bot.slack.texts import st
+from store import repositories as repo
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackFrontDoor
+
+_user_languages: dict[str, str] = {}
+
+
+async def user_language(client: AsyncWebClient, user: str) -> str:
+    """The language of the user's Slack client (App Home has no message to read it from)."""
+    if user not in _user_languages:
+        language = "en"
+        try:
+            info = await client.users_info(user=user, include_locale=True)
+            language = "ar" if str((info.get("user") or {}).get("locale", "")).startswith("ar") else "en"
+        except SlackApiError:
+            pass
+        _user_languages[user] = language
+    return _user_languages[user]
+
+
+def _settings_of(workspace: Any, default_limit: Decimal) -> b.WorkspaceSettings:
+    limit = workspace.self_approval_limit if workspace.self_approval_limit is not None else default_limit
+    return b.WorkspaceSettings(
+        default_currency=workspace.default_currency, approvers=list(workspace.approvers or []),
+        self_approval_limit=f"{Decimal(limit):f}", digest_channel=workspace.digest_channel,
+        digest_hour=workspace.digest_hour if workspace.digest_hour is not None else 9,
+    )
+
+
+def may_edit_settings(workspace: Any, user: str) -> bool:
+    # Otherwise anyone could make themselves an approver; with no approvers set, anyone may approve anyway.
+    approvers = list(workspace.approvers or [])
+    return not approvers or user in approvers
+
+
+async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str) -> None:
+    workspace_id = await door.workspace_id(team_id, client)
+    language = await user_language(client, user)
+    async with door.reads() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
+        campaigns = await repo.list_campaigns(session=session, workspace_id=workspace_id, limit=15)
+        accounts = await repo.list_ad_accounts(session=session, workspace_id=workspace_id)
+        rows = []
+        for campaign in campaigns:
+            spend: dict[str, Decimal] = defaultdict(Decimal)
+            for snap in await repo.list_snapshots(session=session, campaign_id=campaign.id):
+                spend[snap.currency] += snap.spend
+            rows.append(b.HomeCampaign(
+                name=campaign.name, status=campaign.status, created=campaign.created_at,
+                spend=", ".join(f"{amount:,.2f} {currency}" for currency, amount in spend.items()) or None,
+            ))
+        home_accounts = [b.HomeAccount(platform=a.platform, name=a.name or a.external_account_id, status=a.status,
+                                       token_expires_at=a.token_expires_at) for a in accounts]
+    assert workspace is not None
+    view = b.home_view(rows, home_accounts, _settings_of(workspace, door.settings.adly_self_approval_limit),
+                       can_edit=may_edit_settings(workspace, user), language=language)
+    await client.views_publish(user_id=user, view=view)
+
+
+async def open_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str,
+                        trigger_id: str) -> None:
+    workspace_id = await door.workspace_id(team_id, client)
+    language = await user_language(client, user)
+    async with door.reads() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
+    assert workspace is not None
+    if not may_edit_settings(workspace, user):
+        return
+    await client.views_open(trigger_id=trigger_id, view=b.settings_modal(
+        _settings_of(workspace, door.settings.adly_self_approval_limit), language))
+
+
+def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
+    errors = {}
+    currency = str(values.get("currency") or "")
+    if len(currency) != 3 or not currency.isalpha():
+        errors["currency"] = st("bad_currency", language)
+    try:
+        if Decimal(str(values.get("limit"))) < 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["limit"] = st("bad_amount", language)
+    return errors
+
+
+def settings_values(view: dict[str, Any]) -> dict[str, Any]:
+    state = (view.get("state") or {}).get("values") or {}
+
+    def element(block: str) -> dict[str, Any]:
+        return (state.get(block) or {}).get("value") or {}
+
+    hour = (element("hour").get("selected_option") or {}).get("value")
+    return {
+        "currency": str(element("currency").get("value") or "").strip().upper(),
+        "approvers": list(element("approvers").get("selected_users") or []),
+        "limit": str(element("limit").get("value") or "").strip(),
+        "channel": element("channel").get("selected_conversation"),
+        "hour": int(hour) if hour is not None else 9,
+    }
+
+
+def register(app: AsyncApp, door: SlackFrontDoor) -> None:
+    @app.event("app_home_opened")
+    async def on_home(event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        door.spawn(publish_home(door, client, context.team_id, event["user"]), name="slack-home")
+
+    @app.action("adly.home.settings")
+    async def on_settings(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext,
+                          client: AsyncWebClient) -> None:
+        await ack()
+        door.spawn(open_settings(door, client, context.team_id, body["user"]["id"], body["trigger_id"]),
+                   name="slack-settings")
+
+    @app.view("adly.settings")
+    async def on_settings_submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                                 context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        language = json.loads(view.get("private_metadata") or "{}").get("language", "en")
+        values = settings_values(view)
+        errors = settings_errors(values, language)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        door.spawn(_save_settings(door, client, context.team_id, body["user"]["id"], values), name="slack-save")
+
+
+async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str,
+                         values: dict[str, Any]) -> None:
+    workspace_id = await door.workspace_id(team_id, client)
+    async with door.services.sessions() as session, session.begin():
+        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
+        # Checked again at save time: the modal could have been opened before the user lost the right.
+        if workspace is None or not may_edit_settings(workspace, user):
+            return
+        await repo.update_workspace(
+            session=session, workspace_id=workspace_id, default_currency=values["currency"],
+            approvers=values["approvers"], self_approval_limit=Decimal(values["limit"]),
+            digest_channel=values["channel"], digest_hour=values["hour"],
+        )
+        await repo.audit(session=session, workspace_id=workspace_id, actor=user, action="workspace.settings",
+                         subject_type="workspace", subject_id=workspace_id,
+                         details={k: str(v) for k, v in values.items()})
+    await publish_home(door, client, team_id, user)
