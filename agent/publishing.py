@@ -22,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -129,6 +131,31 @@ class _Account:
     refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     backoff_until: float = 0.0
     dead: bool = False  # refresh failed once: every branch stops instead of trying again
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            # Re-read after each sleep: another branch may have parked the account for longer meanwhile.
+            remaining = self.backoff_until - loop.time()
+            if remaining <= 0:
+                return
+            await asyncio.sleep(remaining)
+
+
+# The account a publishing task works for. Tasks inherit it, so every HTTP call a client makes on the saga's
+# behalf (its lookups included) can be held while that account is parked: see `hold_for_backoff`.
+_current_account: ContextVar[_Account | None] = ContextVar("adly_publishing_account", default=None)
+
+
+async def hold_for_backoff(request: httpx.Request) -> None:
+    """httpx request hook (installed by the composition root): a call made for a parked account waits.
+
+    The saga parks an account when a platform says "too many calls"; without this, a client's own lookups
+    inside an operation that was already under way would still go out during the pause.
+    """
+    account = _current_account.get()
+    if account is not None:
+        await account.wait()
 
 
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
@@ -266,20 +293,23 @@ class PlatformPublisher:
                         return found
                     must_look = False
                 await self._mark(key, "sending")
+                # Again after the commit: another branch may have parked the account while we wrote the row.
+                await self._wait_for_account()
                 created = await send(key)
             except OutcomeUnknown as exc:
                 attempts += 1
+                self._park(None, attempts)  # before any await: parallel branches must see the pause at once
                 await self._mark(key, "unknown", error=_describe(exc), rows=with_rows(None, "unknown"))
                 must_look = reconcile is not None
-                await self._give_up_or_back_off(key, attempts, exc)
+                await self._give_up(key, attempts, exc)
                 continue
             except RateLimited as exc:
                 limited += 1
-                await self._mark_not_sent(key, exc, must_look)
                 if limited > MAX_RATE_LIMITED or (exc.retry_after_s or 0) > MAX_PARK_S:
-                    await self._mark(key, "failed", error=_describe(exc))
+                    await self._mark(key, "unknown" if must_look else "failed", error=_describe(exc))
                     raise
                 self._park(exc.retry_after_s, limited)
+                await self._mark_not_sent(key, exc, must_look)
                 continue
             except TokenExpired as exc:
                 await self._mark_not_sent(key, exc, must_look)
@@ -287,6 +317,7 @@ class PlatformPublisher:
                 continue
             except TransientError as exc:
                 attempts += 1
+                self._park(None, attempts)
                 # A 5xx may have been applied before the server failed; a refused connection never was.
                 maybe_applied = exc.http_status is not None and exc.http_status >= 500
                 if maybe_applied and reconcile is not None:
@@ -294,7 +325,7 @@ class PlatformPublisher:
                     must_look = True
                 else:
                     await self._mark_not_sent(key, exc, must_look)
-                await self._give_up_or_back_off(key, attempts, exc)
+                await self._give_up(key, attempts, exc)
                 continue
             except PlatformError as exc:
                 await self._mark(key, "failed", error=_describe(exc))
@@ -306,12 +337,12 @@ class PlatformPublisher:
         # Refused before the platform acted: the step is as it was (still "unknown" if a lookup is pending).
         await self._mark(key, "unknown" if still_unknown else "planned", error=_describe(exc))
 
-    async def _give_up_or_back_off(self, key: str, attempts: int, exc: PlatformError) -> None:
+    async def _give_up(self, key: str, attempts: int, exc: PlatformError) -> None:
         if attempts >= MAX_ATTEMPTS:
-            state = "unknown" if isinstance(exc, OutcomeUnknown) else "failed"
+            # An unknown outcome stays "unknown": a later run or the compensation looks the object up first.
+            state = "unknown" if self.steps.get(key, ("", None))[0] == "unknown" else "failed"
             await self._mark(key, state, error=f"gave up after {attempts} attempts: {_describe(exc)}")
             raise exc
-        self._park(None, attempts)
 
     async def call(self, op: Callable[[], Awaitable[T]]) -> T:
         """An idempotent call (read, status change, delete) under the account's backoff, refresh and retries."""
@@ -347,13 +378,8 @@ class PlatformPublisher:
         assert self.account is not None
         if self.account.dead:
             raise NeedsReconnect(self.platform)
-        loop = asyncio.get_running_loop()
-        while True:
-            # Re-read after each sleep: another branch may have parked the account for longer meanwhile.
-            remaining = self.account.backoff_until - loop.time()
-            if remaining <= 0:
-                return
-            await asyncio.sleep(remaining)
+        _current_account.set(self.account)
+        await self.account.wait()
 
     async def _refresh_token(self) -> None:
         """Single-flight refresh: the first branch refreshes, the others wait and use the new token."""
@@ -432,6 +458,7 @@ class PlatformPublisher:
 
     async def create_all(self) -> None:
         """Media beside the campaign -> ad set chain; each ad starts once its own ad set and media exist."""
+        _current_account.set(self.account)
         self._adopt()
         async with asyncio.TaskGroup() as tg:
             media = {a: tg.create_task(self._upload(a, kind)) for a, kind in self._media_kinds().items()}
@@ -683,10 +710,9 @@ class PlatformPublisher:
             return
 
         async def send(key: str) -> str:
-            await self.call(
-                lambda: self.client.set_status(
-                    token=self.token, account_id=self.acct, kind=level, external_ids=ids, status="active"
-                )
+            # Idempotent: the step's own loop retries it (a lost answer is simply sent again).
+            await self.client.set_status(
+                token=self.token, account_id=self.acct, kind=level, external_ids=ids, status="active"
             )
             return ",".join(ids)
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from agent.context import AgentContext
 from agent.conversations import ConversationDriver
 from agent.graph import build_graph
+from agent.publishing import hold_for_backoff
 from bot.settings import Settings
 from store import repositories as repo
 from store.crypto import TokenCipher, load_or_create_keyfile
@@ -172,6 +173,8 @@ async def _platform_clients(
             )
             sandboxed[platform] = http
             app_id, app_secret = f"sandbox-{platform}-app", "sandbox-secret"
+        # Calls made for a publishing account wait while the saga has it parked (rate limits).
+        http.event_hooks["request"].append(hold_for_backoff)
         clients[platform] = make_client(
             platform, http=http, base_url=api_url or API_BASE_URLS[platform],
             oauth_base_url=oauth_url or OAUTH_BASE_URLS[platform],

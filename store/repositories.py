@@ -576,18 +576,6 @@ async def set_approval_message(
     return approval
 
 
-async def last_approval_message(
-    *, session: AsyncSession, conversation_id: str, kind: str | None = None
-) -> ApprovalRequest | None:
-    """The newest prompt of a conversation that was posted somewhere (it has a channel and ts): its card."""
-    stmt = select(ApprovalRequest).where(
-        ApprovalRequest.conversation_id == conversation_id, ApprovalRequest.message_ts.is_not(None)
-    )
-    if kind is not None:
-        stmt = stmt.where(ApprovalRequest.kind == kind)
-    return await _one(session, stmt.order_by(ApprovalRequest.created_at.desc()).limit(1))
-
-
 # --- campaigns and their tree -----------------------------------------------------------------
 
 

@@ -16,12 +16,15 @@ from agent.texts import t
 from tools.generation.base import (
     CopyBrief,
     CopyResult,
+    CopyVariant,
     GenerationFailed,
     ImageBrief,
     MediaResult,
     VideoBrief,
     VoiceBrief,
+    fits_platforms,
 )
+from tools.generation.studio import voice_script
 
 DEFAULT_LANGUAGES = ["ar", "en"]
 
@@ -66,8 +69,8 @@ def copy_brief(
         audience_gender=genders[0] if len(genders) == 1 else "all",
         register="msa" if register == "msa" else "gulf",
         landing_url=request.landing_url,
+        variation=variation,
     ).model_dump(mode="json")
-    brief["variation"] = variation
     return brief
 
 
@@ -92,14 +95,15 @@ async def _make_copy(
     language = slot_language(slot) or "en"
     variation = _variation(state, slot)
     brief = copy_brief(request, language, variation, ctx.arabic_register, ctx.brand_name)
-    model = CopyBrief.model_validate({k: v for k, v in brief.items() if k != "variation"})
+    model = CopyBrief.model_validate(brief)
 
     async def call(provider: Any, _work_dir: Any) -> CopyResult:
         return await provider.generate(model)
 
     def to_row(result: CopyResult) -> dict[str, Any]:
         variants = [v for v in result.variants if v.language == language] or result.variants
-        chosen = variants[variation % len(variants)]
+        # The provider already rotates by variation; prefer the first take that fits every platform's limits.
+        chosen = next((v for v in variants if fits_platforms(v, list(request.platforms))), variants[0])
         return {"text": chosen.model_dump(), "provider": result.provider, "meta": {"variants": len(variants)}}
 
     asset_id, _ = await produce(
@@ -163,9 +167,10 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
     words = copy_assets[f"copy:{language}"].text or {}
     variation = int((state.get("variations") or {}).get(slot, 0))
     kind = slot_kind(slot)
+    call: Any
     if kind == "image":
         width, height = IMAGE_SLOTS[slot.split(":")[2]]
-        image = ImageBrief(
+        model: ImageBrief | VoiceBrief = ImageBrief(
             theme=request.theme,
             headline=words.get("headline", ""),
             cta_label=words.get("cta_label", ""),
@@ -173,45 +178,34 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
             width=width,
             height=height,
             product=request.product,
+            brand_name=ctx.brand_name,
+            variation=variation,
         )
-        brief = {**image.model_dump(mode="json"), "variation": variation}
+        providers: list[Any] = list(ctx.providers.image)
 
-        async def call_image(provider: Any, work_dir: Any) -> MediaResult:
-            return await provider.render(image, work_dir)
-
-        asset_id, _ = await produce(
-            ctx,
-            state=state,
-            kind="image",
-            language=language,
-            brief=brief,
-            providers=ctx.providers.image,
-            call=call_image,
-            to_row=_media_row,
+        async def call(provider: Any, work_dir: Any) -> MediaResult:
+            return await provider.render(model, work_dir)
+    else:
+        model = VoiceBrief(
+            script=voice_script(CopyVariant.model_validate(words)), language=language, gender="female",
+            variation=variation,
         )
-        return asset_id
-    voice = VoiceBrief(script=voice_script(words), language=language, gender="female")
-    brief = {**voice.model_dump(mode="json"), "variation": variation}
+        providers = list(ctx.providers.voice)
 
-    async def call_voice(provider: Any, work_dir: Any) -> MediaResult:
-        return await provider.synthesize(voice, work_dir)
+        async def call(provider: Any, work_dir: Any) -> MediaResult:
+            return await provider.synthesize(model, work_dir)
 
     asset_id, _ = await produce(
         ctx,
         state=state,
-        kind="voice",
+        kind=kind,
         language=language,
-        brief=brief,
-        providers=ctx.providers.voice,
-        call=call_voice,
+        brief=model.model_dump(mode="json"),
+        providers=providers,
+        call=call,
         to_row=_media_row,
     )
     return asset_id
-
-
-def voice_script(words: dict[str, str]) -> str:
-    parts = [words.get("headline", ""), words.get("primary_text", ""), words.get("cta_label", "")]
-    return ". ".join(p.strip().rstrip(".!") for p in parts if p.strip()) + "."
 
 
 def _media_row(result: MediaResult) -> dict[str, Any]:
@@ -249,17 +243,18 @@ async def _video_or_error(
 async def make_video(ctx: AgentContext, state: dict[str, Any], slot: str) -> str:
     language = slot_language(slot) or "en"
     assets = state["assets"]
-    frame_slots = [
-        s for s in (f"image:{language}:9x16", f"image:{language}:4x5", f"image:{language}:1x1") if s in assets
-    ]
+    # Vertical slides only: the video is 9:16, and feed sizes would need letterboxing.
+    frame_slots = [s for s in (f"image:{language}:9x16",) if s in assets]
     voice_slot = f"voice:{language}"
     rows = await load_assets(ctx, {s: assets[s] for s in [*frame_slots, voice_slot] if s in assets})
     frames = [ctx.asset_dir / path for s in frame_slots if s in rows and (path := rows[s].file_path)]
     voice = rows.get(voice_slot)
     voice_path = ctx.asset_dir / voice.file_path if voice is not None and voice.file_path else None
     duration = max(6.0, min(15.0, (voice.duration_s or 0) + 1.0)) if voice is not None else 10.0
-    video = VideoBrief(image_paths=frames, voice_path=voice_path, duration_s=duration, language=language)
     variation = int((state.get("variations") or {}).get(slot, 0))
+    video = VideoBrief(
+        image_paths=frames, voice_path=voice_path, duration_s=duration, language=language, variation=variation
+    )
     # The cache key names the input assets, not their paths, so a moved asset store still hits.
     brief = {
         "frames": [assets[s] for s in frame_slots],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Coroutine
@@ -32,6 +33,9 @@ DEFAULT_SCOPES = ["app_mentions:read", "channels:history", "chat:write", "comman
                   "groups:history", "im:history", "im:write", "users:read", "usergroups:read"]
 
 
+FLOW_CONCURRENCY = 8
+
+
 def manifest_scopes() -> list[str]:
     """The bot scopes the install flow asks for: manifest.json is the single source of truth."""
     try:
@@ -55,10 +59,14 @@ class SlackFrontDoor:
         # Lookups on the ack path and in App Home read without taking SQLite's write lock.
         self.reads = create_session_factory(services.engine, read_only=True)
         self.store = EncryptedInstallationStore(services.sessions, services.cipher, settings.slack_client_id,
-                                                settings.adly_default_currency, settings.approver_ids())
+                                                settings.adly_default_currency, settings.approver_ids(),
+                                                reads=self.reads)
         self.authorize = WorkspaceAuthorize(settings, self.store)
         self.renderer = SlackRenderer(services, self.client_for_workspace)
         self._workspaces: dict[str, str] = {}
+        # Flow runs share the event loop with the acks: bounding how many run at once keeps the ack path's
+        # queue short under bursts (waiting runs cost nothing; Slack's 3 s applies to the ack, not to them).
+        self._flows = asyncio.Semaphore(FLOW_CONCURRENCY)
         self._clients: dict[str, AsyncWebClient] = {}
         oauth_settings = None
         if settings.slack_client_id and settings.slack_client_secret:
@@ -172,6 +180,11 @@ class SlackFrontDoor:
 
     async def start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
                     text: str) -> Turn:
+        async with self._flows:
+            return await self._start(client, workspace_id, channel, thread_ts, user, text)
+
+    async def _start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
+                     text: str) -> Turn:
         line = StatusLine(self.renderer, client, "", channel, thread_ts)
         turn = await self.services.driver.start(workspace_id=workspace_id, user=user, text=text,
                                                 where=Where("slack", channel, thread_ts), progress=line)
@@ -181,6 +194,10 @@ class SlackFrontDoor:
         return turn
 
     async def reply(self, client: AsyncWebClient, conversation: Any, user: str, text: str) -> None:
+        async with self._flows:
+            await self._reply(client, conversation, user, text)
+
+    async def _reply(self, client: AsyncWebClient, conversation: Any, user: str, text: str) -> None:
         before = await self.services.driver.current(conversation.id)
         if before.prompt is None:
             return
@@ -201,6 +218,12 @@ class SlackFrontDoor:
     async def decide(self, client: AsyncWebClient, *, team_id: str | None, user: str, ref: b.Ref,
                      decision: dict[str, Any], resolution_key: str, channel: str | None = None) -> None:
         """One click (or modal submission): the driver decides; a refusal is told only to the one who clicked."""
+        async with self._flows:
+            await self._decide(client, team_id=team_id, user=user, ref=ref, decision=decision,
+                               resolution_key=resolution_key, channel=channel)
+
+    async def _decide(self, client: AsyncWebClient, *, team_id: str | None, user: str, ref: b.Ref,
+                      decision: dict[str, Any], resolution_key: str, channel: str | None = None) -> None:
         workspace_id = await self.workspace_id(team_id, client)
         conversation = await self.conversation_in(workspace_id, ref.conversation_id)
         if conversation is None:

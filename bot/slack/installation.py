@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from slack_bolt.authorization import AuthorizeResult
@@ -23,6 +24,8 @@ from store.crypto import TokenCipher
 
 log = logging.getLogger(__name__)
 
+NEGATIVE_TTL_S = 60.0  # how long "this team has no installation" is believed (another process may install)
+
 
 def make_client(settings: Settings, token: str | None) -> AsyncWebClient:
     """A Web API client at SLACK_API_URL that honours 429 Retry-After and retries dropped connections."""
@@ -38,8 +41,10 @@ class EncryptedInstallationStore(AsyncInstallationStore):
     """Bolt's installation store over our slack_installations table; bot tokens are encrypted at rest."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: TokenCipher, client_id: str | None,
-                 default_currency: str = "SAR", approvers: list[str] | None = None) -> None:
+                 default_currency: str = "SAR", approvers: list[str] | None = None,
+                 reads: async_sessionmaker[AsyncSession] | None = None) -> None:
         self.sessions = sessions
+        self.reads = reads or sessions
         self.cipher = cipher
         self.client_id = client_id
         self.default_currency = default_currency
@@ -102,7 +107,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
                          ) -> tuple[str, str | None, list[str]] | None:
         if not team_id:
             return None
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await repo.find_slack_installation(session=session, team_id=team_id, enterprise_id=enterprise_id)
             if row is None and enterprise_id is not None:
                 row = await repo.find_slack_installation(session=session, team_id=team_id, enterprise_id=None)
@@ -125,26 +130,33 @@ class WorkspaceAuthorize(AsyncAuthorize):
         self.settings = settings
         self.store = store
         self._cache: dict[str, AuthorizeResult] = {}
+        self._not_installed: dict[str, float] = {}  # team -> until when "no installation" is trusted
         self._single: AuthorizeResult | None = None
         store.on_change.append(self.forget)
 
     def forget(self, team_id: str | None) -> None:
         self._cache.pop(team_id or "", None)
+        self._not_installed.pop(team_id or "", None)
 
     async def __call__(self, *, context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None,
                        user_id: str | None, actor_enterprise_id: str | None = None,
                        actor_team_id: str | None = None, actor_user_id: str | None = None,
                        ) -> AuthorizeResult | None:
-        cached = self._cache.get(team_id or "")
+        key = team_id or ""
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        found = await self.store.find_token(team_id, enterprise_id)
-        if found is not None:
-            token, bot_user_id, scopes = found
-            result = AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
-                                     bot_user_id=bot_user_id, bot_scopes=scopes, user_id=user_id)
-            self._cache[team_id or ""] = result
-            return result
+        if self._not_installed.get(key, 0.0) < time.monotonic():
+            # A database read on the ack path waits behind every write transaction (SQLite serialises them),
+            # so both answers are remembered; an install in this process forgets them at once.
+            found = await self.store.find_token(team_id, enterprise_id)
+            if found is not None:
+                token, bot_user_id, scopes = found
+                result = AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
+                                         bot_user_id=bot_user_id, bot_scopes=scopes, user_id=user_id)
+                self._cache[key] = result
+                return result
+            self._not_installed[key] = time.monotonic() + NEGATIVE_TTL_S
         single = await self.single_token()
         if single is not None and (team_id is None or single.team_id == team_id):
             return AuthorizeResult(enterprise_id=single.enterprise_id, team_id=single.team_id,

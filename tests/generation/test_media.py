@@ -185,3 +185,22 @@ async def test_openai_http_error_is_a_provider_failure(tmp_path: Path) -> None:
             await OpenAITTSProvider(api_key="k", http=http).synthesize(
                 VoiceBrief(script="hi", language="en"), tmp_path
             )
+
+
+async def test_square_slide_is_shown_whole_in_a_vertical_video(tmp_path: Path) -> None:
+    from tools.generation.video import OVERSCAN, fit_slides
+
+    square = (await ProceduralImageProvider().render(_brief((1080, 1080)), tmp_path)).path
+    tall = (await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path
+    fitted = fit_slides([square, tall], 1080, 1920, tmp_path)
+    assert fitted[1] == tall  # already the right shape: used as is
+    with Image.open(fitted[0]) as img, Image.open(square) as src:
+        assert img.size == (1080, 1920)
+        side = int(1080 / OVERSCAN)
+        top = (1920 - side) // 2
+        inner = img.crop(((1080 - side) // 2, top, (1080 - side) // 2 + side, top + side)).resize((64, 64))
+        diff = sum(abs(a - b) for a, b in zip(inner.tobytes(), src.resize((64, 64)).tobytes(), strict=True))
+        assert diff / (64 * 64 * 3) < 12  # the whole square ad is there, not a crop of it
+    result = await SlideshowVideoProvider().render(VideoBrief(image_paths=[tall, square]), tmp_path)
+    info = await probe(result.path)
+    assert info.video is not None and (info.video.width, info.video.height) == (1080, 1920)

@@ -18,6 +18,8 @@ from agent.parsing.llm import enrich
 from agent.validation import clarification_question, validate_request
 
 TODAY = date(2025, 1, 10)
+# langchain-openai caches its async HTTP client per base URL: one event loop for the module keeps it usable.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 class Script:

@@ -105,6 +105,8 @@ def sim_objects(settings: Settings, platform: str, level: str, *, live_only: boo
 
 def sim_status(platform: str, row: dict[str, Any]) -> str:
     """An object's own configured status in the simulator: active, paused or deleted."""
+    if row.get("deleted"):  # Snapchat keeps deleted entities with a flag
+        return "deleted"
     raw = str(row.get("operation_status") if platform == "tiktok" else row.get("status"))
     return {"ACTIVE": "active", "ENABLE": "active", "PAUSED": "paused", "DISABLE": "paused",
             "DELETED": "deleted", "DELETE": "deleted"}.get(raw, raw.lower())  # fmt: skip

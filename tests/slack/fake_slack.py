@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +35,7 @@ class FakeSlack:
 
     async def start(self) -> FakeSlack:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # users.info and friends are GETs
         app.router.add_post("/upload/{file_id}", self._upload)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
@@ -68,22 +66,16 @@ class FakeSlack:
         """Messages (as they stand now) with an element whose action_id starts with `action_prefix`."""
         return [m for m in self.posted() if find_element(m.get("blocks") or [], action_prefix) is not None]
 
-    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError("timed out waiting for the fake Slack to see the expected calls")
-            await asyncio.sleep(0.02)
-
     # ------------------------------------------------------------------------------------------ handlers
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
             data = await request.json()
-            return dict(data)
-        form = await request.post()
+            return {**request.query, **dict(data)}
+        form = await request.post() if request.method == "POST" else {}
         args: dict[str, Any] = {}
-        for key, value in form.items():
+        # The SDK sends some methods' arguments in the query string, others in the body.
+        for key, value in [*request.query.items(), *form.items()]:
             text = str(value)
             if key in ("blocks", "view", "files", "attachments") and text[:1] in "[{":
                 args[key] = json.loads(text)

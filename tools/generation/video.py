@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import tempfile
 from pathlib import Path
+
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from tools.generation.base import MediaResult, VideoBrief
 from tools.generation.media import probe, run_ffmpeg
@@ -118,6 +121,31 @@ def build_ffmpeg_args(
     ]
 
 
+def fit_slides(images: list[Path], width: int, height: int, tmp: Path) -> list[Path]:
+    """Slides of another shape (a 1:1 or 4:5 ad in a 9:16 video) are shown whole over a blurred, darkened
+    fill of themselves; cropping them to cover the frame would cut their headline and button off."""
+    target = width / height
+    fitted: list[Path] = []
+    for k, path in enumerate(images):
+        with Image.open(path) as src:
+            img = src.convert("RGB")
+        if abs(img.width / img.height - target) / target < 0.05:
+            fitted.append(path)
+            continue
+        back = ImageOps.fit(img, (width // 4, height // 4), Image.Resampling.BILINEAR)
+        back = back.filter(ImageFilter.GaussianBlur(12)).resize((width, height), Image.Resampling.BILINEAR)
+        back = ImageEnhance.Brightness(back).enhance(0.55)
+        # Leave room for the camera's pan: the picture stays whole inside the frame after the overscan crop.
+        front = ImageOps.contain(
+            img, (int(width / OVERSCAN), int(height / OVERSCAN)), Image.Resampling.LANCZOS
+        )
+        back.paste(front, ((width - front.width) // 2, (height - front.height) // 2))
+        out = tmp / f"fitted{k}.jpg"
+        back.save(out, "JPEG", quality=92)
+        fitted.append(out)
+    return fitted
+
+
 class SlideshowVideoProvider:
     """Offline video: the campaign's images with slow pans and dips to black, voice-over as the soundtrack."""
 
@@ -146,18 +174,22 @@ class SlideshowVideoProvider:
         key = hashlib.sha256(brief.model_dump_json().encode()).hexdigest()[:10]
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
-        args = build_ffmpeg_args(
-            [Path(p) for p in brief.image_paths],
-            brief.voice_path,
-            out,
-            width=brief.width,
-            height=brief.height,
-            frames=frames,
-            fps=self.fps,
-            preset=self.preset,
-            variation=brief.variation,
-        )
-        await run_ffmpeg(args, timeout_s=self._timeout)
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".slides-") as tmp:
+            slides = await asyncio.to_thread(
+                fit_slides, [Path(p) for p in brief.image_paths], brief.width, brief.height, Path(tmp)
+            )
+            args = build_ffmpeg_args(
+                slides,
+                brief.voice_path,
+                out,
+                width=brief.width,
+                height=brief.height,
+                frames=frames,
+                fps=self.fps,
+                preset=self.preset,
+                variation=brief.variation,
+            )
+            await run_ffmpeg(args, timeout_s=self._timeout)
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")

@@ -257,6 +257,20 @@ class TikTokClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        try:
+            return await self._upload(token, account_id, spec)
+        except PlatformError as exc:
+            if exc.platform_code != 40911:
+                raise
+            # 40911 "duplicated material name": an earlier attempt with this key did upload. Adopt it.
+            found = await self.find_by_key(
+                token=token, account_id=account_id, kind=spec.kind, idempotency_key=spec.idempotency_key
+            )
+            if found is None:
+                raise
+            return MediaRef(kind=spec.kind, external_id=found)
+
+    async def _upload(self, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
         content = spec.path.read_bytes()
         # A unique, deterministic file_name makes a re-upload show up as 40911 instead of a silent duplicate.
         file_name = f"{name_with_marker(spec.name, spec.idempotency_key, 100)}{spec.path.suffix}"
@@ -488,7 +502,18 @@ class TikTokClient:
     ) -> str | None:
         marker = key_marker(idempotency_key)
         if kind in ("image", "video"):
-            return None  # uploads carry a unique file_name: a retry answers 40911 instead of duplicating
+            # Uploads carry the key marker in their unique file_name: page the library and match it.
+            page = 1
+            while True:
+                data = await self._get(
+                    f"file/{kind}/ad/search", token, {"advertiser_id": account_id, "page": page, "page_size": 100}
+                )
+                for row in data.get("list") or []:
+                    if marker in str(row.get("file_name") or ""):
+                        return str(row[f"{kind}_id"])
+                if page >= int((data.get("page_info") or {}).get("total_page") or 1):
+                    return None
+                page += 1
         if kind == "creative":
             return None  # creatives are embedded in the ad
         path, id_field, name_field, _ = self._GET[kind]

@@ -50,7 +50,7 @@ class SandboxFaults:
     expire_token_after_calls: int | None = None
     rate_limit_after_calls: int | None = None
     rate_limit_calls: int = 1
-    rate_limit_wait_minutes: int = 1
+    rate_limit_wait_minutes: float = 1  # Meta tells clients this in its usage header; tests use fractions
     timeout_mode: Literal["raise", "hang"] = "raise"
     hang_s: float = 30.0
     account_currency: str = "SAR"

@@ -231,7 +231,8 @@ class TikTokSimulator:
 
     async def _route(self, method: str, path: str, params: dict[str, Any]) -> Any:
         gets = {"oauth2/advertiser/get", "advertiser/info", "tool/region", "identity/get", "campaign/get",
-                "adgroup/get", "ad/get", "report/integrated/get"}  # fmt: skip
+                "adgroup/get", "ad/get", "report/integrated/get", "file/image/ad/search",
+                "file/video/ad/search"}  # fmt: skip
         if (path in gets) != (method == "GET"):
             raise ApiError(40002, f"Method {method} is not allowed for /{path}/.")
         if path == "oauth2/advertiser/get":
@@ -264,6 +265,8 @@ class TikTokSimulator:
             obj["identity_id"] = obj["id"]
             self.store.put("identity", obj)
             return {"identity_id": obj["id"]}
+        if path in ("file/image/ad/search", "file/video/ad/search"):
+            return self._media_search(path.split("/")[1], params)
         if path == "file/image/ad/upload":
             return await self._upload("image", params)
         if path == "file/video/ad/upload":
@@ -302,6 +305,19 @@ class TikTokSimulator:
         self.store.put(kind, obj)
         await self.faults.after_create(kind, n)
         return {k: v for k, v in obj.items() if k not in ("id", "account_id", "created_at")}
+
+    def _media_search(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The account's material library, paged (the real search filters by ids; we list and match names)."""
+        rows = [
+            {k: v for k, v in r.items() if k not in ("id", "account_id", "created_at")}
+            for r in self.store.list(kind, account_id=ADVERTISER_ID)
+        ]
+        page, size = int(params.get("page") or 1), min(100, int(params.get("page_size") or 20))
+        return {
+            "list": rows[(page - 1) * size : page * size],
+            "page_info": {"page": page, "page_size": size, "total_number": len(rows),
+                          "total_page": max(1, -(-len(rows) // size))},
+        }  # fmt: skip
 
     @staticmethod
     def _budget(params: dict[str, Any]) -> Decimal:

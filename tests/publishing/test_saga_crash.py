@@ -1,0 +1,96 @@
+"""The process dies (SIGKILL) after a create reached the platform but before the ledger heard back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from saga_helpers import all_statuses, plan_counts, sim_counts, sim_objects, wait_for
+
+from agent.planning import CampaignPlan
+from bot.services import open_services
+from bot.settings import Settings
+from tools.platforms._common import key_marker
+
+PLATFORMS = ["meta", "snapchat", "tiktok"]
+
+
+def _sending_steps(settings: Settings) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(settings.app_database_url.split("///", 1)[1]) as db:
+        return list(
+            db.execute("SELECT platform, object_kind, idempotency_key FROM publish_steps WHERE state = 'sending'")
+        )
+
+
+def _applied_but_unrecorded(settings: Settings) -> bool:
+    """A Meta ad set exists on the platform while its ledger step still says "sending"."""
+    names = [str(r.get("name")) for r in sim_objects(settings, "meta", "ad_set")]
+    return any(
+        platform == "meta" and kind == "ad_set" and any(key_marker(key) in n for n in names)
+        for platform, kind, key in _sending_steps(settings)
+    )
+
+
+async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplicates(
+    cloned: Settings, all_three_template: Any, tmp_path: Path
+) -> None:
+    conversation_id = all_three_template.conversation_id
+    # A child process approves the preview and publishes; Meta stores the first ad set, then never answers
+    # (the request hangs), and the other platforms are slowed down so they are mid-flight too.
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from saga_helpers import approve, settings_for
+        from bot.services import open_services
+        from tools.sandbox import SandboxFaults
+        from pathlib import Path
+
+        async def main():
+            faults = {{
+                "meta": SandboxFaults(latency_ms=20, timeout_after_create_on={{"ad_set": 1}}, timeout_mode="hang",
+                                      hang_s=120),
+                "tiktok": SandboxFaults(latency_ms=60),
+                "snapchat": SandboxFaults(latency_ms=60),
+            }}
+            async with open_services(settings_for(Path({str(cloned.data_dir)!r})), sandbox_faults=faults) as services:
+                turn = await services.driver.current({conversation_id!r})
+                print("publishing", flush=True)
+                await approve(services, turn)
+                print("finished", flush=True)
+
+        asyncio.run(main())
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "META_", "TIKTOK_", "SNAPCHAT_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        await wait_for(lambda: _applied_but_unrecorded(cloned) or proc.poll() is not None, limit_s=120)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    assert _sending_steps(cloned), "the kill must leave at least one write in flight"
+
+    # Restart: new process state, same data dir. The retry resumes the publish node from its checkpoint.
+    async with open_services(cloned) as services:
+        services.ctx.publish_backoff_s = 0.01
+        turn = await services.driver.current(conversation_id)
+        assert turn.prompt is None  # the approval was consumed before the crash
+        turn = await services.driver.retry(conversation_id)
+        assert turn.status == "live", turn
+        snapshot = await services.driver.graph.aget_state({"configurable": {"thread_id": turn.thread_id}})
+        plan = CampaignPlan.model_validate(snapshot.values["plan"])
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}
+    assert not _sending_steps(cloned)

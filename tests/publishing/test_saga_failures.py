@@ -1,0 +1,94 @@
+"""Terminal failure on one platform withdraws the others; a failed activation leaves everything paused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
+from sqlalchemy import select
+
+from agent.nodes.launch import outcome_messages
+from agent.publishing import MAX_RATE_LIMITED, publish_plan
+from bot.services import open_services
+from bot.settings import Settings
+from store import repositories as repo
+from store.models import PublishStep
+from tools.sandbox import SandboxFaults
+
+PLATFORMS = ["meta", "snapchat", "tiktok"]
+
+
+async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_says_so(
+    cloned: Settings, all_three_template: Any
+) -> None:
+    # TikTok is slower, so Meta and Snapchat are fully built (and read back) before TikTok refuses.
+    faults = {"tiktok": SandboxFaults(latency_ms=40)}
+    async with open_services(cloned, sandbox_faults=faults) as services:
+        plan, plan_hash = await preview_plan(services, all_three_template.conversation_id)
+        # A TikTok ad group under TikTok's minimum: the simulator refuses it (its real error, not retryable).
+        tiktok = next(p for p in plan.platforms if p.platform == "tiktok")
+        tiktok.ad_sets[0].budget_amount = Decimal("1.00")
+        outcomes = await publish_plan(services.ctx, plan, plan_hash)
+
+        assert {p: o.state for p, o in outcomes.items()} == {p: "compensated" for p in PLATFORMS}
+        assert "budget" in (outcomes["tiktok"].error or "")
+        assert outcomes["meta"].error == "withdrawn because publishing failed on tiktok"
+        # Meta and Snapchat had everything; all of it was paused, then deleted.
+        assert outcomes["meta"].external_campaign_id and len(outcomes["meta"].ads) == plan_counts(plan)["meta"]["ad"]
+        assert sim_counts(cloned, PLATFORMS) == {p: {"campaign": 0, "ad_set": 0, "ad": 0} for p in PLATFORMS}
+        assert {sim_objects(cloned, "meta", "campaign", live_only=False)[0]["status"]} == {"DELETED"}
+
+        # The user is told, per platform, and the rows and the ledger say the same.
+        lines = outcome_messages(outcomes, "en")
+        assert any("TikTok" in line and "failed" in line for line in lines), lines
+        assert any("withdrawn because publishing failed on tiktok" in line for line in lines), lines
+        async with services.sessions() as session:
+            tree = await repo.campaign_tree(session=session, campaign_id=plan.campaign_id)
+            steps = list(await session.scalars(select(PublishStep)))
+        for pc in tree:
+            if pc.external_campaign_id:
+                assert pc.status == "deleted", pc
+            assert all(s.status == "deleted" for s in pc.ad_sets if s.external_id)
+            assert all(a.status == "deleted" for s in pc.ad_sets for a in s.ads if a.external_id)
+        creates = [s for s in steps if s.object_kind in ("campaign", "ad_set", "ad") and s.external_id]
+        assert creates and {s.state for s in creates} == {"compensated"}
+
+
+async def test_activation_failing_midway_leaves_nothing_delivering_and_a_retry_converges(
+    cloned: Settings, all_three_template: Any
+) -> None:
+    meta = SandboxFaults()
+    async with open_services(cloned, sandbox_faults={"meta": meta}) as services:
+        services.ctx.publish_backoff_s = 0.01
+        plan, _ = await preview_plan(services, all_three_template.conversation_id)
+        conversation_id = all_three_template.conversation_id
+
+        async def refuse_meta_campaign_activation(request: httpx.Request) -> None:
+            # The children of every platform are on; Meta refuses the campaign's switch-on until the saga gives
+            # up on it (each refusal counts), then answers again, so the pause-back can be seen to work.
+            campaigns = sim_objects(cloned, "meta", "campaign")
+            if campaigns and request.url.path.endswith(f"/{campaigns[0]['id']}") and b"status=ACTIVE" in request.content:
+                meta.rate_limit_wait_minutes, meta.rate_limit_calls = 0.0005, MAX_RATE_LIMITED + 1
+                meta.rate_limit_after_calls = 0
+
+        services.sandboxed["meta"].event_hooks["request"].insert(0, refuse_meta_campaign_activation)
+        turn = await approve(services, await services.driver.current(conversation_id))
+        assert turn.status == "error", turn  # the thread stays retryable
+
+        # Nothing delivers: every object on every platform reads back paused, and the rows say so.
+        assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+        assert all_statuses(cloned, PLATFORMS) == {p: {"paused"} for p in PLATFORMS}
+        async with services.sessions() as session:
+            tree = await repo.campaign_tree(session=session, campaign_id=plan.campaign_id)
+        assert {pc.status for pc in tree} == {"paused"}
+        assert {a.status for pc in tree for s in pc.ad_sets for a in s.ads} == {"paused"}
+
+        # Meta recovers; the retry re-runs the publish node: same keys, nothing created twice, all live.
+        meta.rate_limit_after_calls = None
+        services.sandboxed["meta"].event_hooks["request"].remove(refuse_meta_campaign_activation)
+        turn = await services.driver.retry(conversation_id)
+        assert turn.status == "live", turn
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}

@@ -1,0 +1,64 @@
+"""Lost answers and refused connections on every platform: the same key is retried, nothing is duplicated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
+from sqlalchemy import select
+
+from bot.services import open_services
+from bot.settings import Settings
+from store.models import PublishStep
+from tools.platforms._common import key_marker
+from tools.sandbox import SandboxFaults
+
+PLATFORMS = ["meta", "snapchat", "tiktok"]
+
+
+async def _publish(cloned: Settings, template: Any, faults: dict[str, SandboxFaults]) -> tuple[Any, list[PublishStep]]:
+    async with open_services(cloned, sandbox_faults=faults) as services:
+        services.ctx.publish_backoff_s = 0.01
+        plan, _ = await preview_plan(services, template.conversation_id)
+        turn = await approve(services, await services.driver.current(template.conversation_id))
+        assert turn.status == "live", turn
+        async with services.sessions() as session:
+            steps = list(await session.scalars(select(PublishStep)))
+        return plan, steps
+
+
+def _name(platform: str, row: dict[str, Any]) -> str:
+    return str(row.get("name") or row.get("campaign_name") or row.get("adgroup_name") or row.get("ad_name") or "")
+
+
+async def test_timeout_after_the_server_created_the_object_creates_no_duplicate(cloned: Settings, all_three_template: Any) -> None:
+    faults = {
+        "meta": SandboxFaults(timeout_after_create_on={"campaign": 1, "ad_set": 2, "ad": 3}),
+        "tiktok": SandboxFaults(timeout_after_create_on={"campaign": 1, "ad_set": 1, "ad": 1}),
+        "snapchat": SandboxFaults(timeout_after_create_on={"campaign": 1, "ad_set": 1, "ad": 2}),
+    }
+    plan, steps = await _publish(cloned, all_three_template, faults)
+    # Every object exactly once, and live: the lost answers were reconciled by looking the key up.
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}
+    campaigns = {s.platform: s for s in steps if s.object_kind == "campaign"}
+    for platform in PLATFORMS:
+        # The campaign's create timed out once; the lookup adopted it: one attempt, never a second create.
+        assert campaigns[platform].attempts == 1, campaigns[platform]
+        assert campaigns[platform].external_id == sim_objects(cloned, platform, "campaign")[0]["id"]
+
+
+async def test_connection_refused_is_retried_with_the_same_key(cloned: Settings, all_three_template: Any) -> None:
+    faults = {
+        "meta": SandboxFaults(connect_error_on_create={"ad_set": 2}),
+        "tiktok": SandboxFaults(connect_error_on_create={"ad": 1}),
+        "snapchat": SandboxFaults(connect_error_on_create={"campaign": 1}),
+    }
+    plan, steps = await _publish(cloned, all_three_template, faults)
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    retried = {(s.platform, s.object_kind): s for s in steps if s.attempts == 2}
+    assert set(retried) == {("meta", "ad_set"), ("tiktok", "ad"), ("snapchat", "campaign")}, retried
+    for (platform, level), step in retried.items():
+        # The object that exists carries the marker of the one key the ledger holds for it.
+        row = next(r for r in sim_objects(cloned, platform, level) if str(r["id"]) == step.external_id)
+        assert key_marker(step.idempotency_key) in _name(platform, row)
