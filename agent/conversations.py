@@ -136,7 +136,11 @@ class ConversationDriver:
         decision: dict[str, Any]
         if kind == "clarify":
             stripped = text.strip()
-            decision = {"fix": int(stripped)} if stripped.isdigit() else {"text": text}
+            offered = sum(len(i.get("fixes", [])) for i in turn.prompt.payload.get("issues", [])
+                          if i.get("severity") == "error")
+            # A number picks an offered fix; any other number ("1500") is an answer like any text.
+            is_fix = stripped.isdigit() and 1 <= int(stripped) <= offered
+            decision = {"fix": int(stripped)} if is_fix else {"text": text}
         elif kind == "preview":
             decision = {"action": "adjust", "text": text}
         elif kind == "connect":

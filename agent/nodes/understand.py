@@ -39,7 +39,8 @@ async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
         from agent.parsing.llm import enrich  # only when a chat model is configured
 
         request = await enrich(
-            request, state["instruction"], model=ctx.chat_model, timeout_s=ctx.llm_timeout_s
+            request, state["instruction"], model=ctx.chat_model, timeout_s=ctx.llm_timeout_s,
+            today=date.fromisoformat(state["today"]), default_currency=ctx.default_currency,
         )
     return {"request": request.contract_dict(), "language": request.input_language, "status": "parsed"}
 

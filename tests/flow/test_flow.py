@@ -224,3 +224,12 @@ def _read_until(stream: object, marker: str) -> str:
         if marker in line:
             return "".join(seen)
     raise AssertionError("the process ended before: " + marker + "\n" + "".join(seen[-40:]))
+
+
+async def test_a_bare_number_answers_the_budget_question(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        turn = await _start(services, "TikTok campaign for Eid in Riyadh")
+        assert turn.prompt is not None and "budget" in turn.prompt.payload["missing"]
+        turn = await services.driver.reply(conversation_id=turn.conversation_id, text="1500", actor=USER)
+        snapshot = await services.driver.graph.aget_state({"configurable": {"thread_id": turn.thread_id}})
+        assert snapshot.values["request"]["budget"]["amount"] == 1500
