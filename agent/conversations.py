@@ -16,10 +16,11 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
-from agent.interactions import APPROVAL_KINDS, REPLY_TYPES
+from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES
 from agent.oauth import OAuthFailed, complete_oauth
 from agent.parsing.text import input_language
 from agent.texts import t
+from tools.generation.base import CopyVariant, check_copy_limits
 from store import repositories as repo
 
 log = logging.getLogger(__name__)
@@ -366,6 +367,8 @@ class ConversationDriver:
         """Why `actor` may not give this answer (None: they may)."""
         language = prompt.payload.get("language", "en")
         action = getattr(reply, "action", None)
+        if prompt.kind == "review" and action == "edit":
+            return edit_refusal(prompt.payload, reply, language)
         if prompt.kind in APPROVAL_KINDS and action == "approve":
             async with self.ctx.sessions() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
@@ -395,6 +398,27 @@ class ConversationDriver:
                         limit=f"{limit} {budget[1]}",
                     )
         return None
+
+
+def edit_refusal(payload: dict[str, Any], reply: Any, language: str) -> str | None:
+    """An edit is checked against every target platform's limits before it reaches the flow."""
+    asset = next((a for a in payload.get("assets", []) if a.get("slot") == reply.slot), None)
+    if asset is None or asset.get("kind") != "copy" or not reply.edits:
+        return t("edit_rejected", language, problems=reply.slot or "?")
+    unknown = sorted(set(reply.edits) - set(EDITABLE_COPY_FIELDS))
+    if unknown:
+        return t("edit_rejected", language, problems=", ".join(unknown))
+    edited = {**(asset.get("text") or {}), **{k: v.strip() for k, v in reply.edits.items()}}
+    try:
+        variant = CopyVariant.model_validate(edited)
+    except ValidationError as exc:
+        return t("edit_rejected", language, problems=str(exc.errors()[0]["msg"]))
+    platforms = list(payload.get("platforms") or [])
+    errors = [v for v in check_copy_limits(variant, platforms) if v.severity == "error"]
+    if not errors:
+        return None
+    return t("edit_rejected", language,
+             problems="; ".join(v.message_ar if language == "ar" else v.message_en for v in errors))
 
 
 def _plan_budget(plan: dict[str, Any]) -> tuple[Decimal, str] | None:

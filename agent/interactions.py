@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 PromptKind = Literal["clarify", "connect", "review", "preview"]
+EDITABLE_COPY_FIELDS: tuple[str, ...] = ("headline", "primary_text", "description", "cta_label")
 # Prompts whose answer commits money or content: only approvers may answer them.
 APPROVAL_KINDS: frozenset[str] = frozenset({"review", "preview"})
 
@@ -73,6 +74,7 @@ class ReviewContent(BaseModel):
     language: str
     message: str
     round: int = 1
+    platforms: list[str] = Field(default_factory=list)  # copy limits are checked against each
     assets: list[AssetView]
     content_hash: str  # the approval binds to exactly this content
 

@@ -9,7 +9,7 @@ from langgraph.types import Command, interrupt
 
 from agent.assets import asset_view, brief_hash, content_hash, load_assets
 from agent.context import AgentContext
-from agent.interactions import ReviewContent, ReviewDecision
+from agent.interactions import EDITABLE_COPY_FIELDS, ReviewContent, ReviewDecision
 from agent.models import CampaignRequest
 from agent.nodes.generate import required_slots
 from agent.state import CampaignState
@@ -17,7 +17,7 @@ from agent.texts import lang_of, t
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
 
-COPY_FIELDS = ("headline", "primary_text", "description", "cta_label")
+COPY_FIELDS = EDITABLE_COPY_FIELDS
 
 
 def copy_problems(text: dict[str, Any], platforms: list[str], language: str) -> list[str]:
@@ -52,6 +52,7 @@ async def review(
         language=language,
         message=message,
         round=int(state.get("review_round", 1)),  # type: ignore[call-overload]
+        platforms=list(request.platforms),
         assets=views,
         content_hash=content_hash(slots),
     )

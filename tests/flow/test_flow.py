@@ -233,3 +233,40 @@ async def test_a_bare_number_answers_the_budget_question(settings: Settings) -> 
         turn = await services.driver.reply(conversation_id=turn.conversation_id, text="1500", actor=USER)
         snapshot = await services.driver.graph.aget_state({"configurable": {"thread_id": turn.thread_id}})
         assert snapshot.values["request"]["budget"]["amount"] == 1500
+
+
+async def test_review_edit_is_checked_and_regenerate_touches_one_asset(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        turn = await _until(services, await _start(services), "review")
+        assert turn.prompt is not None
+        before = {a["slot"]: a["asset_id"] for a in turn.prompt.payload["assets"]}
+
+        # Snapchat's 34-character headline limit is not in play (Meta and TikTok), but TikTok's ad text is.
+        too_long = "x" * 101
+        refused = await services.driver.decide(
+            conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+            decision={"action": "edit", "slot": "copy:en", "edits": {"primary_text": too_long}}, actor=USER,
+        )
+        assert refused.status == "refused" and refused.notice and "100" in refused.notice
+
+        edited = await services.driver.decide(
+            conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+            decision={"action": "edit", "slot": "copy:en", "edits": {"headline": "Ramadan nights, brighter"}},
+            actor=USER,
+        )
+        assert edited.prompt is not None and edited.prompt.kind == "review"
+        after_edit = {a["slot"]: a for a in edited.prompt.payload["assets"]}
+        assert after_edit["copy:en"]["text"]["headline"] == "Ramadan nights, brighter"
+        assert after_edit["copy:en"]["asset_id"] != before["copy:en"]
+        async with services.sessions() as session:
+            row = await session.get(ContentAsset, after_edit["copy:en"]["asset_id"])
+            assert row is not None and row.edited_by == USER
+
+        regenerated = await services.driver.decide(
+            conversation_id=turn.conversation_id, interrupt_id=edited.prompt.interrupt_id,
+            decision={"action": "regenerate", "slot": "image:ar:1x1"}, actor=USER,
+        )
+        assert regenerated.prompt is not None and regenerated.prompt.kind == "review"
+        now = {a["slot"]: a["asset_id"] for a in regenerated.prompt.payload["assets"]}
+        changed = {slot for slot in now if now[slot] != before[slot]}
+        assert changed == {"copy:en", "image:ar:1x1"}, changed
