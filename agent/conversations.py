@@ -20,8 +20,8 @@ from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES
 from agent.oauth import OAuthFailed, complete_oauth
 from agent.parsing.text import input_language
 from agent.texts import t
-from tools.generation.base import CopyVariant, check_copy_limits
 from store import repositories as repo
+from tools.generation.base import CopyVariant, check_copy_limits
 
 log = logging.getLogger(__name__)
 
