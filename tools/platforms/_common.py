@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from collections.abc import Hashable
 from typing import Any
 
 import httpx
@@ -12,6 +14,16 @@ from tools.platforms.base import InvalidRequest, OutcomeUnknown, TransientError
 from tools.platforms.money import MoneyError
 
 MARKER_RE = re.compile(r"\[k:([0-9a-f]{12})\]")
+
+
+class SingleFlight:
+    """One lookup per key at a time: parallel callers wait for the first one and read its cached answer."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+
+    def lock(self, key: Hashable) -> asyncio.Lock:
+        return self._locks.setdefault(key, asyncio.Lock())
 
 
 def key_marker(idempotency_key: str) -> str:

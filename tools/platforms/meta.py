@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tools.platforms._common import json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms._common import SingleFlight, json_body, key_marker, money_error, name_with_marker, send
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
@@ -178,6 +178,7 @@ class MetaClient:
         self._geo_cache: dict[tuple[str, str, str], str] = {}
         self._page_cache: dict[str, str] = {}
         self._currency_cache: dict[str, str] = {}
+        self._flight = SingleFlight()
 
     # ------------------------------------------------------------------------------------------ plumbing
 
@@ -307,6 +308,10 @@ class MetaClient:
         if location.kind == "country":
             return location.country_code.upper()
         cache_key = (location.kind, location.country_code.upper(), location.name.casefold())
+        async with self._flight.lock(("geo", cache_key)):
+            return await self._resolve(token, location, cache_key)
+
+    async def _resolve(self, token: str, location: GeoTarget, cache_key: tuple[str, str, str]) -> str:
         if cache_key in self._geo_cache:
             return self._geo_cache[cache_key]
         body = await self._get(
@@ -326,7 +331,15 @@ class MetaClient:
             platform="meta", field="targeting.geo_locations",
         )  # fmt: skip
 
+    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+        """Warm the lookups creates need (account currency, the Page), so they run beside the first create."""
+        await asyncio.gather(self._currency(token, account_id), self._page_id(token, account_id))
+
     async def _page_id(self, token: str, account_id: str) -> str:
+        async with self._flight.lock(("page", account_id)):
+            return await self._page_id_unlocked(token, account_id)
+
+    async def _page_id_unlocked(self, token: str, account_id: str) -> str:
         if account_id not in self._page_cache:
             rows = await self._list(f"{act(account_id)}/promote_pages", token, {"fields": "id,name"})
             if not rows:
@@ -339,10 +352,11 @@ class MetaClient:
         return self._page_cache[account_id]
 
     async def _currency(self, token: str, account_id: str) -> str:
-        if act(account_id) not in self._currency_cache:
-            body = await self._get(act(account_id), token, {"fields": "currency"})
-            self._currency_cache[act(account_id)] = str(body["currency"])
-        return self._currency_cache[act(account_id)]
+        async with self._flight.lock(("currency", act(account_id))):
+            if act(account_id) not in self._currency_cache:
+                body = await self._get(act(account_id), token, {"fields": "currency"})
+                self._currency_cache[act(account_id)] = str(body["currency"])
+            return self._currency_cache[act(account_id)]
 
     # ------------------------------------------------------------------------------------------ writes
 

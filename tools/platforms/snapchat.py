@@ -7,13 +7,14 @@ import mimetypes
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 from typing import Any, Literal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from tools.platforms._common import json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms._common import SingleFlight, json_body, key_marker, money_error, name_with_marker, send
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
@@ -45,6 +46,7 @@ API_BASE_URL = "https://adsapi.snapchat.com"
 OAUTH_BASE_URL = "https://accounts.snapchat.com"
 SCOPE = "snapchat-marketing-api"
 NAME_MAX = 375
+SEEN_TTL_S = 60.0  # how long an entity we read or wrote may stand in for a fresh read before a PUT
 
 # objective -> (objective_v2_type [unconfirmed enum], ad squad optimization_goal)
 OBJECTIVES: dict[str, tuple[str, str]] = {
@@ -118,6 +120,10 @@ class SnapchatClient:
         self._geo_cache: dict[tuple[str, str, str], str] = {}
         self._accounts: dict[str, dict[str, Any]] = {}
         self._profiles: dict[str, str] = {}
+        self._flight = SingleFlight()
+        # Entities as last read or written (monotonic time, body): a status change PUTs the whole entity, and
+        # one read moments ago (the saga reads everything back before activating) spares another GET.
+        self._seen: dict[str, tuple[float, dict[str, Any]]] = {}
 
     def _url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self._base}/{API_VERSION}/{path.strip('/')}"
@@ -147,7 +153,16 @@ class SnapchatClient:
         items = self._items(body, plural, singular)
         if not items:
             raise InvalidRequest(f"snapchat: create returned no {singular}", platform="snapchat", raw=body)
+        self._remember(items[0])
         return items[0]
+
+    def _remember(self, row: dict[str, Any]) -> None:
+        if row.get("id"):
+            self._seen[str(row["id"])] = (monotonic(), row)
+
+    def _recent(self, object_id: str) -> dict[str, Any] | None:
+        seen = self._seen.get(object_id)
+        return seen[1] if seen is not None and monotonic() - seen[0] < SEEN_TTL_S else None
 
     async def _list(self, path: str, token: str, plural: str, singular: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -233,7 +248,15 @@ class SnapchatClient:
                 )  # fmt: skip
         return accounts
 
+    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+        """Warm the lookups creates need (account currency, public profile) beside the first create."""
+        await self._profile_id(token, account_id)
+
     async def _account(self, token: str, account_id: str) -> dict[str, Any]:
+        async with self._flight.lock(("account", account_id)):
+            return await self._account_unlocked(token, account_id)
+
+    async def _account_unlocked(self, token: str, account_id: str) -> dict[str, Any]:
         if account_id not in self._accounts:
             body = await self._call("GET", f"adaccounts/{account_id}", token)
             self._accounts[account_id] = self._items(body, "adaccounts", "adaccount")[0]
@@ -245,6 +268,12 @@ class SnapchatClient:
         if location.kind == "country":
             return country
         cache_key = (location.kind, country, location.name.casefold())
+        async with self._flight.lock(("geo", country)):
+            return await self._resolve(token, location, country, cache_key)
+
+    async def _resolve(
+        self, token: str, location: GeoTarget, country: str, cache_key: tuple[str, str, str]
+    ) -> str:
         if cache_key not in self._geo_cache:
             body = await self._call("GET", f"targeting/geo/{country}/region", token)
             for dim in body.get("targeting_dimensions") or []:
@@ -367,6 +396,10 @@ class SnapchatClient:
         return str(created["id"])
 
     async def _profile_id(self, token: str, account_id: str) -> str:
+        async with self._flight.lock(("profile", account_id)):
+            return await self._profile_id_unlocked(token, account_id)
+
+    async def _profile_id_unlocked(self, token: str, account_id: str) -> str:
         if account_id not in self._profiles:
             org = (await self._account(token, account_id))["organization_id"]
             body = await self._call("GET", f"organizations/{org}/public_profiles", token)
@@ -434,6 +467,8 @@ class SnapchatClient:
                 return None
             raise
         items = self._items(body, plural, singular)
+        if items:
+            self._remember(items[0])
         return items[0] if items else None
 
     async def get_state(
@@ -469,8 +504,8 @@ class SnapchatClient:
         plural, singular = ENTITIES[kind]
 
         async def one(object_id: str) -> None:
-            # PUT takes the full object, so read it first and change only the status.
-            row = await self._get(token, kind, object_id)
+            # PUT takes the full object: the one read (or written) moments ago, else read it first.
+            row = self._recent(object_id) or await self._get(token, kind, object_id)
             if row is None:
                 raise InvalidRequest(
                     f"snapchat: {singular} {object_id} not found", platform="snapchat", http_status=404
@@ -478,7 +513,9 @@ class SnapchatClient:
             parent = {"campaign": f"adaccounts/{row.get('ad_account_id')}", "ad_set": f"campaigns/{row.get('campaign_id')}",
                       "ad": f"adsquads/{row.get('ad_squad_id')}"}[kind]  # fmt: skip
             updated = {**row, "status": "ACTIVE" if status == "active" else "PAUSED"}
-            await self._call("PUT", f"{parent}/{plural}", token, write=True, json={plural: [updated]})
+            body = await self._call("PUT", f"{parent}/{plural}", token, write=True, json={plural: [updated]})
+            for item in self._items(body, plural, singular):
+                self._remember(item)
 
         await asyncio.gather(*(one(i) for i in external_ids))
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tools.platforms._common import (
+    SingleFlight,
     json_body,
     key_marker,
     money_error,
@@ -140,6 +141,7 @@ class TikTokClient:
         self._geo_cache: dict[tuple[str, str, str], str] = {}
         self._identity_cache: dict[tuple[str, str], str] = {}
         self._currency_cache: dict[str, str] = {}
+        self._flight = SingleFlight()
 
     def _url(self, path: str) -> str:
         return f"{self._base}/open_api/{API_VERSION}/{path.strip('/')}/"
@@ -220,7 +222,17 @@ class TikTokClient:
             )  # fmt: skip
         return accounts
 
+    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+        """Warm the lookups creates need (currency, the brand identity) so they run beside the first create."""
+        await asyncio.gather(
+            self._currency(token, account_id), self._identity(token, account_id, brand_name.strip()[:40])
+        )
+
     async def _currency(self, token: str, account_id: str) -> str:
+        async with self._flight.lock(("currency", account_id)):
+            return await self._currency_unlocked(token, account_id)
+
+    async def _currency_unlocked(self, token: str, account_id: str) -> str:
         if account_id not in self._currency_cache:
             info = await self._get(
                 "advertiser/info", token, {"advertiser_ids": [account_id], "fields": ["currency"]}
@@ -230,6 +242,12 @@ class TikTokClient:
 
     async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str:
         cache_key = (location.kind, location.country_code.upper(), location.name.casefold())
+        async with self._flight.lock(("geo", account_id)):
+            return await self._resolve(token, account_id, location, cache_key)
+
+    async def _resolve(
+        self, token: str, account_id: str, location: GeoTarget, cache_key: tuple[str, str, str]
+    ) -> str:
         if cache_key in self._geo_cache:
             return self._geo_cache[cache_key]
         data = await self._get(
@@ -415,6 +433,13 @@ class TikTokClient:
     async def _identity(self, token: str, account_id: str, display_name: str) -> str:
         """A CUSTOMIZED_USER identity named after the brand (non-Spark ads need one); created once."""
         cache_key = (account_id, display_name)
+        # Single flight: two ads created at once must not each create an identity.
+        async with self._flight.lock(("identity", cache_key)):
+            return await self._identity_unlocked(token, account_id, display_name, cache_key)
+
+    async def _identity_unlocked(
+        self, token: str, account_id: str, display_name: str, cache_key: tuple[str, str]
+    ) -> str:
         if cache_key in self._identity_cache:
             return self._identity_cache[cache_key]
         data = await self._get(
