@@ -31,13 +31,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from agent.context import AgentContext
 from agent.planning import AdPlan, AdSetPlan, CampaignPlan, PlatformPlan
 from store import repositories as repo
-from store.models import AdSet, PlatformCampaign, PublishStep
+from store.models import AdSet, PlatformCampaign, PublishStep, new_id, utcnow
 from tools.platforms.base import (
     AdPlatformClient,
     AdSetSpec,
@@ -158,6 +160,61 @@ async def hold_for_backoff(request: httpx.Request) -> None:
         await account.wait()
 
 
+class _LedgerWriter:
+    """Group commit: ledger writes requested while a transaction is open go out together in the next one.
+
+    Each caller still waits until its own write is committed (the rule: the row before the call), but twenty
+    branches marking "sending" at once cost one SQLite transaction instead of twenty queued ones.
+    """
+
+    def __init__(self, ctx: AgentContext) -> None:
+        self.ctx = ctx
+        self.pending: list[tuple[Callable[[AsyncSession], Awaitable[None]], asyncio.Future[None]]] = []
+        self.queued: list[asyncio.Future[None]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def write(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> None:
+        # Shielded: a cancelled branch must not cancel the commit other branches are waiting for.
+        await asyncio.shield(self.submit(fn))
+
+    def submit(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> asyncio.Future[None]:
+        """Queue a write without waiting for it (see `later`); `flush` waits for everything queued."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((fn, future))
+        self.queued.append(future)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._drain())
+        return future
+
+    async def flush(self) -> None:
+        queued, self.queued = self.queued, []
+        await asyncio.gather(*queued)
+
+    async def _drain(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                async with self.ctx.sessions() as session, session.begin():
+                    for fn, _ in batch:
+                        await fn(session)
+            except Exception:
+                # One bad write must not fail the others: fall back to one transaction each.
+                for fn, future in batch:
+                    try:
+                        async with self.ctx.sessions() as session, session.begin():
+                            await fn(session)
+                    except Exception as exc:
+                        if not future.done():
+                            future.set_exception(exc)
+                    else:
+                        if not future.done():
+                            future.set_result(None)
+                continue
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
     return f"{plan.campaign_id[:12]}.{plan_hash[:10]}.{platform}.{plan_key}.{kind}"
 
@@ -192,8 +249,16 @@ def _first_error(exc: BaseException) -> BaseException:
 class PlatformPublisher:
     """Publishes one platform's part of the plan through the ledger."""
 
-    def __init__(self, ctx: AgentContext, plan: CampaignPlan, plan_hash: str, pplan: PlatformPlan) -> None:
+    def __init__(
+        self,
+        ctx: AgentContext,
+        plan: CampaignPlan,
+        plan_hash: str,
+        pplan: PlatformPlan,
+        ledger: _LedgerWriter | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.ledger = ledger or _LedgerWriter(ctx)
         self.plan = plan
         self.plan_hash = plan_hash
         self.pplan = pplan
@@ -204,6 +269,7 @@ class PlatformPublisher:
         self.media: dict[str, MediaRef] = {}
         self.timezone = "Asia/Riyadh"
         self.steps: dict[str, tuple[str, str | None]] = {}  # key -> (state, external id) as last committed
+        self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
 
     # ---------------------------------------------------------------------------------------- ledger
 
@@ -240,14 +306,26 @@ class PlatformPublisher:
         external_id: str | None = None,
         error: str | None = None,
         rows: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        later: bool = False,
     ) -> None:
-        """Commit a step's new state (and the user-facing rows that follow from it) in one transaction."""
-        async with self.ctx.sessions() as session, session.begin():
+        """Commit a step's new state (and the user-facing rows that follow from it) in one transaction.
+
+        `later`: queue it and go on. Only for "created": if the process dies before it lands, the row still
+        says "sending" and the next run finds the object by its key, so waiting would only slow the chain.
+        Everything queued is flushed before anything is verified, activated or reported.
+        """
+
+        async def write(session: AsyncSession) -> None:
             await repo.set_step_state(
                 session=session, idempotency_key=key, state=state, external_id=external_id, error=error
             )
             if rows is not None:
                 await rows(session)
+
+        if later:
+            self.ledger.submit(write)
+        else:
+            await self.ledger.write(write)
         self.steps[key] = (state, external_id or self.steps.get(key, ("", None))[1])
 
     async def step(
@@ -330,7 +408,7 @@ class PlatformPublisher:
             except PlatformError as exc:
                 await self._mark(key, "failed", error=_describe(exc))
                 raise
-            await self._mark(key, "created", external_id=created, rows=with_rows(created, done_status))
+            await self._mark(key, "created", external_id=created, rows=with_rows(created, done_status), later=True)
             return created
 
     async def _mark_not_sent(self, key: str, exc: BaseException, still_unknown: bool) -> None:
@@ -485,8 +563,17 @@ class PlatformPublisher:
         ]
         if prefetch is not None:
             calls.append(prefetch(token=self.token, account_id=self.acct, brand_name=self.ctx.brand_name))
-        # Only a head start: a failure here shows up again, with retries, in the call that needs it.
-        await asyncio.gather(*calls, return_exceptions=True)
+        async def head_start(call: Awaitable[Any]) -> None:
+            # Only a head start: a failure shows up again, with retries, in the call that needs the answer.
+            # A rate limit still parks the account at once, like any other call's would.
+            try:
+                await call
+            except RateLimited as exc:
+                self._park(exc.retry_after_s, 1)
+            except (PlatformError, NeedsReconnect):
+                pass
+
+        await asyncio.gather(*(head_start(c) for c in calls))
 
     async def _upload(self, asset_id: str, kind: str) -> MediaRef:
         plan_key = f"media/{asset_id}"
@@ -495,10 +582,7 @@ class PlatformPublisher:
             ref = MediaRef(kind=kind, external_id=existing[1])  # type: ignore[arg-type]
             self.media[asset_id] = ref
             return ref
-        async with self.ctx.sessions() as session:
-            rows = await repo.get_assets(session=session, asset_ids=[asset_id])
-        asset = rows[0]
-        path = self.ctx.asset_dir / (asset.file_path or "")
+        path = self.asset_paths[asset_id]
 
         async def send(key: str) -> str:
             spec = MediaSpec(
@@ -884,23 +968,62 @@ async def _open_ledger(ctx: AgentContext, publishers: list[PlatformPublisher]) -
     """One transaction: every step of every platform planned (the outbox), and every account loaded."""
     failures: dict[str, BaseException] = {}
     async with ctx.sessions() as session, session.begin():
+        wanted = {
+            pub.key(plan_key, kind): (pub, kind, plan_key, parent)
+            for pub in publishers
+            for kind, plan_key, parent in pub.planned_steps()
+        }
+        existing = {
+            row.idempotency_key: row
+            for row in await session.scalars(select(PublishStep).where(PublishStep.idempotency_key.in_(list(wanted))))
+        }
+        missing = [k for k in wanted if k not in existing]
+        if missing:
+            await _insert_steps(session, [(k, *wanted[k]) for k in missing])
+            inserted = select(PublishStep).where(PublishStep.idempotency_key.in_(missing))
+            existing.update({row.idempotency_key: row for row in await session.scalars(inserted)})
+        for key, (pub, kind, _, _) in wanted.items():
+            row = existing[key]
+            if (row.campaign_id, row.platform, row.object_kind) != (pub.plan.campaign_id, pub.platform, kind):
+                # Keys are derived from the plan; a clash means two different writes share a key.
+                raise ValueError(f"idempotency key {key!r} already belongs to another step")
+            pub.steps[key] = (row.state, row.external_id)
         for pub in publishers:
-            for kind, plan_key, parent in pub.planned_steps():
-                row = await repo.plan_step(
-                    session=session,
-                    campaign_id=pub.plan.campaign_id,
-                    platform=pub.platform,
-                    idempotency_key=pub.key(plan_key, kind),
-                    object_kind=kind,
-                    plan_key=plan_key,
-                    parent_key=parent,
-                )
-                pub.steps[row.idempotency_key] = (row.state, row.external_id)
             try:
                 await pub.load_account(session)
             except NeedsReconnect as exc:
                 failures[pub.platform] = exc
+        media = sorted({a for pub in publishers for a in pub._media_kinds()})
+        assets = await repo.get_assets(session=session, asset_ids=media)
+        paths = {a.id: ctx.asset_dir / (a.file_path or "") for a in assets}
+        for pub in publishers:
+            pub.asset_paths = {a: paths[a] for a in pub._media_kinds() if a in paths}
     return failures
+
+
+async def _insert_steps(
+    session: AsyncSession, rows: list[tuple[str, PlatformPublisher, str, str, str | None]]
+) -> None:
+    """Plan many steps at once: one INSERT ... ON CONFLICT DO NOTHING (one row at a time elsewhere)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        for key, pub, kind, plan_key, parent in rows:
+            await repo.plan_step(
+                session=session, campaign_id=pub.plan.campaign_id, platform=pub.platform, idempotency_key=key,
+                object_kind=kind, plan_key=plan_key, parent_key=parent,
+            )  # fmt: skip
+        return
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    now = utcnow()
+    values = [
+        {
+            "id": new_id(), "campaign_id": pub.plan.campaign_id, "platform": pub.platform, "idempotency_key": key,
+            "object_kind": kind, "plan_key": plan_key, "parent_key": parent, "state": "planned", "attempts": 0,
+            "created_at": now, "updated_at": now,
+        }  # fmt: skip
+        for key, pub, kind, plan_key, parent in rows
+    ]
+    await session.execute(insert(PublishStep).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
 async def publish_plan(
@@ -916,14 +1039,18 @@ async def publish_plan(
     needs_reconnect (paused until the account is connected again; a re-run continues); compensated (a
     terminal failure somewhere: what was created was paused and deleted).
     """
-    publishers = [PlatformPublisher(ctx, plan, plan_hash, p) for p in plan.platforms]
+    ledger = _LedgerWriter(ctx)
+    publishers = [PlatformPublisher(ctx, plan, plan_hash, p, ledger) for p in plan.platforms]
     early = await _open_ledger(ctx, publishers)
 
     async def build(pub: PlatformPublisher) -> None:
         if pub.platform in early:
             raise early[pub.platform]
         try:
-            await pub.create_all()
+            try:
+                await pub.create_all()
+            finally:
+                await pub.ledger.flush()
             await pub.verify_paused()
         except BaseExceptionGroup as group:
             raise _first_error(group) from None
@@ -961,6 +1088,7 @@ async def publish_plan(
     problem = await _activate(publishers, lambda p: p.activate_children())
     if problem is None:
         problem = await _activate(publishers, lambda p: p.activate_campaign())
+    await ledger.flush()
     if problem is not None:
         # Activation did not finish somewhere: pause again whatever went live, so nothing delivers half-done.
         await asyncio.gather(*(p.pause_again() for p in publishers), return_exceptions=True)
@@ -997,7 +1125,8 @@ async def _activate(
 
 async def withdraw_plan(ctx: AgentContext, plan: CampaignPlan, plan_hash: str) -> dict[str, PlatformOutcome]:
     """The user gave up on a paused publish (e.g. instead of reconnecting): pause and delete what exists."""
-    publishers = [PlatformPublisher(ctx, plan, plan_hash, p) for p in plan.platforms]
+    ledger = _LedgerWriter(ctx)
+    publishers = [PlatformPublisher(ctx, plan, plan_hash, p, ledger) for p in plan.platforms]
     await _open_ledger(ctx, publishers)
     for pub in publishers:
         pub._adopt()

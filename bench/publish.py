@@ -8,8 +8,8 @@ Critical path per platform (each arrow is a call that needs the previous one's a
 uploads and the other platforms run beside it):
   Meta:     campaign -> ad set -> creative -> ad -> read-back -> children on -> campaign on        = 7
   TikTok:   campaign -> ad group -> ad -> read-back -> children on -> campaign on                 = 6
-  Snapchat: campaign -> ad squad -> creative -> ad -> read-back -> children on (GET, PUT: Snap
-            updates take the whole object) -> campaign on (GET, PUT)                              = 9
+  Snapchat: campaign -> ad squad -> creative -> ad -> read-back -> children on -> campaign on     = 7
+            (a Snap update PUTs the whole entity; the client reuses the one it just read back)
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -44,7 +46,7 @@ INSTRUCTION = (
     "targeting women 25-40 in Riyadh"
 )
 USER = "bench:user"
-CHAIN = {"meta": 7, "tiktok": 6, "snapchat": 9}
+CHAIN = {"meta": 7, "tiktok": 6, "snapchat": 7}
 TARGET_RATIO = 1.3
 
 
@@ -94,13 +96,81 @@ def minimum_calls(plan: CampaignPlan) -> dict[str, int]:
         else:
             lookups = 1 + 1 + locations  # ad account (currency), public profile, region list per country
             creates = 1 + sets + 2 * ads  # a creative and an ad per ad
-            activation = 2 * objects  # GET then PUT per object
+            activation = objects  # one PUT per entity (the whole entity, as just read back)
             out["snapchat"] = lookups + 2 * media + creates + objects + activation  # media: create + upload
     return out
 
 
-async def _measure(data_dir: Path, conversation_id: str, latency_ms: int) -> dict[str, Any]:
+def _free_port_block() -> int:
+    """A port P with P, P+1 and P+2 free (the served sandbox takes three consecutive ports)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        if base > 65000:
+            continue
+        try:
+            for offset in (1, 2):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise SystemExit("no free ports")
+
+
+async def _serve(data_dir: Path, latency_ms: int) -> tuple[asyncio.subprocess.Process, dict[str, str]]:
+    """`adly sandbox serve` in its own process, on loopback, sharing the run's sandbox state."""
+    port = _free_port_block()
+    env = {**os.environ, "ADLY_DATA_DIR": str(data_dir), "SANDBOX_LATENCY_MS": str(latency_ms)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", "sandbox", "serve",
+        "--port", str(port), cwd=data_dir, env=env, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port + 2), timeout=0.2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.returncode is not None:
+                proc.kill()
+                raise SystemExit("the sandbox server did not start") from None
+            await asyncio.sleep(0.1)
+    urls = {"meta": f"http://127.0.0.1:{port}", "tiktok": f"http://127.0.0.1:{port + 1}",
+            "snapchat": f"http://127.0.0.1:{port + 2}"}  # fmt: skip
+    return proc, urls
+
+
+def _served_settings(data_dir: Path, urls: dict[str, str]) -> Settings:
+    # App credentials make the services use plain HTTP clients (as for the real APIs), pointed at the server.
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, adly_data_dir=data_dir,
+        meta_app_id="sandbox-meta-app", meta_app_secret="sandbox-secret", meta_api_base_url=urls["meta"],
+        meta_oauth_base_url=urls["meta"],
+        tiktok_app_id="sandbox-tiktok-app", tiktok_app_secret="sandbox-secret", tiktok_api_base_url=urls["tiktok"],
+        tiktok_oauth_base_url=urls["tiktok"],
+        snapchat_client_id="sandbox-snapchat-app", snapchat_client_secret="sandbox-secret",
+        snapchat_api_base_url=urls["snapchat"], snapchat_oauth_base_url=urls["snapchat"],
+    )  # fmt: skip
+
+
+async def _measure(data_dir: Path, conversation_id: str, latency_ms: int, served: bool) -> dict[str, Any]:
+    if served:
+        server, urls = await _serve(data_dir, latency_ms)
+        try:
+            return await _measure_with(_served_settings(data_dir, urls), None, conversation_id, latency_ms, "served")
+        finally:
+            server.terminate()
+            await server.wait()
     faults = {p: SandboxFaults(latency_ms=latency_ms) for p in ("meta", "tiktok", "snapchat")}
+    return await _measure_with(_settings(data_dir), faults, conversation_id, latency_ms, "in-process")
+
+
+async def _measure_with(
+    settings: Settings, faults: dict[str, SandboxFaults] | None, conversation_id: str, latency_ms: int, mode: str
+) -> dict[str, Any]:
     calls: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = {}
 
@@ -111,9 +181,9 @@ async def _measure(data_dir: Path, conversation_id: str, latency_ms: int) -> dic
 
         return hook
 
-    async with open_services(_settings(data_dir), sandbox_faults=faults) as services:
-        for platform, http in services.sandboxed.items():
-            http.event_hooks["request"].append(count(platform))
+    async with open_services(settings, sandbox_faults=faults) as services:
+        for platform, client in services.platforms.items():
+            client._http.event_hooks["request"].append(count(platform))  # type: ignore[attr-defined]
         plan, plan_hash = await _plan(services, conversation_id)
         t0 = time.perf_counter()
         outcomes = await publish_plan(services.ctx, plan, plan_hash)
@@ -123,6 +193,7 @@ async def _measure(data_dir: Path, conversation_id: str, latency_ms: int) -> dic
     critical = max(CHAIN[p.platform] for p in plan.platforms) * latency_ms / 1000
     minimum = minimum_calls(plan)
     return {
+        "sandbox": mode,
         "latency_ms": latency_ms,
         "wall_s": round(wall, 3),
         "critical_path_s": round(critical, 3),
@@ -141,7 +212,7 @@ async def _plan(services: Services, conversation_id: str) -> tuple[CampaignPlan,
     return CampaignPlan.model_validate(snapshot.values["plan"]), str(snapshot.values["plan_hash"])
 
 
-async def main_async(latency_ms: int, repeats: int, verbose: bool) -> int:
+async def main_async(latency_ms: int, repeats: int, verbose: bool, served: bool) -> int:
     with tempfile.TemporaryDirectory(prefix="adly-bench-") as tmp:
         template = Path(tmp) / "template"
         conversation_id = await _to_preview(template)
@@ -149,7 +220,7 @@ async def main_async(latency_ms: int, repeats: int, verbose: bool) -> int:
         for i in range(repeats):
             data_dir = Path(tmp) / f"run{i}"
             shutil.copytree(template, data_dir)
-            runs.append(await _measure(data_dir, conversation_id, latency_ms))
+            runs.append(await _measure(data_dir, conversation_id, latency_ms, served))
     best = min(runs, key=lambda r: r["wall_s"])
     if not verbose:
         best = {k: v for k, v in best.items() if k != "by_endpoint"}
@@ -167,8 +238,13 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="calls per endpoint")
+    parser.add_argument(
+        "--in-process", action="store_true",
+        help="simulators inside this process (their own CPU then counts in the wall time) instead of "
+        "`adly sandbox serve` on loopback in a separate process, as a remote API would be",
+    )
     args = parser.parse_args()
-    return asyncio.run(main_async(args.latency_ms, args.repeats, args.verbose))
+    return asyncio.run(main_async(args.latency_ms, args.repeats, args.verbose, not args.in_process))
 
 
 if __name__ == "__main__":

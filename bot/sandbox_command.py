@@ -22,11 +22,8 @@ from typing import Any
 PLATFORM_OFFSETS = {"meta": 0, "tiktok": 1, "snapchat": 2}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="sandbox_command", required=True)
-    serve = sub.add_parser(
-        "serve", help="serve the Meta, TikTok and Snapchat simulators over HTTP on loopback"
-    )
+def add_arguments(serve: argparse.ArgumentParser) -> None:
+    """Options of `adly sandbox serve` (bot/cli.py already made the `serve` subcommand)."""
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument(
         "--port", type=int, default=8790, help="Meta port; TikTok +1, Snapchat +2 (default 8790)"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -69,17 +69,18 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
         """
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "META_", "TIKTOK_", "SNAPCHAT_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     try:
-        await wait_for(lambda: _applied_but_unrecorded(cloned) or proc.poll() is not None, limit_s=120)
+        await wait_for(lambda: _applied_but_unrecorded(cloned) or proc.returncode is not None, limit_s=120)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+        _, stderr = await proc.communicate()
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == -signal.SIGKILL, stderr.decode()[-3000:]
     assert _sending_steps(cloned), "the kill must leave at least one write in flight"
 
     # Restart: new process state, same data dir. The retry resumes the publish node from its checkpoint.
