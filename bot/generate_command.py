@@ -8,9 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from agent.briefs import DEFAULT_LANGUAGES, audience_gender, copy_brief
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
-from tools.generation.base import IMAGE_SIZES, CopyBrief, Providers
+from tools.generation.base import IMAGE_SIZES, Providers
 from tools.generation.studio import (
     Bundle,
     BundleSpec,
@@ -54,43 +55,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def describe_audience(request: CampaignRequest) -> str:
-    """A short audience phrase for copywriters, e.g. "women 25-40 in Riyadh"."""
-    a = request.audience
-    who = {("female",): "women", ("male",): "men"}.get(tuple(sorted(a.genders)), "people")
-    ages = ""
-    if a.age_min is not None or a.age_max is not None:
-        ages = f" {a.age_min or 18}-{a.age_max or '65+'}"
-    places = ", ".join(loc.name for loc in a.locations)
-    return f"{who}{ages}" + (f" in {places}" if places else "")
-
-
 def bundle_spec_from_request(
     request: CampaignRequest, *, brand_name: str = DEFAULT_BRAND, register: str = "gulf"
 ) -> BundleSpec:
     """What to make for a parsed request: copy in its languages; images, video, voice as its types ask."""
-    genders = sorted(request.audience.genders)
-    audience_gender = "female" if genders == ["female"] else "male" if genders == ["male"] else "all"
     creative = set(request.creative_types) or {"image", "video", "voice"}
-    languages = list(request.languages) or ["ar", "en"]
-    copy_brief = CopyBrief(
-        theme=request.theme,
-        objective=request.objective,
-        product=request.product,
-        brand_name=brand_name,
-        languages=languages,
-        platforms=list(request.platforms) or ["meta"],
-        audience=describe_audience(request),
-        audience_gender=audience_gender,
-        register="msa" if register == "msa" else "gulf",
-        landing_url=request.landing_url,
-    )
+    languages = list(request.languages) or DEFAULT_LANGUAGES
+    brief = copy_brief(request, languages=languages, brand_name=brand_name, register=register)
     return BundleSpec(
-        copy_brief=copy_brief,
+        copy_brief=brief,
         image_sizes=list(IMAGE_SIZES) if "image" in creative else [],
         video="video" in creative,
         voice="voice" in creative or "video" in creative,  # the video carries the voice-over
-        voice_gender="male" if audience_gender == "male" else "female",
+        voice_gender="male" if audience_gender(request) == "male" else "female",
     )
 
 

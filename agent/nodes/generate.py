@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_language
+from agent.briefs import DEFAULT_LANGUAGES, copy_brief
 from agent.context import AgentContext
 from agent.models import CampaignRequest
 from agent.state import CampaignState
@@ -25,8 +26,6 @@ from tools.generation.base import (
     fits_platforms,
 )
 from tools.generation.studio import voice_script
-
-DEFAULT_LANGUAGES = ["ar", "en"]
 
 
 def required_slots(request: CampaignRequest) -> list[str]:
@@ -46,32 +45,11 @@ def required_slots(request: CampaignRequest) -> list[str]:
     return slots
 
 
-def audience_line(request: CampaignRequest) -> str:
-    a = request.audience
-    who = {"female": "women", "male": "men"}.get(a.genders[0], "people") if len(a.genders) == 1 else "people"
-    ages = f" {a.age_min or 18}-{a.age_max or 65}" if (a.age_min or a.age_max) else ""
-    where = f" in {', '.join(loc.name for loc in a.locations)}" if a.locations else ""
-    return f"{who}{ages}{where}"
-
-
-def copy_brief(
+def copy_brief_for(
     request: CampaignRequest, language: str, variation: int, register: str, brand_name: str
 ) -> dict[str, Any]:
-    genders = request.audience.genders
-    brief = CopyBrief(
-        theme=request.theme,
-        objective=request.objective,
-        product=request.product,
-        brand_name=brand_name,
-        languages=[language],
-        platforms=list(request.platforms),
-        audience=audience_line(request),
-        audience_gender=genders[0] if len(genders) == 1 else "all",
-        register="msa" if register == "msa" else "gulf",
-        landing_url=request.landing_url,
-        variation=variation,
-    ).model_dump(mode="json")
-    return brief
+    brief = copy_brief(request, languages=[language], brand_name=brand_name, register=register, variation=variation)
+    return brief.model_dump(mode="json")
 
 
 def _variation(state: CampaignState, slot: str) -> int:
@@ -94,7 +72,7 @@ async def _make_copy(
 ) -> tuple[str, str]:
     language = slot_language(slot) or "en"
     variation = _variation(state, slot)
-    brief = copy_brief(request, language, variation, ctx.arabic_register, ctx.brand_name)
+    brief = copy_brief_for(request, language, variation, ctx.arabic_register, ctx.brand_name)
     model = CopyBrief.model_validate(brief)
 
     async def call(provider: Any, _work_dir: Any) -> CopyResult:

@@ -125,7 +125,7 @@ class MetaSimulator:
     def _new_id(self) -> str:
         return f"1202{self.store.next_number('object'):014d}"
 
-    def _usage_header(self, pct: int, regain_minutes: int = 0) -> dict[str, str]:
+    def _usage_header(self, pct: int, regain_minutes: float = 0) -> dict[str, str]:
         usage = {
             AD_ACCOUNT_NUMBER: [
                 {"type": "ads_management", "call_count": pct, "total_cputime": max(1, pct // 2),
