@@ -11,7 +11,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -250,7 +249,3 @@ async def open_services(
         finally:
             # Background work must not outlive the engine and checkpointer it uses.
             await services.background.cancel_all()
-
-
-def asset_path(services: Services, relative: str | None) -> Path | None:
-    return services.settings.asset_dir / relative if relative else None
