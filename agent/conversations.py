@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
-from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES
+from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES, numbered_choices
 from agent.oauth import OAuthFailed, complete_oauth
 from agent.parsing.text import input_language
 from agent.texts import t
@@ -24,6 +25,10 @@ from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
 
 log = logging.getLogger(__name__)
+
+# Whether `actor` is an approver of `workspace` (a Workspace row); a front door may plug in its own (Slack resolves
+# user groups at click time). Without one, the workspace's approvers list is matched as plain user ids.
+ApproverCheck = Callable[[Any, str], Awaitable[bool]]
 
 TurnStatus = Literal["waiting", "live", "failed", "cancelled", "paused", "error", "refused"]
 
@@ -65,9 +70,10 @@ def payload_hash(payload: dict[str, Any]) -> str:
 class ConversationDriver:
     """Maps conversations to LangGraph threads and resumes them one answer at a time."""
 
-    def __init__(self, ctx: AgentContext, graph: Any) -> None:
+    def __init__(self, ctx: AgentContext, graph: Any, *, approver_check: ApproverCheck | None = None) -> None:
         self.ctx = ctx
         self.graph = graph  # compiled with a checkpointer
+        self.approver_check = approver_check  # settable: the Slack front door installs its group-aware check
         self._locks: dict[str, asyncio.Lock] = {}
 
     def _lock(self, thread_id: str) -> asyncio.Lock:
@@ -145,7 +151,14 @@ class ConversationDriver:
         elif kind == "preview":
             decision = {"action": "adjust", "text": text}
         elif kind == "connect":
-            decision = {}
+            # A number picks an offered ad account; any other text just checks the connections again.
+            stripped = text.strip()
+            accounts = numbered_choices(turn.prompt.payload)
+            if stripped.isdigit() and 1 <= int(stripped) <= len(accounts):
+                platform, choice = accounts[int(stripped) - 1]
+                decision = {"connected": {platform: choice["ad_account_id"]}}
+            else:
+                decision = {}
         else:
             return turn.model_copy(update={"notice": _text_needs_button(turn.language)})
         return await self.decide(
@@ -247,7 +260,8 @@ class ConversationDriver:
         return await self.decide(
             conversation_id=connected.conversation_id,
             interrupt_id=turn.prompt.interrupt_id,
-            decision={"connected": {platform: connected.ad_account_id}},
+            # Several accounts: no choice yet, the connect step asks which one.
+            decision={"connected": {platform: connected.ad_account_id}} if connected.ad_account_id else {},
             actor=actor,
             progress=progress,
         )
@@ -367,13 +381,15 @@ class ConversationDriver:
         """Why `actor` may not give this answer (None: they may)."""
         language = prompt.payload.get("language", "en")
         action = getattr(reply, "action", None)
+        if prompt.kind == "connect":
+            return await self._account_refusal(conversation, getattr(reply, "connected", {}), language)
         if prompt.kind == "review" and action == "edit":
             return edit_refusal(prompt.payload, reply, language)
         if prompt.kind in APPROVAL_KINDS and action == "approve":
             async with self.ctx.sessions() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
             approvers = list(workspace.approvers or []) if workspace is not None else []
-            if approvers and actor not in approvers:
+            if approvers and not await self._is_approver(workspace, actor, approvers):
                 return t("not_approver", language, approvers=", ".join(approvers))
             if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (
                 None,
@@ -399,6 +415,26 @@ class ConversationDriver:
                     )
         return None
 
+
+    async def _is_approver(self, workspace: Any, actor: str, approvers: list[str]) -> bool:
+        if actor in approvers:
+            return True
+        return self.approver_check is not None and await self.approver_check(workspace, actor)
+
+
+    async def _account_refusal(self, conversation: Any, connected: dict[str, str], language: str) -> str | None:
+        """Each chosen ad account must be an active one of this workspace, on the platform it is chosen for."""
+        async with self.ctx.sessions() as session:
+            for platform, ad_account_id in connected.items():
+                account = await repo.get_ad_account(session=session, ad_account_id=ad_account_id)
+                if (
+                    account is None
+                    or account.workspace_id != conversation.workspace_id
+                    or account.platform != platform
+                    or account.status != "active"
+                ):
+                    return t("unknown_account", language, platform=platform)
+        return None
 
 def edit_refusal(payload: dict[str, Any], reply: Any, language: str) -> str | None:
     """An edit is checked against every target platform's limits before it reaches the flow."""

@@ -41,14 +41,28 @@ class ConnectLink(BaseModel):
     state: str
 
 
+class AccountChoice(BaseModel):
+    ad_account_id: str  # ADLY's id of the ad_accounts row: what the answer sends back
+    name: str
+    currency: str | None = None
+    external_id: str
+
+
 class ConnectAccounts(BaseModel):
-    """Some requested platforms have no connected ad account: one link per platform."""
+    """Some requested platforms have no ad account yet (one link each) or several (choose one)."""
 
     kind: Literal["connect"] = "connect"
     language: str
     message: str
     links: list[ConnectLink]
     connected: dict[str, str] = Field(default_factory=dict)  # platform -> account name, already done
+    # Platforms connected with several ad accounts: answer with AccountsReply.connected {platform: ad_account_id}.
+    choices: dict[str, list[AccountChoice]] = Field(default_factory=dict)
+
+
+def numbered_choices(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A connect payload's account choices as (platform, choice), numbered from 1 in this order everywhere."""
+    return [(platform, choice) for platform, options in (payload.get("choices") or {}).items() for choice in options]
 
 
 class AssetView(BaseModel):

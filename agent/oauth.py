@@ -24,13 +24,22 @@ class OAuthFailed(Exception):
 
 @dataclass
 class ConnectedAccount:
+    """What one OAuth login connected: every usable ad account it sees, stored with its encrypted token."""
+
     workspace_id: str
     conversation_id: str | None
     platform: str
-    ad_account_id: str
-    name: str
-    external_account_id: str
-    currency: str
+    ad_account_ids: list[str]  # ADLY's ad_accounts ids, in the platform's order
+    names: list[str]
+
+    @property
+    def ad_account_id(self) -> str | None:
+        """The account this login chose by itself: the only one; None when the user must choose."""
+        return self.ad_account_ids[0] if len(self.ad_account_ids) == 1 else None
+
+    @property
+    def name(self) -> str:
+        return ", ".join(self.names)
 
 
 async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> ConnectLink:
@@ -65,7 +74,7 @@ async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> 
 async def complete_oauth(
     ctx: AgentContext, *, platform: str, code: str, state: str, actor: str
 ) -> ConnectedAccount:
-    """Verify the state, use it once, exchange the code, store the encrypted token for the first usable account."""
+    """Verify the state, use it once, exchange the code, store every usable account (encrypted token)."""
     now = ctx.clock()
     try:
         claims = verify_state(ctx.oauth_secret, state, now=now)
@@ -84,40 +93,39 @@ async def complete_oauth(
     usable = [a for a in accounts if a.can_create_ads] or accounts
     if not usable:
         raise OAuthFailed("this login has no ad account; create one on the platform first")
-    chosen = usable[0]
+    ids: list[str] = []
     async with ctx.sessions() as session, session.begin():
-        account = await repo.upsert_ad_account(
-            session=session,
-            cipher=ctx.cipher,
-            workspace_id=claims.workspace_id,
-            platform=platform,
-            external_account_id=chosen.external_id,
-            name=chosen.name,
-            currency=chosen.currency,
-            timezone=chosen.timezone,
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            token_expires_at=tokens.expires_at,
-            refresh_expires_at=tokens.refresh_expires_at,
-            scopes=tokens.scopes,
-            connected_by=actor,
-        )
-        await repo.audit(
-            session=session,
-            workspace_id=claims.workspace_id,
-            actor=actor,
-            action="ad_account.connected",
-            subject_type="ad_account",
-            subject_id=account.id,
-            details={"platform": platform, "external_account_id": chosen.external_id, "choices": len(usable)},
-        )
-        account_id = account.id
+        for info in usable:
+            account = await repo.upsert_ad_account(
+                session=session,
+                cipher=ctx.cipher,
+                workspace_id=claims.workspace_id,
+                platform=platform,
+                external_account_id=info.external_id,
+                name=info.name,
+                currency=info.currency,
+                timezone=info.timezone,
+                access_token=tokens.access_token,
+                refresh_token=tokens.refresh_token,
+                token_expires_at=tokens.expires_at,
+                refresh_expires_at=tokens.refresh_expires_at,
+                scopes=tokens.scopes,
+                connected_by=actor,
+            )
+            await repo.audit(
+                session=session,
+                workspace_id=claims.workspace_id,
+                actor=actor,
+                action="ad_account.connected",
+                subject_type="ad_account",
+                subject_id=account.id,
+                details={"platform": platform, "external_account_id": info.external_id, "choices": len(usable)},
+            )
+            ids.append(account.id)
     return ConnectedAccount(
         workspace_id=claims.workspace_id,
         conversation_id=claims.conversation_id,
         platform=platform,
-        ad_account_id=account_id,
-        name=chosen.name,
-        external_account_id=chosen.external_id,
-        currency=chosen.currency,
+        ad_account_ids=ids,
+        names=[info.name for info in usable],
     )

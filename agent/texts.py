@@ -20,6 +20,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Connect your ad accounts to go on: {platforms}.",
         "ar": "اربط حساباتك الإعلانية للمتابعة: {platforms}.",
     },
+    "choose_account": {
+        "en": "Several ad accounts are connected for {platforms}: choose the one to use.",
+        "ar": "هناك عدة حسابات إعلانية مرتبطة لـ {platforms}: اختر الحساب الذي تريد استخدامه.",
+    },
+    "unknown_account": {
+        "en": "That is not one of this workspace's connected {platform} ad accounts; choose one offered.",
+        "ar": "هذا ليس أحد حسابات {platform} الإعلانية المرتبطة بمساحة العمل هذه؛ اختر أحد الحسابات المعروضة.",
+    },
     "connected": {"en": "Connected {platform}: {account}.", "ar": "تم ربط {platform}: {account}."},
     "generating": {
         "en": "Generating {count} assets in parallel...",

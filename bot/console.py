@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from agent.conversations import Prompt, Turn, Where
+from agent.interactions import numbered_choices
 from agent.oauth import OAuthFailed
 from agent.reports import campaign_summary
 from bot.services import Services, open_services
@@ -30,6 +31,7 @@ Say = Callable[[str], None]
 CHOICES: dict[str, dict[str, str]] = {
     "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
     "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
+    "account": {"en": "Reply with the number of the ad account to use.", "ar": "اكتب رقم الحساب الإعلاني المراد استخدامه."},
     "review": {"en": "1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel",
                "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
     "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
@@ -58,6 +60,12 @@ def render_prompt(prompt: Prompt) -> list[str]:
         lines.append(p.get("message", ""))
         for link in p.get("links", []):
             lines.append(f"- {link['platform']}: {link['authorize_url']}")
+        offered = numbered_choices(p)
+        for number, (platform, choice) in enumerate(offered, start=1):
+            currency = f", {choice['currency']}" if choice.get("currency") else ""
+            lines.append(f"    {number}) {platform}: {choice['name']} ({choice['external_id']}{currency})")
+        if offered:
+            lines.append(CHOICES["account"][lang])
     elif kind == "review":
         lines.append(p.get("message", ""))
         for asset in p.get("assets", []):
@@ -153,6 +161,21 @@ async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Sa
     return turn
 
 
+async def choose_first_accounts(services: Services, turn: Turn, actor: str, say: Say) -> Turn:
+    """The demo's choice: the first offered ad account of each platform that needs one, said out loud."""
+    assert turn.prompt is not None
+    chosen: dict[str, dict[str, Any]] = {}
+    for platform, choice in numbered_choices(turn.prompt.payload):
+        chosen.setdefault(platform, choice)
+    for platform, choice in chosen.items():
+        say(f"Demo: choosing the first {platform} ad account on your behalf: {choice['name']} ({choice['external_id']}).")
+    return await services.driver.decide(
+        conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+        decision={"connected": {p: c["ad_account_id"] for p, c in chosen.items()}}, actor=actor,
+        progress=_printer(say),
+    )
+
+
 def _printer(say: Say) -> Callable[[str], Awaitable[None]]:
     async def progress(message: str) -> None:
         say(f"  ... {message}")
@@ -184,6 +207,9 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                     say(json.dumps({"campaign_id": None, "status": "needs_clarification",
                                     "question": prompt.payload, "platforms": [], "assets": []}, ensure_ascii=False))
                 return 2
+            if prompt.kind == "connect" and not prompt.payload.get("links") and prompt.payload.get("choices"):
+                turn = await choose_first_accounts(services, turn, user, say)
+                continue
             if prompt.kind == "connect":
                 before = prompt.interrupt_id
                 turn = await connect_in_sandbox(services, turn, user, say)
@@ -248,6 +274,21 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
             prompt = turn.prompt
             for line in render_prompt(prompt):
                 say(line)
+            if prompt.kind == "connect" and not prompt.payload.get("links"):
+                answer = await _ask("> ")
+                if answer is None:
+                    say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                    return 0
+                if not answer.strip().isdigit() or not 1 <= int(answer.strip()) <= len(numbered_choices(prompt.payload)):
+                    say("Please answer with one of the numbered accounts.")
+                    continue
+                # The driver maps the number to the account (and checks it belongs to this workspace).
+                turn = await services.driver.reply(
+                    conversation_id=turn.conversation_id, text=answer, actor=user, progress=progress
+                )
+                if turn.notice:
+                    say(turn.notice)
+                continue
             if prompt.kind == "connect":
                 answer = await _ask("Connect now in the sandbox? [Y/n] ")
                 if answer is None:

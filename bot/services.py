@@ -152,7 +152,8 @@ def _faults(settings: Settings, platform: str, overrides: dict[str, SandboxFault
     if overrides and platform in overrides:
         return overrides[platform]
     return SandboxFaults(
-        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed
+        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
+        extra_accounts=settings.sandbox_extra_accounts,
     )
 
 

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     sandbox_latency_ms: int = 0
     sandbox_error_rate: float = 0.0
     sandbox_seed: int = 7
+    sandbox_extra_accounts: int = 0  # more Meta sandbox ad accounts for the sandbox user (to try choosing one)
 
     # Models (optional)
     openai_api_key: SecretStr | None = None

@@ -49,7 +49,7 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
     await ctx.progress(t("building", state.get("language")))
     request = CampaignRequest.model_validate(state["request"])
     today = date.fromisoformat(state["today"])
-    facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
+    facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     creatives = await creative_set(ctx, state.get("assets") or {})
 
     async with ctx.sessions() as session, session.begin():

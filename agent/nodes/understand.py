@@ -45,26 +45,47 @@ async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
     return {"request": request.contract_dict(), "language": request.input_language, "status": "parsed"}
 
 
-async def account_facts(
-    ctx: AgentContext, workspace_id: str, platforms: list[str]
-) -> dict[str, AccountFacts]:
-    """The active ad account per requested platform (the first one connected), as validation sees it."""
-    facts: dict[str, AccountFacts] = {}
+async def active_accounts(ctx: AgentContext, workspace_id: str, platforms: list[str]) -> dict[str, list[Any]]:
+    """The workspace's active ad account rows per platform, oldest first."""
+    found: dict[str, list[Any]] = {}
     async with ctx.sessions() as session:
         for platform in platforms:
             accounts = await repo.list_ad_accounts(
                 session=session, workspace_id=workspace_id, platform=platform
             )
-            active = [a for a in accounts if a.status == "active"]
-            if active:
-                account = active[0]
-                facts[platform] = AccountFacts(
-                    platform=platform,
-                    ad_account_id=account.id,
-                    external_account_id=account.external_account_id,
-                    currency=account.currency or ctx.default_currency,
-                    timezone=account.timezone or "Asia/Riyadh",
-                )
+            found[platform] = [a for a in accounts if a.status == "active"]
+    return found
+
+
+def pick_account(active: list[Any], chosen: str | None) -> Any | None:
+    """The conversation's chosen account if still active, else the only one; None when a choice is needed."""
+    for account in active:
+        if account.id == chosen:
+            return account
+    return active[0] if len(active) == 1 else None
+
+
+def facts_of(ctx: AgentContext, account: Any) -> AccountFacts:
+    return AccountFacts(
+        platform=account.platform,
+        ad_account_id=account.id,
+        external_account_id=account.external_account_id,
+        currency=account.currency or ctx.default_currency,
+        timezone=account.timezone or "Asia/Riyadh",
+    )
+
+
+async def account_facts(
+    ctx: AgentContext, workspace_id: str, platforms: list[str], chosen: dict[str, str] | None = None
+) -> dict[str, AccountFacts]:
+    """The ad account per requested platform, as validation sees it: the one chosen in the conversation
+    (`chosen`: platform -> ad_accounts.id), else the only active one. A platform with several active
+    accounts and no choice has no facts yet: the connect step asks which one."""
+    facts: dict[str, AccountFacts] = {}
+    for platform, active in (await active_accounts(ctx, workspace_id, platforms)).items():
+        account = pick_account(active, (chosen or {}).get(platform))
+        if account is not None:
+            facts[platform] = facts_of(ctx, account)
     return facts
 
 
@@ -93,7 +114,7 @@ async def validate(
     language = state.get("language", "en")
     today = date.fromisoformat(state["today"])
     request = CampaignRequest.model_validate(state["request"])
-    facts = await account_facts(ctx, state["workspace_id"], list(request.platforms))
+    facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     rules: dict[str, Any] = {
         "today": today, "accounts": facts, "default_landing_url": ctx.default_landing_url,
         "instruction": state.get("instruction"),

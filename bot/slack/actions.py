@@ -94,6 +94,22 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         door.spawn(_open_adjust(door, client, _team(body, context), ref, body["trigger_id"]),
                    client=client, channel=channel, user=user, name="slack-adjust-open")
 
+    @app.action(re.compile(r"^adly\.connect\.choose\.[a-z]+$"))
+    async def on_choose_account(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                                context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        await ack()
+        ref = b.Ref.decode(str(action.get("block_id", "")).partition("|")[2])
+        platform = action["action_id"].rpartition(".")[2]
+        ad_account_id = ((action.get("selected_option") or {}).get("value")) or ""
+        channel, user = _where(body)
+        if ref is None or not ad_account_id:
+            return
+        # The driver checks the account is this workspace's, on this platform.
+        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref,
+                               decision={"connected": {platform: ad_account_id}},
+                               resolution_key="resolved_account_chosen", channel=channel),
+                   client=client, channel=channel, user=user, name="slack-choose-account")
+
     @app.action(re.compile(r"^adly\.(?:connect|report)\.open\."))
     async def on_link(ack: AsyncAck) -> None:
         # Link buttons open the browser themselves; Slack still sends the click, which only needs its ack.

@@ -11,7 +11,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +18,7 @@ from agent.conversations import Prompt, Turn, Where
 from agent.texts import t
 from bot.services import Services
 from bot.slack import blocks as b
+from bot.slack.approvers import ApproverDirectory
 from bot.slack.installation import EncryptedInstallationStore, WorkspaceAuthorize, make_client
 from bot.slack.renderer import SlackRenderer, StatusLine, now_label
 from bot.slack.texts import st
@@ -63,6 +63,10 @@ class SlackFrontDoor:
                                                 reads=self.reads)
         self.authorize = WorkspaceAuthorize(settings, self.store)
         self.renderer = SlackRenderer(services, self.client_for_workspace)
+        # Approvers may be a user group: its members are looked up at click time (cached briefly), so the
+        # driver's approval checks follow the group as it changes.
+        self.approvers = ApproverDirectory(self.client_for_workspace)
+        services.driver.approver_check = self.approvers.check
         self._workspaces: dict[str, str] = {}
         # Flow runs share the event loop with the acks: bounding how many run at once keeps the ack path's
         # queue short under bursts (waiting runs cost nothing; Slack's 3 s applies to the ack, not to them).
@@ -136,18 +140,8 @@ class SlackFrontDoor:
         return workspace_id
 
     async def _default_approvers(self, client: AsyncWebClient | None) -> list[str]:
-        """ADLY_APPROVERS; a user group id (S...) is expanded to its members, since approvals check user ids."""
-        approvers: list[str] = []
-        for ref in self.settings.approver_ids():
-            if ref.startswith("S") and client is not None:
-                try:
-                    members = await client.usergroups_users_list(usergroup=ref)
-                    approvers.extend(members.get("users") or [])
-                    continue
-                except SlackApiError as exc:
-                    log.warning("could not expand user group %s: %s", ref, exc.response.get("error"))
-            approvers.append(ref)
-        return approvers
+        """ADLY_APPROVERS as given: a user group id (S...) stays a group, resolved at click time."""
+        return self.settings.approver_ids()
 
     async def client_for_workspace(self, workspace_id: str) -> AsyncWebClient | None:
         async with self.reads() as session:

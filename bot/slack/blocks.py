@@ -230,6 +230,19 @@ def connect_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
         ))
     if link_buttons:
         blocks.append(context(st("connect_hint", language)))
+    # One select per platform with several accounts; option values are ad_accounts ids, the ref rides in block_id.
+    selects: list[dict[str, Any]] = []
+    for platform, choices in (payload.get("choices") or {}).items():
+        options = [{"text": plain(f"{c.get('name')} ({c.get('external_id')}"
+                                  + (f", {c['currency']})" if c.get("currency") else ")"), OPTION_TEXT),
+                    "value": str(c.get("ad_account_id"))[:OPTION_VALUE]} for c in choices[:100]]
+        if options:
+            selects.append({"type": "static_select", "action_id": f"adly.connect.choose.{platform}",
+                            "placeholder": plain(st("choose_account", language,
+                                                    platform=platform_name(platform, language)), 150),
+                            "options": options})
+    if selects:
+        blocks.append(actions(f"adly.connect.choose|{ref.encode()}"[:255], *selects))
     blocks.append(actions("adly.connect", *link_buttons, _cancel_button(ref, language, "adly.connect.cancel")))
     return _finish(safe(payload.get("message", ""), 2000), blocks, resolved)
 

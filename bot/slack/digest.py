@@ -54,6 +54,16 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+async def workspace_language(session: Any, campaigns: list[Any]) -> str:
+    """The workspace's language: that of its most recent campaign's conversation (campaigns come newest first)."""
+    for campaign in campaigns:
+        if campaign.conversation_id:
+            conversation = await repo.get_conversation(session=session, conversation_id=campaign.conversation_id)
+            if conversation is not None and conversation.language in ("ar", "en"):
+                return str(conversation.language)
+    return "en"
+
+
 async def post_digest(door: SlackFrontDoor, workspace: Any, channel: str, today: date) -> bool:
     """One workspace's digest for the day before `today`; at most once per workspace and day."""
     async with door.services.sessions() as session:
@@ -68,10 +78,10 @@ async def post_digest(door: SlackFrontDoor, workspace: Any, channel: str, today:
     lines: list[str] = []
     per_day: dict[date, Decimal] = defaultdict(Decimal)
     currency = workspace.default_currency
-    language = "en"
     async with door.reads() as session:
         campaigns = await repo.list_campaigns(session=session, workspace_id=workspace.id,
                                               statuses=["live", "paused", "completed"], limit=50)
+        language = await workspace_language(session, campaigns)
         for campaign in campaigns:
             totals: dict[str, Any] = defaultdict(int)
             totals["spend"] = Decimal(0)
@@ -92,7 +102,7 @@ async def post_digest(door: SlackFrontDoor, workspace: Any, channel: str, today:
                                            **post_options())
     if lines:
         await client.files_upload_v2(channel=channel, thread_ts=posted["ts"], filename="spend.png",
-                                     title=f"Spend {week[0]} to {week[-1]}",
+                                     title=st("digest_chart", language, start=week[0], end=week[-1]),
                                      file=spend_chart(week, per_day, currency))
     return True
 

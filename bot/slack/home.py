@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks as b
+from bot.slack.approvers import is_group
 from bot.slack.texts import st
 from store import repositories as repo
 
@@ -43,10 +44,10 @@ def _settings_of(workspace: Any, default_limit: Decimal) -> b.WorkspaceSettings:
     )
 
 
-def may_edit_settings(workspace: Any, user: str) -> bool:
+async def may_edit_settings(door: SlackFrontDoor, workspace: Any, user: str) -> bool:
     # Otherwise anyone could make themselves an approver; with no approvers set, anyone may approve anyway.
-    approvers = list(workspace.approvers or [])
-    return not approvers or user in approvers
+    # An approver user group counts its current members (looked up at click time, cached briefly).
+    return await door.approvers.check(workspace, user)
 
 
 async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str) -> None:
@@ -69,7 +70,7 @@ async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: st
                                        token_expires_at=a.token_expires_at) for a in accounts]
     assert workspace is not None
     view = b.home_view(rows, home_accounts, _settings_of(workspace, door.settings.adly_self_approval_limit),
-                       can_edit=may_edit_settings(workspace, user), language=language)
+                       can_edit=await may_edit_settings(door, workspace, user), language=language)
     await client.views_publish(user_id=user, view=view)
 
 
@@ -80,7 +81,7 @@ async def open_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: s
     async with door.reads() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
     assert workspace is not None
-    if not may_edit_settings(workspace, user):
+    if not await may_edit_settings(door, workspace, user):
         return
     await client.views_open(trigger_id=trigger_id, view=b.settings_modal(
         _settings_of(workspace, door.settings.adly_self_approval_limit), language))
@@ -145,14 +146,18 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
 async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str,
                          values: dict[str, Any]) -> None:
     workspace_id = await door.workspace_id(team_id, client)
-    async with door.services.sessions() as session, session.begin():
+    async with door.reads() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
-        # Checked again at save time: the modal could have been opened before the user lost the right.
-        if workspace is None or not may_edit_settings(workspace, user):
-            return
+    # Checked again at save time: the modal could have been opened before the user lost the right.
+    if workspace is None or not await may_edit_settings(door, workspace, user):
+        return
+    # The modal picks users only: an approver user group (S...) configured elsewhere is kept, not dropped.
+    groups = [ref for ref in workspace.approvers or [] if is_group(ref)]
+    approvers = [*values["approvers"], *(g for g in groups if g not in values["approvers"])]
+    async with door.services.sessions() as session, session.begin():
         await repo.update_workspace(
             session=session, workspace_id=workspace_id, default_currency=values["currency"],
-            approvers=values["approvers"], self_approval_limit=Decimal(values["limit"]),
+            approvers=approvers, self_approval_limit=Decimal(values["limit"]),
             digest_channel=values["channel"], digest_hour=values["hour"],
         )
         await repo.audit(session=session, workspace_id=workspace_id, actor=user, action="workspace.settings",

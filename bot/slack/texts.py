@@ -37,6 +37,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "connect_title": {"en": "Connect your ad accounts", "ar": "اربط حساباتك الإعلانية"},
     "connect_button": {"en": "Connect {platform}", "ar": "ربط {platform}"},
     "connected_line": {"en": "Connected: {platform} ({account})", "ar": "تم الربط: {platform} ({account})"},
+    "choose_account": {"en": "Choose the {platform} ad account", "ar": "اختر حساب {platform} الإعلاني"},
     "connect_hint": {
         "en": "Each button opens the platform's login in your browser; this card updates when you're back.",
         "ar": "كل زر يفتح صفحة دخول المنصة في متصفحك؛ تتحدث هذه البطاقة عند عودتك.",
@@ -99,6 +100,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "resolved_cancelled": {"en": "Cancelled by {user} at {time}.", "ar": "ألغاها {user} الساعة {time}."},
     "resolved_answered": {"en": "Answered by {user} at {time}.", "ar": "أجاب {user} الساعة {time}."},
+    "resolved_account_chosen": {"en": "Ad account chosen by {user} at {time}.",
+                                "ar": "اختار {user} الحساب الإعلاني الساعة {time}."},
     "resolved_connected": {"en": "All accounts connected.", "ar": "تم ربط جميع الحسابات."},
     # the final report
     "report_live": {"en": "Campaign is live", "ar": "الحملة تعمل الآن"},
@@ -152,6 +155,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "settings_saved": {"en": "Settings saved.", "ar": "تم حفظ الإعدادات."},
     # digest
     "digest_title": {"en": "Daily campaign digest for {day}", "ar": "الملخص اليومي للحملات ليوم {day}"},
+    "digest_chart": {"en": "Spend {start} to {end}", "ar": "الإنفاق من {start} إلى {end}"},
     "digest_empty": {"en": "No live campaigns yesterday.", "ar": "لا توجد حملات فعالة أمس."},
     "digest_line": {
         "en": "{name}: {spend} spent, {impressions} impressions, {clicks} clicks, {conversions} conversions",

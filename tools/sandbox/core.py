@@ -40,6 +40,8 @@ class SandboxFaults:
       with the platform's rate-limit error (Meta 80004 + usage header, TikTok 40100, Snapchat 429).
     - account_currency: not a fault: the currency the sandbox ad account bills in (SAR, AED, KWD, USD),
       so money conversion can be checked per currency end to end.
+    - extra_accounts: not a fault: how many more ad accounts the sandbox user owns beside the main one
+      (Meta only), so choosing an account can be tested; each works like the main one.
     """
 
     latency_ms: int = 0
@@ -54,6 +56,7 @@ class SandboxFaults:
     timeout_mode: Literal["raise", "hang"] = "raise"
     hang_s: float = 30.0
     account_currency: str = "SAR"
+    extra_accounts: int = 0
 
 
 class SimulatedTimeout(Exception):

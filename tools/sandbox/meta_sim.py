@@ -8,6 +8,7 @@ import json
 import re
 import secrets
 import time
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,13 @@ from tools.sandbox.limits import META_GOAL_CLASS, META_MIN_DAILY
 USER_ID = "10000000000000001"
 AD_ACCOUNT_NUMBER = "20000000000000001"
 AD_ACCOUNT_ID = f"act_{AD_ACCOUNT_NUMBER}"
+# The ad account the request's path names (act_...): objects are stored and listed under it.
+_ACCOUNT: ContextVar[str] = ContextVar("meta_sim_account", default=AD_ACCOUNT_ID)
+
+
+def account_ids(extra: int) -> list[str]:
+    """The sandbox user's ad accounts: the main one, then `SandboxFaults.extra_accounts` more."""
+    return [AD_ACCOUNT_ID] + [f"act_{int(AD_ACCOUNT_NUMBER) + n}" for n in range(1, extra + 1)]
 PAGE_ID = "30000000000000001"
 CURRENCY = "SAR"  # the default; SandboxFaults.account_currency bills the account in another
 TIMEZONE = "Asia/Riyadh"
@@ -234,7 +242,12 @@ class MetaSimulator:
                     status=500,
                     transient=True,
                 )
-            body = await self._route(request.method, path, params, files)
+            first = path.split("/")[0]
+            scope = _ACCOUNT.set(first if first.startswith("act_") else AD_ACCOUNT_ID)
+            try:
+                body = await self._route(request.method, path, params, files)
+            finally:
+                _ACCOUNT.reset(scope)
             return JSONResponse(body, headers=self._usage_header(min(99, self.faults.calls % 100)))
         except GraphError as exc:
             return JSONResponse(
@@ -282,13 +295,14 @@ class MetaSimulator:
             if len(parts) == 1:
                 return {"id": USER_ID, "name": "Sandbox User"}
             if parts[1] == "adaccounts":
-                return self._page([self._account(params)], params)
+                ids = account_ids(self.faults.faults.extra_accounts)
+                return self._page([self._account(params, i) for i in ids], params)
             if parts[1] == "permissions":
                 return {"data": [{"permission": s, "status": "granted"} for s in SCOPES]}
         if path == "search":
             return self._search(params)
         if parts[0].startswith("act_"):
-            if parts[0] != AD_ACCOUNT_ID:
+            if parts[0] not in account_ids(self.faults.faults.extra_accounts):
                 raise GraphError(
                     100,
                     "(#100) Ad account owner has NOT grant ads_management or ads_read permission",
@@ -296,7 +310,7 @@ class MetaSimulator:
                     status=400,
                 )
             if len(parts) == 1:
-                return self._account(params)
+                return self._account(params, parts[0])
             edge = parts[1]
             if edge == "promote_pages":
                 return self._page([{"id": PAGE_ID, "name": "Sandbox Brand"}], params)
@@ -331,9 +345,11 @@ class MetaSimulator:
             subcode=33,
         )
 
-    def _account(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _account(self, params: dict[str, Any], account_id: str = AD_ACCOUNT_ID) -> dict[str, Any]:
+        number = account_id.removeprefix("act_")
+        name = "ADLY Sandbox (Meta)" if account_id == AD_ACCOUNT_ID else f"ADLY Sandbox (Meta) {int(number) - int(AD_ACCOUNT_NUMBER) + 1}"
         return {
-            "id": AD_ACCOUNT_ID, "account_id": AD_ACCOUNT_NUMBER, "name": "ADLY Sandbox (Meta)", "currency": self.currency,
+            "id": account_id, "account_id": number, "name": name, "currency": self.currency,
             "timezone_name": TIMEZONE, "account_status": 1, "min_daily_budget": int(META_MIN_DAILY[self.currency]["imp"] * meta_offset(self.currency)),
         }  # fmt: skip
 
@@ -412,7 +428,7 @@ class MetaSimulator:
         status = str(params.get("status") or "ACTIVE")
         if status not in ("ACTIVE", "PAUSED"):
             raise _invalid("status", "param status must be one of {ACTIVE, PAUSED}")
-        obj: dict[str, Any] = {"name": name, "status": status, "account_id": AD_ACCOUNT_ID,
+        obj: dict[str, Any] = {"name": name, "status": status, "account_id": _ACCOUNT.get(),
                                "created_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")}  # fmt: skip
         if kind != "adcreative" and not name:
             raise _invalid("name", "param name is required")
@@ -572,7 +588,7 @@ class MetaSimulator:
             for k, v in obj.items()
             if v is not None and k not in ("parent_id", "created_at", "account_id")
         }
-        full["account_id"] = AD_ACCOUNT_NUMBER
+        full["account_id"] = str(obj.get("account_id") or AD_ACCOUNT_ID).removeprefix("act_")
         if kind in ("campaign", "adset", "ad"):
             full["effective_status"] = self._effective(kind, obj)
             full["configured_status"] = obj.get("status")
@@ -580,7 +596,7 @@ class MetaSimulator:
         return {f: full[f] for f in fields if f in full} | {"id": obj["id"]}
 
     def _filter(self, kind: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        rows = [r for r in self.store.list(kind, account_id=AD_ACCOUNT_ID) if r.get("status") != "DELETED"]
+        rows = [r for r in self.store.list(kind, account_id=_ACCOUNT.get()) if r.get("status") != "DELETED"]
         for rule in self._json(params, "filtering", []) or []:
             field, op, value = rule.get("field"), str(rule.get("operator", "")).upper(), rule.get("value")
             attr = {"campaign.id": "campaign_id", "adset.id": "adset_id", "id": "id"}.get(
@@ -637,7 +653,7 @@ class MetaSimulator:
         if method == "GET":
             rows = [
                 r
-                for r in self.store.list("adimage", account_id=AD_ACCOUNT_ID)
+                for r in self.store.list("adimage", account_id=_ACCOUNT.get())
                 if r.get("status") != "DELETED"
             ]
             hashes = self._json(params, "hashes")
@@ -667,7 +683,7 @@ class MetaSimulator:
                 raise _invalid("bytes", "the uploaded image is empty")
             n = self.faults.before_create("image")
             digest = hashlib.md5(content).hexdigest()  # noqa: S324 - Meta image hashes are content hashes
-            obj = {"id": digest, "hash": digest, "name": key, "status": "ACTIVE", "account_id": AD_ACCOUNT_ID,
+            obj = {"id": digest, "hash": digest, "name": key, "status": "ACTIVE", "account_id": _ACCOUNT.get(),
                    "url": f"https://scontent.sandbox.fbcdn.net/{digest}.jpg"}  # fmt: skip
             self.store.put("adimage", obj)
             out[key] = {"hash": digest, "url": obj["url"]}
@@ -680,7 +696,7 @@ class MetaSimulator:
         if method == "GET":
             rows = [
                 r
-                for r in self.store.list("advideo", account_id=AD_ACCOUNT_ID)
+                for r in self.store.list("advideo", account_id=_ACCOUNT.get())
                 if r.get("status") != "DELETED"
             ]
             return self._page(
@@ -690,7 +706,7 @@ class MetaSimulator:
             raise _invalid("source", "param source (a video file) or file_url is required")
         n = self.faults.before_create("video")
         obj = {"id": self._new_id(), "name": params.get("name"), "title": params.get("title") or params.get("name"),
-               "status": "ready", "account_id": AD_ACCOUNT_ID, "size": len(files.get("source", ("", b""))[1])}  # fmt: skip
+               "status": "ready", "account_id": _ACCOUNT.get(), "size": len(files.get("source", ("", b""))[1])}  # fmt: skip
         self.store.put("advideo", obj)
         await self.faults.after_create("video", n)
         return {"id": obj["id"]}
@@ -714,7 +730,7 @@ class MetaSimulator:
             if rule.get("field") == "campaign.id":
                 wanted = {str(v) for v in rule.get("value") or []}
         rows = []
-        for campaign in self.store.list("campaign", account_id=AD_ACCOUNT_ID):
+        for campaign in self.store.list("campaign", account_id=_ACCOUNT.get()):
             if (wanted is not None and campaign["id"] not in wanted) or not campaign.get("ever_active"):
                 continue
             cap = campaign.get("daily_budget") or sum(
