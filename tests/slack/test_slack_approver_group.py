@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CHANNEL, MARKETER, Slack
 from fake_slack import FakeSlack
+from slack_harness import CHANNEL, MARKETER, Slack
 
 from bot.console import SEED_INSTRUCTION
 from bot.settings import Settings

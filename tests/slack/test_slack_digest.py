@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from conftest import APPROVER, MARKETER, Slack
+from slack_harness import APPROVER, MARKETER, Slack
 
 from agent.conversations import Turn, Where
 from agent.tracking import sync_all

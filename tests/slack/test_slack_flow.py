@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from conftest import APPROVER, CHANNEL, MARKETER, Slack, validate_blocks, validate_view
+from slack_harness import APPROVER, CHANNEL, MARKETER, Slack, validate_blocks, validate_view
 
 from agent.reports import campaign_summary
 from bot.console import SEED_INSTRUCTION

@@ -6,8 +6,8 @@ import json
 import time
 from decimal import Decimal
 
-from conftest import APPROVER, CHANNEL, MARKETER, Slack, validate_blocks, validate_view
 from fake_slack import find_element
+from slack_harness import APPROVER, CHANNEL, MARKETER, Slack, validate_blocks, validate_view
 from sqlalchemy import func, select
 
 from bot.slack import blocks as b
