@@ -58,16 +58,9 @@ async def campaign_summary(ctx: AgentContext, conversation_id: str) -> dict[str,
                 )
         asset_rows = []
         if conversation is not None:
-            from sqlalchemy import select
-
-            from store.models import ContentAsset
-
-            stmt = (
-                select(ContentAsset)
-                .where(ContentAsset.conversation_id == conversation.id, ContentAsset.status == "approved")
-                .order_by(ContentAsset.created_at)
+            asset_rows = await repo.list_conversation_assets(
+                session=session, conversation_id=conversation.id, status="approved"
             )
-            asset_rows = list(await session.scalars(stmt))
     requested = {p["platform"] for p in platforms}
     live = bool(platforms) and all(p["status"] == "active" and p["external_campaign_id"] for p in platforms)
     status = (

@@ -59,6 +59,26 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Publishing failed on {platform}: {reason}. Nothing is delivering; what was created was paused and removed.",
         "ar": "فشل النشر على {platform}: {reason}. لا شيء يُعرض؛ تم إيقاف ما أُنشئ وحذفه.",
     },
+    "needs_reconnect": {
+        "en": "{platform}: the connection expired while publishing. What was created there is paused and kept; "
+        "nothing is delivering on any platform. Reconnect {platform} and publishing continues where it stopped.",
+        "ar": "{platform}: انتهت صلاحية الربط أثناء النشر. ما تم إنشاؤه هناك متوقف ومحفوظ، ولا يُعرض أي إعلان على أي منصة. "
+        "أعد ربط {platform} وسيكمل النشر من حيث توقف.",
+    },
+    "paused": {
+        "en": "{platform}: everything was created and is paused; nothing is delivering ({reason}). "
+        "Retry to finish switching it on; nothing will be created twice.",
+        "ar": "{platform}: تم إنشاء كل شيء وهو متوقف، ولا يُعرض أي إعلان ({reason}). "
+        "أعد المحاولة لإكمال التفعيل؛ لن يُنشأ أي شيء مرتين.",
+    },
+    "reconnect": {
+        "en": "Reconnect {platforms} to finish publishing. Everything is paused until then.",
+        "ar": "أعد ربط {platforms} لإكمال النشر. كل شيء متوقف حتى ذلك الحين.",
+    },
+    "withdrawn": {
+        "en": "Withdrawn: what was created was paused and deleted.",
+        "ar": "تم السحب: ما تم إنشاؤه أُوقف وحُذف.",
+    },
     "tracking": {
         "en": "Performance tracking started (hourly sync, 15-minute status checks).",
         "ar": "بدأ تتبع الأداء (مزامنة كل ساعة، وفحص الحالة كل 15 دقيقة).",

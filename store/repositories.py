@@ -799,6 +799,16 @@ async def get_assets(*, session: AsyncSession, asset_ids: Sequence[str]) -> list
     return [found[i] for i in dict.fromkeys(asset_ids) if i in found]
 
 
+async def list_conversation_assets(
+    *, session: AsyncSession, conversation_id: str, status: str | None = None
+) -> list[ContentAsset]:
+    """A conversation's assets, oldest first (optionally only those with `status`)."""
+    stmt = select(ContentAsset).where(ContentAsset.conversation_id == conversation_id)
+    if status is not None:
+        stmt = stmt.where(ContentAsset.status == status)
+    return list(await session.scalars(stmt.order_by(ContentAsset.created_at)))
+
+
 async def find_asset_by_brief(
     *, session: AsyncSession, workspace_id: str, kind: str, brief_hash: str
 ) -> ContentAsset | None:

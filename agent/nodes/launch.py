@@ -18,35 +18,6 @@ from agent.texts import platform_list, platform_name, t
 from agent.tracking import sync_campaign
 from store import repositories as repo
 
-# Outcome messages this node adds to agent/texts.py's (kept here: they only exist for the publish outcomes).
-_TEXTS: dict[str, dict[str, str]] = {
-    "needs_reconnect": {
-        "en": "{platform}: the connection expired while publishing. What was created there is paused and kept; "
-        "nothing is delivering on any platform. Reconnect {platform} and publishing continues where it stopped.",
-        "ar": "{platform}: انتهت صلاحية الربط أثناء النشر. ما تم إنشاؤه هناك متوقف ومحفوظ، ولا يُعرض أي إعلان على أي منصة. "
-        "أعد ربط {platform} وسيكمل النشر من حيث توقف.",
-    },
-    "paused": {
-        "en": "{platform}: everything was created and is paused; nothing is delivering ({reason}). "
-        "Retry to finish switching it on; nothing will be created twice.",
-        "ar": "{platform}: تم إنشاء كل شيء وهو متوقف، ولا يُعرض أي إعلان ({reason}). "
-        "أعد المحاولة لإكمال التفعيل؛ لن يُنشأ أي شيء مرتين.",
-    },
-    "reconnect": {
-        "en": "Reconnect {platforms} to finish publishing. Everything is paused until then.",
-        "ar": "أعد ربط {platforms} لإكمال النشر. كل شيء متوقف حتى ذلك الحين.",
-    },
-    "withdrawn": {
-        "en": "Withdrawn: what was created was paused and deleted.",
-        "ar": "تم السحب: ما تم إنشاؤه أُوقف وحُذف.",
-    },
-}
-
-
-def _text(key: str, language: str | None, **values: str) -> str:
-    table = _TEXTS[key]
-    return table.get(language or "en", table["en"]).format(**values)
-
 
 class PublishIncomplete(RuntimeError):
     """Activation did not finish: everything is paused, the ledger is intact, and a retry of the thread
@@ -63,9 +34,9 @@ def outcome_messages(outcomes: dict[str, PlatformOutcome], language: str) -> lis
                 t("published_platform", language, platform=name, campaign_id=outcome.external_campaign_id or "")
             )
         elif outcome.needs_reconnect:
-            lines.append(_text("needs_reconnect", language, platform=name))
+            lines.append(t("needs_reconnect", language, platform=name))
         elif outcome.paused:
-            lines.append(_text("paused", language, platform=name, reason=outcome.error or "unknown"))
+            lines.append(t("paused", language, platform=name, reason=outcome.error or "unknown"))
         else:
             lines.append(t("publish_failed", language, platform=name, reason=outcome.error or "unknown"))
     return lines
@@ -140,14 +111,14 @@ async def reconnect(
     links: list[ConnectLink] = [await open_link(ctx, dict(state), platform) for platform in missing]
     payload = ConnectAccounts(
         language=language,
-        message=_text("reconnect", language, platforms=platform_list(missing, language)),
+        message=t("reconnect", language, platforms=platform_list(missing, language)),
         links=links,
         connected=connected,
     )
     reply: AccountsReply = interrupt(payload.model_dump(mode="json"), response_schema=AccountsReply)
     if reply.cancel:
         await withdraw_plan(ctx, plan, state["plan_hash"] or "")
-        await ctx.progress(_text("withdrawn", language))
+        await ctx.progress(t("withdrawn", language))
         return Command(goto="cancelled")
     return Command(goto="reconnect", update={"status": "connecting"})
 
