@@ -34,17 +34,17 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from agent.context import AgentContext
 from agent.planning import AdPlan, AdSetPlan, CampaignPlan, PlatformPlan
 from store import repositories as repo
-from store.models import AdSet, PlatformCampaign, PublishStep, new_id, utcnow
+from store.models import PublishStep, new_id, utcnow
 from tools.platforms.base import (
     AdPlatformClient,
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreativeSpec,
     GeoTarget,
     MediaRef,
     MediaSpec,
@@ -164,45 +164,70 @@ class _LedgerWriter:
     """Group commit: ledger writes requested while a transaction is open go out together in the next one.
 
     Each caller still waits until its own write is committed (the rule: the row before the call), but twenty
-    branches marking "sending" at once cost one SQLite transaction instead of twenty queued ones.
+    branches marking "sending" at once cost one UPDATE in one SQLite transaction instead of twenty queued
+    ones. Writes submitted with `later` do not start a transaction of their own: they ride along with the
+    next awaited write (or `flush`), so a parent's "created" never delays its child's "sending".
     """
 
     def __init__(self, ctx: AgentContext) -> None:
         self.ctx = ctx
-        self.pending: list[tuple[Callable[[AsyncSession], Awaitable[None]], asyncio.Future[None]]] = []
+        # (write, or the key of a "sending" mark; the future its caller waits on)
+        self.pending: list[tuple[Callable[[AsyncSession], Awaitable[None]] | str, asyncio.Future[None]]] = []
         self.queued: list[asyncio.Future[None]] = []
         self.task: asyncio.Task[None] | None = None
 
     async def write(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> None:
         # Shielded: a cancelled branch must not cancel the commit other branches are waiting for.
-        await asyncio.shield(self.submit(fn))
+        await asyncio.shield(self._submit(fn, start=True))
+
+    async def mark_sending(self, key: str) -> None:
+        await asyncio.shield(self._submit(key, start=True))
 
     def submit(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> asyncio.Future[None]:
         """Queue a write without waiting for it (see `later`); `flush` waits for everything queued."""
+        return self._submit(fn, start=False)
+
+    def _submit(
+        self, op: Callable[[AsyncSession], Awaitable[None]] | str, *, start: bool
+    ) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.pending.append((fn, future))
+        self.pending.append((op, future))
         self.queued.append(future)
+        if start:
+            self._start()
+        return future
+
+    def _start(self) -> None:
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self._drain())
-        return future
 
     async def flush(self) -> None:
         queued, self.queued = self.queued, []
+        if self.pending:
+            self._start()
         await asyncio.gather(*queued)
+
+    @staticmethod
+    async def _apply(session: AsyncSession, ops: list[Callable[[AsyncSession], Awaitable[None]] | str]) -> None:
+        sending = [op for op in ops if isinstance(op, str)]
+        for op in ops:
+            if not isinstance(op, str):
+                await op(session)
+        if sending:
+            await repo.mark_steps_sending(session=session, idempotency_keys=sending)
 
     async def _drain(self) -> None:
         while self.pending:
             batch, self.pending = self.pending, []
             try:
                 async with self.ctx.sessions() as session, session.begin():
-                    for fn, _ in batch:
-                        await fn(session)
+                    await self._apply(session, [op for op, _ in batch])
             except Exception:
                 # One bad write must not fail the others: fall back to one transaction each.
-                for fn, future in batch:
+                for op, future in batch:
                     try:
                         async with self.ctx.sessions() as session, session.begin():
-                            await fn(session)
+                            await self._apply(session, [op])
                     except Exception as exc:
                         if not future.done():
                             future.set_exception(exc)
@@ -270,6 +295,8 @@ class PlatformPublisher:
         self.timezone = "Asia/Riyadh"
         self.steps: dict[str, tuple[str, str | None]] = {}  # key -> (state, external id) as last committed
         self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
+        # Steps this run already moved to "sending" when it opened the ledger (the first wave of calls).
+        self.premarked: set[str] = set()
 
     # ---------------------------------------------------------------------------------------- ledger
 
@@ -284,9 +311,18 @@ class PlatformPublisher:
         out.append(("campaign", "campaign", None))
         for s in self.pplan.ad_sets:
             out.append(("ad_set", s.key, "campaign"))
-            out.extend(("ad", ad.key, s.key) for ad in s.ads)
+            for ad in s.ads:
+                if self.client.separate_creatives:
+                    out.append(("creative", ad.key, s.key))
+                out.append(("ad", ad.key, s.key))
         out.extend(("activate", f"activate/{level}", None) for level in LEVELS)
         return out
+
+    def first_wave(self) -> list[str]:
+        """Steps sent the moment publishing starts (nothing to wait for): the campaign and the media."""
+        keys = [self.key("campaign", "campaign")]
+        keys += [self.key(f"media/{asset_id}", kind) for asset_id, kind in self._media_kinds().items()]
+        return [k for k in keys if self.steps.get(k, ("planned", None))[0] == "planned"]
 
     def _media_kinds(self) -> dict[str, str]:
         kinds: dict[str, str] = {}
@@ -324,6 +360,8 @@ class PlatformPublisher:
 
         if later:
             self.ledger.submit(write)
+        elif state == "sending" and external_id is None and error is None and rows is None:
+            await self.ledger.mark_sending(key)
         else:
             await self.ledger.write(write)
         self.steps[key] = (state, external_id or self.steps.get(key, ("", None))[1])
@@ -351,8 +389,11 @@ class PlatformPublisher:
             raise Withdrawn(
                 f"{kind} {plan_key} was withdrawn by an earlier compensation", platform=self.platform
             )
+        # Marked "sending" by this very run when the ledger opened: nothing can have reached the platform yet.
+        premarked = key in self.premarked
+        self.premarked.discard(key)
         # A previous attempt may have reached the platform (crash, timeout, give-up): look before sending again.
-        must_look = state in ("sending", "unknown", "failed") and reconcile is not None
+        must_look = state in ("sending", "unknown", "failed") and reconcile is not None and not premarked
 
         def with_rows(ext: str | None, status: str) -> Callable[[AsyncSession], Awaitable[None]] | None:
             if rows is None:
@@ -370,9 +411,12 @@ class PlatformPublisher:
                         await self._mark(key, "created", external_id=found, rows=with_rows(found, done_status))
                         return found
                     must_look = False
-                await self._mark(key, "sending")
-                # Again after the commit: another branch may have parked the account while we wrote the row.
-                await self._wait_for_account()
+                if premarked:
+                    premarked = False
+                else:
+                    await self._mark(key, "sending")
+                    # Again after the commit: another branch may have parked the account meanwhile.
+                    await self._wait_for_account()
                 created = await send(key)
             except OutcomeUnknown as exc:
                 attempts += 1
@@ -535,7 +579,7 @@ class PlatformPublisher:
                 self.outcome.ads[plan_key] = external
 
     async def create_all(self) -> None:
-        """Media beside the campaign -> ad set chain; each ad starts once its own ad set and media exist."""
+        """Media and creatives beside the campaign -> ad set chain; an ad starts once its ad set and creative exist."""
         _current_account.set(self.account)
         self._adopt()
         async with asyncio.TaskGroup() as tg:
@@ -545,7 +589,12 @@ class PlatformPublisher:
             sets = {s.key: tg.create_task(self._ad_set(campaign, s)) for s in self.pplan.ad_sets}
             for s in self.pplan.ad_sets:
                 for ad in s.ads:
-                    tg.create_task(self._ad(sets[s.key], [media[a] for a in ad.media_asset_ids], s, ad))
+                    ad_media = [media[a] for a in ad.media_asset_ids]
+                    # A creative needs only its media (and the Page/profile): it is made beside the ad set.
+                    creative = (
+                        tg.create_task(self._creative(ad_media, s, ad)) if self.client.separate_creatives else None
+                    )
+                    tg.create_task(self._ad(sets[s.key], ad_media, creative, s, ad))
 
     async def _warm_up(self) -> None:
         """Lookups the ad sets need (locations), made beside the campaign create instead of after it."""
@@ -627,14 +676,7 @@ class PlatformPublisher:
             )
 
         async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            await repo.upsert_platform_campaign(
-                session=session,
-                campaign_id=self.plan.campaign_id,
-                platform=self.platform,
-                ad_account_id=self.pplan.ad_account_id,
-                external_campaign_id=external,
-                status=status,
-            )
+            await self._set_row(session, "campaign", status, external_id=external)
 
         campaign_id = await self.step(
             kind="campaign", plan_key="campaign", send=send, reconcile=reconcile, rows=rows
@@ -685,33 +727,65 @@ class PlatformPublisher:
             )
 
         async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            for row in await self._rows(session):
-                if row.plan_key == s.key:
-                    row.external_id = external or row.external_id
-                    row.status = status
+            await self._set_row(session, "ad_set", status, plan_key=s.key, external_id=external)
 
         external = await self.step(kind="ad_set", plan_key=s.key, send=send, reconcile=reconcile, rows=rows)
         self.outcome.ad_sets[s.key] = external
         return external
 
-    async def _ad(
-        self, set_task: Awaitable[str], media_tasks: Sequence[Awaitable[MediaRef]], s: AdSetPlan, ad: AdPlan
-    ) -> None:
-        ad_set_id = await set_task
+    def _creative_spec(self, ad: AdPlan, media: list[MediaRef], key: str) -> CreativeSpec:
+        return CreativeSpec(
+            name=f"{ad.name} creative",
+            language=ad.language,
+            headline=ad.headline,
+            primary_text=ad.primary_text,
+            description=ad.description or None,
+            cta=ad.cta,  # type: ignore[arg-type]
+            landing_url=self.plan.landing_url,
+            brand_name=self.ctx.brand_name,
+            media=media,
+            idempotency_key=key,
+        )
+
+    async def _creative(self, media_tasks: Sequence[Awaitable[MediaRef]], s: AdSetPlan, ad: AdPlan) -> str:
         media = [await m for m in media_tasks]
 
         async def send(key: str) -> str:
+            spec = self._creative_spec(ad, media, key)
+            return await self.client.create_creative(token=self.token, account_id=self.acct, spec=spec)
+
+        async def reconcile(key: str) -> str | None:
+            return await self.client.find_by_key(
+                token=self.token, account_id=self.acct, kind="creative", idempotency_key=key
+            )
+
+        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
+            if external is not None:
+                await repo.set_platform_rows(
+                    session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level="ad",
+                    status=None, plan_key=ad.key, ad_set_key=s.key, creative_id=external,
+                )  # fmt: skip
+
+        return await self.step(kind="creative", plan_key=ad.key, send=send, reconcile=reconcile, rows=rows)
+
+    async def _ad(
+        self,
+        set_task: Awaitable[str],
+        media_tasks: Sequence[Awaitable[MediaRef]],
+        creative_task: Awaitable[str] | None,
+        s: AdSetPlan,
+        ad: AdPlan,
+    ) -> None:
+        ad_set_id = await set_task
+        media = [await m for m in media_tasks]
+        creative_id = await creative_task if creative_task is not None else None
+
+        async def send(key: str) -> str:
             spec = AdSpec(
+                **self._creative_spec(ad, media, key).model_dump(exclude={"name", "idempotency_key"}),
                 name=ad.name,
                 ad_set_id=ad_set_id,
-                language=ad.language,
-                headline=ad.headline,
-                primary_text=ad.primary_text,
-                description=ad.description or None,
-                cta=ad.cta,  # type: ignore[arg-type]
-                landing_url=self.plan.landing_url,
-                brand_name=self.ctx.brand_name,
-                media=media,
+                creative_id=creative_id,
                 idempotency_key=key,
             )
             created = await self.client.create_ad(token=self.token, account_id=self.acct, spec=spec)
@@ -723,28 +797,27 @@ class PlatformPublisher:
             )
 
         async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            for row in await self._rows(session):
-                if row.plan_key != s.key:
-                    continue
-                for ad_row in row.ads:
-                    if ad_row.plan_key == ad.key:
-                        ad_row.external_id = external or ad_row.external_id
-                        ad_row.status = status
+            await self._set_row(session, "ad", status, plan_key=ad.key, ad_set_key=s.key, external_id=external)
 
         external = await self.step(kind="ad", plan_key=ad.key, send=send, reconcile=reconcile, rows=rows)
         self.outcome.ads[ad.key] = external
 
-    async def _rows(self, session: AsyncSession) -> list[AdSet]:
-        stmt = (
-            select(AdSet)
-            .join(PlatformCampaign, AdSet.platform_campaign_id == PlatformCampaign.id)
-            .where(
-                PlatformCampaign.campaign_id == self.plan.campaign_id,
-                PlatformCampaign.platform == self.platform,
-            )
-            .options(selectinload(AdSet.ads))
-        )
-        return list(await session.scalars(stmt))
+    async def _set_row(
+        self,
+        session: AsyncSession,
+        level: str,
+        status: str,
+        *,
+        plan_key: str | None = None,
+        ad_set_key: str | None = None,
+        external_id: str | None = None,
+    ) -> None:
+        """The user-facing row of one object (campaign, ad set or ad) follows its ledger step."""
+        await repo.set_platform_rows(
+            session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level=level,
+            status=status, plan_key=plan_key if level != "campaign" else None, ad_set_key=ad_set_key,
+            external_id=external_id,
+        )  # fmt: skip
 
     # ---------------------------------------------------------------------------------------- verify, activate
 
@@ -765,14 +838,10 @@ class PlatformPublisher:
         paused (campaigns are switched on last), so nothing delivers, and the re-run completes the switch.
         """
 
-        async def read(kind: ObjectKind, external_id: str) -> Any:
-            return await self.call(
-                lambda: self.client.get_state(
-                    token=self.token, account_id=self.acct, kind=kind, external_id=external_id
-                )
-            )
-
-        states = await asyncio.gather(*(read(kind, i) for kind, i in self._objects()))
+        objects = self._objects()
+        states = await self.call(
+            lambda: self.client.get_states(token=self.token, account_id=self.acct, objects=objects)
+        )
         wrong = []
         for (kind, _), st in zip(self._objects(), states, strict=True):
             allowed = {"paused", "pending_review"}
@@ -858,7 +927,7 @@ class PlatformPublisher:
             )
         targets: list[tuple[PublishStep, str]] = []
         for s in steps:
-            if s.object_kind not in LEVELS:
+            if s.object_kind not in (*LEVELS, "creative"):
                 continue
             external = s.external_id
             if s.state in ("sending", "unknown") and not external:
@@ -883,7 +952,7 @@ class PlatformPublisher:
                 )
             except (PlatformError, NeedsReconnect) as exc:
                 log.warning("pausing %s campaign during compensation failed: %s", self.platform, _describe(exc))
-        order = {"ad": 0, "ad_set": 1, "campaign": 2}
+        order = {"ad": 0, "creative": 1, "ad_set": 2, "campaign": 3}
         all_gone = True
         for s, external in sorted(targets, key=lambda t: order[t[0].object_kind]):
             await self._mark(s.idempotency_key, "compensating", external_id=external)
@@ -895,7 +964,8 @@ class PlatformPublisher:
             async def rows(session: AsyncSession, s: PublishStep = s, external: str = external) -> None:
                 await self._set_rows(session, "deleted", only={external})
 
-            await self._mark(s.idempotency_key, "compensated", rows=rows)
+            # A creative has no user-facing row of its own: its ad's row already says "deleted".
+            await self._mark(s.idempotency_key, "compensated", rows=rows if s.object_kind in LEVELS else None)
         self.outcome.compensated = all_gone
         self.outcome.ok = False
 
@@ -946,26 +1016,21 @@ class PlatformPublisher:
         self, session: AsyncSession, status: str, *, levels: Sequence[str] = LEVELS, only: set[str] | None = None
     ) -> None:
         """Set the user-facing status of this platform's rows (those that exist on the platform)."""
-        pc = await session.scalar(
-            select(PlatformCampaign).where(
-                PlatformCampaign.campaign_id == self.plan.campaign_id,
-                PlatformCampaign.platform == self.platform,
-            )
-        )
-        if pc is None:
-            return
-        if "campaign" in levels and pc.external_campaign_id and (only is None or pc.external_campaign_id in only):
-            pc.status = status
-        for row in await self._rows(session):
-            if "ad_set" in levels and row.external_id and (only is None or row.external_id in only):
-                row.status = status
-            for ad_row in row.ads:
-                if "ad" in levels and ad_row.external_id and (only is None or ad_row.external_id in only):
-                    ad_row.status = status
+        for level in levels:
+            await repo.set_platform_rows(
+                session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level=level,
+                status=status, existing_only=True, only_external_ids=only,
+            )  # fmt: skip
 
 
-async def _open_ledger(ctx: AgentContext, publishers: list[PlatformPublisher]) -> dict[str, BaseException]:
-    """One transaction: every step of every platform planned (the outbox), and every account loaded."""
+async def _open_ledger(
+    ctx: AgentContext, publishers: list[PlatformPublisher], *, premark: bool = False
+) -> dict[str, BaseException]:
+    """One transaction: every step of every platform planned (the outbox), and every account loaded.
+
+    `premark`: the first wave of writes (campaigns, media) also enters "sending" in this transaction, since
+    they go out the moment it commits; it saves the publish one commit on its critical path.
+    """
     failures: dict[str, BaseException] = {}
     async with ctx.sessions() as session, session.begin():
         wanted = {
@@ -993,6 +1058,16 @@ async def _open_ledger(ctx: AgentContext, publishers: list[PlatformPublisher]) -
                 await pub.load_account(session)
             except NeedsReconnect as exc:
                 failures[pub.platform] = exc
+        if premark:
+            for pub in publishers:
+                if pub.platform in failures:
+                    continue
+                pub.premarked = set(pub.first_wave())
+                for key in pub.premarked:
+                    pub.steps[key] = ("sending", None)
+            wave = [k for pub in publishers for k in pub.premarked]
+            if wave:
+                await repo.mark_steps_sending(session=session, idempotency_keys=wave)
         media = sorted({a for pub in publishers for a in pub._media_kinds()})
         assets = await repo.get_assets(session=session, asset_ids=media)
         paths = {a.id: ctx.asset_dir / (a.file_path or "") for a in assets}
@@ -1041,7 +1116,7 @@ async def publish_plan(
     """
     ledger = _LedgerWriter(ctx)
     publishers = [PlatformPublisher(ctx, plan, plan_hash, p, ledger) for p in plan.platforms]
-    early = await _open_ledger(ctx, publishers)
+    early = await _open_ledger(ctx, publishers, premark=True)
 
     async def build(pub: PlatformPublisher) -> None:
         if pub.platform in early:

@@ -935,22 +935,105 @@ async def set_step_state(
     error: str | None = None,
     response: dict[str, Any] | None = None,
 ) -> PublishStep:
-    """Move a step; entering "sending" counts an attempt. Commit before making the external call."""
+    """Move a step; entering "sending" counts an attempt. Commit before making the external call.
+
+    One UPDATE ... RETURNING (no read first): the saga moves steps on every call it makes, often many in
+    one transaction, so this sits on the publishing critical path.
+    """
     _check(state, STEP_STATES, "step state")
-    step = await get_step(session=session, idempotency_key=idempotency_key)
+    values: dict[str, Any] = {"state": state}
+    if state == "sending":
+        values["attempts"] = PublishStep.attempts + 1
+    if external_id is not None:
+        values["external_id"] = external_id
+    if error is not None:
+        values["last_error"] = _truncate(error)
+    if response is not None:
+        values["response"] = response
+    stmt = (
+        update(PublishStep)
+        .where(PublishStep.idempotency_key == idempotency_key)
+        .values(**values)
+        .returning(PublishStep)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    step = (await session.scalars(stmt)).one_or_none()
     if step is None:
         raise NotFound(f"publish step {idempotency_key!r} not found")
-    if state == "sending":
-        step.attempts = (step.attempts or 0) + 1
-    step.state = state
-    if external_id is not None:
-        step.external_id = external_id
-    if error is not None:
-        step.last_error = _truncate(error)
-    if response is not None:
-        step.response = response
-    await session.flush()
     return step
+
+
+async def mark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequence[str]) -> None:
+    """Many steps enter "sending" at once (each counts an attempt): one UPDATE for a burst of parallel calls."""
+    result = await session.execute(
+        update(PublishStep)
+        .where(PublishStep.idempotency_key.in_(list(idempotency_keys)))
+        .values(state="sending", attempts=PublishStep.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != len(set(idempotency_keys)):
+        raise NotFound(f"publish steps not found among {list(idempotency_keys)[:3]}...")
+
+
+async def set_platform_rows(
+    *,
+    session: AsyncSession,
+    campaign_id: str,
+    platform: str,
+    level: str,
+    status: str | None,
+    plan_key: str | None = None,
+    ad_set_key: str | None = None,
+    external_id: str | None = None,
+    creative_id: str | None = None,
+    existing_only: bool = False,
+    only_external_ids: Iterable[str] | None = None,
+) -> None:
+    """Set status and external ids on one level of a platform's campaign rows, in one UPDATE.
+
+    `plan_key` picks one ad set or ad (an ad also needs its `ad_set_key`); without it, the whole level.
+    `existing_only`: only rows that exist on the platform (have an external id), or only those listed in
+    `only_external_ids`. `creative_id` (ads only) records the creative the ad was made on.
+    """
+    _check(platform, PLATFORMS, "platform")
+    pc_ids = select(PlatformCampaign.id).where(
+        PlatformCampaign.campaign_id == campaign_id, PlatformCampaign.platform == platform
+    )
+    table: Any
+    where: list[Any]
+    if level == "campaign":
+        table, ext_col = PlatformCampaign, PlatformCampaign.external_campaign_id
+        where = [PlatformCampaign.campaign_id == campaign_id, PlatformCampaign.platform == platform]
+    elif level == "ad_set":
+        table, ext_col, where = AdSet, AdSet.external_id, [AdSet.platform_campaign_id.in_(pc_ids)]
+        if plan_key is not None:
+            where.append(AdSet.plan_key == plan_key)
+    elif level == "ad":
+        set_ids = select(AdSet.id).where(AdSet.platform_campaign_id.in_(pc_ids))
+        if ad_set_key is not None:
+            set_ids = set_ids.where(AdSet.plan_key == ad_set_key)
+        table, ext_col, where = Ad, Ad.external_id, [Ad.ad_set_id.in_(set_ids)]
+        if plan_key is not None:
+            where.append(Ad.plan_key == plan_key)
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    if existing_only or only_external_ids is not None:
+        where.append(ext_col.is_not(None))
+    if only_external_ids is not None:
+        where.append(ext_col.in_(list(only_external_ids)))
+    values: dict[str, Any] = {}
+    if status is not None:
+        values["status"] = status
+    if external_id is not None:
+        values[ext_col.key] = external_id
+    if creative_id is not None:
+        if level != "ad":
+            raise ValueError("only ads record a creative id")
+        values["external_creative_id"] = creative_id
+    if values:
+        await session.execute(
+            update(table).where(*where).values(**values).execution_options(synchronize_session=False)
+        )
 
 
 async def list_steps(

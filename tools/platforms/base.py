@@ -164,9 +164,10 @@ class MediaRef(BaseModel):
     external_id: str  # Meta image hash or video id; TikTok image_id / video_id; Snapchat media id
 
 
-class AdSpec(BaseModel):
+class CreativeSpec(BaseModel):
+    """What an ad shows: copy, call to action, media. Meta and Snapchat make it an object of its own."""
+
     name: str
-    ad_set_id: str  # external id of the parent ad set / ad group / ad squad
     language: str
     headline: str
     primary_text: str
@@ -176,6 +177,12 @@ class AdSpec(BaseModel):
     brand_name: str
     media: list[MediaRef]
     idempotency_key: str
+
+
+class AdSpec(CreativeSpec):
+    ad_set_id: str  # external id of the parent ad set / ad group / ad squad
+    # A creative made beforehand with create_creative (its own ledger step); None: the client makes one.
+    creative_id: str | None = None
 
 
 class AdCreated(BaseModel):
@@ -227,6 +234,11 @@ class AdPlatformClient(Protocol):
 
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str: ...
 
+    # True when a creative is an object of its own (Meta, Snapchat): the saga creates it as its own step,
+    # beside the ad set, so it can be reconciled by key and does not wait for the ad set.
+    separate_creatives: bool
+
+    async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str: ...
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated: ...
 
     async def find_by_key(
@@ -236,6 +248,11 @@ class AdPlatformClient(Protocol):
         ...
 
     async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState: ...
+    async def get_states(
+        self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
+    ) -> list[ObjectState]:
+        """Read many objects back in as few calls as the platform allows; answers in the order asked."""
+        ...
 
     async def set_status(
         self, *, token: str, account_id: str, kind: ObjectKind, external_ids: list[str], status: Literal["active", "paused"]

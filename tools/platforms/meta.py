@@ -20,6 +20,7 @@ from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreativeSpec,
     GeoTarget,
     InsightRow,
     InvalidRequest,
@@ -46,6 +47,7 @@ VIDEO_BASE_URL = "https://graph-video.facebook.com"
 OAUTH_BASE_URL = "https://www.facebook.com"
 SCOPES = ("ads_management", "ads_read", "business_management", "pages_show_list", "pages_read_engagement")
 NAME_MAX = 400
+MULTI_ID_MAX = 50  # ids per Graph multi-ID read
 
 # Our objective vocabulary -> (ODAX objective, ad set optimization_goal, destination_type or None).
 # Pairs follow Meta's objective validation table as far as the reference confirms it; sales and leads
@@ -161,10 +163,23 @@ def raise_for_error(response: httpx.Response) -> None:
     raise InvalidRequest(text, field=field, **kw)
 
 
+def _node_state(kind: ObjectKind, external_id: str, body: dict[str, Any]) -> ObjectState:
+    """An object's neutral status from its Graph fields: the effective status wins when it says more."""
+    configured = str(body.get("status") or "")
+    effective = str(body.get("effective_status") or configured)
+    status: NeutralStatus = STATUS_MAP.get(configured, "unknown")
+    if effective in ("DISAPPROVED", "PENDING_REVIEW", "IN_PROCESS", "WITH_ISSUES", "DELETED", "ARCHIVED"):
+        status = STATUS_MAP.get(effective, "unknown")
+    if kind == "video" and configured.lower() == "ready":
+        status = "active"
+    return ObjectState(kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name"))
+
+
 class MetaClient:
     """`AdPlatformClient` for Meta. `base_url` is the Graph host (no version); the version is GRAPH_VERSION."""
 
     platform: PlatformName = "meta"
+    separate_creatives = True
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -469,8 +484,8 @@ class MetaClient:
         body = await self._post(f"{act(account_id)}/adsets", token, params)
         return str(body["id"])
 
-    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
-        """Creative then ad. One ad per language: Arabic and English copy become two ads in the ad set."""
+    async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
+        """An ad creative (object_story_spec). One per language: Arabic and English copy become two ads."""
         page_id = await self._page_id(token, account_id)
         images = [m.external_id for m in spec.media if m.kind == "image"]
         videos = [m.external_id for m in spec.media if m.kind == "video"]
@@ -498,12 +513,17 @@ class MetaClient:
         creative = await self._post(
             f"{act(account_id)}/adcreatives",
             token,
-            {
-                "name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX),
-                "object_story_spec": story,
-            },
+            {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "object_story_spec": story},
         )
-        creative_id = str(creative["id"])
+        return str(creative["id"])
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
+        """The ad, PAUSED, on its creative (made here first when the spec does not name one)."""
+        creative_id = spec.creative_id
+        if creative_id is None:
+            creative_spec = CreativeSpec.model_validate(spec.model_dump(exclude={"ad_set_id", "creative_id"}))
+            creative_spec.name = f"{spec.name} creative"
+            creative_id = await self.create_creative(token=token, account_id=account_id, spec=creative_spec)
         ad = await self._post(
             f"{act(account_id)}/ads",
             token,
@@ -562,16 +582,30 @@ class MetaClient:
             )
         fields = "id,name,status" if kind in ("video", "creative") else "id,name,status,effective_status"
         body = await self._get(external_id, token, {"fields": fields})
-        configured = str(body.get("status") or "")
-        effective = str(body.get("effective_status") or configured)
-        status: NeutralStatus = STATUS_MAP.get(configured, "unknown")
-        if effective in ("DISAPPROVED", "PENDING_REVIEW", "IN_PROCESS", "WITH_ISSUES", "DELETED", "ARCHIVED"):
-            status = STATUS_MAP.get(effective, "unknown")
-        if kind == "video" and configured.lower() == "ready":
-            status = "active"
-        return ObjectState(
-            kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name")
+        return _node_state(kind, external_id, body)
+
+    async def get_states(
+        self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
+    ) -> list[ObjectState]:
+        """Campaigns, ad sets and ads through the Graph multi-ID read (`?ids=`, 50 per call); others one by one."""
+        nodes = [(k, i) for k, i in objects if k in ("campaign", "ad_set", "ad")]
+        chunks = [nodes[n : n + MULTI_ID_MAX] for n in range(0, len(nodes), MULTI_ID_MAX)]
+        bodies = await asyncio.gather(
+            *(
+                self._get("", token, {"ids": ",".join(i for _, i in chunk), "fields": "id,name,status,effective_status"})
+                for chunk in chunks
+            )
         )
+        found: dict[tuple[str, str], ObjectState] = {}
+        for chunk, body in zip(chunks, bodies, strict=True):
+            for kind, external_id in chunk:
+                found[(kind, external_id)] = _node_state(kind, external_id, body.get(external_id) or {})
+        rest = [(k, i) for k, i in objects if (k, i) not in found]
+        singles = await asyncio.gather(
+            *(self.get_state(token=token, account_id=account_id, kind=k, external_id=i) for k, i in rest)
+        )
+        found.update({(s.kind, s.external_id): s for s in singles})
+        return [found[(k, i)] for k, i in objects]
 
     async def set_status(
         self,

@@ -21,6 +21,7 @@ from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreativeSpec,
     GeoTarget,
     InsightRow,
     InvalidRequest,
@@ -108,6 +109,7 @@ class SnapchatClient:
     """`AdPlatformClient` for Snapchat. `base_url` is the API host; OAuth lives on `oauth_base_url`."""
 
     platform: PlatformName = "snapchat"
+    separate_creatives = True
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -411,8 +413,8 @@ class SnapchatClient:
             self._profiles[account_id] = str(profiles[0]["id"])
         return self._profiles[account_id]
 
-    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
-        """Creative then ad; one ad per language (Snapchat has no multi-language creative)."""
+    async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
+        """A WEB_VIEW creative on the video (or else the image); one per language (no multi-language creative)."""
         media = [m for m in spec.media if m.kind == "video"] or [m for m in spec.media if m.kind == "image"]
         if not media:
             raise InvalidRequest(
@@ -421,19 +423,28 @@ class SnapchatClient:
         creative = await self._create_one(
             f"adaccounts/{account_id}/creatives", token, "creatives", "creative",
             {
-                "ad_account_id": account_id, "name": name_with_marker(f"{spec.name} creative", spec.idempotency_key, NAME_MAX),
+                "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
                 "type": "WEB_VIEW", "brand_name": spec.brand_name[:32], "headline": spec.headline[:34],
                 "top_snap_media_id": media[0].external_id, "call_to_action": CTAS[spec.cta], "shareable": True,
                 "profile_properties": {"profile_id": await self._profile_id(token, account_id)},
                 "web_view_properties": {"url": spec.landing_url},
             },
         )  # fmt: skip
+        return str(creative["id"])
+
+    async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
+        """The ad, PAUSED, on its creative (made here first when the spec does not name one)."""
+        creative_id = spec.creative_id
+        if creative_id is None:
+            creative_spec = CreativeSpec.model_validate(spec.model_dump(exclude={"ad_set_id", "creative_id"}))
+            creative_spec.name = f"{spec.name} creative"
+            creative_id = await self.create_creative(token=token, account_id=account_id, spec=creative_spec)
         ad = await self._create_one(
             f"adsquads/{spec.ad_set_id}/ads", token, "ads", "ad",
-            {"ad_squad_id": spec.ad_set_id, "creative_id": creative["id"], "status": "PAUSED", "type": "REMOTE_WEBPAGE",
+            {"ad_squad_id": spec.ad_set_id, "creative_id": creative_id, "status": "PAUSED", "type": "REMOTE_WEBPAGE",
              "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX)},
         )  # fmt: skip
-        return AdCreated(ad_id=str(ad["id"]), creative_id=str(creative["id"]))
+        return AdCreated(ad_id=str(ad["id"]), creative_id=creative_id)
 
     # ------------------------------------------------------------------------------------------ reads
 
@@ -490,6 +501,16 @@ class SnapchatClient:
             kind=kind, external_id=external_id, status=status, raw_status=review or raw, name=row.get("name")
         )
 
+    async def get_states(
+        self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
+    ) -> list[ObjectState]:
+        """Snapchat reads one entity per call (each answer is kept for the PUT that switches it on)."""
+        return list(
+            await asyncio.gather(
+                *(self.get_state(token=token, account_id=account_id, kind=k, external_id=i) for k, i in objects)
+            )
+        )
+
     async def set_status(
         self,
         *,
@@ -520,8 +541,9 @@ class SnapchatClient:
         await asyncio.gather(*(one(i) for i in external_ids))
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
-        if kind in ("image", "video"):
-            return  # media cannot be deleted through the API
+        if kind in ("image", "video", "creative"):
+            # Media and creatives cannot be deleted through the API; without an ad they deliver nothing.
+            return
         plural, _ = ENTITIES[kind]
         await self._call("DELETE", f"{plural}/{external_id}", token, write=True)
 

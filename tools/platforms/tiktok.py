@@ -28,6 +28,7 @@ from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreativeSpec,
     GeoTarget,
     InsightRow,
     InvalidRequest,
@@ -129,6 +130,7 @@ class TikTokClient:
     """`AdPlatformClient` for TikTok. `base_url` is the host; paths are /open_api/v1.3/<path>/."""
 
     platform: PlatformName = "tiktok"
+    separate_creatives = False
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -455,6 +457,12 @@ class TikTokClient:
         self._identity_cache[cache_key] = str(created["identity_id"])
         return self._identity_cache[cache_key]
 
+    async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
+        raise InvalidRequest(
+            "tiktok: an ad carries its creative inline (there is no creative object to create)",
+            platform="tiktok", field="creatives",
+        )  # fmt: skip
+
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
         """One ad per language (TikTok has no multi-language creative); ads are created DISABLE."""
         images = [m.external_id for m in spec.media if m.kind == "image"]
@@ -553,13 +561,31 @@ class TikTokClient:
     async def get_state(
         self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
     ) -> ObjectState:
+        return (await self.get_states(token=token, account_id=account_id, objects=[(kind, external_id)]))[0]
+
+    async def get_states(
+        self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
+    ) -> list[ObjectState]:
+        """One filtered /get/ call per level (up to 100 ids each), all levels at once."""
+        wanted: dict[str, list[str]] = {}
+        for kind, external_id in objects:
+            if kind in self._GET:
+                wanted.setdefault(kind, []).append(external_id)
+        batches = [(kind, ids[n : n + 100]) for kind, ids in wanted.items() for n in range(0, len(ids), 100)]
+        results = await asyncio.gather(
+            *(self._list(kind, token, account_id, {self._GET[kind][3]: ids}) for kind, ids in batches)
+        )
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for (level, _), listed in zip(batches, results, strict=True):
+            id_field = self._GET[level][1]
+            rows.update({(level, str(row.get(id_field))): row for row in listed})
+        return [self._state(kind, external_id, rows.get((kind, external_id))) for kind, external_id in objects]
+
+    def _state(self, kind: ObjectKind, external_id: str, row: dict[str, Any] | None) -> ObjectState:
         if kind not in self._GET:
             return ObjectState(kind=kind, external_id=external_id, status="active", raw_status="UPLOADED")
-        _, id_field, name_field, id_filter = self._GET[kind]
-        rows = await self._list(kind, token, account_id, {id_filter: [external_id]})
-        if not rows:
+        if row is None:
             return ObjectState(kind=kind, external_id=external_id, status="deleted", raw_status="NOT_FOUND")
-        row = rows[0]
         operation = str(row.get("operation_status") or "")
         secondary = str(row.get("secondary_status") or "")
         status: NeutralStatus = {"ENABLE": "active", "DISABLE": "paused", "DELETE": "deleted"}.get(
@@ -572,7 +598,7 @@ class TikTokClient:
             external_id=external_id,
             status=status,
             raw_status=secondary or operation,
-            name=row.get(name_field),
+            name=row.get(self._GET[kind][2]),
         )
 
     async def _status(self, token: str, account_id: str, kind: ObjectKind, ids: list[str], wire: str) -> None:

@@ -12,6 +12,8 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -139,12 +141,18 @@ class SandboxTransport(httpx.ASGITransport):
 
 
 class SandboxStore:
-    """One SQLite file per platform in the state dir; every call opens its own connection (multi-process safe)."""
+    """One SQLite file per platform in the state dir, shared safely by several processes (WAL, busy timeout).
+
+    A connection is kept per thread and reused: the simulators answer inside an event loop, and opening a
+    connection (and syncing the file) on every call would stall every other request in flight, which a real
+    platform's latency never does. synchronous=NORMAL keeps WAL safe against a killed process.
+    """
 
     def __init__(self, state_dir: Path, platform: str) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / f"{platform}.sqlite"
         self.platform = platform
+        self._local = threading.local()
         with self._conn() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(
@@ -162,8 +170,19 @@ class SandboxStore:
                 """
             )
 
-    def _conn(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        try:
+            yield db
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
     def next_number(self, counter: str) -> int:
         with self._conn() as db:

@@ -301,6 +301,13 @@ class MetaSimulator:
                 return {"data": [{"permission": s, "status": "granted"} for s in SCOPES]}
         if path == "search":
             return self._search(params)
+        if path == "" and method == "GET" and params.get("ids"):
+            # Multi-ID read: one answer keyed by id; one unknown id fails the whole request, as on Graph.
+            ids = [i for i in str(params["ids"]).split(",") if i]
+            missing = [i for i in ids if self.store.get(None, i) is None]
+            if missing:
+                raise GraphError(100, f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}")
+            return {i: await self._node("GET", i, params) for i in ids}
         if parts[0].startswith("act_"):
             if parts[0] not in account_ids(self.faults.faults.extra_accounts):
                 raise GraphError(
