@@ -27,9 +27,9 @@ ALL_THREE = (
 )
 # The simulators' own kind names for the three levels, per platform.
 SIM_KINDS = {
-    "meta": {"campaign": "campaign", "ad_set": "adset", "ad": "ad"},
+    "meta": {"campaign": "campaign", "ad_set": "adset", "ad": "ad", "creative": "adcreative"},
     "tiktok": {"campaign": "campaign", "ad_set": "adgroup", "ad": "ad"},
-    "snapchat": {"campaign": "campaign", "ad_set": "adsquad", "ad": "ad"},
+    "snapchat": {"campaign": "campaign", "ad_set": "adsquad", "ad": "ad", "creative": "creative", "media": "media"},
 }
 
 
@@ -91,7 +91,7 @@ async def preview_plan(services: Services, conversation_id: str) -> tuple[Campai
 
 
 def sim_objects(settings: Settings, platform: str, level: str, *, live_only: bool = True) -> list[dict[str, Any]]:
-    """What the simulator stored for `level` (campaign, ad_set, ad), read straight from its state file."""
+    """What the simulator stored for `level` (campaign, ad_set, ad; creative, media), read from its state file."""
     kind = SIM_KINDS[platform][level]
     path = settings.sandbox_dir / f"{platform}.sqlite"
     if not path.exists():

@@ -89,7 +89,7 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
         turn = await services.driver.current(conversation_id)
         assert turn.prompt is None  # the approval was consumed before the crash
         turn = await services.driver.retry(conversation_id)
-        assert turn.status == "live", turn
+        assert turn.status == "live", [(p, o["error"]) for p, o in turn.result["publish"].items()]
         snapshot = await services.driver.graph.aget_state({"configurable": {"thread_id": turn.thread_id}})
         plan = CampaignPlan.model_validate(snapshot.values["plan"])
     assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)

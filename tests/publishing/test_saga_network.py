@@ -62,3 +62,31 @@ async def test_connection_refused_is_retried_with_the_same_key(cloned: Settings,
         # The object that exists carries the marker of the one key the ledger holds for it.
         row = next(r for r in sim_objects(cloned, platform, level) if str(r["id"]) == step.external_id)
         assert key_marker(step.idempotency_key) in _name(platform, row)
+
+
+async def test_lost_creative_answers_and_a_half_uploaded_snap_media_make_no_duplicate_creative(
+    cloned: Settings, all_three_template: Any
+) -> None:
+    # Creatives are ledger steps of their own: a lost answer is reconciled by key, not created again. A Snap
+    # media container whose answer was lost (so its file never went up) is not adopted: an ad cannot use it.
+    faults = {
+        "meta": SandboxFaults(timeout_after_create_on={"creative": 1}),
+        "snapchat": SandboxFaults(timeout_after_create_on={"video": 1, "creative": 2}),
+    }
+    plan, steps = await _publish(cloned, all_three_template, faults)
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    ads = {p.platform: sum(len(s.ads) for s in p.ad_sets) for p in plan.platforms}
+    creatives = {
+        "meta": sim_objects(cloned, "meta", "creative"),
+        "snapchat": sim_objects(cloned, "snapchat", "creative"),
+    }
+    assert {p: len(rows) for p, rows in creatives.items()} == {"meta": ads["meta"], "snapchat": ads["snapchat"]}
+    creative_steps = {(s.platform, s.plan_key): s for s in steps if s.object_kind == "creative"}
+    assert len(creative_steps) == ads["meta"] + ads["snapchat"]
+    assert all(s.state == "created" and s.attempts == 1 for s in creative_steps.values()), creative_steps
+    # The half-made video container was left alone and the video sent again, into a new container.
+    videos = [s for s in steps if s.platform == "snapchat" and s.object_kind == "video"]
+    assert sorted(s.attempts for s in videos)[-1] == 2
+    ready = {m["id"] for m in sim_objects(cloned, "snapchat", "media") if m.get("media_status") == "READY"}
+    used = {c["top_snap_media_id"] for c in creatives["snapchat"]}
+    assert used <= ready

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import re
 from collections.abc import Hashable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +37,12 @@ def name_with_marker(name: str, idempotency_key: str, max_len: int) -> str:
     marker = key_marker(idempotency_key)
     room = max_len - len(marker) - 1
     return f"{name.strip()[:room].rstrip()} {marker}"
+
+
+async def read_media(path: Path) -> bytes:
+    """A media file's bytes, read in a worker thread: videos run to megabytes, and the event loop serves
+    every other conversation and publish meanwhile."""
+    return await asyncio.to_thread(path.read_bytes)
 
 
 def numeric_request_id(idempotency_key: str) -> str:

@@ -13,7 +13,15 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tools.platforms._common import SingleFlight, json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms._common import (
+    SingleFlight,
+    json_body,
+    key_marker,
+    money_error,
+    name_with_marker,
+    read_media,
+    send,
+)
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
@@ -376,7 +384,7 @@ class MetaClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
-        content = spec.path.read_bytes()
+        content = await read_media(spec.path)
         name = name_with_marker(spec.name, spec.idempotency_key, 200)
         mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
         if spec.kind == "image":

@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tools.platforms._common import SingleFlight, json_body, key_marker, money_error, name_with_marker, send
+from tools.platforms._common import (
+    SingleFlight,
+    json_body,
+    key_marker,
+    money_error,
+    name_with_marker,
+    read_media,
+    send,
+)
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
@@ -297,7 +305,7 @@ class SnapchatClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
-        content = spec.path.read_bytes()
+        content = await read_media(spec.path)
         media = await self._create_one(
             f"adaccounts/{account_id}/media", token, "media", "media",
             {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "type": spec.kind.upper(),
@@ -465,8 +473,12 @@ class SnapchatClient:
         )
         marker = key_marker(idempotency_key)
         for row in await self._list(path, token, plural, singular):
-            if marker in str(row.get("name") or ""):
-                return str(row["id"])
+            if marker not in str(row.get("name") or ""):
+                continue
+            # A media container whose upload never finished is not the step's result: an ad cannot use it.
+            if kind in ("image", "video") and str(row.get("media_status") or "READY") != "READY":
+                continue
+            return str(row["id"])
         return None
 
     async def _get(self, token: str, kind: str, external_id: str) -> dict[str, Any] | None:

@@ -31,8 +31,19 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _warm_up() -> None:
+    """Load now what the first requests would load mid-flight (the form parser, currency data): a fresh
+    simulator then answers at its configured latency from the first call, as a live platform does."""
+    import starlette.formparsers  # noqa: F401 - imports python-multipart
+
+    from tools.platforms.money import meta_offset
+
+    meta_offset("SAR")
+
+
 def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None = None) -> ASGIApp:
     """The simulator for one platform; its state lives in `state_dir/<platform>.sqlite`."""
+    _warm_up()
     if platform == "meta":
         from tools.sandbox.meta_sim import meta_app
 
