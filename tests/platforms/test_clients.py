@@ -304,3 +304,47 @@ async def test_delete(platform: str, connected: Any) -> None:
             )
             is None
         )
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_many_objects_read_back_in_one_go_in_the_order_asked(
+    platform: str, connected: Any, tmp_path: Path
+) -> None:
+    async with connected(platform) as c:
+        campaign_id, ad_set_id, ad_id = await build(c, tmp_path)
+        calls: list[str] = []
+
+        async def count(request: Any) -> None:
+            calls.append(f"{request.method} {request.url.path}")
+
+        c.client._http.event_hooks["request"].append(count)
+        objects: list[Any] = [("ad", ad_id), ("campaign", campaign_id), ("ad_set", ad_set_id)]
+        states = await c.client.get_states(token=c.token, account_id=c.account_id, objects=objects)
+        assert [(s.kind, s.external_id, s.status) for s in states] == [(k, i, "paused") for k, i in objects]
+        # Meta: one multi-ID read; TikTok: one filtered /get/ per level; Snapchat: one read per entity.
+        assert len(calls) == {"meta": 1, "tiktok": 3, "snapchat": 3}[platform], calls
+
+
+async def test_meta_status_changes_go_as_one_graph_batch_and_a_failed_item_raises(connected: Any, tmp_path: Path) -> None:
+    async with connected("meta") as c:
+        campaign_id, ad_set_id, ad_id = await build(c, tmp_path)
+        calls: list[str] = []
+
+        async def count(request: Any) -> None:
+            calls.append(f"{request.method} {request.url.path}")
+
+        c.client._http.event_hooks["request"].append(count)
+        await c.client.set_status(
+            token=c.token, account_id=c.account_id, kind="ad", external_ids=[ad_id, ad_set_id], status="active"
+        )
+        assert calls == ["POST /v26.0/"]
+        states = await c.client.get_states(
+            token=c.token, account_id=c.account_id, objects=[("ad", ad_id), ("ad_set", ad_set_id)]
+        )
+        assert {s.status for s in states} == {"active"}
+        # An item that fails inside the batch (HTTP 200 for the batch) is mapped like any Graph error.
+        with pytest.raises(InvalidRequest) as refused:
+            await c.client.set_status(
+                token=c.token, account_id=c.account_id, kind="ad", external_ids=[ad_id, "99999999"], status="paused"
+            )
+        assert refused.value.platform_code == "100/33"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
@@ -56,6 +58,18 @@ async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_say
         assert creates and {s.state for s in creates} == {"compensated"}
 
 
+def _switches_on(request: httpx.Request, object_id: str) -> bool:
+    """A Meta request that sets this object ACTIVE: a POST to the node, or an item of a Graph batch."""
+    node, batch = request.url.path.endswith(f"/{object_id}"), request.url.path.rstrip("/").count("/") == 1
+    if request.method != "POST" or not (node or batch):
+        return False  # (uploads stream their bodies: not read here)
+    form = parse_qs(request.content.decode())
+    if node:
+        return form.get("status") == ["ACTIVE"]
+    items = json.loads(form.get("batch", ["[]"])[0])
+    return any(i.get("relative_url") == object_id and "status=ACTIVE" in i.get("body", "") for i in items)
+
+
 async def test_activation_failing_midway_leaves_nothing_delivering_and_a_retry_converges(
     cloned: Settings, all_three_template: Any
 ) -> None:
@@ -69,13 +83,13 @@ async def test_activation_failing_midway_leaves_nothing_delivering_and_a_retry_c
             # The children of every platform are on; Meta refuses the campaign's switch-on until the saga gives
             # up on it (each refusal counts), then answers again, so the pause-back can be seen to work.
             campaigns = sim_objects(cloned, "meta", "campaign")
-            if campaigns and request.url.path.endswith(f"/{campaigns[0]['id']}") and b"status=ACTIVE" in request.content:
+            if campaigns and _switches_on(request, campaigns[0]["id"]):
                 meta.rate_limit_wait_minutes, meta.rate_limit_calls = 0.0005, MAX_RATE_LIMITED + 1
                 meta.rate_limit_after_calls = 0
 
         services.sandboxed["meta"].event_hooks["request"].insert(0, refuse_meta_campaign_activation)
         turn = await approve(services, await services.driver.current(conversation_id))
-        assert turn.status == "error", turn  # the thread stays retryable
+        assert turn.status == "error", [(p, o["error"]) for p, o in turn.result["publish"].items()]  # retryable
 
         # Nothing delivers: every object on every platform reads back paused, and the rows say so.
         assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_plus
 
 import httpx
 from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
@@ -17,12 +18,17 @@ PLATFORMS = ["meta", "snapchat", "tiktok"]
 
 
 def is_activation(request: httpx.Request) -> bool:
-    body = request.content if not request.headers.get("content-type", "").startswith("multipart") else b""
-    if request.method == "POST" and b"status=ACTIVE" in body:
-        return True  # Meta: POST /{id} status=ACTIVE
-    if request.url.path.endswith("/status/update/") and b'"ENABLE"' in body:
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart"):
+        return False  # an upload
+    body = request.content.decode()
+    if kind.startswith("application/x-www-form-urlencoded"):
+        body = unquote_plus(body)
+    if request.method == "POST" and "status=ACTIVE" in body:
+        return True  # Meta: POST /{id} status=ACTIVE, or that request as an item of a Graph batch
+    if request.url.path.endswith("/status/update/") and '"ENABLE"' in body:
         return True  # TikTok
-    return request.method == "PUT" and b'"status":"ACTIVE"' in body.replace(b" ", b"")  # Snapchat
+    return request.method == "PUT" and '"status":"ACTIVE"' in body.replace(" ", "")  # Snapchat
 
 
 async def test_everything_reads_back_paused_before_the_first_activation(cloned: Settings, all_three_template: Any) -> None:

@@ -20,7 +20,9 @@ def _code(call: dict[str, Any]) -> Any:
         body = json.loads(call["body"])
     except ValueError:
         return None
-    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None  # a Graph batch answer (a list): its items are not what these tests look for
+    error = body.get("error")
     return error.get("code") if isinstance(error, dict) else body.get("code")
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -301,6 +302,8 @@ class MetaSimulator:
                 return {"data": [{"permission": s, "status": "granted"} for s in SCOPES]}
         if path == "search":
             return self._search(params)
+        if path == "" and method == "POST" and "batch" in params:
+            return await self._batch(params)
         if path == "" and method == "GET" and params.get("ids"):
             # Multi-ID read: one answer keyed by id; one unknown id fails the whole request, as on Graph.
             ids = [i for i in str(params["ids"]).split(",") if i]
@@ -351,6 +354,31 @@ class MetaSimulator:
             f"(#100) Unsupported {method.lower()} request. Object with ID '{path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
             subcode=33,
         )
+
+    async def _batch(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Graph batch: up to 50 requests run in order; each answers with its own code, headers and body."""
+        requests = self._json(params, "batch", None)
+        if not isinstance(requests, list) or not requests:
+            raise _invalid("batch", "param batch must be a non-empty JSON array of requests")
+        if len(requests) > 50:
+            raise GraphError(1, "Too many requests in batch message. Maximum batch size is 50")
+        answers: list[dict[str, Any]] = []
+        for item in requests:
+            method = str(item.get("method") or "GET").upper()
+            relative = str(item.get("relative_url") or "").lstrip("/")
+            relative = re.sub(r"^v\d+\.0/", "", relative)
+            path, _, query = relative.partition("?")
+            item_params = {**dict(parse_qsl(query)), **dict(parse_qsl(str(item.get("body") or "")))}
+            try:
+                body: Any = await self._route(method, path.strip("/"), item_params, {})
+                code = 200
+            except GraphError as exc:
+                body, code = {"error": exc.body}, exc.status
+            answers.append({
+                "code": code, "headers": [{"name": "Content-Type", "value": "application/json; charset=UTF-8"}],
+                "body": json.dumps(body),
+            })  # fmt: skip
+        return answers
 
     def _account(self, params: dict[str, Any], account_id: str = AD_ACCOUNT_ID) -> dict[str, Any]:
         number = account_id.removeprefix("act_")
