@@ -958,8 +958,10 @@ class PlatformPublisher:
         all_gone = True
         for s, external in sorted(targets, key=lambda t: order[t[0].object_kind]):
             await self._mark(s.idempotency_key, "compensating", external_id=external)
-            gone = await self._delete(s.object_kind, external)  # type: ignore[arg-type]
-            if not gone:
+            failure = await self._delete(s.object_kind, external)  # type: ignore[arg-type]
+            if failure is not None:
+                # Stays "compensating", with the platform's reason: agent/cleanup.py retries it and alerts.
+                await self._mark(s.idempotency_key, "compensating", error=f"delete failed: {failure}")
                 all_gone = False
                 continue
 
@@ -991,14 +993,15 @@ class PlatformPublisher:
             log.warning("looking up %s during compensation failed: %s", s.idempotency_key, _describe(exc))
             return None
 
-    async def _delete(self, kind: ObjectKind, external_id: str) -> bool:
+    async def _delete(self, kind: ObjectKind, external_id: str) -> str | None:
+        """Delete one object; None when it is gone (or was already), else why it is still there."""
         try:
             await self.call(
                 lambda: self.client.delete(
                     token=self.token, account_id=self.acct, kind=kind, external_id=external_id
                 )
             )
-            return True
+            return None
         except (PlatformError, NeedsReconnect) as exc:
             # Already gone counts as done; anything else stays "compensating" in the ledger for a human.
             try:
@@ -1010,9 +1013,9 @@ class PlatformPublisher:
             except (PlatformError, NeedsReconnect):
                 state = None
             if state is not None and state.status in ("deleted", "archived"):
-                return True
+                return None
             log.warning("delete during compensation failed: %s", _describe(exc))
-            return False
+            return _describe(exc)
 
     async def _set_rows(
         self, session: AsyncSession, status: str, *, levels: Sequence[str] = LEVELS, only: set[str] | None = None

@@ -1,4 +1,5 @@
-"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks, daily token refresh.
+"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks and cleanup retries, daily
+token refresh.
 
 Only one process runs them: a leader lock (an exclusive, non-blocking file lock in the data dir) is taken
 first, and a process that cannot take it runs no jobs.
@@ -16,10 +17,16 @@ from typing import IO, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from agent.cleanup import retry_compensations
 from agent.context import AgentContext
 from agent.tracking import check_statuses, refresh_tokens, sync_all
 
 log = logging.getLogger(__name__)
+
+# Retries of compensations whose deletes failed (agent/cleanup.py). A front door that can tell people about
+# them (bot/slack/alerts.py) passes its own job under this name in `extra_jobs`, which replaces this one.
+CLEANUP_JOB = "cleanup_retry"
+CLEANUP_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 
 
 @dataclass
@@ -61,9 +68,24 @@ def _guarded(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Await
     return run
 
 
+async def retry_cleanups(ctx: AgentContext) -> int:
+    """The cleanup job without a front door to alert through: it retries, and the log is the only alert."""
+    stuck = await retry_compensations(ctx)
+    if stuck:
+        log.warning(
+            "%d object(s) that a failed publish should have deleted still exist and no chat front door is "
+            "configured to alert anyone: delete them in the platforms' Ads Managers: %s", len(stuck),
+            "; ".join(f"{s.platform} {s.object_kind} {s.external_id} (campaign {s.campaign_id}, "
+                      f"{'paused' if s.paused else 'NOT paused' if s.paused is False else 'status unknown'})"
+                      for s in stuck),
+        )
+    return len(stuck)
+
+
 def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]
                     | None = None) -> AsyncIOScheduler:
-    """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests)."""
+    """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests), and
+    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
     scheduler.add_job(_guarded("performance_sync", lambda: sync_all(ctx)), "interval", hours=1,
@@ -72,6 +94,9 @@ def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[
                       id="status_check", **defaults)
     scheduler.add_job(_guarded("token_refresh", lambda: refresh_tokens(ctx)), "interval", days=1,
                       id="token_refresh", **defaults)
+    if CLEANUP_JOB not in (extra_jobs or {}):
+        scheduler.add_job(_guarded(CLEANUP_JOB, lambda: retry_cleanups(ctx)), id=CLEANUP_JOB, **CLEANUP_TRIGGER,
+                          **defaults)
     for name, (job, trigger) in (extra_jobs or {}).items():
         scheduler.add_job(_guarded(name, job), id=name, **trigger, **defaults)
     return scheduler

@@ -243,6 +243,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
 
     from bot.scheduler import LeaderLock, build_scheduler
     from bot.slack import build_slack
+    from bot.slack.alerts import cleanup_jobs
     from bot.slack.digest import digest_jobs
 
     port = port or settings.adly_port
@@ -264,7 +265,8 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
         lock = LeaderLock(settings.data_dir / "scheduler.lock")
         scheduler = None
         if settings.adly_scheduler_enabled and lock.acquire():
-            scheduler = build_scheduler(services.ctx, extra_jobs=digest_jobs(slack) if slack is not None else None)
+            jobs = {**digest_jobs(slack), **cleanup_jobs(slack)} if slack is not None else None
+            scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
             scheduler.start()
         app = create_app(settings, services=services, port=port, slack=slack)
         config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")

@@ -1241,3 +1241,28 @@ async def purge_processed_events(*, session: AsyncSession, before: datetime) -> 
         await session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < before)),
     )
     return result.rowcount
+
+
+# --- stuck compensations (agent/cleanup.py) -----------------------------------------------------------
+
+
+async def list_compensating_campaigns(*, session: AsyncSession) -> list[Campaign]:
+    """Campaigns with at least one ledger step still "compensating" (a delete that did not go through)."""
+    stuck = select(PublishStep.campaign_id).where(PublishStep.state == "compensating").distinct()
+    return list(await session.scalars(select(Campaign).where(Campaign.id.in_(stuck)).order_by(Campaign.id)))
+
+
+async def list_audit_events(
+    *,
+    session: AsyncSession,
+    actions: Sequence[str],
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+) -> list[AuditEvent]:
+    """Audit events with one of `actions` (optionally about one subject), oldest first."""
+    stmt = select(AuditEvent).where(AuditEvent.action.in_(list(actions)))
+    if subject_type is not None:
+        stmt = stmt.where(AuditEvent.subject_type == subject_type)
+    if subject_id is not None:
+        stmt = stmt.where(AuditEvent.subject_id == subject_id)
+    return list(await session.scalars(stmt.order_by(AuditEvent.created_at, AuditEvent.id)))

@@ -161,6 +161,55 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{name}: {spend} spent, {impressions} impressions, {clicks} clicks, {conversions} conversions",
         "ar": "{name}: إنفاق {spend}، {impressions} ظهور، {clicks} نقرة، {conversions} تحويل",
     },
+    # cleanup alerts (bot/slack/alerts.py): a withdrawal that could not delete everything
+    "cleanup_title": {"en": "Cleanup needed on {platforms}", "ar": "مطلوب تنظيف على {platforms}"},
+    "cleanup_intro": {
+        "en": "Publishing \"{name}\" failed and ADLY withdrew it, but these objects could not be deleted and "
+        "still exist:",
+        "ar": "فشل نشر \"{name}\" وسحبته ADLY، لكن تعذّر حذف هذه العناصر وما زالت موجودة:",
+    },
+    "cleanup_line": {
+        "en": "{platform} {kind} `{external_id}`: {state}. Stuck since {since}. Last error: {error}",
+        "ar": "{kind} على {platform} `{external_id}`: {state}. عالق منذ {since}. آخر خطأ: {error}",
+    },
+    "cleanup_paused": {"en": "paused, not delivering", "ar": "متوقف ولا يُعرض"},
+    "cleanup_not_paused": {
+        "en": "*NOT paused: it may be delivering and spending*",
+        "ar": "*غير متوقف: قد يُعرض وينفق من الميزانية*",
+    },
+    "cleanup_unknown": {"en": "status unknown (could not read it back)", "ar": "الحالة غير معروفة (تعذّرت قراءتها)"},
+    "cleanup_no_error": {"en": "none recorded", "ar": "لم يُسجَّل"},
+    "cleanup_action": {
+        "en": "What to do: delete them in the {platform} Ads Manager (ad account {account}).",
+        "ar": "المطلوب: احذفها من مدير إعلانات {platform} (الحساب الإعلاني {account}).",
+    },
+    "cleanup_action_url": {
+        "en": "What to do: delete them in the {platform} Ads Manager: <{url}|open Ads Manager>.",
+        "ar": "المطلوب: احذفها من مدير إعلانات {platform}: <{url}|فتح مدير الإعلانات>.",
+    },
+    "cleanup_retrying": {
+        "en": "ADLY keeps retrying the delete on its own ({attempts} of {limit} attempts so far) and will post "
+        "here once they are gone.",
+        "ar": "تواصل ADLY محاولة الحذف تلقائيًا ({attempts} من {limit} محاولات حتى الآن) وستكتب هنا عند حذفها.",
+    },
+    "cleanup_gave_up": {
+        "en": "ADLY stopped retrying after {attempts} attempts: only a person can delete them now. ADLY checks "
+        "every few hours and will post here once they are gone.",
+        "ar": "توقفت ADLY عن المحاولة بعد {attempts} محاولات: الحذف الآن بيد شخص. تتحقق ADLY كل بضع ساعات "
+        "وستكتب هنا عند حذفها.",
+    },
+    "cleanup_resolved": {
+        "en": "Cleaned up: these no longer exist on {platforms}: {objects}.",
+        "ar": "تم التنظيف: لم تعد هذه موجودة على {platforms}: {objects}.",
+    },
+    "cleanup_all_clear": {
+        "en": "Nothing ADLY created for this campaign is left on any platform.",
+        "ar": "لم يبقَ على أي منصة شيء مما أنشأته ADLY لهذه الحملة.",
+    },
+    "kind_campaign": {"en": "campaign", "ar": "الحملة"},
+    "kind_ad_set": {"en": "ad set", "ar": "المجموعة الإعلانية"},
+    "kind_ad": {"en": "ad", "ar": "الإعلان"},
+    "kind_creative": {"en": "creative", "ar": "التصميم الإعلاني"},
 }
 
 
