@@ -318,11 +318,13 @@ class PlatformPublisher:
         out.extend(("activate", f"activate/{level}", None) for level in LEVELS)
         return out
 
-    def first_wave(self) -> list[str]:
-        """Steps sent the moment publishing starts (nothing to wait for): the campaign and the media."""
-        keys = [self.key("campaign", "campaign")]
-        keys += [self.key(f"media/{asset_id}", kind) for asset_id, kind in self._media_kinds().items()]
-        return [k for k in keys if self.steps.get(k, ("planned", None))[0] == "planned"]
+    def planned_creates(self) -> list[str]:
+        """The create steps (media, campaign, ad sets, creatives, ads) no run has started yet."""
+        return [
+            self.key(plan_key, kind)
+            for kind, plan_key, _ in self.planned_steps()
+            if kind != "activate" and self.steps.get(self.key(plan_key, kind), ("planned", None))[0] == "planned"
+        ]
 
     def _media_kinds(self) -> dict[str, str]:
         kinds: dict[str, str] = {}
@@ -1033,8 +1035,12 @@ async def _open_ledger(
 ) -> dict[str, BaseException]:
     """One transaction: every step of every platform planned (the outbox), and every account loaded.
 
-    `premark`: the first wave of writes (campaigns, media) also enters "sending" in this transaction, since
-    they go out the moment it commits; it saves the publish one commit on its critical path.
+    `premark`: every create step this run is about to send enters "sending" here, in this one transaction,
+    instead of one commit before each call: the row still precedes the write, a crash still leaves it
+    "sending" (so the next run looks the object up before sending), and the chain campaign -> ad set -> ad
+    waits on no commit between its calls. Activations are still marked one by one: their "sending" state
+    is what lets a level read back active. Steps this run never started go back to "planned" at its end
+    (`_release_unsent`), so nothing needs a lookup that was never sent.
     """
     failures: dict[str, BaseException] = {}
     async with ctx.sessions() as session, session.begin():
@@ -1067,7 +1073,7 @@ async def _open_ledger(
             for pub in publishers:
                 if pub.platform in failures:
                     continue
-                pub.premarked = set(pub.first_wave())
+                pub.premarked = set(pub.planned_creates())
                 for key in pub.premarked:
                     pub.steps[key] = ("sending", None)
             wave = [k for pub in publishers for k in pub.premarked]
@@ -1136,6 +1142,7 @@ async def publish_plan(
             raise _first_error(group) from None
 
     results = await asyncio.gather(*(build(p) for p in publishers), return_exceptions=True)
+    await _release_unsent(ledger, publishers)
     failed = {p.platform: r for p, r in zip(publishers, results, strict=True) if isinstance(r, BaseException)}
     for platform, error in failed.items():
         if not isinstance(error, PlatformError | NeedsReconnect):
@@ -1182,6 +1189,20 @@ async def publish_plan(
         if report is not None:
             await report(pub.platform)
     return {p.platform: p.outcome for p in publishers}
+
+
+async def _release_unsent(ledger: _LedgerWriter, publishers: list[PlatformPublisher]) -> None:
+    """Steps marked "sending" when the ledger opened whose branch never started (a failure stopped the run
+    first) go back to "planned": they were certainly not sent, so no later run or compensation looks them up."""
+    unsent = [key for pub in publishers for key in pub.premarked]
+    if not unsent:
+        return
+    await ledger.flush()
+    await ledger.write(lambda session: repo.unmark_steps_sending(session=session, idempotency_keys=unsent))
+    for pub in publishers:
+        for key in pub.premarked:
+            pub.steps[key] = ("planned", None)
+        pub.premarked.clear()
 
 
 async def _activate(

@@ -89,7 +89,7 @@ def minimum_calls(plan: CampaignPlan) -> dict[str, int]:
             lookups = locations + 2  # geo search per city, account currency, the Page to publish from
             creates = 1 + sets + 2 * ads  # a creative and an ad per ad
             read_back = -(-objects // 50)  # multi-ID reads, 50 ids each
-            activation = sets + ads + 1  # one status update per object
+            activation = -(-sets // 50) + -(-ads // 50) + 1  # a Graph batch (of 50) per level, campaign last
             out["meta"] = lookups + media + creates + read_back + activation
         elif p.platform == "tiktok":
             lookups = 1 + 1 + 1  # region list, advertiser currency, identity (created once if missing)

@@ -975,6 +975,16 @@ async def mark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequenc
         raise NotFound(f"publish steps not found among {list(idempotency_keys)[:3]}...")
 
 
+async def unmark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequence[str]) -> None:
+    """Undo `mark_steps_sending` for steps whose call was never made (their attempt is taken back)."""
+    await session.execute(
+        update(PublishStep)
+        .where(PublishStep.idempotency_key.in_(list(idempotency_keys)), PublishStep.state == "sending")
+        .values(state="planned", attempts=PublishStep.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def set_platform_rows(
     *,
     session: AsyncSession,

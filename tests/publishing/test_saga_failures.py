@@ -56,6 +56,11 @@ async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_say
             assert all(a.status == "deleted" for s in pc.ad_sets for a in s.ads if a.external_id)
         creates = [s for s in steps if s.object_kind in ("campaign", "ad_set", "ad") and s.external_id]
         assert creates and {s.state for s in creates} == {"compensated"}
+        # TikTok's ads were never sent (their ad group was refused): back to "planned", attempt taken back, so
+        # no later run or compensation goes looking for them.
+        tiktok_ads = [s for s in steps if s.platform == "tiktok" and s.object_kind == "ad"]
+        assert tiktok_ads and {(s.state, s.attempts) for s in tiktok_ads} == {("planned", 0)}
+        assert not [s for s in steps if s.state == "sending"]
 
 
 def _switches_on(request: httpx.Request, object_id: str) -> bool:

@@ -21,6 +21,8 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -135,6 +137,22 @@ class SandboxTransport(httpx.ASGITransport):
             raise httpx.ReadTimeout(str(exc), request=request) from exc
         except SimulatedConnectError as exc:
             raise httpx.ConnectError(str(exc), request=request) from exc
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class _InMemoryMultiPartParser(MultiPartParser):
+    # Starlette spools parts above 1 MB to a temporary file, one thread hop per chunk written; a video is
+    # megabytes, and those hops would stall every other request the simulator is answering.
+    spool_max_size = 256 * 1024 * 1024
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form; multipart files stay in memory (see _InMemoryMultiPartParser)."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        return await request.form()
+    return await _InMemoryMultiPartParser(request.headers, request.stream()).parse()
 
 
 # ---------------------------------------------------------------------------------------------- state

@@ -27,6 +27,7 @@ from tools.sandbox.core import (
     SandboxStore,
     consent_page,
     daily_stats,
+    read_form,
     redirect_with,
 )
 from tools.sandbox.limits import META_GOAL_CLASS, META_MIN_DAILY
@@ -148,7 +149,7 @@ class MetaSimulator:
         params: dict[str, Any] = dict(request.query_params)
         files: dict[str, tuple[str, bytes]] = {}
         if request.method == "POST":
-            form = await request.form()
+            form = await read_form(request)
             for key, value in form.multi_items():
                 if isinstance(value, str):
                     params[key] = value

@@ -21,6 +21,7 @@ from tools.sandbox.core import (
     SandboxStore,
     consent_page,
     daily_stats,
+    read_form,
     redirect_with,
 )
 from tools.sandbox.limits import SNAPCHAT_MIN_ADSQUAD_DAILY_MICRO, SNAPCHAT_MIN_CAMPAIGN_DAILY_MICRO
@@ -444,7 +445,7 @@ class SnapchatSimulator:
         found = self.store.get("media", media_id)
         if found is None:
             raise SnapError(404, "E1004", f"media {media_id} not found.")
-        form = await request.form()
+        form = await read_form(request)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise _bad("file", "a multipart file is required.")

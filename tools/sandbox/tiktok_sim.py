@@ -23,6 +23,7 @@ from tools.sandbox.core import (
     SandboxStore,
     consent_page,
     daily_stats,
+    read_form,
     redirect_with,
 )
 from tools.sandbox.limits import TIKTOK_MIN_DAILY
@@ -198,7 +199,7 @@ class TikTokSimulator:
                     raise ApiError(40002, "Request body is not valid JSON.") from exc
                 params.update(body if isinstance(body, dict) else {})
             elif ctype.startswith("multipart/form-data"):
-                form = await request.form()
+                form = await read_form(request)
                 for key, item in form.multi_items():
                     params[key] = item if isinstance(item, str) else (item.filename, await item.read())
             else:
