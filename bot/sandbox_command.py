@@ -10,13 +10,13 @@ as on the real hosts, OAuth pages included, e.g.
     http://127.0.0.1:8792/login/oauth2/authorize?client_id=..&redirect_uri=..&response_type=code&state=..
 Point META_API_BASE_URL and META_OAUTH_BASE_URL at the Meta port (likewise TIKTOK_*, SNAPCHAT_*). State lives
 in the data dir's `sandbox/` folder, shared with in-process use. The "timeout after create" fault hangs the
-response here (the client's own timeout fires) instead of raising.
+response here (the client's own timeout fires) instead of raising. Each platform runs in a process of its
+own, as the three are separate services: one platform's uploads never hold up another's answers.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
 PLATFORM_OFFSETS = {"meta": 0, "tiktok": 1, "snapchat": 2}
@@ -31,31 +31,55 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
+    import multiprocessing
+    import signal
+
+    if getattr(args, "sandbox_command", "serve") != "serve":
+        return 2
+    faults = {
+        "latency_ms": settings.sandbox_latency_ms, "error_rate": settings.sandbox_error_rate,
+        "seed": settings.sandbox_seed,
+    }  # fmt: skip
+    spawn = multiprocessing.get_context("spawn")
+    children = [
+        spawn.Process(
+            target=serve_one, args=(platform, args.host, args.port + offset, str(settings.sandbox_dir), faults),
+            name=f"adly-sandbox-{platform}", daemon=True,
+        )  # fmt: skip
+        for platform, offset in PLATFORM_OFFSETS.items()
+    ]
+    for platform, offset in PLATFORM_OFFSETS.items():
+        print(f"{platform:9s} http://{args.host}:{args.port + offset}")
+    print(f"state: {settings.sandbox_dir}", flush=True)
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for child in children:
+            child.start()
+        while all(child.is_alive() for child in children):
+            children[0].join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child in children:
+            child.join(5)
+    failed = [c.name for c in children if c.exitcode not in (0, None, -signal.SIGTERM)]
+    return 1 if failed else 0
+
+
+def serve_one(platform: str, host: str, port: int, state_dir: str, faults: dict[str, Any]) -> None:
+    """One platform's simulator over HTTP (runs in its own process)."""
+    from pathlib import Path
+
     import uvicorn
 
     from tools.sandbox import SandboxFaults, sandbox_app
 
-    if getattr(args, "sandbox_command", "serve") != "serve":
-        return 2
-    faults = SandboxFaults(
-        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
-        timeout_mode="hang",
-    )  # fmt: skip
-    servers = []
-    for platform, offset in PLATFORM_OFFSETS.items():
-        app = sandbox_app(platform, state_dir=settings.sandbox_dir, faults=faults)
-        config = uvicorn.Config(
-            app, host=args.host, port=args.port + offset, log_level="info", lifespan="off"
-        )
-        servers.append(uvicorn.Server(config))
-        print(f"{platform:9s} http://{args.host}:{args.port + offset}")
-    print(f"state: {settings.sandbox_dir}")
-
-    async def serve_all() -> None:
-        await asyncio.gather(*(server.serve() for server in servers))
-
-    try:
-        asyncio.run(serve_all())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    app = sandbox_app(platform, state_dir=Path(state_dir), faults=SandboxFaults(**faults, timeout_mode="hang"))
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off")

@@ -305,12 +305,18 @@ class SnapchatClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
-        content = await read_media(spec.path)
-        media = await self._create_one(
-            f"adaccounts/{account_id}/media", token, "media", "media",
-            {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "type": spec.kind.upper(),
-             "ad_account_id": account_id},
-        )  # fmt: skip
+        # The file is read while the container is created: the container needs only its name.
+        reading = asyncio.ensure_future(read_media(spec.path))
+        try:
+            media = await self._create_one(
+                f"adaccounts/{account_id}/media", token, "media", "media",
+                {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "type": spec.kind.upper(),
+                 "ad_account_id": account_id},
+            )  # fmt: skip
+        except BaseException:
+            reading.cancel()
+            raise
+        content = await reading
         mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
         await self._call(
             "POST",
