@@ -1135,9 +1135,17 @@ async def publish_plan(
         try:
             try:
                 await pub.create_all()
-            finally:
+            except BaseException:
                 await pub.ledger.flush()
-            await pub.verify_paused()
+                raise
+            # The read-back needs no commit: it runs while the last "created" rows land. Activation, which
+            # comes after, does need every one of them in the ledger.
+            flushed, verified = await asyncio.gather(
+                pub.ledger.flush(), pub.verify_paused(), return_exceptions=True
+            )
+            for result in (flushed, verified):
+                if isinstance(result, BaseException):
+                    raise result
         except BaseExceptionGroup as group:
             raise _first_error(group) from None
 
