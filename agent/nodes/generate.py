@@ -19,6 +19,7 @@ from tools.generation.base import (
     CopyResult,
     CopyVariant,
     GenerationFailed,
+    GenerationKind,
     ImageBrief,
     MediaResult,
     VideoBrief,
@@ -144,7 +145,7 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
     copy_assets = await load_assets(ctx, {f"copy:{language}": state["assets"][f"copy:{language}"]})
     words = copy_assets[f"copy:{language}"].text or {}
     variation = int((state.get("variations") or {}).get(slot, 0))
-    kind = slot_kind(slot)
+    kind: GenerationKind = "image" if slot_kind(slot) == "image" else "voice"
     call: Any
     if kind == "image":
         width, height = IMAGE_SLOTS[slot.split(":")[2]]

@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,16 +199,33 @@ async def run_chain(
     raise GenerationFailed(f"every provider failed ({names})", attempts)
 
 
-def brief_fingerprint(kind: GenerationKind, brief: BaseModel) -> str:
-    """A stable key for a brief, so callers can cache results of identical briefs."""
-    payload = json.dumps(
-        {"kind": kind, "brief": brief.model_dump(mode="json")}, sort_keys=True, ensure_ascii=False
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def brief_fingerprint(kind: str, brief: BaseModel | Mapping[str, Any]) -> str:
+    """A stable digest of a brief (a model or its JSON form): file names, and the core of the cache key."""
+    return _digest({"kind": kind, "brief": _brief_json(brief)})
+
+
+def cache_key(kind: str, brief: BaseModel | Mapping[str, Any], providers: Sequence[str]) -> str:
+    """The one cache key for generated content, in memory or in the store: kind, brief, provider line-up.
+
+    The line-up is in the key so that configuring a model provider later is not answered with what the
+    offline fallback made before. `variation` is a field of every brief, so a regenerate misses.
+    """
+    return _digest({"kind": kind, "brief": _brief_json(brief), "providers": list(providers)})
+
+
+def _brief_json(brief: BaseModel | Mapping[str, Any]) -> Any:
+    return brief.model_dump(mode="json") if isinstance(brief, BaseModel) else dict(brief)
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    # default=str: a caller's own key brief may hold paths or dates; models are already JSON here.
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class GenerationCache(Protocol):
-    """Results of earlier briefs by key: store implements it over its asset rows; MemoryCache in-process."""
+    """Results of earlier briefs by cache_key: agent.assets.StoreCache keeps them as asset rows (the flow),
+    MemoryCache in this process (tests, one CLI run). Values are the results' JSON form."""
 
     async def get(self, key: str) -> dict[str, Any] | None: ...
 
@@ -233,7 +250,7 @@ M = TypeVar("M", bound=BaseModel)
 
 async def cached_chain(
     kind: GenerationKind,
-    brief: BaseModel,
+    brief: BaseModel | Mapping[str, Any],
     providers: Sequence[P],
     call: Callable[[P], Awaitable[M]],
     result_type: type[M],
@@ -241,11 +258,13 @@ async def cached_chain(
     cache: GenerationCache | None = None,
     timeout_s: float | None = None,
 ) -> tuple[M, list[Attempt], bool]:
-    """run_chain behind a cache keyed by the brief and the provider line-up; returns (result, attempts, hit).
+    """run_chain behind a cache keyed by cache_key(kind, brief, provider names); returns (result, attempts, hit).
 
+    `brief` only makes the key (the call closes over what it needs), so a caller may key on something
+    steadier than the call's input, e.g. the flow keys a video on its input asset ids, not their paths.
     A cached media result whose file is gone counts as a miss, so a cleaned asset folder regenerates.
     """
-    key = f"{brief_fingerprint(kind, brief)}:{','.join(p.name for p in providers)}"
+    key = cache_key(kind, brief, [p.name for p in providers])
     if cache is not None:
         hit = await cache.get(key)
         if hit is not None:

@@ -16,6 +16,7 @@ from tools.generation.backgrounds import render_background, theme_style
 from tools.generation.base import ImageBrief, MediaResult, brief_fingerprint
 from tools.generation.layout import compose
 from tools.generation.text import _read_json, normalize_theme, read_prompt
+from tools.generation.workers import run_cpu
 
 JPEG_QUALITY = 92
 
@@ -39,6 +40,19 @@ def _finish(background: Image.Image, brief: ImageBrief, theme: str, path: Path) 
     img.save(path, "JPEG", quality=JPEG_QUALITY, optimize=False, subsampling=0)
 
 
+def render_procedural(brief: ImageBrief, theme: str, path: Path) -> None:
+    """Draw the theme's background and lay the text out on it, to `path` (pure CPU: runs in a worker)."""
+    background = render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation)
+    _finish(background, brief, theme, path)
+
+
+def finish_visual(raw: bytes, brief: ImageBrief, theme: str, path: Path) -> None:
+    """Crop a model's key visual to the placement and lay the text out on it (pure CPU: runs in a worker)."""
+    with Image.open(io.BytesIO(raw)) as src:
+        visual = ImageOps.fit(src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS)
+    _finish(visual, brief, theme, path)
+
+
 class ProceduralImageProvider:
     """Offline: a designed background drawn for the theme, then headline and CTA laid out on it."""
 
@@ -47,16 +61,9 @@ class ProceduralImageProvider:
     async def render(self, brief: ImageBrief, out_dir: Path) -> MediaResult:
         theme = normalize_theme(brief.theme)
         path = _out_path(brief, out_dir, self.name)
-
-        def work() -> None:
-            _finish(
-                render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation),
-                brief,
-                theme,
-                path,
-            )
-
-        await asyncio.to_thread(work)
+        # Drawing and text layout hold the GIL: in a worker process each image gets a core of its own.
+        # The worker's working directory is the one it started in, so it gets an absolute path.
+        await run_cpu(render_procedural, brief, theme, path.absolute())
         return MediaResult(
             path=path,
             mime="image/jpeg",
@@ -147,15 +154,7 @@ class OpenAIImageProvider:
         theme = normalize_theme(brief.theme)
         raw = await self._visual(brief, theme)
         path = _out_path(brief, out_dir, "openai")
-
-        def work() -> None:
-            with Image.open(io.BytesIO(raw)) as src:
-                visual = ImageOps.fit(
-                    src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS
-                )
-            _finish(visual, brief, theme, path)
-
-        await asyncio.to_thread(work)
+        await run_cpu(finish_visual, raw, brief, theme, path.absolute())
         return MediaResult(
             path=path,
             mime="image/jpeg",

@@ -32,6 +32,7 @@ from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
 from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
 from tools.generation.video import SlideshowVideoProvider
 from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
+from tools.generation.workers import in_process
 
 AssetKind = Literal["copy", "image", "video", "voice"]
 
@@ -195,7 +196,23 @@ async def generate_bundle(
     """Copy first (everything else shows or says it), then images, voices and the video, fanned out.
 
     Failures are collected per asset, not raised: the caller decides which are required.
+    `parallel=False` makes the same assets one at a time, images on a thread of this process (the benchmark's
+    baseline, and the fastest way to do one thing at a time).
     """
+    if parallel:
+        return await _generate_bundle(spec, providers, out_dir, parallel=True, cache=cache)
+    with in_process():
+        return await _generate_bundle(spec, providers, out_dir, parallel=False, cache=cache)
+
+
+async def _generate_bundle(
+    spec: BundleSpec,
+    providers: Providers,
+    out_dir: Path,
+    *,
+    parallel: bool,
+    cache: GenerationCache | None,
+) -> Bundle:
     started = time.perf_counter()
     await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
     brief = spec.copy_brief
@@ -313,8 +330,9 @@ async def generate_bundle(
             role = "feed" if idx == 0 and tall in spec.image_sizes else "video_slide"
             slide_tasks.append(partial(make_image, image_brief(primary, v, tall), role=role, variant=idx))
 
-    # The other images wait for the slides: on two cores they would otherwise delay the critical path
-    # (slides -> ffmpeg) and then leave the cores idle while the encoder's one-threaded filter graph runs.
+    # The other images wait for the slides (and the voice): the process pool runs jobs in the order they
+    # arrive, and jobs started beside the video's would otherwise queue in front of its slides and delay
+    # the critical path (slides -> ffmpeg). Once ffmpeg runs, they fill whatever core time it leaves.
     slides_done = asyncio.Event()
 
     async def after_slides(job: Callable[[], Awaitable[Any]]) -> Any:
@@ -390,7 +408,8 @@ async def generate_bundle(
             continue
         others.append(partial(make_voice, lang))
 
-    # The video path is the longest; start it first so the other images render while ffmpeg encodes.
+    # The video path is the longest: it starts as soon as its own slides and voice exist, not after every
+    # asset, so the other images render while ffmpeg encodes.
     if parallel:
         others = [partial(after_slides, job) for job in others]
     await run.all([make_video, *others])
