@@ -219,25 +219,38 @@ class _LedgerWriter:
     async def _drain(self) -> None:
         while self.pending:
             batch, self.pending = self.pending, []
-            try:
-                async with self.ctx.sessions() as session, session.begin():
-                    await self._apply(session, [op for op, _ in batch])
-            except Exception:
-                # One bad write must not fail the others: fall back to one transaction each.
-                for op, future in batch:
-                    try:
-                        async with self.ctx.sessions() as session, session.begin():
-                            await self._apply(session, [op])
-                    except Exception as exc:
-                        if not future.done():
-                            future.set_exception(exc)
-                    else:
-                        if not future.done():
-                            future.set_result(None)
-                continue
-            for _, future in batch:
-                if not future.done():
-                    future.set_result(None)
+            # "sending" marks go first, in a transaction of their own: their callers are waiting to make a
+            # call, while the rest (mostly "created" rows riding along) holds nobody up. A key's "sending"
+            # never follows its own "created" in one run, so the split keeps every key's order.
+            for group in (
+                [item for item in batch if isinstance(item[0], str)],
+                [item for item in batch if not isinstance(item[0], str)],
+            ):
+                if group:
+                    await self._commit(group)
+
+    async def _commit(
+        self, group: list[tuple[Callable[[AsyncSession], Awaitable[None]] | str, asyncio.Future[None]]]
+    ) -> None:
+        try:
+            async with self.ctx.sessions() as session, session.begin():
+                await self._apply(session, [op for op, _ in group])
+        except Exception:
+            # One bad write must not fail the others: fall back to one transaction each.
+            for op, future in group:
+                try:
+                    async with self.ctx.sessions() as session, session.begin():
+                        await self._apply(session, [op])
+                except Exception as exc:
+                    if not future.done():
+                        future.set_exception(exc)
+                else:
+                    if not future.done():
+                        future.set_result(None)
+            return
+        for _, future in group:
+            if not future.done():
+                future.set_result(None)
 
 
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
@@ -1056,10 +1069,16 @@ async def _open_ledger(
         missing = [k for k in wanted if k not in existing]
         if missing:
             await _insert_steps(session, [(k, *wanted[k]) for k in missing])
-            inserted = select(PublishStep).where(PublishStep.idempotency_key.in_(missing))
-            existing.update({row.idempotency_key: row for row in await session.scalars(inserted)})
+            if session.get_bind().dialect.name != "sqlite":
+                # Elsewhere another writer may have inserted some of them first: read back what is there.
+                # (SQLite transactions begin IMMEDIATE, holding the write lock: the rows are ours as inserted.)
+                inserted = select(PublishStep).where(PublishStep.idempotency_key.in_(missing))
+                existing.update({row.idempotency_key: row for row in await session.scalars(inserted)})
         for key, (pub, kind, _, _) in wanted.items():
-            row = existing[key]
+            row = existing.get(key)
+            if row is None:
+                pub.steps[key] = ("planned", None)
+                continue
             if (row.campaign_id, row.platform, row.object_kind) != (pub.plan.campaign_id, pub.platform, kind):
                 # Keys are derived from the plan; a clash means two different writes share a key.
                 raise ValueError(f"idempotency key {key!r} already belongs to another step")
