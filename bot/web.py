@@ -245,6 +245,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
     from bot.slack import build_slack
     from bot.slack.alerts import cleanup_jobs
     from bot.slack.digest import digest_jobs
+    from tools.generation.workers import warm_pool
 
     port = port or settings.adly_port
     async with open_services(settings, port=port) as services:
@@ -269,6 +270,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
             scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
             scheduler.start()
         app = create_app(settings, services=services, port=port, slack=slack)
+        warm_pool()
         config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")
         try:
             await uvicorn.Server(config).serve()

@@ -129,3 +129,17 @@ async def test_the_video_starts_before_the_feed_images_finish(tmp_path: Path) ->
     slide_ends = [end for label, _, end in log if label == "image ar 1080x1920"]  # Arabic is the video's
     assert len(square_ends) == 2 and len(slide_ends) == 2
     assert max(slide_ends) <= video_start < min(square_ends)
+
+
+async def test_warming_the_pool_starts_every_worker_without_waiting() -> None:
+    workers.shutdown_pool()
+    started = time.perf_counter()
+    workers.warm_pool()
+    assert time.perf_counter() - started < 0.5  # returns at once; the workers spawn in the background
+    pool = workers.shared_pool()
+    for _ in range(600):  # up to 30 s on a busy machine
+        if len(getattr(pool, "_processes", {}) or {}) >= workers.worker_count():
+            break
+        await asyncio.sleep(0.05)
+    assert len(pool._processes or {}) == workers.worker_count()  # type: ignore[attr-defined]
+    assert os.getpid() not in await asyncio.gather(*(workers.run_cpu(os.getpid) for _ in range(2)))

@@ -67,6 +67,14 @@ def shared_pool() -> ProcessPoolExecutor:
         return _pool
 
 
+def warm_pool() -> None:
+    """Start every worker now, without waiting: a long-running process (`adly serve`) calls it at startup so
+    the first campaign's images do not wait ~0.5 s for workers to spawn and import the renderers."""
+    pool = shared_pool()
+    for _ in range(worker_count()):
+        pool.submit(os.getpid)
+
+
 def shutdown_pool() -> None:
     """Stop the workers (tests, and a pool that broke); the next render starts a fresh pool."""
     global _pool
