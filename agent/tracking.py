@@ -91,7 +91,10 @@ async def sync_all(ctx: AgentContext) -> int:
 
 
 async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
-    """The 15-minute job: read each live campaign's status back; a change is stored and returned for notice."""
+    """The 15-minute job: read each live campaign's status back; a change is stored and returned for notice.
+
+    Each change names its campaign (id, name, workspace, conversation), the platform and the statuses `from` and
+    `to`. The new status is stored, so a change is returned once."""
     changes: list[dict[str, Any]] = []
     async with ctx.sessions() as session:
         workspaces = await repo.list_workspaces(session=session)
@@ -116,6 +119,9 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
                 changes.append(
                     {
                         "campaign_id": campaign.id,
+                        "campaign_name": campaign.name,
+                        "workspace_id": campaign.workspace_id,
+                        "conversation_id": campaign.conversation_id,
                         "platform": pc.platform,
                         "from": pc.status,
                         "to": state.status,

@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 CLEANUP_JOB = "cleanup_retry"
 CLEANUP_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 
+# Status checks of live campaigns (agent/tracking.py). A front door that can tell people about changes
+# (bot/slack/status_notices.py) passes its own job under this name in `extra_jobs`, which replaces this one.
+STATUS_JOB = "status_check"
+STATUS_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
+
 
 @dataclass
 class LeaderLock:
@@ -85,13 +90,15 @@ async def retry_cleanups(ctx: AgentContext) -> int:
 def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]
                     | None = None) -> AsyncIOScheduler:
     """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests), and
-    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts)."""
+    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts) and the plain status
+    check under `STATUS_JOB` (Slack status notices)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
     scheduler.add_job(_guarded("performance_sync", lambda: sync_all(ctx)), "interval", hours=1,
                       id="performance_sync", **defaults)
-    scheduler.add_job(_guarded("status_check", lambda: check_statuses(ctx)), "interval", minutes=15,
-                      id="status_check", **defaults)
+    if STATUS_JOB not in (extra_jobs or {}):
+        scheduler.add_job(_guarded(STATUS_JOB, lambda: check_statuses(ctx)), id=STATUS_JOB, **STATUS_TRIGGER,
+                          **defaults)
     scheduler.add_job(_guarded("token_refresh", lambda: refresh_tokens(ctx)), "interval", days=1,
                       id="token_refresh", **defaults)
     if CLEANUP_JOB not in (extra_jobs or {}):

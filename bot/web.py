@@ -245,6 +245,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
     from bot.slack import build_slack
     from bot.slack.alerts import cleanup_jobs
     from bot.slack.digest import digest_jobs
+    from bot.slack.status_notices import status_jobs
     from tools.generation.workers import warm_pool
 
     port = port or settings.adly_port
@@ -266,7 +267,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
         lock = LeaderLock(settings.data_dir / "scheduler.lock")
         scheduler = None
         if settings.adly_scheduler_enabled and lock.acquire():
-            jobs = {**digest_jobs(slack), **cleanup_jobs(slack)} if slack is not None else None
+            jobs = {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)} if slack is not None else None
             scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
             scheduler.start()
         app = create_app(settings, services=services, port=port, slack=slack)

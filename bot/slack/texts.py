@@ -210,6 +210,32 @@ _TEXTS: dict[str, dict[str, str]] = {
     "kind_ad_set": {"en": "ad set", "ar": "المجموعة الإعلانية"},
     "kind_ad": {"en": "ad", "ar": "الإعلان"},
     "kind_creative": {"en": "creative", "ar": "التصميم الإعلاني"},
+    # status notices (bot/slack/status_notices.py): a platform changed a campaign's status outside ADLY
+    "status_title": {"en": "Status changed on {platforms}", "ar": "تغيّرت الحالة على {platforms}"},
+    "status_intro": {
+        "en": "The platform changed the status of \"{name}\":",
+        "ar": "غيّرت المنصة حالة \"{name}\":",
+    },
+    "status_line": {"en": "{platform}: {old} → *{new}*", "ar": "{platform}: {old} ← *{new}*"},
+    "status_active": {"en": "active", "ar": "فعّالة"},
+    "status_paused": {"en": "paused", "ar": "متوقفة"},
+    "status_deleted": {"en": "deleted", "ar": "محذوفة"},
+    "status_archived": {"en": "archived", "ar": "مؤرشفة"},
+    "status_pending_review": {"en": "in review", "ar": "قيد المراجعة"},
+    "status_rejected": {"en": "rejected in review", "ar": "مرفوضة في المراجعة"},
+    "status_unknown": {"en": "unknown", "ar": "غير معروفة"},
+    "status_hint_rejected": {
+        "en": "Rejected: check the reason in the {platform} Ads Manager, fix the ad and publish again.",
+        "ar": "مرفوضة: راجع السبب في مدير إعلانات {platform} وعدّل الإعلان ثم انشره مجددًا.",
+    },
+    "status_hint_stopped": {
+        "en": "Not delivering on {platform} now. If nobody on your team did this, check the {platform} Ads Manager.",
+        "ar": "لا تُعرض الآن على {platform}. إن لم يفعل ذلك أحد من فريقك فراجع مدير إعلانات {platform}.",
+    },
+    "status_hint_active": {
+        "en": "Delivering again on {platform}.",
+        "ar": "تُعرض مجددًا على {platform}.",
+    },
 }
 
 

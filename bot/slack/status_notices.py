@@ -1,0 +1,97 @@
+"""Status notices: a platform changed a live campaign's status (review, pause, delete), told in its thread.
+
+The scheduler's status check (every 15 minutes, agent/tracking.check_statuses) reads each tracked campaign's
+status back per platform and stores what changed. With Slack configured this module replaces that job with one
+that also tells people: one message per campaign with changes, in the campaign's conversation thread. The check
+stores the new status, so each change is reported once and no bookkeeping of its own is needed here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+
+from agent.texts import platform_list, platform_name
+from agent.tracking import check_statuses
+from bot.scheduler import STATUS_JOB, STATUS_TRIGGER
+from bot.slack import blocks as b
+from bot.slack.texts import st
+from store import repositories as repo
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackFrontDoor
+
+log = logging.getLogger(__name__)
+
+_KNOWN = ("active", "paused", "deleted", "archived", "pending_review", "rejected", "unknown")
+_STOPPED = ("paused", "deleted", "archived")
+
+
+def _status(status: Any, language: str) -> str:
+    return st(f"status_{status}", language) if status in _KNOWN else b.safe(str(status), 50)
+
+
+def status_change_message(changes: Sequence[dict[str, Any]], language: str) -> b.Message:
+    """One campaign's status changes (dicts from check_statuses): which platform went from what to what."""
+    changes = sorted(changes, key=lambda c: str(c["platform"]))
+    platforms = sorted({str(c["platform"]) for c in changes})
+    title = st("status_title", language, platforms=platform_list(platforms, language))
+    intro = st("status_intro", language, name=b.safe(changes[0].get("campaign_name") or "-", 200))
+    lines, hints = [], []
+    for change in changes:
+        name = platform_name(str(change["platform"]), language)
+        lines.append("• " + st("status_line", language, platform=name, old=_status(change.get("from"), language),
+                                new=_status(change.get("to"), language)))
+        if change.get("to") == "rejected":
+            hints.append(st("status_hint_rejected", language, platform=name))
+        elif change.get("to") in _STOPPED:
+            hints.append(st("status_hint_stopped", language, platform=name))
+        elif change.get("to") == "active":
+            hints.append(st("status_hint_active", language, platform=name))
+    icon = ":no_entry:" if any(c.get("to") == "rejected" for c in changes) else ":information_source:"
+    blocks: list[b.Block] = [b.header(title), b.section(f"{icon} {intro}\n" + "\n".join(lines[:20]))]
+    if hints:
+        blocks.append(b.context(b.safe(" ".join(hints), 2900)))
+    return b.Message(text=b.safe(f"{title}: {intro}", b.FALLBACK_TEXT), blocks=blocks)
+
+
+async def run_status_notices(door: SlackFrontDoor) -> dict[str, int]:
+    """The status check with Slack: read statuses back, and post each campaign's changes in its thread."""
+    changes = await check_statuses(door.services.ctx)
+    by_campaign: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        by_campaign[str(change["campaign_id"])].append(change)
+    posted = 0
+    for campaign_id, items in by_campaign.items():
+        conversation = None
+        conversation_id = items[0].get("conversation_id")
+        if conversation_id:
+            async with door.reads() as session:
+                conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
+        if conversation is None or conversation.channel_kind != "slack" or not conversation.channel_id:
+            log.warning("campaign %s changed status (%s), but its conversation is not in Slack: nobody was told",
+                        campaign_id, ", ".join(f"{c['platform']} {c['from']}->{c['to']}" for c in items))
+            continue
+        client = await door.client_for_workspace(str(items[0]["workspace_id"]))
+        if client is None:
+            log.warning("no Slack token for workspace %s: the status notice of campaign %s was not posted",
+                        items[0]["workspace_id"], campaign_id)
+            continue
+        try:
+            await door.renderer.post(client, conversation.channel_id, conversation.thread_ts,
+                                     status_change_message(items, conversation.language))
+        except SlackApiError as exc:
+            log.warning("posting the status notice of campaign %s failed: %s", campaign_id,
+                        exc.response.get("error"))
+            continue
+        posted += 1
+    return {"changes": len(changes), "posted": posted}
+
+
+def status_jobs(door: SlackFrontDoor) -> dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]:
+    """For bot.scheduler.build_scheduler(extra_jobs=...): replaces the plain status check with the noticing one."""
+    return {STATUS_JOB: (lambda: run_status_notices(door), dict(STATUS_TRIGGER))}

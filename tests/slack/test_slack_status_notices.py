@@ -1,0 +1,115 @@
+"""Status notices: a platform that changes a live campaign's status is heard once in the campaign's thread.
+
+A campaign is driven to live through the conversation driver against the in-process sandbox simulators; then
+the campaign is paused on Meta's side through the real client with the stored token, as a person in the Ads
+Manager would, and the status job runs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from slack_harness import APPROVER, MARKETER, Slack, validate_blocks
+
+from agent.conversations import Turn, Where
+from bot.console import SEED_INSTRUCTION, connect_in_sandbox
+from bot.scheduler import STATUS_JOB, build_scheduler
+from bot.slack.status_notices import run_status_notices, status_change_message, status_jobs
+from store import repositories as repo
+
+CHANNEL = "C0CAMPAIGNS"
+THREAD = "1700000000.000901"
+
+
+async def _live(slack: Slack) -> Turn:
+    """One campaign driven to live through the conversation driver, as the flow tests do."""
+    driver = slack.services.driver
+    workspace_id = await slack.door.workspace_id("T1")
+    turn = await driver.start(workspace_id=workspace_id, user=MARKETER, text=SEED_INSTRUCTION,
+                              where=Where("slack", CHANNEL, THREAD))
+    while turn.prompt is not None:
+        if turn.prompt.kind == "connect":
+            turn = await connect_in_sandbox(slack.services, turn, MARKETER, lambda _: None)
+            continue
+        assert turn.prompt.kind in ("review", "preview"), turn.prompt.payload
+        payload = turn.prompt.payload
+        decision = {k: v for k, v in {"action": "approve", "content_hash": payload.get("content_hash"),
+                                      "plan_hash": payload.get("plan_hash")}.items() if v is not None}
+        turn = await driver.decide(conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+                                   decision=decision, actor=APPROVER)
+    assert turn.status == "live", turn
+    return turn
+
+
+def _thread_posts(slack: Slack) -> list[dict[str, object]]:
+    return [c.args for c in slack.fake.named("chat.postMessage")
+            if c.args.get("channel") == CHANNEL and c.args.get("thread_ts") == THREAD]
+
+
+async def test_a_campaign_paused_outside_adly_is_noticed_once_in_its_thread(slack: Slack) -> None:
+    turn = await _live(slack)
+    assert turn.result is not None
+    campaign_id = str(turn.result["campaign_id"])
+    services = slack.services
+    # Right after publishing, the stored statuses match the platforms': nothing to tell.
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    before = len(_thread_posts(slack))
+
+    async with services.sessions() as session:
+        campaign = await repo.get_campaign(session=session, campaign_id=campaign_id)
+        assert campaign is not None
+        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+        assert meta.ad_account_id and meta.external_campaign_id and meta.status == "active", meta
+        account = await repo.get_ad_account(session=session, ad_account_id=meta.ad_account_id)
+        assert account is not None
+        token, _ = repo.read_tokens(cipher=services.ctx.cipher, account=account)
+    assert token
+    await services.ctx.platforms["meta"].set_status(token=token, account_id=account.external_account_id,
+                                                    kind="campaign", external_ids=[meta.external_campaign_id],
+                                                    status="paused")
+
+    result = await run_status_notices(slack.door)
+    assert result == {"changes": 1, "posted": 1}, result
+    posts = _thread_posts(slack)[before:]
+    assert len(posts) == 1
+    blocks = posts[0]["blocks"]
+    assert isinstance(blocks, list)
+    validate_blocks(blocks)
+    shown = json.dumps(blocks, ensure_ascii=False)
+    assert "Status changed on Meta" in shown and "*paused*" in shown and "active" in shown
+    assert campaign.name[:50] in shown and "Not delivering on Meta" in shown
+
+    # The change is stored: the next run reads the same status back and says nothing.
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    assert len(_thread_posts(slack)[before:]) == 1
+    async with services.sessions() as session:
+        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+    assert meta.status == "paused"
+
+
+def test_the_status_notice_speaks_arabic_and_explains_a_rejection() -> None:
+    changes = [
+        {"campaign_id": "c1", "campaign_name": "رمضان", "workspace_id": "w1", "conversation_id": "v1",
+         "platform": "tiktok", "from": "pending_review", "to": "rejected"},
+        {"campaign_id": "c1", "campaign_name": "رمضان", "workspace_id": "w1", "conversation_id": "v1",
+         "platform": "meta", "from": "paused", "to": "active"},
+    ]  # fmt: skip
+    message = status_change_message(changes, "ar")
+    validate_blocks(message.blocks)
+    shown = json.dumps(message.blocks, ensure_ascii=False)
+    assert "تغيّرت الحالة على" in shown and "تيك توك" in shown and "رمضان" in shown
+    assert "مرفوضة في المراجعة" in shown and "قيد المراجعة" in shown and "فعّالة" in shown
+    assert "مدير إعلانات تيك توك" in shown and "تُعرض مجددًا" in shown
+    assert "Status" not in shown and "rejected" not in shown
+
+
+def test_the_slack_job_replaces_the_plain_status_check(slack: Slack) -> None:
+    plain = build_scheduler(slack.services.ctx)
+    with_slack = build_scheduler(slack.services.ctx, extra_jobs=status_jobs(slack.door))
+    assert plain.get_job(STATUS_JOB) is not None
+    job = with_slack.get_job(STATUS_JOB)
+    assert job is not None and [j.id for j in with_slack.get_jobs()].count(STATUS_JOB) == 1
+    assert job.trigger.interval == timedelta(minutes=15)
