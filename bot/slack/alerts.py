@@ -31,7 +31,7 @@ from agent.texts import platform_list, platform_name
 from bot.scheduler import CLEANUP_JOB, CLEANUP_TRIGGER
 from bot.slack import blocks as b
 from bot.slack.texts import st
-from store import repositories as repo
+from bot.slack.threads import conversation_thread
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
@@ -92,20 +92,12 @@ def resolution_message(items: Sequence[ResolvedCleanup], language: str) -> b.Mes
 async def _thread(door: SlackFrontDoor, workspace_id: str, conversation_id: str | None,
                   campaign_id: str) -> tuple[AsyncWebClient, Any] | None:
     """The Slack client and conversation of a campaign's thread, or None (said in the log) when there is none."""
-    conversation = None
-    if conversation_id:
-        async with door.reads() as session:
-            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-    if conversation is None or conversation.channel_kind != "slack" or not conversation.channel_id:
-        log.warning("campaign %s has objects that need cleaning up, but its conversation is not in Slack: "
-                    "nobody was told there (see the warnings above)", campaign_id)
+    found = await conversation_thread(door, workspace_id, conversation_id)
+    if isinstance(found, str):
+        log.warning("campaign %s has objects that need cleaning up; the alert was not posted: %s (see the "
+                    "warnings above)", campaign_id, found)
         return None
-    client = await door.client_for_workspace(workspace_id)
-    if client is None:
-        log.warning("no Slack token for workspace %s: the cleanup alert of campaign %s was not posted",
-                    workspace_id, campaign_id)
-        return None
-    return client, conversation
+    return found
 
 
 async def run_cleanup_alerts(door: SlackFrontDoor, now: datetime | None = None) -> dict[str, int]:

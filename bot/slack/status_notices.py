@@ -20,7 +20,7 @@ from agent.tracking import check_statuses
 from bot.scheduler import STATUS_JOB, STATUS_TRIGGER
 from bot.slack import blocks as b
 from bot.slack.texts import st
-from store import repositories as repo
+from bot.slack.threads import conversation_thread
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
@@ -67,20 +67,12 @@ async def run_status_notices(door: SlackFrontDoor) -> dict[str, int]:
         by_campaign[str(change["campaign_id"])].append(change)
     posted = 0
     for campaign_id, items in by_campaign.items():
-        conversation = None
-        conversation_id = items[0].get("conversation_id")
-        if conversation_id:
-            async with door.reads() as session:
-                conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-        if conversation is None or conversation.channel_kind != "slack" or not conversation.channel_id:
-            log.warning("campaign %s changed status (%s), but its conversation is not in Slack: nobody was told",
-                        campaign_id, ", ".join(f"{c['platform']} {c['from']}->{c['to']}" for c in items))
+        found = await conversation_thread(door, str(items[0]["workspace_id"]), items[0].get("conversation_id"))
+        if isinstance(found, str):
+            log.warning("campaign %s changed status (%s); the notice was not posted: %s", campaign_id,
+                        ", ".join(f"{c['platform']} {c['from']}->{c['to']}" for c in items), found)
             continue
-        client = await door.client_for_workspace(str(items[0]["workspace_id"]))
-        if client is None:
-            log.warning("no Slack token for workspace %s: the status notice of campaign %s was not posted",
-                        items[0]["workspace_id"], campaign_id)
-            continue
+        client, conversation = found
         try:
             await door.renderer.post(client, conversation.channel_id, conversation.thread_ts,
                                      status_change_message(items, conversation.language))
