@@ -184,6 +184,11 @@ class AdSpec(CreativeSpec):
     # A creative made beforehand with create_creative (its own ledger step); None: the client makes one.
     creative_id: str | None = None
 
+    def creative(self) -> CreativeSpec:
+        """The creative this ad shows, named after the ad, for a client that makes it on the ad's behalf."""
+        fields = self.model_dump(exclude={"ad_set_id", "creative_id"})
+        return CreativeSpec.model_validate({**fields, "name": f"{self.name} creative"})
+
 
 class AdCreated(BaseModel):
     ad_id: str

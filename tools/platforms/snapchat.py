@@ -450,9 +450,7 @@ class SnapchatClient:
         """The ad, PAUSED, on its creative (made here first when the spec does not name one)."""
         creative_id = spec.creative_id
         if creative_id is None:
-            creative_spec = CreativeSpec.model_validate(spec.model_dump(exclude={"ad_set_id", "creative_id"}))
-            creative_spec.name = f"{spec.name} creative"
-            creative_id = await self.create_creative(token=token, account_id=account_id, spec=creative_spec)
+            creative_id = await self.create_creative(token=token, account_id=account_id, spec=spec.creative())
         ad = await self._create_one(
             f"adsquads/{spec.ad_set_id}/ads", token, "ads", "ad",
             {"ad_squad_id": spec.ad_set_id, "creative_id": creative_id, "status": "PAUSED", "type": "REMOTE_WEBPAGE",
