@@ -303,9 +303,9 @@ async def _check_by_hand(
         for s in gone:
             await repo.set_step_state(session=session, idempotency_key=s.idempotency_key, state="compensated")
             if s.object_kind in _ROW_LEVELS:
-                await repo.set_platform_rows(session=session, campaign_id=campaign.id, platform=s.platform,
-                                             level=s.object_kind, status="deleted", existing_only=True,
-                                             only_external_ids={s.external_id or ""})
+                await repo.apply_row_changes(session=session, changes=[repo.RowChange(
+                    campaign_id=campaign.id, platform=s.platform, level=s.object_kind, status="deleted",
+                    match_external_id=s.external_id or "")])
         await repo.audit(session=session, workspace_id=campaign.workspace_id, actor="adly", action=CHECKED,
                          subject_type="campaign", subject_id=campaign.id,
                          details={"at": now.isoformat(), "plan_hash": campaign.plan_hash,

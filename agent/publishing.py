@@ -30,15 +30,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
 from agent.planning import AdPlan, AdSetPlan, CampaignPlan, PlatformPlan
 from store import repositories as repo
-from store.models import PublishStep, new_id, utcnow
+from store.models import PublishStep
 from tools.platforms.base import (
     AdPlatformClient,
     AdSetSpec,
@@ -160,6 +157,18 @@ async def hold_for_backoff(request: httpx.Request) -> None:
         await account.wait()
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One ledger write: a step's new state and the user-facing rows that follow from it."""
+
+    step: repo.StepChange
+    rows: tuple[repo.RowChange, ...] = ()
+
+
+# A queued write: an entry, the key of a "sending" mark, or (rare writes) a function of the session.
+_Op = _Entry | str | Callable[[AsyncSession], Awaitable[None]]
+
+
 class _LedgerWriter:
     """Group commit: ledger writes requested while a transaction is open go out together in the next one.
 
@@ -171,25 +180,23 @@ class _LedgerWriter:
 
     def __init__(self, ctx: AgentContext) -> None:
         self.ctx = ctx
-        # (write, or the key of a "sending" mark; the future its caller waits on)
-        self.pending: list[tuple[Callable[[AsyncSession], Awaitable[None]] | str, asyncio.Future[None]]] = []
+        # (the write, the future its caller waits on)
+        self.pending: list[tuple[_Op, asyncio.Future[None]]] = []
         self.queued: list[asyncio.Future[None]] = []
         self.task: asyncio.Task[None] | None = None
 
-    async def write(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    async def write(self, op: _Entry | Callable[[AsyncSession], Awaitable[None]]) -> None:
         # Shielded: a cancelled branch must not cancel the commit other branches are waiting for.
-        await asyncio.shield(self._submit(fn, start=True))
+        await asyncio.shield(self._submit(op, start=True))
 
     async def mark_sending(self, key: str) -> None:
         await asyncio.shield(self._submit(key, start=True))
 
-    def submit(self, fn: Callable[[AsyncSession], Awaitable[None]]) -> asyncio.Future[None]:
+    def submit(self, entry: _Entry) -> asyncio.Future[None]:
         """Queue a write without waiting for it (see `later`); `flush` waits for everything queued."""
-        return self._submit(fn, start=False)
+        return self._submit(entry, start=False)
 
-    def _submit(
-        self, op: Callable[[AsyncSession], Awaitable[None]] | str, *, start: bool
-    ) -> asyncio.Future[None]:
+    def _submit(self, op: _Op, *, start: bool) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.pending.append((op, future))
         self.queued.append(future)
@@ -208,11 +215,28 @@ class _LedgerWriter:
         await asyncio.gather(*queued)
 
     @staticmethod
-    async def _apply(session: AsyncSession, ops: list[Callable[[AsyncSession], Awaitable[None]] | str]) -> None:
-        sending = [op for op in ops if isinstance(op, str)]
+    async def _apply(session: AsyncSession, ops: list[_Op]) -> None:
+        """Entries go out as one statement run per table (executemany), in order; a function runs in turn."""
+        steps: list[repo.StepChange] = []
+        rows: list[repo.RowChange] = []
+        sending: list[str] = []
+
+        async def send_entries() -> None:
+            await repo.apply_step_changes(session=session, changes=steps)
+            await repo.apply_row_changes(session=session, changes=rows)
+            steps.clear()
+            rows.clear()
+
         for op in ops:
-            if not isinstance(op, str):
+            if isinstance(op, str):
+                sending.append(op)
+            elif isinstance(op, _Entry):
+                steps.append(op.step)
+                rows.extend(op.rows)
+            else:
+                await send_entries()
                 await op(session)
+        await send_entries()
         if sending:
             await repo.mark_steps_sending(session=session, idempotency_keys=sending)
 
@@ -229,9 +253,7 @@ class _LedgerWriter:
                 if group:
                     await self._commit(group)
 
-    async def _commit(
-        self, group: list[tuple[Callable[[AsyncSession], Awaitable[None]] | str, asyncio.Future[None]]]
-    ) -> None:
+    async def _commit(self, group: list[tuple[_Op, asyncio.Future[None]]]) -> None:
         try:
             async with self.ctx.sessions() as session, session.begin():
                 await self._apply(session, [op for op, _ in group])
@@ -356,7 +378,7 @@ class PlatformPublisher:
         *,
         external_id: str | None = None,
         error: str | None = None,
-        rows: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        rows: Sequence[repo.RowChange] = (),
         later: bool = False,
     ) -> None:
         """Commit a step's new state (and the user-facing rows that follow from it) in one transaction.
@@ -366,19 +388,13 @@ class PlatformPublisher:
         Everything queued is flushed before anything is verified, activated or reported.
         """
 
-        async def write(session: AsyncSession) -> None:
-            await repo.set_step_state(
-                session=session, idempotency_key=key, state=state, external_id=external_id, error=error
-            )
-            if rows is not None:
-                await rows(session)
-
+        entry = _Entry(repo.StepChange(key, state, external_id, error), tuple(rows))
         if later:
-            self.ledger.submit(write)
-        elif state == "sending" and external_id is None and error is None and rows is None:
+            self.ledger.submit(entry)
+        elif state == "sending" and external_id is None and error is None and not rows:
             await self.ledger.mark_sending(key)
         else:
-            await self.ledger.write(write)
+            await self.ledger.write(entry)
         self.steps[key] = (state, external_id or self.steps.get(key, ("", None))[1])
 
     async def step(
@@ -388,12 +404,12 @@ class PlatformPublisher:
         plan_key: str,
         send: Callable[[str], Awaitable[str]],
         reconcile: Callable[[str], Awaitable[str | None]] | None,
-        rows: Callable[[AsyncSession, str | None, str], Awaitable[None]] | None = None,
+        rows: Callable[[str | None, str], Sequence[repo.RowChange]] | None = None,
         done_status: str = "paused",
     ) -> str:
         """Run one external write at most once: its ledger row decides whether to send, reconcile or reuse.
 
-        `rows(session, external_id, status)` updates the user-facing rows in the ledger's own transaction;
+        `rows(external_id, status)` says how the user-facing rows change, in the ledger's own transaction;
         `done_status` is what the object is once the write succeeded (created paused, or activated).
         """
         key = self.key(plan_key, kind)
@@ -410,10 +426,8 @@ class PlatformPublisher:
         # A previous attempt may have reached the platform (crash, timeout, give-up): look before sending again.
         must_look = state in ("sending", "unknown", "failed") and reconcile is not None and not premarked
 
-        def with_rows(ext: str | None, status: str) -> Callable[[AsyncSession], Awaitable[None]] | None:
-            if rows is None:
-                return None
-            return lambda session: rows(session, ext, status)
+        def with_rows(ext: str | None, status: str) -> Sequence[repo.RowChange]:
+            return () if rows is None else rows(ext, status)
 
         attempts = limited = 0
         while True:
@@ -692,8 +706,8 @@ class PlatformPublisher:
                 token=self.token, account_id=self.acct, kind="campaign", idempotency_key=key
             )
 
-        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            await self._set_row(session, "campaign", status, external_id=external)
+        def rows(external: str | None, status: str) -> list[repo.RowChange]:
+            return [self._row("campaign", status, plan_key="campaign", external_id=external)]
 
         campaign_id = await self.step(
             kind="campaign", plan_key="campaign", send=send, reconcile=reconcile, rows=rows
@@ -743,8 +757,8 @@ class PlatformPublisher:
                 parent_id=campaign_id,
             )
 
-        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            await self._set_row(session, "ad_set", status, plan_key=s.key, external_id=external)
+        def rows(external: str | None, status: str) -> list[repo.RowChange]:
+            return [self._row("ad_set", status, plan_key=s.key, external_id=external)]
 
         external = await self.step(kind="ad_set", plan_key=s.key, send=send, reconcile=reconcile, rows=rows)
         self.outcome.ad_sets[s.key] = external
@@ -776,12 +790,10 @@ class PlatformPublisher:
                 token=self.token, account_id=self.acct, kind="creative", idempotency_key=key
             )
 
-        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            if external is not None:
-                await repo.set_platform_rows(
-                    session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level="ad",
-                    status=None, plan_key=ad.key, ad_set_key=s.key, creative_id=external,
-                )  # fmt: skip
+        def rows(external: str | None, status: str) -> list[repo.RowChange]:
+            if external is None:
+                return []
+            return [self._row("ad", None, plan_key=ad.key, ad_set_key=s.key, creative_id=external)]
 
         return await self.step(kind="creative", plan_key=ad.key, send=send, reconcile=reconcile, rows=rows)
 
@@ -813,28 +825,17 @@ class PlatformPublisher:
                 token=self.token, account_id=self.acct, kind="ad", idempotency_key=key, parent_id=ad_set_id
             )
 
-        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            await self._set_row(session, "ad", status, plan_key=ad.key, ad_set_key=s.key, external_id=external)
+        def rows(external: str | None, status: str) -> list[repo.RowChange]:
+            return [self._row("ad", status, plan_key=ad.key, ad_set_key=s.key, external_id=external)]
 
         external = await self.step(kind="ad", plan_key=ad.key, send=send, reconcile=reconcile, rows=rows)
         self.outcome.ads[ad.key] = external
 
-    async def _set_row(
-        self,
-        session: AsyncSession,
-        level: str,
-        status: str,
-        *,
-        plan_key: str | None = None,
-        ad_set_key: str | None = None,
-        external_id: str | None = None,
-    ) -> None:
-        """The user-facing row of one object (campaign, ad set or ad) follows its ledger step."""
-        await repo.set_platform_rows(
-            session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level=level,
-            status=status, plan_key=plan_key if level != "campaign" else None, ad_set_key=ad_set_key,
-            external_id=external_id,
-        )  # fmt: skip
+    def _row(self, level: str, status: str | None, **which: str | None) -> repo.RowChange:
+        """A change to this platform's user-facing rows (see `repo.RowChange` for `which`)."""
+        return repo.RowChange(
+            campaign_id=self.plan.campaign_id, platform=self.platform, level=level, status=status, **which
+        )
 
     # ---------------------------------------------------------------------------------------- verify, activate
 
@@ -886,9 +887,9 @@ class PlatformPublisher:
             )
             return ",".join(ids)
 
-        async def rows(session: AsyncSession, external: str | None, status: str) -> None:
-            if status == "active":
-                await self._set_rows(session, "active", levels=(level,))
+        def rows(external: str | None, status: str) -> list[repo.RowChange]:
+            # Every object of the level that exists on the platform.
+            return [self._row(level, "active")] if status == "active" else []
 
         await self.step(
             kind="activate", plan_key=f"activate/{level}", send=send, reconcile=None, rows=rows,
@@ -926,11 +927,10 @@ class PlatformPublisher:
                 log.warning("pausing %s %s again failed: %s", self.platform, level, _describe(exc))
                 continue
 
-            async def rows(session: AsyncSession, level: str = level) -> None:
-                await self._set_rows(session, "paused", levels=(level,))
-
             # Back to planned: the objects are paused again, so a re-run must switch them on again.
-            await self._mark(key, "planned", error="paused again: activation did not finish", rows=rows)
+            await self._mark(
+                key, "planned", error="paused again: activation did not finish", rows=[self._row(level, "paused")]
+            )
         self.outcome.ok = False
         self.outcome.ads_manager_url = None
 
@@ -980,11 +980,9 @@ class PlatformPublisher:
                 all_gone = False
                 continue
 
-            async def rows(session: AsyncSession, s: PublishStep = s, external: str = external) -> None:
-                await self._set_rows(session, "deleted", only={external})
-
             # A creative has no user-facing row of its own: its ad's row already says "deleted".
-            await self._mark(s.idempotency_key, "compensated", rows=rows if s.object_kind in LEVELS else None)
+            rows = [self._row(s.object_kind, "deleted", match_external_id=external)] if s.object_kind in LEVELS else []
+            await self._mark(s.idempotency_key, "compensated", rows=rows)
         self.outcome.compensated = all_gone
         self.outcome.ok = False
 
@@ -1032,16 +1030,6 @@ class PlatformPublisher:
             log.warning("delete during compensation failed: %s", _describe(exc))
             return _describe(exc)
 
-    async def _set_rows(
-        self, session: AsyncSession, status: str, *, levels: Sequence[str] = LEVELS, only: set[str] | None = None
-    ) -> None:
-        """Set the user-facing status of this platform's rows (those that exist on the platform)."""
-        for level in levels:
-            await repo.set_platform_rows(
-                session=session, campaign_id=self.plan.campaign_id, platform=self.platform, level=level,
-                status=status, existing_only=True, only_external_ids=only,
-            )  # fmt: skip
-
 
 async def _open_ledger(
     ctx: AgentContext, publishers: list[PlatformPublisher], *, premark: bool = False
@@ -1062,18 +1050,21 @@ async def _open_ledger(
             for pub in publishers
             for kind, plan_key, parent in pub.planned_steps()
         }
-        existing = {
-            row.idempotency_key: row
-            for row in await session.scalars(select(PublishStep).where(PublishStep.idempotency_key.in_(list(wanted))))
-        }
+        existing = await repo.get_step_states(session=session, idempotency_keys=list(wanted))
         missing = [k for k in wanted if k not in existing]
         if missing:
-            await _insert_steps(session, [(k, *wanted[k]) for k in missing])
+            await repo.plan_steps(
+                session=session,
+                steps=[
+                    repo.PlannedStep(pub.plan.campaign_id, pub.platform, k, kind, plan_key, parent)
+                    for k in missing
+                    for pub, kind, plan_key, parent in [wanted[k]]
+                ],
+            )
             if session.get_bind().dialect.name != "sqlite":
                 # Elsewhere another writer may have inserted some of them first: read back what is there.
                 # (SQLite transactions begin IMMEDIATE, holding the write lock: the rows are ours as inserted.)
-                inserted = select(PublishStep).where(PublishStep.idempotency_key.in_(missing))
-                existing.update({row.idempotency_key: row for row in await session.scalars(inserted)})
+                existing.update(await repo.get_step_states(session=session, idempotency_keys=missing))
         for key, (pub, kind, _, _) in wanted.items():
             row = existing.get(key)
             if row is None:
@@ -1104,31 +1095,6 @@ async def _open_ledger(
         for pub in publishers:
             pub.asset_paths = {a: paths[a] for a in pub._media_kinds() if a in paths}
     return failures
-
-
-async def _insert_steps(
-    session: AsyncSession, rows: list[tuple[str, PlatformPublisher, str, str, str | None]]
-) -> None:
-    """Plan many steps at once: one INSERT ... ON CONFLICT DO NOTHING (one row at a time elsewhere)."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        for key, pub, kind, plan_key, parent in rows:
-            await repo.plan_step(
-                session=session, campaign_id=pub.plan.campaign_id, platform=pub.platform, idempotency_key=key,
-                object_kind=kind, plan_key=plan_key, parent_key=parent,
-            )  # fmt: skip
-        return
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    now = utcnow()
-    values = [
-        {
-            "id": new_id(), "campaign_id": pub.plan.campaign_id, "platform": pub.platform, "idempotency_key": key,
-            "object_kind": kind, "plan_key": plan_key, "parent_key": parent, "state": "planned", "attempts": 0,
-            "created_at": now, "updated_at": now,
-        }  # fmt: skip
-        for key, pub, kind, plan_key, parent in rows
-    ]
-    await session.execute(insert(PublishStep).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
 async def publish_plan(

@@ -13,11 +13,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from functools import cache
+from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, delete, select, update
+from sqlalchemy import (
+    CursorResult,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    Update,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +107,11 @@ def _money(amount: Decimal | int | str | None) -> Decimal | None:
 
 def _truncate(error: str | None) -> str | None:
     return None if error is None else error[:_ERROR_LIMIT]
+
+
+def _table(model: type[Base]) -> Table:
+    """A model's table, for Core statements run many rows at a time (executemany)."""
+    return cast(Table, model.__table__)
 
 
 async def _one(session: AsyncSession, stmt: Select[M]) -> M | None:
@@ -922,6 +942,73 @@ async def plan_step(
     return step
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """One write a publish run will make, for `plan_steps`."""
+
+    campaign_id: str
+    platform: str
+    idempotency_key: str
+    object_kind: str
+    plan_key: str
+    parent_key: str | None = None
+
+
+async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> None:
+    """Plan many steps at once; a key already planned is left unchanged (never duplicated).
+
+    One prepared INSERT ... ON CONFLICT DO NOTHING run for every row (executemany) where the dialect has
+    it, else `plan_step` one at a time. Like `plan_step`, it does not read the rows back.
+    """
+    if not steps:
+        return
+    for step in steps:
+        _check(step.platform, PLATFORMS, "platform")
+        _check(step.object_kind, STEP_OBJECT_KINDS, "step object kind")
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        for step in steps:
+            await plan_step(
+                session=session, campaign_id=step.campaign_id, platform=step.platform,
+                idempotency_key=step.idempotency_key, object_kind=step.object_kind, plan_key=step.plan_key,
+                parent_key=step.parent_key,
+            )  # fmt: skip
+        return
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    now = utcnow()
+    rows = [
+        {
+            "id": new_id(), "campaign_id": s.campaign_id, "platform": s.platform,
+            "idempotency_key": s.idempotency_key, "object_kind": s.object_kind, "plan_key": s.plan_key,
+            "parent_key": s.parent_key, "state": "planned", "attempts": 0, "created_at": now, "updated_at": now,
+        }  # fmt: skip
+        for s in steps
+    ]
+    stmt = insert(_table(PublishStep)).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    await session.execute(stmt, rows)
+
+
+class StepState(NamedTuple):
+    """What a run needs of a step's row to decide whether to send, look up or reuse."""
+
+    campaign_id: str
+    platform: str
+    object_kind: str
+    state: str
+    external_id: str | None
+
+
+async def get_step_states(*, session: AsyncSession, idempotency_keys: Sequence[str]) -> dict[str, StepState]:
+    """The stored state of each of these steps that exists, by key (plain rows: no ORM objects to build)."""
+    t = _table(PublishStep).c
+    rows = await session.execute(
+        select(t.idempotency_key, t.campaign_id, t.platform, t.object_kind, t.state, t.external_id).where(
+            t.idempotency_key.in_(list(idempotency_keys))
+        )
+    )
+    return {row[0]: StepState(*row[1:]) for row in rows}
+
+
 async def get_step(*, session: AsyncSession, idempotency_key: str) -> PublishStep | None:
     return await _one(session, select(PublishStep).where(PublishStep.idempotency_key == idempotency_key))
 
@@ -985,65 +1072,153 @@ async def unmark_steps_sending(*, session: AsyncSession, idempotency_keys: Seque
     )
 
 
-async def set_platform_rows(
-    *,
-    session: AsyncSession,
-    campaign_id: str,
-    platform: str,
-    level: str,
-    status: str | None,
-    plan_key: str | None = None,
-    ad_set_key: str | None = None,
-    external_id: str | None = None,
-    creative_id: str | None = None,
-    existing_only: bool = False,
-    only_external_ids: Iterable[str] | None = None,
-) -> None:
-    """Set status and external ids on one level of a platform's campaign rows, in one UPDATE.
+@dataclass(frozen=True, slots=True)
+class StepChange:
+    """A step's new state for `apply_step_changes`; None keeps the stored external id and error."""
 
-    `plan_key` picks one ad set or ad (an ad also needs its `ad_set_key`); without it, the whole level.
-    `existing_only`: only rows that exist on the platform (have an external id), or only those listed in
-    `only_external_ids`. `creative_id` (ads only) records the creative the ad was made on.
+    idempotency_key: str
+    state: str
+    external_id: str | None = None
+    error: str | None = None
+
+
+async def apply_step_changes(*, session: AsyncSession, changes: Sequence[StepChange]) -> None:
+    """Move many steps with one statement run for all of them (executemany), in the order given.
+
+    The saga commits a burst of "created" steps at once; one prepared UPDATE for the lot costs a fraction
+    of one UPDATE ... RETURNING per step. Entering "sending" counts an attempt, as in `set_step_state`.
     """
-    _check(platform, PLATFORMS, "platform")
-    pc_ids = select(PlatformCampaign.id).where(
-        PlatformCampaign.campaign_id == campaign_id, PlatformCampaign.platform == platform
+    if not changes:
+        return
+    for change in changes:
+        _check(change.state, STEP_STATES, "step state")
+    params = [
+        {
+            "k_key": c.idempotency_key, "k_state": c.state, "k_external_id": c.external_id,
+            "k_error": _truncate(c.error), "k_attempt": 1 if c.state == "sending" else 0,
+        }  # fmt: skip
+        for c in changes
+    ]
+    result = await session.execute(_step_change_statement(), params)
+    # sqlite3 and asyncpg report the total over the batch; an unknown key would leave it short.
+    matched = cast(CursorResult[Any], result).rowcount
+    if matched not in (-1, len(changes)):
+        raise NotFound(f"publish steps not found among {[c.idempotency_key for c in changes][:3]}...")
+
+
+@cache
+def _step_change_statement() -> Update:
+    t = _table(PublishStep).c
+    return (
+        update(_table(PublishStep))
+        .where(t.idempotency_key == bindparam("k_key"))
+        .values(
+            state=bindparam("k_state"),
+            external_id=func.coalesce(bindparam("k_external_id", type_=String), t.external_id),
+            last_error=func.coalesce(bindparam("k_error", type_=Text), t.last_error),
+            attempts=t.attempts + bindparam("k_attempt", type_=Integer),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """A change to the user-facing rows (campaign, ad set, ad) of one campaign on one platform.
+
+    Which rows, by the first that applies: `match_external_id`, the level's row with that external id;
+    `plan_key`, one object (an ad also needs its `ad_set_key`; the campaign level has one row, so any
+    plan key names it); neither, every row of the level that exists on the platform (has an external id).
+    `status`, `external_id` and `creative_id` (ads only: the creative the ad was made on) are set; None
+    keeps the stored value.
+    """
+
+    campaign_id: str
+    platform: str
+    level: str
+    status: str | None = None
+    plan_key: str | None = None
+    ad_set_key: str | None = None
+    external_id: str | None = None
+    creative_id: str | None = None
+    match_external_id: str | None = None
+
+    @property
+    def selector(self) -> str:
+        return "external_id" if self.match_external_id is not None else "plan_key" if self.plan_key else "existing"
+
+
+async def apply_row_changes(*, session: AsyncSession, changes: Sequence[RowChange]) -> None:
+    """Apply row changes with one executemany UPDATE per (level, selector), keeping the order per row.
+
+    A change whose level already has pending changes under another selector sends those first: the two
+    may touch the same row, and the later one must win.
+    """
+    pending: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for change in changes:
+        _check(change.platform, PLATFORMS, "platform")
+        if change.level not in _ROW_LEVELS:
+            raise ValueError(f"unknown level {change.level!r}")
+        if change.creative_id is not None and change.level != "ad":
+            raise ValueError("only ads record a creative id")
+        shape = (change.level, change.selector)
+        for other in [s for s in pending if s[0] == change.level and s != shape]:
+            await session.execute(_row_change_statement(*other), pending.pop(other))
+        pending.setdefault(shape, []).append(
+            {
+                "r_campaign_id": change.campaign_id, "r_platform": change.platform, "r_status": change.status,
+                "r_plan_key": change.plan_key, "r_ad_set_key": change.ad_set_key,
+                "r_external_id": change.external_id, "r_creative_id": change.creative_id,
+                "r_match": change.match_external_id,
+            }  # fmt: skip
+        )
+    for shape, params in pending.items():
+        await session.execute(_row_change_statement(*shape), params)
+
+
+_ROW_LEVELS = ("campaign", "ad_set", "ad")
+
+
+@cache
+def _row_change_statement(level: str, selector: str) -> Update:
+    """The UPDATE for one (level, selector), all values as bind parameters: built and compiled once."""
+    campaigns = _table(PlatformCampaign).c
+    pc_ids = select(campaigns.id).where(
+        campaigns.campaign_id == bindparam("r_campaign_id"), campaigns.platform == bindparam("r_platform")
     )
     table: Any
-    where: list[Any]
     if level == "campaign":
-        table, ext_col = PlatformCampaign, PlatformCampaign.external_campaign_id
-        where = [PlatformCampaign.campaign_id == campaign_id, PlatformCampaign.platform == platform]
+        table = _table(PlatformCampaign)
+        ext = table.c.external_campaign_id
+        where = [table.c.campaign_id == bindparam("r_campaign_id"), table.c.platform == bindparam("r_platform")]
     elif level == "ad_set":
-        table, ext_col, where = AdSet, AdSet.external_id, [AdSet.platform_campaign_id.in_(pc_ids)]
-        if plan_key is not None:
-            where.append(AdSet.plan_key == plan_key)
-    elif level == "ad":
-        set_ids = select(AdSet.id).where(AdSet.platform_campaign_id.in_(pc_ids))
-        if ad_set_key is not None:
-            set_ids = set_ids.where(AdSet.plan_key == ad_set_key)
-        table, ext_col, where = Ad, Ad.external_id, [Ad.ad_set_id.in_(set_ids)]
-        if plan_key is not None:
-            where.append(Ad.plan_key == plan_key)
+        table = _table(AdSet)
+        ext = table.c.external_id
+        where = [table.c.platform_campaign_id.in_(pc_ids)]
+        if selector == "plan_key":
+            where.append(table.c.plan_key == bindparam("r_plan_key"))
     else:
-        raise ValueError(f"unknown level {level!r}")
-    if existing_only or only_external_ids is not None:
-        where.append(ext_col.is_not(None))
-    if only_external_ids is not None:
-        where.append(ext_col.in_(list(only_external_ids)))
-    values: dict[str, Any] = {}
-    if status is not None:
-        values["status"] = status
-    if external_id is not None:
-        values[ext_col.key] = external_id
-    if creative_id is not None:
-        if level != "ad":
-            raise ValueError("only ads record a creative id")
-        values["external_creative_id"] = creative_id
-    if values:
-        await session.execute(
-            update(table).where(*where).values(**values).execution_options(synchronize_session=False)
+        table = _table(Ad)
+        ext = table.c.external_id
+        sets = _table(AdSet).c
+        set_ids = select(sets.id).where(sets.platform_campaign_id.in_(pc_ids))
+        if selector == "plan_key":
+            set_ids = set_ids.where(sets.plan_key == bindparam("r_ad_set_key"))
+            where = [table.c.ad_set_id.in_(set_ids), table.c.plan_key == bindparam("r_plan_key")]
+        else:
+            where = [table.c.ad_set_id.in_(set_ids)]
+    if selector == "existing":
+        where.append(ext.is_not(None))
+    elif selector == "external_id":
+        where.append(ext == bindparam("r_match"))
+    values: dict[str, Any] = {
+        "status": func.coalesce(bindparam("r_status", type_=String), table.c.status),
+        ext.key: func.coalesce(bindparam("r_external_id", type_=String), ext),
+    }
+    if level == "ad":
+        values["external_creative_id"] = func.coalesce(
+            bindparam("r_creative_id", type_=String), table.c.external_creative_id
         )
+    return update(table).where(*where).values(**values)
 
 
 async def list_steps(

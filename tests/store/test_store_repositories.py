@@ -315,3 +315,83 @@ async def test_assets_cache_and_jobs(factory) -> None:
         await repo.audit(session=session, workspace_id=ws_id, actor="U1", action="asset.edit",
                          subject_type="content_asset", subject_id=first.id, details={"field": "headline"})
         await session.commit()
+
+
+async def test_bulk_step_changes_keep_order_and_stored_values(factory) -> None:
+    _, campaign_id = await _campaign(factory)
+    planned = [repo.PlannedStep(campaign_id, "meta", f"k-{i}", "ad", f"ad-{i}", "set-1") for i in range(3)]
+    async with factory() as session, session.begin():
+        await repo.plan_steps(session=session, steps=planned)
+        await repo.plan_steps(session=session, steps=planned)  # a re-run plans nothing twice
+        await repo.apply_step_changes(session=session, changes=[
+            repo.StepChange("k-0", "sending"),
+            repo.StepChange("k-0", "unknown", error="timeout"),
+            repo.StepChange("k-0", "sending"),
+            repo.StepChange("k-0", "created", external_id="ad-a"),  # the error and the id are kept after this
+            repo.StepChange("k-1", "failed", error="x" * 5000),
+        ])  # fmt: skip
+        await repo.apply_step_changes(session=session, changes=[repo.StepChange("k-0", "compensating")])
+    async with factory() as session:
+        states = await repo.get_step_states(session=session, idempotency_keys=["k-0", "k-1", "k-2", "nope"])
+        assert set(states) == {"k-0", "k-1", "k-2"}
+        assert states["k-0"] == repo.StepState(campaign_id, "meta", "ad", "compensating", "ad-a")
+        steps = {s.idempotency_key: s for s in await repo.list_steps(session=session, campaign_id=campaign_id)}
+        assert (steps["k-0"].attempts, steps["k-0"].last_error) == (2, "timeout")
+        assert steps["k-1"].state == "failed" and len(steps["k-1"].last_error or "") == 4000
+        assert (steps["k-2"].state, steps["k-2"].attempts) == ("planned", 0)
+    async with factory() as session, session.begin():
+        with pytest.raises(repo.NotFound):
+            await repo.apply_step_changes(session=session, changes=[repo.StepChange("nope", "created")])
+        with pytest.raises(ValueError, match="step state"):
+            await repo.apply_step_changes(session=session, changes=[repo.StepChange("k-2", "done")])
+
+
+async def test_bulk_row_changes_pick_rows_by_plan_key_existence_or_external_id(factory) -> None:
+    _, campaign_id = await _campaign(factory)
+    async with factory() as session, session.begin():
+        for platform in ("meta", "tiktok"):
+            pc = await repo.upsert_platform_campaign(session=session, campaign_id=campaign_id, platform=platform,
+                                                     ad_account_id=None)
+            for set_key in ("s1", "s2"):
+                ad_set = await repo.upsert_ad_set(session=session, platform_campaign_id=pc.id, plan_key=set_key,
+                                                  name=set_key, targeting={}, budget_amount=Decimal("10"),
+                                                  budget_currency="SAR")
+                for ad_key in ("ar", "en"):
+                    await repo.upsert_ad(session=session, ad_set_id=ad_set.id, plan_key=ad_key, name=ad_key,
+                                         language=ad_key, creative_data={}, media_assets=[])
+
+    def change(level: str, status: str | None, **which: str) -> repo.RowChange:
+        return repo.RowChange(campaign_id=campaign_id, platform="meta", level=level, status=status, **which)
+
+    async with factory() as session, session.begin():
+        await repo.apply_row_changes(session=session, changes=[
+            change("campaign", "paused", plan_key="campaign", external_id="c-1"),
+            change("ad_set", "paused", plan_key="s1", external_id="as-1"),
+            change("ad", None, plan_key="ar", ad_set_key="s1", creative_id="cr-1"),
+            change("ad", "paused", plan_key="ar", ad_set_key="s1", external_id="ad-1"),
+            change("ad", "unknown", plan_key="en", ad_set_key="s2"),
+            # Every ad that exists (only ad-1), then one by its external id: applied in this order.
+            change("ad", "active"),
+            change("ad", "deleted", match_external_id="ad-1"),
+            change("ad", "paused", plan_key="en", ad_set_key="s1", external_id="ad-2"),
+        ])  # fmt: skip
+    async with factory() as session:
+        tree = {p.platform: p for p in await repo.campaign_tree(session=session, campaign_id=campaign_id)}
+        meta = tree["meta"]
+        assert (meta.external_campaign_id, meta.status) == ("c-1", "paused")
+        sets = {s.plan_key: s for s in meta.ad_sets}
+        assert (sets["s1"].external_id, sets["s1"].status) == ("as-1", "paused")
+        assert sets["s2"].external_id is None and sets["s2"].status != "paused"
+        ads = {(s.plan_key, a.plan_key): (a.external_id, a.external_creative_id, a.status)
+               for s in meta.ad_sets for a in s.ads}  # fmt: skip
+        assert ads[("s1", "ar")] == ("ad-1", "cr-1", "deleted")
+        assert ads[("s1", "en")] == ("ad-2", None, "paused")
+        assert ads[("s2", "en")] == (None, None, "unknown")
+        assert ads[("s2", "ar")][2] == "draft"
+        # The other platform's rows are untouched.
+        assert tree["tiktok"].external_campaign_id is None
+        assert {a.status for s in tree["tiktok"].ad_sets for a in s.ads} == {"draft"}
+    async with factory() as session, session.begin():
+        with pytest.raises(ValueError, match="creative"):
+            await repo.apply_row_changes(session=session, changes=[change("ad_set", None, plan_key="s1",
+                                                                          creative_id="cr")])
