@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import html
 import json
@@ -12,12 +13,12 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -33,7 +34,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 class SandboxFaults:
     """Fault injection for tests and demos. Counters live in the app instance (one process), not on disk.
 
-    - latency_ms: added to every request.
+    - latency_ms: the platform's response time: every answer leaves this long after its request arrived,
+      the simulator's own work included (a real platform's response time includes its work too).
     - error_rate, seed: probability of a transient server error per authenticated call (seeded RNG).
     - timeout_after_create_on: {"campaign": 1} makes the 1st campaign create succeed server-side, then the
       client sees httpx.ReadTimeout (in-process) or the response hangs for `hang_s` (served over HTTP).
@@ -83,9 +85,11 @@ class FaultState:
         self.rate_limited = 0
         self.lock = threading.Lock()
 
-    async def delay(self) -> None:
-        if self.faults.latency_ms > 0:
-            await asyncio.sleep(self.faults.latency_ms / 1000)
+    async def answer_after(self, started: float) -> None:
+        """Wait out what is left of the response time of a request that arrived at `started` (monotonic)."""
+        remaining = self.faults.latency_ms / 1000 - (time.monotonic() - started)
+        if remaining > 0:
+            await asyncio.sleep(remaining)
 
     def on_call(self) -> Literal["expire", "rate_limit", "transient"] | None:
         """Count one authenticated call and say which fault (if any) answers it."""
@@ -125,6 +129,36 @@ class FaultState:
             await asyncio.sleep(self.faults.hang_s)
             return
         raise SimulatedTimeout(f"read timed out (sandbox fault: {kind} create #{n} was stored)")
+
+
+class _HasFaults(Protocol):
+    faults: FaultState
+
+
+_App = TypeVar("_App", bound=_HasFaults)
+
+
+def with_latency(
+    handler: Callable[[_App, Request], Awaitable[Response]],
+) -> Callable[[_App, Request], Awaitable[Response]]:
+    """An endpoint that answers `latency_ms` after the request arrived, errors and timeouts included.
+
+    The work is done first and the wait is what remains: the simulator's own CPU time is part of the
+    platform's response time, not added to it, so a benchmark at a fixed latency measures the client.
+    """
+
+    @functools.wraps(handler)
+    async def answered(app: _App, request: Request) -> Response:
+        started = time.monotonic()
+        try:
+            response = await handler(app, request)
+        except Exception:
+            await app.faults.answer_after(started)
+            raise
+        await app.faults.answer_after(started)
+        return response
+
+    return answered
 
 
 class SandboxTransport(httpx.ASGITransport):

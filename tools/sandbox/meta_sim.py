@@ -29,6 +29,7 @@ from tools.sandbox.core import (
     daily_stats,
     read_form,
     redirect_with,
+    with_latency,
 )
 from tools.sandbox.limits import META_GOAL_CLASS, META_MIN_DAILY
 
@@ -211,8 +212,8 @@ class MetaSimulator:
         )
         return redirect_with(redirect_uri, {"code": code, "state": state})
 
+    @with_latency
     async def graph(self, request: Request) -> Response:
-        await self.faults.delay()
         version, path = request.path_params["version"], request.path_params["path"].strip("/")
         try:
             match = re.fullmatch(r"v(\d+)\.0", version)

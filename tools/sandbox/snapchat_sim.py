@@ -23,6 +23,7 @@ from tools.sandbox.core import (
     daily_stats,
     read_form,
     redirect_with,
+    with_latency,
 )
 from tools.sandbox.limits import SNAPCHAT_MIN_ADSQUAD_DAILY_MICRO, SNAPCHAT_MIN_CAMPAIGN_DAILY_MICRO
 
@@ -105,8 +106,8 @@ class SnapchatSimulator:
         )
         return redirect_with(redirect_uri, {"code": code, "state": state})
 
+    @with_latency
     async def access_token(self, request: Request) -> Response:
-        await self.faults.delay()
         form = {k: str(v) for k, v in (await request.form()).items()}
         if not form.get("client_id") or not form.get("client_secret"):
             return JSONResponse(
@@ -140,8 +141,8 @@ class SnapchatSimulator:
 
     # ------------------------------------------------------------------------------------------ api
 
+    @with_latency
     async def api(self, request: Request) -> Response:
-        await self.faults.delay()
         request_id = secrets.token_hex(12)
         try:
             header = request.headers.get("authorization", "")

@@ -25,6 +25,7 @@ from tools.sandbox.core import (
     daily_stats,
     read_form,
     redirect_with,
+    with_latency,
 )
 from tools.sandbox.limits import TIKTOK_MIN_DAILY
 
@@ -156,8 +157,8 @@ class TikTokSimulator:
 
     # ------------------------------------------------------------------------------------------ entry
 
+    @with_latency
     async def api(self, request: Request) -> Response:
-        await self.faults.delay()
         path = request.path_params["path"]
         if request.path_params["version"] != "v1.3" or not path.endswith("/"):
             return PlainTextResponse("404 page not found", status_code=404)
