@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agent.context import AgentContext
 from agent.planning import AdPlan, AdSetPlan, CampaignPlan, PlatformPlan
 from store import repositories as repo
-from store.models import PublishStep
+from store.models import AdAccount, PublishStep
 from tools.platforms.base import (
     AdPlatformClient,
     AdSetSpec,
@@ -196,6 +196,10 @@ class _LedgerWriter:
         """Queue a write without waiting for it (see `later`); `flush` waits for everything queued."""
         return self._submit(entry, start=False)
 
+    def submit_sending(self, key: str) -> asyncio.Future[None]:
+        """Queue a "sending" mark without waiting for it; it commits with the next flush."""
+        return self._submit(key, start=False)
+
     def _submit(self, op: _Op, *, start: bool) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.pending.append((op, future))
@@ -332,6 +336,8 @@ class PlatformPublisher:
         self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
         # Steps this run already moved to "sending" when it opened the ledger (the first wave of calls).
         self.premarked: set[str] = set()
+        # Activations moved to "sending" with the last "created" rows (see `premark_activations`).
+        self.premarked_activations: set[str] = set()
 
     # ---------------------------------------------------------------------------------------- ledger
 
@@ -420,9 +426,11 @@ class PlatformPublisher:
             raise Withdrawn(
                 f"{kind} {plan_key} was withdrawn by an earlier compensation", platform=self.platform
             )
-        # Marked "sending" by this very run when the ledger opened: nothing can have reached the platform yet.
-        premarked = key in self.premarked
+        # Marked "sending" by this very run (when the ledger opened, or with the last "created" rows of its
+        # tree, for an activation): nothing can have reached the platform yet.
+        premarked = key in self.premarked or key in self.premarked_activations
         self.premarked.discard(key)
+        self.premarked_activations.discard(key)
         # A previous attempt may have reached the platform (crash, timeout, give-up): look before sending again.
         must_look = state in ("sending", "unknown", "failed") and reconcile is not None and not premarked
 
@@ -442,6 +450,7 @@ class PlatformPublisher:
                     must_look = False
                 if premarked:
                     premarked = False
+                    self.steps[key] = ("sending", external_id)
                 else:
                     await self._mark(key, "sending")
                     # Again after the commit: another branch may have parked the account meanwhile.
@@ -574,8 +583,8 @@ class PlatformPublisher:
 
     # ---------------------------------------------------------------------------------------- build
 
-    async def load_account(self, session: AsyncSession) -> None:
-        row = await repo.get_ad_account(session=session, ad_account_id=self.pplan.ad_account_id)
+    def load_account(self, row: AdAccount | None) -> None:
+        """Take the account to publish with (its row, read with the ledger); NeedsReconnect without a token."""
         if row is None:
             raise NeedsReconnect(self.platform)
         token, refresh = repo.read_tokens(cipher=self.ctx.cipher, account=row)
@@ -849,6 +858,23 @@ class PlatformPublisher:
         state, _ = self.steps.get(self.key(f"activate/{level}", "activate"), ("planned", None))
         return state in LIVE_STEP_STATES
 
+    def premark_activations(self) -> None:
+        """Queue "sending" for every level's activation, to commit with this tree's last "created" rows.
+
+        Those rows must land before anything is switched on anyway, so the activations' own marks then cost
+        no commit between the read-back and the first switch. "sending" only says a switch may have been
+        sent, which holds: a crash before it leaves the next run sending it again (switching on is
+        idempotent) with everything still paused meanwhile. `steps` learns of a mark only when its level is
+        switched on, so the read-back still requires every level paused. Marks never used go back to
+        "planned" at the end of the run (`_release_unsent`).
+        """
+        for level in LEVELS:
+            key = self.key(f"activate/{level}", "activate")
+            has_objects = any(kind == level and i for kind, i in self._objects())
+            if has_objects and self.steps.get(key, ("planned", None))[0] == "planned":
+                self.premarked_activations.add(key)
+                self.ledger.submit_sending(key)
+
     async def verify_paused(self) -> None:
         """Read every object back before anything is activated: all of it must exist and be paused.
 
@@ -1074,9 +1100,12 @@ async def _open_ledger(
                 # Keys are derived from the plan; a clash means two different writes share a key.
                 raise ValueError(f"idempotency key {key!r} already belongs to another step")
             pub.steps[key] = (row.state, row.external_id)
+        accounts = await repo.get_ad_accounts(
+            session=session, ad_account_ids=[pub.pplan.ad_account_id for pub in publishers]
+        )
         for pub in publishers:
             try:
-                await pub.load_account(session)
+                pub.load_account(accounts.get(pub.pplan.ad_account_id))
             except NeedsReconnect as exc:
                 failures[pub.platform] = exc
         if premark:
@@ -1125,21 +1154,24 @@ async def publish_plan(
                 raise
             # The read-back needs no commit: it runs while the last "created" rows land. Activation, which
             # comes after, does need every one of them in the ledger.
-            flushed, verified = await asyncio.gather(
-                pub.ledger.flush(), pub.verify_paused(), return_exceptions=True
+            pub.premark_activations()
+            # The read-back first: its calls go out before the commit's own work takes the loop.
+            verified, flushed = await asyncio.gather(
+                pub.verify_paused(), pub.ledger.flush(), return_exceptions=True
             )
-            for result in (flushed, verified):
+            for result in (verified, flushed):
                 if isinstance(result, BaseException):
                     raise result
         except BaseExceptionGroup as group:
             raise _first_error(group) from None
 
     results = await asyncio.gather(*(build(p) for p in publishers), return_exceptions=True)
-    await _release_unsent(ledger, publishers)
     failed = {p.platform: r for p, r in zip(publishers, results, strict=True) if isinstance(r, BaseException)}
     for platform, error in failed.items():
         if not isinstance(error, PlatformError | NeedsReconnect):
             log.error("publishing to %s failed unexpectedly", platform, exc_info=error)
+    # Creates that never started are released now; activations too if nothing is to be switched on.
+    await _release_unsent(ledger, publishers, activations=bool(failed))
     if failed:
         terminal = {p: e for p, e in failed.items() if not isinstance(e, NeedsReconnect)}
         for pub in publishers:
@@ -1167,7 +1199,16 @@ async def publish_plan(
     # Every platform's tree exists and reads back paused: switch the children on everywhere, then campaigns.
     problem = await _activate(publishers, lambda p: p.activate_children())
     if problem is None:
-        problem = await _activate(publishers, lambda p: p.activate_campaign())
+        # The children's "active" rows land while the campaigns switch on (the order of the two is free).
+        switched, landed = await asyncio.gather(
+            _activate(publishers, lambda p: p.activate_campaign()), ledger.flush(), return_exceptions=True
+        )
+        if isinstance(switched, BaseException):
+            raise switched
+        if isinstance(landed, BaseException):
+            raise landed
+        problem = switched
+    await _release_unsent(ledger, publishers, activations=True)
     await ledger.flush()
     if problem is not None:
         # Activation did not finish somewhere: pause again whatever went live, so nothing delivers half-done.
@@ -1184,18 +1225,25 @@ async def publish_plan(
     return {p.platform: p.outcome for p in publishers}
 
 
-async def _release_unsent(ledger: _LedgerWriter, publishers: list[PlatformPublisher]) -> None:
-    """Steps marked "sending" when the ledger opened whose branch never started (a failure stopped the run
-    first) go back to "planned": they were certainly not sent, so no later run or compensation looks them up."""
+async def _release_unsent(ledger: _LedgerWriter, publishers: list[PlatformPublisher], *, activations: bool) -> None:
+    """Steps premarked "sending" whose call this run never started (a failure stopped it first) go back to
+    "planned": they were certainly not sent, so no later run or compensation looks them up.
+
+    `activations`: the premarked activations too (once no more switching on is to come in this run).
+    """
     unsent = [key for pub in publishers for key in pub.premarked]
+    if activations:
+        unsent += [key for pub in publishers for key in pub.premarked_activations]
     if not unsent:
         return
     await ledger.flush()
     await ledger.write(lambda session: repo.unmark_steps_sending(session=session, idempotency_keys=unsent))
     for pub in publishers:
-        for key in pub.premarked:
+        for key in pub.premarked | (pub.premarked_activations if activations else set()):
             pub.steps[key] = ("planned", None)
         pub.premarked.clear()
+        if activations:
+            pub.premarked_activations.clear()
 
 
 async def _activate(

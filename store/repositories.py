@@ -303,6 +303,12 @@ async def get_ad_account(*, session: AsyncSession, ad_account_id: str) -> AdAcco
     return await session.get(AdAccount, ad_account_id)
 
 
+async def get_ad_accounts(*, session: AsyncSession, ad_account_ids: Sequence[str]) -> dict[str, AdAccount]:
+    """Several accounts in one query, by id (ids that do not exist are left out)."""
+    stmt = select(AdAccount).where(AdAccount.id.in_(list(ad_account_ids)))
+    return {a.id: a for a in await session.scalars(stmt.execution_options(populate_existing=True))}
+
+
 def read_tokens(*, cipher: TokenCipher, account: AdAccount) -> tuple[str | None, str | None]:
     """Decrypt (access_token, refresh_token); raises CryptoError, never showing either."""
     access = account.access_token_enc

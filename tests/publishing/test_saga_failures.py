@@ -61,6 +61,9 @@ async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_say
         tiktok_ads = [s for s in steps if s.platform == "tiktok" and s.object_kind == "ad"]
         assert tiktok_ads and {(s.state, s.attempts) for s in tiktok_ads} == {("planned", 0)}
         assert not [s for s in steps if s.state == "sending"]
+        # Nothing was switched on anywhere, and the ledger says so.
+        activations = [s for s in steps if s.object_kind == "activate"]
+        assert activations and {(s.state, s.attempts) for s in activations} == {("planned", 0)}
 
 
 def _switches_on(request: httpx.Request, object_id: str) -> bool:
@@ -111,3 +114,29 @@ async def test_activation_failing_midway_leaves_nothing_delivering_and_a_retry_c
         assert turn.status == "live", turn
     assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
     assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}
+
+
+async def test_children_refused_on_one_platform_switch_no_campaign_on(cloned: Settings, all_three_template: Any) -> None:
+    async with open_services(cloned) as services:
+        services.ctx.publish_backoff_s = 0.01
+        plan, plan_hash = await preview_plan(services, all_three_template.conversation_id)
+
+        async def refuse_meta_ads_switch_on(request: httpx.Request) -> None:
+            ads = sim_objects(cloned, "meta", "ad")
+            if ads and _switches_on(request, ads[0]["id"]):
+                raise httpx.ConnectError("refused (test)", request=request)
+
+        services.sandboxed["meta"].event_hooks["request"].insert(0, refuse_meta_ads_switch_on)
+        outcomes = await publish_plan(services.ctx, plan, plan_hash)
+
+        assert not any(o.ok for o in outcomes.values())
+        assert all(o.paused for o in outcomes.values()), {p: o.error for p, o in outcomes.items()}
+        # The other platforms' children were on for a moment; they are paused again, and no campaign was
+        # ever switched on: everything reads back paused.
+        assert all_statuses(cloned, PLATFORMS) == {p: {"paused"} for p in PLATFORMS}
+        async with services.sessions() as session:
+            steps = list(await session.scalars(select(PublishStep).where(PublishStep.object_kind == "activate")))
+        campaign_switches = [s for s in steps if s.plan_key == "activate/campaign"]
+        assert len(campaign_switches) == len(PLATFORMS)
+        assert {(s.state, s.attempts) for s in campaign_switches} == {("planned", 0)}  # never sent
+        assert not [s for s in steps if s.state == "sending"]

@@ -60,6 +60,10 @@ async def test_everything_reads_back_paused_before_the_first_activation(cloned: 
             tree = await repo.campaign_tree(session=session, campaign_id=plan.campaign_id)
         creates = [s for s in steps if s.object_kind in ("campaign", "ad_set", "ad")]
         assert creates and all(s.state == "created" and s.external_id for s in creates)
+        # One switch per level and platform, each sent once.
+        activations = [s for s in steps if s.object_kind == "activate"]
+        assert len(activations) == 3 * len(PLATFORMS)
+        assert {(s.state, s.attempts) for s in activations} == {("created", 1)}
         for pc in tree:
             assert pc.status == "active"
             assert pc.external_campaign_id == sim_objects(cloned, pc.platform, "campaign")[0]["id"]
