@@ -279,6 +279,51 @@ class _LedgerWriter:
                 future.set_result(None)
 
 
+class _ImageUploads:
+    """Images whose uploads start together leave in one call where the platform takes several (Meta).
+
+    Each image stays a ledger step of its own (premarked or marked, reconciled, retried on its own); only
+    the HTTP call is shared. The first image to ask waits one turn of the event loop for the images started
+    beside it (a tree's images all start at once), then sends them, `images_per_upload` to a call, and
+    answers each with its own result or the call's error. An image retried later goes alone.
+    """
+
+    def __init__(self, client: AdPlatformClient) -> None:
+        self.client = client
+        self.waiting: list[tuple[MediaSpec, asyncio.Future[MediaRef]]] = []
+
+    async def upload(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        future: asyncio.Future[MediaRef] = asyncio.get_running_loop().create_future()
+        self.waiting.append((spec, future))
+        if len(self.waiting) == 1:
+            await asyncio.sleep(0)
+            batch, self.waiting = self.waiting, []
+            size = max(1, self.client.images_per_upload)
+            try:
+                await asyncio.gather(
+                    *(self._send(batch[i : i + size], token, account_id) for i in range(0, len(batch), size))
+                )
+            except BaseException:
+                for _, other in batch:  # cancelled: nobody is left waiting for an answer
+                    other.cancel()
+                raise
+        return await future
+
+    async def _send(
+        self, chunk: list[tuple[MediaSpec, asyncio.Future[MediaRef]]], token: str, account_id: str
+    ) -> None:
+        try:
+            refs = await self.client.upload_images(token=token, account_id=account_id, specs=[s for s, _ in chunk])
+        except Exception as exc:
+            for _, future in chunk:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), ref in zip(chunk, refs, strict=True):
+            if not future.done():
+                future.set_result(ref)
+
+
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
     return f"{plan.campaign_id[:12]}.{plan_hash[:10]}.{platform}.{plan_key}.{kind}"
 
@@ -338,6 +383,7 @@ class PlatformPublisher:
         self.premarked: set[str] = set()
         # Activations moved to "sending" with the last "created" rows (see `premark_activations`).
         self.premarked_activations: set[str] = set()
+        self.image_uploads = _ImageUploads(self.client)
 
     # ---------------------------------------------------------------------------------------- ledger
 
@@ -680,7 +726,10 @@ class PlatformPublisher:
                 name=f"adly-{asset_id[:12]}{path.suffix}",
                 idempotency_key=key,
             )
-            ref = await self.client.upload_media(token=self.token, account_id=self.acct, spec=spec)
+            if kind == "image" and self.client.images_per_upload > 1:
+                ref = await self.image_uploads.upload(token=self.token, account_id=self.acct, spec=spec)
+            else:
+                ref = await self.client.upload_media(token=self.token, account_id=self.acct, spec=spec)
             return ref.external_id
 
         async def reconcile(key: str) -> str | None:

@@ -13,7 +13,8 @@ Two publishes per run, in one process, as in a server that has been up for a whi
 Critical path per platform (each arrow is a call that needs the previous one's answer; lookups, the other
 media uploads, the creatives and the other platforms run beside it):
   Meta:     campaign -> ad set -> ad -> read-back -> children on -> campaign on                  = 6
-            (image upload -> creative runs beside campaign -> ad set; the ad needs both)
+            (image upload -> creative runs beside campaign -> ad set; the ad needs both; the images
+            started together share one upload call)
   TikTok:   campaign -> ad group -> ad -> read-back -> children on -> campaign on                 = 6
   Snapchat: media -> upload -> creative -> ad -> read-back -> children on -> campaign on         = 7
             (campaign -> ad squad runs beside; a Snap update PUTs the whole entity, the one just read back)
@@ -47,6 +48,7 @@ from agent.publishing import publish_plan  # noqa: E402
 from bot.console import connect_in_sandbox  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tools.platforms.meta import MetaClient  # noqa: E402
 from tools.sandbox import SandboxFaults  # noqa: E402
 
 INSTRUCTION = (
@@ -92,7 +94,13 @@ def minimum_calls(plan: CampaignPlan, *, fresh: bool = True) -> dict[str, int]:
     for p in plan.platforms:
         sets = len(p.ad_sets)
         ads = sum(len(s.ads) for s in p.ad_sets)
-        media = len({a for s in p.ad_sets for ad in s.ads for a in ad.media_asset_ids})
+        kinds: dict[str, str] = {}
+        for s in p.ad_sets:
+            for ad in s.ads:
+                for position, asset_id in enumerate(ad.media_asset_ids):  # a video ad: the video, then its cover
+                    kinds.setdefault(asset_id, "video" if ad.format == "video" and position == 0 else "image")
+        media = len(kinds)
+        images = sum(kind == "image" for kind in kinds.values())
         locations = len({(loc.name, loc.kind) for s in p.ad_sets for loc in s.locations if loc.kind != "country"})
         objects = 1 + sets + ads
         if p.platform == "meta":
@@ -100,7 +108,8 @@ def minimum_calls(plan: CampaignPlan, *, fresh: bool = True) -> dict[str, int]:
             creates = 1 + sets + 2 * ads  # a creative and an ad per ad
             read_back = -(-objects // 50)  # multi-ID reads, 50 ids each
             activation = -(-sets // 50) + -(-ads // 50) + 1  # a Graph batch (of 50) per level, campaign last
-            out["meta"] = lookups * fresh + media + creates + read_back + activation
+            uploads = -(-images // MetaClient.images_per_upload) + (media - images)  # images share calls
+            out["meta"] = lookups * fresh + uploads + creates + read_back + activation
         elif p.platform == "tiktok":
             lookups = 1 + 1 + 1  # region list, advertiser currency, identity (created once if missing)
             creates = 1 + sets + ads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.platforms.conftest import ad_set_spec, ad_spec, campaign_spec, upload
 from tools.platforms.base import (
     InvalidRequest,
+    MediaSpec,
     Money,
     OutcomeUnknown,
     RateLimited,
@@ -348,3 +350,29 @@ async def test_meta_status_changes_go_as_one_graph_batch_and_a_failed_item_raise
                 token=c.token, account_id=c.account_id, kind="ad", external_ids=[ad_id, "99999999"], status="paused"
             )
         assert refused.value.platform_code == "100/33"
+
+
+async def test_meta_uploads_several_images_in_one_call_each_with_its_own_hash(connected: Any, tmp_path: Path) -> None:
+    async with connected("meta") as c:
+        calls: list[str] = []
+
+        async def count(request: Any) -> None:
+            calls.append(f"{request.method} {request.url.path}")
+
+        c.client._http.event_hooks["request"].append(count)
+        specs = []
+        for i in range(3):
+            path = tmp_path / f"img{i}.png"
+            path.write_bytes(b"\x89PNG\r\n\x1a\n" + f"image {i}".encode() * 50)
+            specs.append(MediaSpec(kind="image", path=path, name="hero", idempotency_key=f"img-{i}"))
+        refs = await c.client.upload_images(token=c.token, account_id=c.account_id, specs=specs)
+        assert calls == [f"POST /v26.0/{c.account_id}/adimages"]
+        # In order, one hash per file (Meta's hash is the content's), though the three share a display name.
+        assert [r.external_id for r in refs] == [hashlib.md5(s.path.read_bytes()).hexdigest() for s in specs]  # noqa: S324
+        for spec, ref in zip(specs, refs, strict=True):
+            found = await c.client.find_by_key(
+                token=c.token, account_id=c.account_id, kind="image", idempotency_key=spec.idempotency_key
+            )
+            assert found == ref.external_id
+        with pytest.raises(ValueError, match="images per upload"):
+            await c.client.upload_images(token=c.token, account_id=c.account_id, specs=specs * 4)

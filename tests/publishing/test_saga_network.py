@@ -90,3 +90,18 @@ async def test_lost_creative_answers_and_a_half_uploaded_snap_media_make_no_dupl
     ready = {m["id"] for m in sim_objects(cloned, "snapchat", "media") if m.get("media_status") == "READY"}
     used = {c["top_snap_media_id"] for c in creatives["snapchat"]}
     assert used <= ready
+
+
+async def test_images_sharing_one_upload_call_whose_answer_is_lost_are_each_reconciled(
+    cloned: Settings, all_three_template: Any
+) -> None:
+    # Meta's images leave in one adimages call; the simulator stores the first two, then the answer is lost.
+    faults = {"meta": SandboxFaults(timeout_after_create_on={"image": 2})}
+    plan, steps = await _publish(cloned, all_three_template, faults)
+    assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
+    images = [s for s in steps if s.platform == "meta" and s.object_kind == "image"]
+    assert len(images) > 2 and all(s.state == "created" and s.external_id for s in images)
+    # Each image is its own step: the two stored were found by their keys (one attempt); the rest were sent
+    # again (two attempts), each under its own key.
+    assert sorted(s.attempts for s in images) == [1, 1] + [2] * (len(images) - 2)
+    assert len({s.external_id for s in images}) == len(images)

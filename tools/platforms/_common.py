@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tools.platforms.base import InvalidRequest, OutcomeUnknown, TransientError
+from tools.platforms.base import InvalidRequest, MediaRef, MediaSpec, OutcomeUnknown, TransientError
 from tools.platforms.money import MoneyError
 
 MARKER_RE = re.compile(r"\[k:([0-9a-f]{12})\]")
@@ -43,6 +43,13 @@ async def read_media(path: Path) -> bytes:
     """A media file's bytes, read in a worker thread: videos run to megabytes, and the event loop serves
     every other conversation and publish meanwhile."""
     return await asyncio.to_thread(path.read_bytes)
+
+
+async def upload_each(
+    upload: Callable[..., Awaitable[MediaRef]], *, token: str, account_id: str, specs: Sequence[MediaSpec]
+) -> list[MediaRef]:
+    """`upload_images` for a platform that takes one file per call: the calls go in parallel."""
+    return list(await asyncio.gather(*(upload(token=token, account_id=account_id, spec=s) for s in specs)))
 
 
 def numeric_request_id(idempotency_key: str) -> str:

@@ -14,6 +14,7 @@ Error tree (every client raises only these; the platform's own message and code 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -234,6 +235,13 @@ class AdPlatformClient(Protocol):
     async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str: ...
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef: ...
+
+    # How many images one upload call can carry: several on Meta (files in one adimages call), else 1.
+    images_per_upload: int
+
+    async def upload_images(
+        self, *, token: str, account_id: str, specs: Sequence[MediaSpec]
+    ) -> list[MediaRef]: ...
 
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str: ...
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import mimetypes
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -189,6 +190,9 @@ class MetaClient:
 
     platform: PlatformName = "meta"
     separate_creatives = True
+    # Files per adimages call: one call answers each file name with its hash. Kept small so one
+    # call's body stays a few megabytes.
+    images_per_upload = 10
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -385,25 +389,38 @@ class MetaClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        if spec.kind == "image":
+            return (await self.upload_images(token=token, account_id=account_id, specs=[spec]))[0]
         content = await read_media(spec.path)
         name = name_with_marker(spec.name, spec.idempotency_key, 200)
         mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
-        if spec.kind == "image":
-            filename = f"{name}{spec.path.suffix}"
-            body = await self._post(
-                f"{act(account_id)}/adimages", token, {}, files={filename: (filename, content, mime)}
-            )
-            images = body.get("images") or {}
-            if not images:
-                raise InvalidRequest(
-                    "meta: image upload returned no hash", platform="meta", field="bytes", raw=body
-                )
-            return MediaRef(kind="image", external_id=str(next(iter(images.values()))["hash"]))
         body = await self._post(
             f"{act(account_id)}/advideos", token, {"name": name, "title": name},
             files={"source": (spec.path.name, content, mime)}, video=True,
         )  # fmt: skip
         return MediaRef(kind="video", external_id=str(body["id"]))
+
+    async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
+        """Up to `images_per_upload` images in one adimages call: each file goes under its own name (the
+        key's marker makes it unique) and the answer maps every name to the image's hash."""
+        if not 0 < len(specs) <= self.images_per_upload:
+            raise ValueError(f"meta: 1 to {self.images_per_upload} images per upload, not {len(specs)}")
+        contents = await asyncio.gather(*(read_media(spec.path) for spec in specs))
+        files: dict[str, tuple[str, bytes, str]] = {}
+        for spec, content in zip(specs, contents, strict=True):
+            filename = f"{name_with_marker(spec.name, spec.idempotency_key, 200)}{spec.path.suffix}"
+            files[filename] = (filename, content, mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream")
+        if len(files) != len(specs):
+            raise ValueError("meta: two images of one upload share an idempotency key")
+        body = await self._post(f"{act(account_id)}/adimages", token, {}, files=files)
+        images = body.get("images") or {}
+        missing = [name for name in files if not (images.get(name) or {}).get("hash")]
+        if missing:
+            raise InvalidRequest(
+                f"meta: image upload returned no hash for {', '.join(missing)}", platform="meta", field="bytes",
+                raw=body,
+            )  # fmt: skip
+        return [MediaRef(kind="image", external_id=str(images[name]["hash"])) for name in files]
 
     def _budget(self, params: dict[str, Any], budget: Any, period: str, currency: str) -> None:
         if budget.currency.upper() != currency.upper():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import monotonic
@@ -22,6 +23,7 @@ from tools.platforms._common import (
     name_with_marker,
     read_media,
     send,
+    upload_each,
 )
 from tools.platforms.base import (
     AdAccountInfo,
@@ -118,6 +120,7 @@ class SnapchatClient:
 
     platform: PlatformName = "snapchat"
     separate_creatives = True
+    images_per_upload = 1  # one file per upload call
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -326,6 +329,9 @@ class SnapchatClient:
             files={"file": (spec.path.name, content, mime)},
         )
         return MediaRef(kind=spec.kind, external_id=str(media["id"]))
+
+    async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
+        return await upload_each(self.upload_media, token=token, account_id=account_id, specs=specs)
 
     def _micro(self, budget: Any, currency: str, field: str) -> int:
         if budget.currency.upper() != currency.upper():

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from tools.platforms._common import (
     numeric_request_id,
     read_media,
     send,
+    upload_each,
 )
 from tools.platforms.base import (
     AdAccountInfo,
@@ -132,6 +134,7 @@ class TikTokClient:
 
     platform: PlatformName = "tiktok"
     separate_creatives = False
+    images_per_upload = 1  # one file per upload call
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -290,6 +293,9 @@ class TikTokClient:
             if found is None:
                 raise
             return MediaRef(kind=spec.kind, external_id=found)
+
+    async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
+        return await upload_each(self.upload_media, token=token, account_id=account_id, specs=specs)
 
     async def _upload(self, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
         content = await read_media(spec.path)
