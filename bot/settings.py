@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     snapchat_oauth_base_url: str | None = None
 
     # Sandbox fault injection (tests and demos)
-    sandbox_latency_ms: int = 0
+    sandbox_latency_ms: int = 0  # the simulated platforms' response time (their own work included)
     sandbox_error_rate: float = 0.0
     sandbox_seed: int = 7
     sandbox_extra_accounts: int = 0  # more Meta sandbox ad accounts for the sandbox user (to try choosing one)
