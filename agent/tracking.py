@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.context import AgentContext
 from store import repositories as repo
-from tools.platforms.base import PlatformError, TokenSet
+from tools.platforms.base import ObjectKind, ObjectState, PlatformError, TokenSet
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,26 @@ async def sync_all(ctx: AgentContext) -> int:
     return len(campaigns)
 
 
-async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
-    """The 15-minute job: read each live campaign's status back; a change is stored and returned for notice.
+# Ads and ad sets are reported when they stop delivering, are rejected, or come back from either. Their
+# passage through review after publishing (active <-> in review) is stored without a word: it is routine.
+_TOLD_FOR_CHILDREN = ("rejected", "paused", "deleted", "archived")
 
-    Each change names its campaign (id, name, workspace, conversation), the platform and the statuses `from` and
-    `to`. The new status is stored, so a change is returned once."""
+
+def _worth_telling(level: str, old: str | None, new: str) -> bool:
+    if level == "campaign":
+        return True
+    return new in _TOLD_FOR_CHILDREN or (old in _TOLD_FOR_CHILDREN and new in ("active", "pending_review"))
+
+
+async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
+    """The 15-minute job: read each live campaign's objects back; changes are stored, and returned for notice.
+
+    One batched read per platform covers the campaign, its ad sets and its ads (Meta's multi-ID read, TikTok's
+    filtered read per level), so an ad rejected in review is seen as well as a campaign paused by hand. Each
+    change names its campaign (id, name, workspace, conversation), the platform, the object (`level`,
+    `object_name`, `language` for an ad) and the statuses `from` and `to`. Every new status is stored, so a
+    change is returned once; an ad's routine passage through review is stored but not returned.
+    """
     changes: list[dict[str, Any]] = []
     async with ctx.sessions() as session:
         workspaces = await repo.list_workspaces(session=session)
@@ -105,37 +120,59 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
         ]
     for campaign in campaigns:
         for pc, account, token in await _platform_rows(ctx, campaign.id):
-            try:
-                state = await ctx.platforms[pc.platform].get_state(
-                    token=token,
-                    account_id=account.external_account_id,
-                    kind="campaign",
-                    external_id=pc.external_campaign_id,
-                )
-            except PlatformError as exc:
-                log.warning("status check failed for %s: %s", pc.platform, exc.platform_message)
+            stored: dict[tuple[ObjectKind, str], tuple[str, str | None, str | None]] = {
+                ("campaign", pc.external_campaign_id): (pc.status, None, None)
+            }
+            for ad_set in pc.ad_sets:
+                if ad_set.external_id:
+                    stored[("ad_set", ad_set.external_id)] = (ad_set.status, ad_set.name, None)
+                for ad in ad_set.ads:
+                    if ad.external_id:
+                        stored[("ad", ad.external_id)] = (ad.status, ad.name, ad.language)
+            states = await _read_back(ctx, pc.platform, token, account.external_account_id, list(stored))
+            moved = [(key, states[key].status) for key in stored if key in states and states[key].status != stored[key][0]]
+            if not moved:
                 continue
-            if state.status != pc.status:
-                changes.append(
-                    {
-                        "campaign_id": campaign.id,
-                        "campaign_name": campaign.name,
-                        "workspace_id": campaign.workspace_id,
-                        "conversation_id": campaign.conversation_id,
-                        "platform": pc.platform,
-                        "from": pc.status,
-                        "to": state.status,
-                    }
-                )
-                async with ctx.sessions() as session, session.begin():
-                    await repo.upsert_platform_campaign(
-                        session=session,
-                        campaign_id=campaign.id,
-                        platform=pc.platform,
-                        ad_account_id=pc.ad_account_id,
-                        status=state.status,
+            async with ctx.sessions() as session, session.begin():
+                await repo.apply_row_changes(session=session, changes=[
+                    repo.RowChange(campaign_id=campaign.id, platform=pc.platform, level=kind, status=status,
+                                   match_external_id=external_id)
+                    for (kind, external_id), status in moved
+                ])  # fmt: skip
+            for key, status in moved:
+                old, name, language = stored[key]
+                kind = key[0]
+                if _worth_telling(kind, old, status):
+                    changes.append(
+                        {
+                            "campaign_id": campaign.id, "campaign_name": campaign.name,
+                            "workspace_id": campaign.workspace_id, "conversation_id": campaign.conversation_id,
+                            "platform": pc.platform, "level": kind, "object_name": name, "language": language,
+                            "from": old, "to": status,
+                        }  # fmt: skip
                     )
     return changes
+
+
+async def _read_back(
+    ctx: AgentContext, platform: str, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
+) -> dict[tuple[ObjectKind, str], ObjectState]:
+    """The objects' statuses; if the batched read fails (an object the platform no longer knows fails a whole
+    Meta multi-ID read), at least the campaign's, so a campaign-level change is still seen."""
+    client = ctx.platforms[platform]
+    try:
+        states = await client.get_states(token=token, account_id=account_id, objects=objects)
+        return {(s.kind, s.external_id): s for s in states}
+    except PlatformError as exc:
+        log.warning("status check of %s objects failed (%s); reading the campaign alone", platform,
+                    exc.platform_message)
+    try:
+        kind, external_id = objects[0]
+        state = await client.get_state(token=token, account_id=account_id, kind=kind, external_id=external_id)
+    except PlatformError as exc:
+        log.warning("status check failed for %s: %s", platform, exc.platform_message)
+        return {}
+    return {(kind, external_id): state}
 
 
 async def refresh_tokens(ctx: AgentContext, *, within: timedelta = timedelta(days=7)) -> int:

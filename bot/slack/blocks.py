@@ -247,7 +247,7 @@ def connect_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
     return _finish(safe(payload.get("message", ""), 2000), blocks, resolved)
 
 
-def _language_name(code: str | None, language: str) -> str:
+def language_name(code: str | None, language: str) -> str:
     names = {"ar": {"en": "Arabic", "ar": "العربية"}, "en": {"en": "English", "ar": "الإنجليزية"}}
     return names.get(code or "", {}).get("ar" if language == "ar" else "en", code or "")
 
@@ -263,7 +263,7 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
         if asset.get("kind") != "copy":
             continue
         text = asset.get("text") or {}
-        lang_name = _language_name(asset.get("language"), language)
+        lang_name = language_name(asset.get("language"), language)
         fields = [mrkdwn(f"*{st(f, language)}*\n{safe(text.get(f, ''), FIELD_TEXT - 40)}") for f in COPY_FIELDS]
         blocks.append(section(f"*{st('copy_heading', language, lang=lang_name)}*"))
         blocks.append({"type": "section", "fields": fields})

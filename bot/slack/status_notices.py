@@ -1,7 +1,7 @@
-"""Status notices: a platform changed a live campaign's status (review, pause, delete), told in its thread.
+"""Status notices: a platform changed a live campaign or one of its ads (review, pause, delete), told in its thread.
 
 The scheduler's status check (every 15 minutes, agent/tracking.check_statuses) reads each tracked campaign's
-status back per platform and stores what changed. With Slack configured this module replaces that job with one
+objects back per platform and stores what changed. With Slack configured this module replaces that job with one
 that also tells people: one message per campaign with changes, in the campaign's conversation thread. The check
 stores the new status, so each change is reported once and no bookkeeping of its own is needed here.
 """
@@ -35,23 +35,36 @@ def _status(status: Any, language: str) -> str:
     return st(f"status_{status}", language) if status in _KNOWN else b.safe(str(status), 50)
 
 
+def _line(change: dict[str, Any], platform: str, language: str) -> str:
+    old, new = _status(change.get("from"), language), _status(change.get("to"), language)
+    level = str(change.get("level") or "campaign")
+    if level == "campaign":
+        return st("status_line", language, platform=platform, old=old, new=new)
+    name = b.safe(str(change.get("object_name") or "-"), 80)
+    if change.get("language"):
+        name = f"{name} ({b.language_name(str(change['language']), language)})"
+    return st("status_line_object", language, platform=platform, kind=st(f"kind_{level}", language), name=name,
+              old=old, new=new)
+
+
 def status_change_message(changes: Sequence[dict[str, Any]], language: str) -> b.Message:
-    """One campaign's status changes (dicts from check_statuses): which platform went from what to what."""
-    changes = sorted(changes, key=lambda c: str(c["platform"]))
+    """One campaign's status changes (dicts from check_statuses): which platform or ad went from what to what."""
+    order = {"campaign": 0, "ad_set": 1, "ad": 2}
+    changes = sorted(changes, key=lambda c: (str(c["platform"]), order.get(str(c.get("level") or "campaign"), 3)))
     platforms = sorted({str(c["platform"]) for c in changes})
     title = st("status_title", language, platforms=platform_list(platforms, language))
     intro = st("status_intro", language, name=b.safe(changes[0].get("campaign_name") or "-", 200))
-    lines, hints = [], []
+    lines: list[str] = []
+    hints: dict[str, None] = {}  # in order, each once (several ads of a platform share a hint)
     for change in changes:
         name = platform_name(str(change["platform"]), language)
-        lines.append("• " + st("status_line", language, platform=name, old=_status(change.get("from"), language),
-                                new=_status(change.get("to"), language)))
+        lines.append("• " + _line(change, name, language))
         if change.get("to") == "rejected":
-            hints.append(st("status_hint_rejected", language, platform=name))
+            hints[st("status_hint_rejected", language, platform=name)] = None
         elif change.get("to") in _STOPPED:
-            hints.append(st("status_hint_stopped", language, platform=name))
+            hints[st("status_hint_stopped", language, platform=name)] = None
         elif change.get("to") == "active":
-            hints.append(st("status_hint_active", language, platform=name))
+            hints[st("status_hint_active", language, platform=name)] = None
     icon = ":no_entry:" if any(c.get("to") == "rejected" for c in changes) else ":information_source:"
     blocks: list[b.Block] = [b.header(title), b.section(f"{icon} {intro}\n" + "\n".join(lines[:20]))]
     if hints:

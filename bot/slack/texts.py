@@ -217,6 +217,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ar": "غيّرت المنصة حالة \"{name}\":",
     },
     "status_line": {"en": "{platform}: {old} → *{new}*", "ar": "{platform}: {old} ← *{new}*"},
+    "status_line_object": {
+        "en": "{platform} · {kind} \"{name}\": {old} → *{new}*",
+        "ar": "{platform} · {kind} \"{name}\": {old} ← *{new}*",
+    },
     "status_active": {"en": "active", "ar": "فعّالة"},
     "status_paused": {"en": "paused", "ar": "متوقفة"},
     "status_deleted": {"en": "deleted", "ar": "محذوفة"},

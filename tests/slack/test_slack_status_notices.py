@@ -8,6 +8,7 @@ Manager would, and the status job runs.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import timedelta
 
 from slack_harness import APPROVER, MARKETER, Slack, validate_blocks
@@ -113,3 +114,67 @@ def test_the_slack_job_replaces_the_plain_status_check(slack: Slack) -> None:
     job = with_slack.get_job(STATUS_JOB)
     assert job is not None and [j.id for j in with_slack.get_jobs()].count(STATUS_JOB) == 1
     assert job.trigger.interval == timedelta(minutes=15)
+
+
+def _review(slack: Slack, ad_id: str, verdict: str) -> None:
+    """Meta's reviewers decide on an ad: its review status, as the simulator keeps it in its state."""
+    path = slack.services.settings.sandbox_dir / "meta.sqlite"
+    with sqlite3.connect(path) as db:
+        (data,) = db.execute("SELECT data FROM objects WHERE kind = 'ad' AND id = ?", (ad_id,)).fetchone()
+        db.execute("UPDATE objects SET data = ? WHERE kind = 'ad' AND id = ?",
+                   (json.dumps({**json.loads(data), "review_status": verdict}), ad_id))
+
+
+async def test_an_ad_rejected_in_review_is_noticed_and_routine_review_is_not(slack: Slack) -> None:
+    turn = await _live(slack)
+    assert turn.result is not None
+    campaign_id = str(turn.result["campaign_id"])
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    async with slack.services.sessions() as session:
+        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+    ads = [a for s in meta.ad_sets for a in s.ads]
+    assert len(ads) >= 2 and all(a.external_id and a.status == "active" for a in ads)
+    rejected, reviewed = ads[0], ads[1]
+    before = len(_thread_posts(slack))
+
+    # An ad going back into review (e.g. after an edit in the Ads Manager) is routine: stored, not told.
+    _review(slack, str(reviewed.external_id), "PENDING_REVIEW")
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    # A rejection is told, naming the ad and its language.
+    _review(slack, str(rejected.external_id), "DISAPPROVED")
+    assert await run_status_notices(slack.door) == {"changes": 1, "posted": 1}
+    posts = _thread_posts(slack)[before:]
+    assert len(posts) == 1
+    blocks = posts[0]["blocks"]
+    assert isinstance(blocks, list)
+    validate_blocks(blocks)
+    shown = json.dumps(blocks, ensure_ascii=False)
+    language = "Arabic" if rejected.language == "ar" else "English"
+    assert f'ad \\"{rejected.name[:40]}' in shown and f"({language})" in shown, shown
+    assert "*rejected in review*" in shown and "check the reason in the Meta (Facebook/Instagram) Ads Manager" in shown
+    assert ":no_entry:" in shown
+
+    # Stored: the next run is quiet, and the rows say what the platform says.
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    async with slack.services.sessions() as session:
+        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+    statuses = {a.external_id: a.status for s in meta.ad_sets for a in s.ads}
+    assert statuses[rejected.external_id] == "rejected" and statuses[reviewed.external_id] == "pending_review"
+    assert meta.status == "active"
+
+
+def test_object_lines_name_the_ad_in_the_readers_language() -> None:
+    changes = [
+        {"campaign_id": "c1", "campaign_name": "Ramadan", "workspace_id": "w1", "conversation_id": "v1",
+         "platform": "meta", "level": "ad", "object_name": "Ramadan sale EN", "language": "en",
+         "from": "active", "to": "rejected"},
+        {"campaign_id": "c1", "campaign_name": "Ramadan", "workspace_id": "w1", "conversation_id": "v1",
+         "platform": "meta", "level": "ad", "object_name": "Ramadan sale AR", "language": "ar",
+         "from": "active", "to": "rejected"},
+    ]  # fmt: skip
+    shown = json.dumps(status_change_message(changes, "ar").blocks, ensure_ascii=False)
+    assert 'الإعلان \\"Ramadan sale EN (الإنجليزية)\\"' in shown and "(العربية)" in shown
+    # Two rejections on one platform share one hint.
+    assert shown.count("مرفوضة: راجع السبب") == 1, shown

@@ -608,6 +608,10 @@ class MetaSimulator:
 
     def _effective(self, kind: str, obj: dict[str, Any]) -> str:
         status = str(obj.get("status"))
+        # Ad review, as Meta's reviewers decide it: a rejected ad reads DISAPPROVED whatever its switch says
+        # (the sandbox never rejects on its own; tests and demos set review_status in the state).
+        if kind == "ad" and obj.get("review_status") in ("DISAPPROVED", "PENDING_REVIEW") and status != "DELETED":
+            return str(obj["review_status"])
         if status != "ACTIVE" or kind not in ("adset", "ad"):
             return status
         if kind == "ad":
