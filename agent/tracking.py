@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -101,7 +102,9 @@ def _worth_telling(level: str, old: str | None, new: str) -> bool:
     return new in _TOLD_FOR_CHILDREN or (old in _TOLD_FOR_CHILDREN and new in ("active", "pending_review"))
 
 
-async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
+async def check_statuses(
+    ctx: AgentContext, *, tell: Callable[[list[dict[str, Any]]], Awaitable[bool]] | None = None
+) -> list[dict[str, Any]]:
     """The 15-minute job: read each live campaign's objects back; changes are stored, and returned for notice.
 
     One batched read per platform covers the campaign, its ad sets and its ads (Meta's multi-ID read, TikTok's
@@ -109,6 +112,10 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
     change names its campaign (id, name, workspace, conversation), the platform, the object (`level`,
     `object_name`, `language` for an ad) and the statuses `from` and `to`. Every new status is stored, so a
     change is returned once; an ad's routine passage through review is stored but not returned.
+
+    `tell(changes)`: one campaign's changes worth telling, before they are stored. When it answers False (the
+    message could not be delivered), those changes are not stored, so the next run finds them again: a
+    notice is never lost to a failed post.
     """
     changes: list[dict[str, Any]] = []
     async with ctx.sessions() as session:
@@ -119,6 +126,8 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
             for c in await repo.list_campaigns(session=session, workspace_id=w.id, statuses=TRACKED_STATUSES)
         ]
     for campaign in campaigns:
+        moved: list[repo.RowChange] = []  # every new status, all platforms of the campaign
+        told: list[dict[str, Any]] = []  # those worth a word
         for pc, account, token in await _platform_rows(ctx, campaign.id):
             stored: dict[tuple[ObjectKind, str], tuple[str, str | None, str | None]] = {
                 ("campaign", pc.external_campaign_id): (pc.status, None, None)
@@ -130,27 +139,30 @@ async def check_statuses(ctx: AgentContext) -> list[dict[str, Any]]:
                     if ad.external_id:
                         stored[("ad", ad.external_id)] = (ad.status, ad.name, ad.language)
             states = await _read_back(ctx, pc.platform, token, account.external_account_id, list(stored))
-            moved = [(key, states[key].status) for key in stored if key in states and states[key].status != stored[key][0]]
-            if not moved:
-                continue
-            async with ctx.sessions() as session, session.begin():
-                await repo.apply_row_changes(session=session, changes=[
-                    repo.RowChange(campaign_id=campaign.id, platform=pc.platform, level=kind, status=status,
-                                   match_external_id=external_id)
-                    for (kind, external_id), status in moved
-                ])  # fmt: skip
-            for key, status in moved:
-                old, name, language = stored[key]
-                kind = key[0]
-                if _worth_telling(kind, old, status):
-                    changes.append(
+            for (kind, external_id), (old, name, language) in stored.items():
+                state = states.get((kind, external_id))
+                if state is None or state.status == old:
+                    continue
+                moved.append(repo.RowChange(campaign_id=campaign.id, platform=pc.platform, level=kind,
+                                            status=state.status, match_external_id=external_id))
+                if _worth_telling(kind, old, state.status):
+                    told.append(
                         {
                             "campaign_id": campaign.id, "campaign_name": campaign.name,
                             "workspace_id": campaign.workspace_id, "conversation_id": campaign.conversation_id,
-                            "platform": pc.platform, "level": kind, "object_name": name, "language": language,
-                            "from": old, "to": status,
+                            "platform": pc.platform, "level": kind, "external_id": external_id,
+                            "object_name": name, "language": language, "from": old, "to": state.status,
                         }  # fmt: skip
                     )
+        if told and tell is not None and not await tell(told):
+            # Not delivered: left unstored, so the next run finds these changes and tells them again.
+            undelivered = {(c["platform"], c["level"], c["external_id"]) for c in told}
+            moved = [m for m in moved if (m.platform, m.level, m.match_external_id) not in undelivered]
+            told = []
+        if moved:
+            async with ctx.sessions() as session, session.begin():
+                await repo.apply_row_changes(session=session, changes=moved)
+        changes += told
     return changes
 
 

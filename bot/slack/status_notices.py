@@ -9,7 +9,6 @@ stores the new status, so each change is reported once and no bookkeeping of its
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -73,27 +72,35 @@ def status_change_message(changes: Sequence[dict[str, Any]], language: str) -> b
 
 
 async def run_status_notices(door: SlackFrontDoor) -> dict[str, int]:
-    """The status check with Slack: read statuses back, and post each campaign's changes in its thread."""
-    changes = await check_statuses(door.services.ctx)
-    by_campaign: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for change in changes:
-        by_campaign[str(change["campaign_id"])].append(change)
+    """The status check with Slack: read statuses back, and post each campaign's changes in its thread.
+
+    A post Slack refuses leaves the changes unstored (see `check_statuses(tell=...)`), so the next run tells
+    them again. A campaign with no Slack thread to tell (started in the console, or its workspace gone) has
+    its changes logged and stored: there is nobody to retry for.
+    """
     posted = 0
-    for campaign_id, items in by_campaign.items():
+
+    async def tell(items: list[dict[str, Any]]) -> bool:
+        nonlocal posted
+        campaign_id = str(items[0]["campaign_id"])
         found = await conversation_thread(door, str(items[0]["workspace_id"]), items[0].get("conversation_id"))
         if isinstance(found, str):
             log.warning("campaign %s changed status (%s); the notice was not posted: %s", campaign_id,
-                        ", ".join(f"{c['platform']} {c['from']}->{c['to']}" for c in items), found)
-            continue
+                        ", ".join(f"{c['platform']} {c.get('level', 'campaign')} {c['from']}->{c['to']}"
+                                  for c in items), found)
+            return True
         client, conversation = found
         try:
             await door.renderer.post(client, conversation.channel_id, conversation.thread_ts,
                                      status_change_message(items, conversation.language))
         except SlackApiError as exc:
-            log.warning("posting the status notice of campaign %s failed: %s", campaign_id,
+            log.warning("posting the status notice of campaign %s failed (told again next run): %s", campaign_id,
                         exc.response.get("error"))
-            continue
+            return False
         posted += 1
+        return True
+
+    changes = await check_statuses(door.services.ctx, tell=tell)
     return {"changes": len(changes), "posted": posted}
 
 

@@ -178,3 +178,27 @@ def test_object_lines_name_the_ad_in_the_readers_language() -> None:
     assert 'الإعلان \\"Ramadan sale EN (الإنجليزية)\\"' in shown and "(العربية)" in shown
     # Two rejections on one platform share one hint.
     assert shown.count("مرفوضة: راجع السبب") == 1, shown
+
+
+async def test_a_notice_slack_refuses_is_told_again_on_the_next_run(slack: Slack) -> None:
+    turn = await _live(slack)
+    assert turn.result is not None
+    campaign_id = str(turn.result["campaign_id"])
+    async with slack.services.sessions() as session:
+        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+    ad = next(a for s in meta.ad_sets for a in s.ads)
+    before = len(_thread_posts(slack))
+    _review(slack, str(ad.external_id), "DISAPPROVED")
+
+    slack.fake.rate_limit_next["chat.postMessage"] = 50  # Slack keeps refusing, past the client's own retries
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+    assert len(_thread_posts(slack)) == before
+    async with slack.services.sessions() as session:
+        tree = await repo.campaign_tree(session=session, campaign_id=campaign_id)
+    assert next(a for pc in tree for s in pc.ad_sets for a in s.ads if a.id == ad.id).status == "active"  # not stored
+
+    slack.fake.rate_limit_next["chat.postMessage"] = 0
+    assert await run_status_notices(slack.door) == {"changes": 1, "posted": 1}
+    assert len(_thread_posts(slack)) == before + 1
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
