@@ -450,6 +450,11 @@ class PerformanceSnapshot(Base):
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # The cleanup job reads a campaign's history by subject and the alerts it sent by action.
+    __table_args__ = (
+        Index("ix_audit_events_subject", "subject_type", "subject_id"),
+        Index("ix_audit_events_action", "action"),
+    )
     _repr_fields = ("id", "actor", "action", "subject_type", "subject_id")
 
     id: Mapped[str] = _pk()

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store import repositories as repo
-from store.db import create_engine, create_session_factory, is_sqlite, upgrade_database
+from store.db import alembic_config, create_engine, create_session_factory, is_sqlite, upgrade_database
 from store.models import Base, OAuthState
 
 
@@ -41,7 +42,7 @@ async def test_upgrade_creates_file_and_is_idempotent(tmp_path: Path) -> None:
         async with engine.connect() as conn:
             versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
-        assert versions == ["0001"]
+        assert versions == [ScriptDirectory.from_config(alembic_config()).get_current_head()]
         assert set(Base.metadata.tables) <= tables
     finally:
         await engine.dispose()
