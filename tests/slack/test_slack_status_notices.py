@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import timedelta
+from typing import Any
 
 from slack_harness import APPROVER, MARKETER, Slack, validate_blocks
 
@@ -48,6 +49,22 @@ def _thread_posts(slack: Slack) -> list[dict[str, object]]:
             if c.args.get("channel") == CHANNEL and c.args.get("thread_ts") == THREAD]
 
 
+def _one_new_notice(slack: Slack, before: int) -> str:
+    """The one message posted in the thread since `before` posts, its blocks validated, as JSON text."""
+    posts = _thread_posts(slack)[before:]
+    assert len(posts) == 1
+    blocks = posts[0]["blocks"]
+    assert isinstance(blocks, list)
+    validate_blocks(blocks)
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+async def _meta_row(slack: Slack, campaign_id: str) -> Any:
+    async with slack.services.sessions() as session:
+        return next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
+                    if pc.platform == "meta")
+
+
 async def test_a_campaign_paused_outside_adly_is_noticed_once_in_its_thread(slack: Slack) -> None:
     turn = await _live(slack)
     assert turn.result is not None
@@ -73,12 +90,7 @@ async def test_a_campaign_paused_outside_adly_is_noticed_once_in_its_thread(slac
 
     result = await run_status_notices(slack.door)
     assert result == {"changes": 1, "posted": 1}, result
-    posts = _thread_posts(slack)[before:]
-    assert len(posts) == 1
-    blocks = posts[0]["blocks"]
-    assert isinstance(blocks, list)
-    validate_blocks(blocks)
-    shown = json.dumps(blocks, ensure_ascii=False)
+    shown = _one_new_notice(slack, before)
     assert "Status changed on Meta" in shown and "*paused*" in shown and "active" in shown
     assert campaign.name[:50] in shown and "Not delivering on Meta" in shown
 
@@ -130,9 +142,7 @@ async def test_an_ad_rejected_in_review_is_noticed_and_routine_review_is_not(sla
     assert turn.result is not None
     campaign_id = str(turn.result["campaign_id"])
     assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
-    async with slack.services.sessions() as session:
-        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
-                    if pc.platform == "meta")
+    meta = await _meta_row(slack, campaign_id)
     ads = [a for s in meta.ad_sets for a in s.ads]
     assert len(ads) >= 2 and all(a.external_id and a.status == "active" for a in ads)
     rejected, reviewed = ads[0], ads[1]
@@ -144,12 +154,7 @@ async def test_an_ad_rejected_in_review_is_noticed_and_routine_review_is_not(sla
     # A rejection is told, naming the ad and its language.
     _review(slack, str(rejected.external_id), "DISAPPROVED")
     assert await run_status_notices(slack.door) == {"changes": 1, "posted": 1}
-    posts = _thread_posts(slack)[before:]
-    assert len(posts) == 1
-    blocks = posts[0]["blocks"]
-    assert isinstance(blocks, list)
-    validate_blocks(blocks)
-    shown = json.dumps(blocks, ensure_ascii=False)
+    shown = _one_new_notice(slack, before)
     language = "Arabic" if rejected.language == "ar" else "English"
     assert f'ad \\"{rejected.name[:40]}' in shown and f"({language})" in shown, shown
     assert "*rejected in review*" in shown and "check the reason in the Meta (Facebook/Instagram) Ads Manager" in shown
@@ -157,9 +162,7 @@ async def test_an_ad_rejected_in_review_is_noticed_and_routine_review_is_not(sla
 
     # Stored: the next run is quiet, and the rows say what the platform says.
     assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
-    async with slack.services.sessions() as session:
-        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
-                    if pc.platform == "meta")
+    meta = await _meta_row(slack, campaign_id)
     statuses = {a.external_id: a.status for s in meta.ad_sets for a in s.ads}
     assert statuses[rejected.external_id] == "rejected" and statuses[reviewed.external_id] == "pending_review"
     assert meta.status == "active"
@@ -184,9 +187,7 @@ async def test_a_notice_slack_refuses_is_told_again_on_the_next_run(slack: Slack
     turn = await _live(slack)
     assert turn.result is not None
     campaign_id = str(turn.result["campaign_id"])
-    async with slack.services.sessions() as session:
-        meta = next(pc for pc in await repo.campaign_tree(session=session, campaign_id=campaign_id)
-                    if pc.platform == "meta")
+    meta = await _meta_row(slack, campaign_id)
     ad = next(a for s in meta.ad_sets for a in s.ads)
     before = len(_thread_posts(slack))
     _review(slack, str(ad.external_id), "DISAPPROVED")
