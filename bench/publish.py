@@ -5,8 +5,10 @@ Reports wall time against the critical path (the longest chain of dependent call
 review) runs first without latency to reach the preview; only `publish_plan` is timed.
 
 Two publishes per run, in one process, as in a server that has been up for a while:
-  first:   another campaign of the same shape, the first publish of a fresh process (reported, not judged):
-           it also pays one-time costs (SQL statements compiled, modules and the MIME table loaded);
+  first:   another campaign of the same shape, the first publish of fresh services and simulators
+           (reported, not judged): it also pays one-time costs (SQL statements compiled, connections to
+           simulators that just started; in the first run, also this Python process's first HTTP calls,
+           modules imported and the MIME table loaded);
   measured: the seed campaign, judged against the target. Pooled connections are closed before it, as
            after an idle spell longer than the keep-alive, so it opens its own connections.
 
@@ -153,15 +155,16 @@ async def _serve(data_dir: Path, latency_ms: int) -> tuple[asyncio.subprocess.Pr
         stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port + 2), timeout=0.2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or proc.returncode is not None:
-                proc.kill()
-                raise SystemExit("the sandbox server did not start") from None
-            await asyncio.sleep(0.1)
+    for offset in (0, 1, 2):  # each platform is its own process: wait until every one listens
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port + offset), timeout=0.2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.returncode is not None:
+                    proc.kill()
+                    raise SystemExit("the sandbox server did not start") from None
+                await asyncio.sleep(0.1)
     urls = {"meta": f"http://127.0.0.1:{port}", "tiktok": f"http://127.0.0.1:{port + 1}",
             "snapchat": f"http://127.0.0.1:{port + 2}"}  # fmt: skip
     return proc, urls
@@ -283,13 +286,15 @@ async def main_async(latency_ms: int, repeats: int, verbose: bool, served: bool)
     best["runs_wall_s"] = [r["wall_s"] for r in runs]
     best["runs_first_publish_wall_s"] = [r["first_publish_wall_s"] for r in runs]
     print(json.dumps(best, indent=2))
+    fresh = runs[0]  # the first run's first publish is the only one in a fresh Python process
     ok = best["ratio"] < TARGET_RATIO
     print(f"publish: {best['wall_s']:.3f} s wall vs {best['critical_path_s']:.3f} s critical path "
           f"(ratio {best['ratio']:.2f}, target < {TARGET_RATIO}); "
           f"{best['calls_total']} API calls vs {best['minimum_total']} minimum -> {'OK' if ok else 'SLOW'}; "
-          f"first publish of a fresh process: {best['first_publish_wall_s']:.3f} s "
-          f"(ratio {best['first_publish_wall_s'] / best['critical_path_s']:.2f}), "
-          f"{best['first_publish_calls_total']} calls vs {best['first_publish_minimum_total']} minimum")
+          f"first publish of a fresh process: {fresh['first_publish_wall_s']:.3f} s "
+          f"(ratio {fresh['first_publish_wall_s'] / fresh['critical_path_s']:.2f}), "
+          f"{fresh['first_publish_calls_total']} calls vs {fresh['first_publish_minimum_total']} minimum; "
+          f"of fresh services in a warm process: {min(r['first_publish_wall_s'] for r in runs[1:] or runs):.3f} s")
     return 0 if ok else 1
 
 
