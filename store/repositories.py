@@ -1106,7 +1106,7 @@ async def apply_step_changes(*, session: AsyncSession, changes: Sequence[StepCha
         for c in changes
     ]
     result = await session.execute(_step_change_statement(), params)
-    # sqlite3 and asyncpg report the total over the batch; an unknown key would leave it short.
+    # The driver reports the total over the batch (-1 where it cannot tell); an unknown key leaves it short.
     matched = cast(CursorResult[Any], result).rowcount
     if matched not in (-1, len(changes)):
         raise NotFound(f"publish steps not found among {[c.idempotency_key for c in changes][:3]}...")
