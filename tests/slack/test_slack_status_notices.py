@@ -24,11 +24,11 @@ CHANNEL = "C0CAMPAIGNS"
 THREAD = "1700000000.000901"
 
 
-async def _live(slack: Slack) -> Turn:
+async def _live(slack: Slack, text: str = SEED_INSTRUCTION) -> Turn:
     """One campaign driven to live through the conversation driver, as the flow tests do."""
     driver = slack.services.driver
     workspace_id = await slack.door.workspace_id("T1")
-    turn = await driver.start(workspace_id=workspace_id, user=MARKETER, text=SEED_INSTRUCTION,
+    turn = await driver.start(workspace_id=workspace_id, user=MARKETER, text=text,
                               where=Where("slack", CHANNEL, THREAD))
     while turn.prompt is not None:
         if turn.prompt.kind == "connect":
@@ -128,13 +128,14 @@ def test_the_slack_job_replaces_the_plain_status_check(slack: Slack) -> None:
     assert job.trigger.interval == timedelta(minutes=15)
 
 
-def _review(slack: Slack, ad_id: str, verdict: str) -> None:
-    """Meta's reviewers decide on an ad: its review status, as the simulator keeps it in its state."""
-    path = slack.services.settings.sandbox_dir / "meta.sqlite"
+def _review(slack: Slack, ad_id: str, verdict: str, platform: str = "meta") -> None:
+    """A platform's reviewers decide on an ad: its review verdict, as the simulator keeps it in its state."""
+    field = {"meta": "review_status", "tiktok": "audit_status", "snapchat": "review_status"}[platform]
+    path = slack.services.settings.sandbox_dir / f"{platform}.sqlite"
     with sqlite3.connect(path) as db:
         (data,) = db.execute("SELECT data FROM objects WHERE kind = 'ad' AND id = ?", (ad_id,)).fetchone()
         db.execute("UPDATE objects SET data = ? WHERE kind = 'ad' AND id = ?",
-                   (json.dumps({**json.loads(data), "review_status": verdict}), ad_id))
+                   (json.dumps({**json.loads(data), field: verdict}), ad_id))
 
 
 async def test_an_ad_rejected_in_review_is_noticed_and_routine_review_is_not(slack: Slack) -> None:
@@ -202,4 +203,24 @@ async def test_a_notice_slack_refuses_is_told_again_on_the_next_run(slack: Slack
     slack.fake.rate_limit_next["chat.postMessage"] = 0
     assert await run_status_notices(slack.door) == {"changes": 1, "posted": 1}
     assert len(_thread_posts(slack)) == before + 1
+    assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+
+
+async def test_rejections_on_tiktok_and_snapchat_are_told_in_one_message(slack: Slack) -> None:
+    turn = await _live(slack, "Create TikTok and Snapchat campaign for Ramadan sale with 2000 SAR budget "
+                              "targeting women 25-40 in Riyadh")
+    assert turn.result is not None
+    async with slack.services.sessions() as session:
+        tree = {pc.platform: pc for pc in await repo.campaign_tree(session=session,
+                                                                     campaign_id=str(turn.result["campaign_id"]))}
+    before = len(_thread_posts(slack))
+    for platform, verdict in (("tiktok", "AUDIT_DENY"), ("snapchat", "REJECTED")):
+        ad = next(a for s in tree[platform].ad_sets for a in s.ads)
+        _review(slack, str(ad.external_id), verdict, platform)
+
+    assert await run_status_notices(slack.door) == {"changes": 2, "posted": 1}
+    shown = _one_new_notice(slack, before)
+    assert "Status changed on Snapchat, TikTok" in shown, shown
+    assert shown.count("*rejected in review*") == 2
+    assert "TikTok Ads Manager" in shown and "Snapchat Ads Manager" in shown
     assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}

@@ -547,6 +547,10 @@ class TikTokSimulator:
             return f"{prefix}_DISABLE"
         if kind == "campaign":
             return "CAMPAIGN_STATUS_ENABLE"
+        # Ad review, as TikTok's reviewers decide it (the sandbox never rejects on its own; tests and demos
+        # set audit_status in the state); an ad switched off or deleted reads as that first.
+        if kind == "ad" and obj.get("audit_status") in ("AUDIT", "AUDIT_DENY"):
+            return f"AD_STATUS_{obj['audit_status']}"
         if kind == "ad":
             adgroup = self.store.get("adgroup", str(obj.get("adgroup_id")))
             if adgroup and adgroup[1].get("operation_status") != "ENABLE":
