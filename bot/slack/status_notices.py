@@ -64,8 +64,10 @@ def status_change_message(changes: Sequence[dict[str, Any]], language: str) -> b
             hints[st("status_hint_stopped", language, platform=name)] = None
         elif change.get("to") == "active":
             hints[st("status_hint_active", language, platform=name)] = None
+    if len(lines) > 20:  # a section holds 3,000 characters: the rest is counted, not dropped silently
+        lines = [*lines[:19], f"• … (+{len(lines) - 19})"]
     icon = ":no_entry:" if any(c.get("to") == "rejected" for c in changes) else ":information_source:"
-    blocks: list[b.Block] = [b.header(title), b.section(f"{icon} {intro}\n" + "\n".join(lines[:20]))]
+    blocks: list[b.Block] = [b.header(title), b.section(f"{icon} {intro}\n" + "\n".join(lines))]
     if hints:
         blocks.append(b.context(b.safe(" ".join(hints), 2900)))
     return b.Message(text=b.safe(f"{title}: {intro}", b.FALLBACK_TEXT), blocks=blocks)

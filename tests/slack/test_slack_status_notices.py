@@ -224,3 +224,16 @@ async def test_rejections_on_tiktok_and_snapchat_are_told_in_one_message(slack: 
     assert shown.count("*rejected in review*") == 2
     assert "TikTok Ads Manager" in shown and "Snapchat Ads Manager" in shown
     assert await run_status_notices(slack.door) == {"changes": 0, "posted": 0}
+
+
+def test_a_long_list_of_changes_is_cut_with_a_count() -> None:
+    changes = [
+        {"campaign_id": "c1", "campaign_name": "Ramadan", "workspace_id": "w1", "conversation_id": "v1",
+         "platform": "meta", "level": "ad", "object_name": f"Ad {i}", "language": "en", "from": "active",
+         "to": "rejected"}
+        for i in range(30)
+    ]  # fmt: skip
+    message = status_change_message(changes, "en")
+    validate_blocks(message.blocks)
+    shown = json.dumps(message.blocks, ensure_ascii=False)
+    assert shown.count("rejected in review") == 19 and "(+11)" in shown
