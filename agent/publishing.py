@@ -324,6 +324,17 @@ class _ImageUploads:
                 future.set_result(ref)
 
 
+def media_kinds(pplan: PlatformPlan) -> dict[str, str]:
+    """Each media asset a platform's part uploads, and whether it goes up as an image or a video."""
+    kinds: dict[str, str] = {}
+    for s in pplan.ad_sets:
+        for ad in s.ads:
+            for position, asset_id in enumerate(ad.media_asset_ids):
+                # Video ads list the video first and its cover image after it.
+                kinds.setdefault(asset_id, "video" if ad.format == "video" and position == 0 else "image")
+    return kinds
+
+
 def step_key(plan: CampaignPlan, plan_hash: str, platform: str, plan_key: str, kind: str) -> str:
     return f"{plan.campaign_id[:12]}.{plan_hash[:10]}.{platform}.{plan_key}.{kind}"
 
@@ -414,14 +425,7 @@ class PlatformPublisher:
         ]
 
     def _media_kinds(self) -> dict[str, str]:
-        kinds: dict[str, str] = {}
-        for s in self.pplan.ad_sets:
-            for ad in s.ads:
-                for position, asset_id in enumerate(ad.media_asset_ids):
-                    # Video ads list the video first and its cover image after it.
-                    kind = "video" if ad.format == "video" and position == 0 else "image"
-                    kinds.setdefault(asset_id, kind)
-        return kinds
+        return media_kinds(self.pplan)
 
     async def _mark(
         self,

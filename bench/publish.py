@@ -46,7 +46,7 @@ import httpx  # noqa: E402
 
 from agent.conversations import Where  # noqa: E402
 from agent.planning import CampaignPlan  # noqa: E402
-from agent.publishing import publish_plan  # noqa: E402
+from agent.publishing import media_kinds, publish_plan  # noqa: E402
 from bot.console import connect_in_sandbox  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -96,11 +96,7 @@ def minimum_calls(plan: CampaignPlan, *, fresh: bool = True) -> dict[str, int]:
     for p in plan.platforms:
         sets = len(p.ad_sets)
         ads = sum(len(s.ads) for s in p.ad_sets)
-        kinds: dict[str, str] = {}
-        for s in p.ad_sets:
-            for ad in s.ads:
-                for position, asset_id in enumerate(ad.media_asset_ids):  # a video ad: the video, then its cover
-                    kinds.setdefault(asset_id, "video" if ad.format == "video" and position == 0 else "image")
+        kinds = media_kinds(p)
         media = len(kinds)
         images = sum(kind == "image" for kind in kinds.values())
         locations = len({(loc.name, loc.kind) for s in p.ad_sets for loc in s.locations if loc.kind != "country"})
