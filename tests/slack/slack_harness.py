@@ -14,6 +14,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
+from agent.conversations import Turn, Where
+from bot.console import connect_in_sandbox
 from bot.services import Services
 from bot.slack import SlackFrontDoor
 from tools.sandbox import complete_consent
@@ -131,6 +133,24 @@ class Slack:
 
     async def drain(self) -> None:
         await self.services.background.drain()
+
+    async def drive_to_live(self, text: str, *, thread_ts: str, channel: str = CHANNEL) -> Turn:
+        """One campaign driven to live through the conversation driver (sandbox connect, every approval)."""
+        driver = self.services.driver
+        turn = await driver.start(workspace_id=await self.door.workspace_id("T1"), user=MARKETER, text=text,
+                                  where=Where("slack", channel, thread_ts))
+        while turn.prompt is not None:
+            if turn.prompt.kind == "connect":
+                turn = await connect_in_sandbox(self.services, turn, MARKETER, lambda _: None)
+                continue
+            assert turn.prompt.kind in ("review", "preview"), turn.prompt.payload
+            payload = turn.prompt.payload
+            decision = {k: v for k, v in {"action": "approve", "content_hash": payload.get("content_hash"),
+                                          "plan_hash": payload.get("plan_hash")}.items() if v is not None}
+            turn = await driver.decide(conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
+                                       decision=decision, actor=APPROVER)
+        assert turn.status == "live", turn
+        return turn
 
     # ------------------------------------------------------------------------------------------ reading
 

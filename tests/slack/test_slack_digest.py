@@ -6,41 +6,21 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from slack_harness import APPROVER, MARKETER, Slack
+from slack_harness import Slack
 
-from agent.conversations import Turn, Where
 from agent.tracking import sync_all
-from bot.console import SEED_INSTRUCTION, connect_in_sandbox
+from bot.console import SEED_INSTRUCTION
 from bot.slack.digest import run_digests
 from store import repositories as repo
 
 DIGEST_CHANNEL = "C0DIGEST"
 
 
-async def _live(slack: Slack, workspace_id: str, text: str) -> Turn:
-    """One campaign driven to live through the conversation driver, as the flow tests do."""
-    driver = slack.services.driver
-    turn = await driver.start(workspace_id=workspace_id, user=MARKETER, text=text,
-                              where=Where("slack", "C0CAMPAIGNS", "1700000000.000900"))
-    while turn.prompt is not None:
-        if turn.prompt.kind == "connect":
-            turn = await connect_in_sandbox(slack.services, turn, MARKETER, lambda _: None)
-            continue
-        assert turn.prompt.kind in ("review", "preview"), turn.prompt.payload
-        payload = turn.prompt.payload
-        decision = {k: v for k, v in {"action": "approve", "content_hash": payload.get("content_hash"),
-                                      "plan_hash": payload.get("plan_hash")}.items() if v is not None}
-        turn = await driver.decide(conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
-                                   decision=decision, actor=APPROVER)
-    assert turn.status == "live", turn
-    return turn
-
-
 async def _digest(slack: Slack, text: str) -> tuple[list[dict[str, object]], str]:
     workspace_id = await slack.door.workspace_id("T1")
     async with slack.services.sessions() as session, session.begin():
         await repo.update_workspace(session=session, workspace_id=workspace_id, digest_channel=DIGEST_CHANNEL)
-    turn = await _live(slack, workspace_id, text)
+    turn = await slack.drive_to_live(text, thread_ts="1700000000.000900")
     assert await sync_all(slack.services.ctx) >= 1
     async with slack.services.sessions() as session:
         assert turn.result is not None

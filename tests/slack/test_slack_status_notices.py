@@ -12,10 +12,10 @@ import sqlite3
 from datetime import timedelta
 from typing import Any
 
-from slack_harness import APPROVER, MARKETER, Slack, validate_blocks
+from slack_harness import Slack, validate_blocks
 
-from agent.conversations import Turn, Where
-from bot.console import SEED_INSTRUCTION, connect_in_sandbox
+from agent.conversations import Turn
+from bot.console import SEED_INSTRUCTION
 from bot.scheduler import STATUS_JOB, build_scheduler
 from bot.slack.status_notices import run_status_notices, status_change_message, status_jobs
 from store import repositories as repo
@@ -25,23 +25,7 @@ THREAD = "1700000000.000901"
 
 
 async def _live(slack: Slack, text: str = SEED_INSTRUCTION) -> Turn:
-    """One campaign driven to live through the conversation driver, as the flow tests do."""
-    driver = slack.services.driver
-    workspace_id = await slack.door.workspace_id("T1")
-    turn = await driver.start(workspace_id=workspace_id, user=MARKETER, text=text,
-                              where=Where("slack", CHANNEL, THREAD))
-    while turn.prompt is not None:
-        if turn.prompt.kind == "connect":
-            turn = await connect_in_sandbox(slack.services, turn, MARKETER, lambda _: None)
-            continue
-        assert turn.prompt.kind in ("review", "preview"), turn.prompt.payload
-        payload = turn.prompt.payload
-        decision = {k: v for k, v in {"action": "approve", "content_hash": payload.get("content_hash"),
-                                      "plan_hash": payload.get("plan_hash")}.items() if v is not None}
-        turn = await driver.decide(conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
-                                   decision=decision, actor=APPROVER)
-    assert turn.status == "live", turn
-    return turn
+    return await slack.drive_to_live(text, channel=CHANNEL, thread_ts=THREAD)
 
 
 def _thread_posts(slack: Slack) -> list[dict[str, object]]:
