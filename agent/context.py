@@ -41,6 +41,7 @@ class AgentContext:
     default_currency: str = "SAR"
     default_landing_url: str = "https://example.com"
     brand_name: str = "ADLY Store"
+    brand_avatar: Path | None = None  # square PNG of the brand (logo or initials): TikTok identities show it
     self_approval_limit: Decimal = Decimal("5000")
     arabic_register: str = "gulf"
     chat_model: Any | None = None  # a LangChain chat model when configured
@@ -56,4 +57,9 @@ class AgentContext:
         return replace(self, progress=progress)
 
     def redirect_uri(self, platform: str) -> str:
-        return f"{self.oauth_redirect_base.rstrip('/')}/oauth/{platform}/callback"
+        return oauth_callback_url(self.oauth_redirect_base, platform)
+
+
+def oauth_callback_url(public_url: str, platform: str) -> str:
+    """Where a platform sends the browser back after consent (bot/web.py serves it)."""
+    return f"{public_url.rstrip('/')}/oauth/{platform}/callback"

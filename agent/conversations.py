@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
 from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES, numbered_choices
-from agent.oauth import OAuthFailed, complete_oauth
+from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
-from agent.texts import t
+from agent.texts import platform_name, t
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
 
@@ -265,6 +265,16 @@ class ConversationDriver:
             actor=actor,
             progress=progress,
         )
+
+    async def decline_oauth(self, *, platform: str, state: str, reason: str, actor: str) -> Turn | None:
+        """Consent declined on the platform's page: nothing is connected; the thread is told, Connect stays open."""
+        declined = await decline_oauth(self.ctx, platform=platform, state=state, reason=reason, actor=actor)
+        if declined.conversation_id is None:
+            return None
+        turn = await self.current(declined.conversation_id)
+        notice = t("connect_declined", turn.language, platform=platform_name(platform, turn.language),
+                   reason=declined.reason)
+        return turn.model_copy(update={"notice": notice})
 
     async def current(self, conversation_id: str) -> Turn:
         """What the conversation waits for now (after a restart too): its pending prompt or its outcome."""

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from agent.context import AgentContext
 from agent.interactions import ConnectLink
 from store import repositories as repo
-from tools.oauth import StateError, sign_state, verify_state
+from tools.oauth import StateClaims, StateError, sign_state, verify_state
+from tools.platforms.base import OutcomeUnknown, RateLimited, TransientError
 
 LINK_TTL = timedelta(minutes=30)
+OAUTH_ATTEMPTS = 4  # per platform call while completing a login
+MAX_OAUTH_WAIT_S = 10.0  # a rate limit asking for longer is not waited out with a person on the page
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class OAuthFailed(Exception):
@@ -40,6 +49,25 @@ class ConnectedAccount:
     @property
     def name(self) -> str:
         return ", ".join(self.names)
+
+
+async def _retried(ctx: AgentContext, op: Callable[[], Awaitable[T]], *, unsent_only: bool = False) -> T:
+    """`op` again after a transient failure or a rate limit (a person is waiting on the page: a few seconds)."""
+    for attempt in range(1, OAUTH_ATTEMPTS + 1):
+        try:
+            return await op()
+        except RateLimited as exc:
+            if attempt == OAUTH_ATTEMPTS or (exc.retry_after_s or 0) > MAX_OAUTH_WAIT_S:
+                raise
+            delay = exc.retry_after_s or ctx.publish_backoff_s * 2 ** (attempt - 1)
+        except TransientError as exc:
+            reached = isinstance(exc, OutcomeUnknown) or exc.http_status is not None
+            if attempt == OAUTH_ATTEMPTS or (unsent_only and reached):
+                raise
+            delay = ctx.publish_backoff_s * 2 ** (attempt - 1)
+        log.warning("OAuth call failed (attempt %d of %d); retrying in %.1fs", attempt, OAUTH_ATTEMPTS, delay)
+        await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> ConnectLink:
@@ -71,25 +99,74 @@ async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> 
     return ConnectLink(platform=platform, authorize_url=url, state=signed)
 
 
+@dataclass
+class DeclinedConsent:
+    """A consent the person declined on the platform's page: nothing connected, the link still usable."""
+
+    workspace_id: str
+    conversation_id: str | None
+    platform: str
+    reason: str
+
+
+def _claims(ctx: AgentContext, state: str, platform: str) -> StateClaims:
+    """The claims of a state we signed for `platform`; OAuthFailed (safe to show) otherwise."""
+    try:
+        claims = verify_state(ctx.oauth_secret, state, now=ctx.clock())
+    except StateError as exc:
+        raise OAuthFailed(f"the link is invalid or expired ({exc}); ask for a new one") from exc
+    if claims.platform != platform:
+        raise OAuthFailed("this link was made for another platform")
+    return claims
+
+
+async def decline_oauth(
+    ctx: AgentContext, *, platform: str, state: str, reason: str, actor: str
+) -> DeclinedConsent:
+    """Record that consent was declined for a link we signed; the link stays open so Connect can be retried.
+
+    Only a state we signed, for this platform and still open, is accepted: the callback URL is public, and a
+    forged or replayed "declined" must not reach anyone's thread.
+    """
+    claims = _claims(ctx, state, platform)
+    reason = " ".join(reason.split())[:200] or "access_denied"  # the platform's words, shown as plain text
+    async with ctx.sessions() as session, session.begin():
+        row = await repo.get_oauth_state(session=session, state_id=claims.nonce)
+        if row is None or row.used_at is not None:
+            raise OAuthFailed("this link was already used or has expired; ask for a new one")
+        await repo.audit(
+            session=session,
+            workspace_id=claims.workspace_id,
+            actor=actor,
+            action="ad_account.declined",
+            subject_type="conversation",
+            subject_id=claims.conversation_id,
+            details={"platform": platform, "reason": reason},
+        )
+    return DeclinedConsent(claims.workspace_id, claims.conversation_id or None, platform, reason)
+
+
 async def complete_oauth(
     ctx: AgentContext, *, platform: str, code: str, state: str, actor: str
 ) -> ConnectedAccount:
     """Verify the state, use it once, exchange the code, store every usable account (encrypted token)."""
     now = ctx.clock()
-    try:
-        claims = verify_state(ctx.oauth_secret, state, now=now)
-    except StateError as exc:
-        raise OAuthFailed(f"the link is invalid or expired ({exc}); ask for a new one") from exc
-    if claims.platform != platform:
-        raise OAuthFailed("this link was made for another platform")
+    claims = _claims(ctx, state, platform)
     async with ctx.sessions() as session:
         row = await repo.consume_oauth_state(session=session, state_id=claims.nonce, now=now)  # commits
     if row is None:
         raise OAuthFailed("this link was already used or has expired; ask for a new one")
 
     client = ctx.platforms[platform]
-    tokens = await client.exchange_code(code=code, redirect_uri=row.redirect_uri)
-    accounts = await client.list_ad_accounts(token=tokens.access_token)
+    try:
+        # A code is single use: an exchange is sent again only when the first never reached the platform.
+        tokens = await _retried(ctx, lambda: client.exchange_code(code=code, redirect_uri=row.redirect_uri),
+                                unsent_only=True)
+        accounts = await _retried(ctx, lambda: client.list_ad_accounts(token=tokens.access_token))
+    except (TransientError, RateLimited) as exc:
+        raise OAuthFailed(
+            f"{platform} did not answer while connecting ({type(exc).__name__}); press Connect again in a minute"
+        ) from exc
     usable = [a for a in accounts if a.can_create_ads] or accounts
     if not usable:
         raise OAuthFailed("this login has no ad account; create one on the platform first")

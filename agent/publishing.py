@@ -701,7 +701,12 @@ class PlatformPublisher:
             for loc in locations.values()
         ]
         if prefetch is not None:
-            calls.append(prefetch(token=self.token, account_id=self.acct, brand_name=self.ctx.brand_name))
+            calls.append(
+                prefetch(
+                    token=self.token, account_id=self.acct, brand_name=self.ctx.brand_name,
+                    brand_avatar=self.ctx.brand_avatar,
+                )
+            )
         async def head_start(call: Awaitable[Any]) -> None:
             # Only a head start: a failure shows up again, with retries, in the call that needs the answer.
             # A rate limit still parks the account at once, like any other call's would.
@@ -836,6 +841,7 @@ class PlatformPublisher:
             cta=ad.cta,  # type: ignore[arg-type]
             landing_url=self.plan.landing_url,
             brand_name=self.ctx.brand_name,
+            brand_avatar=self.ctx.brand_avatar,
             media=media,
             idempotency_key=key,
         )

@@ -29,6 +29,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ar": "هذا ليس أحد حسابات {platform} الإعلانية المرتبطة بمساحة العمل هذه؛ اختر أحد الحسابات المعروضة.",
     },
     "connected": {"en": "Connected {platform}: {account}.", "ar": "تم ربط {platform}: {account}."},
+    "connect_declined": {
+        "en": "{platform} was not connected: access was declined on its page ({reason}). Nothing was connected; "
+              "press Connect again when you are ready.",
+        "ar": "لم يتم ربط {platform}: رُفض الإذن في صفحتها ({reason}). لم يُربط أي حساب؛ "
+              "اضغط «ربط» مرة أخرى عندما تكون جاهزًا.",
+    },
     "generating": {
         "en": "Generating {count} assets in parallel...",
         "ar": "جارٍ إنشاء {count} من المواد بالتوازي...",

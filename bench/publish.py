@@ -113,7 +113,7 @@ def minimum_calls(plan: CampaignPlan, *, fresh: bool = True) -> dict[str, int]:
             creates = 1 + sets + ads
             read_back = 3  # one filtered /get/ per level
             activation = 3  # one status call per level (up to 20 ids each)
-            lookups += 1  # the identity is created once, when the advertiser has none
+            lookups += 2  # the identity is created once, when the advertiser has none, after its avatar upload
             out["tiktok"] = lookups * fresh + media + creates + read_back + activation
         else:
             lookups = 1 + 1 + locations  # ad account (currency), public profile, region list per country

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import SettingError, Settings
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -86,6 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except SettingError as exc:
+        # A setting that cannot work is the operator's to fix: say which and why, without a traceback.
+        print(f"adly: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.command == "demo":
         from bot.console import SEED_INSTRUCTION, run_demo, stdout_say

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import httpx
+
 from agent.conversations import Prompt, Turn, Where
 from agent.interactions import numbered_choices
 from agent.oauth import OAuthFailed
@@ -146,12 +148,19 @@ async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Sa
     assert turn.prompt is not None
     for link in turn.prompt.payload.get("links", []):
         platform = link["platform"]
-        http = services.sandboxed.get(platform)
+        http = services.sandbox_browsers.get(platform)
         if http is None:
             say(f"  {platform} is a real platform: open the link above; the OAuth callback continues the flow.")
             continue
-        say(f"  Connecting {platform} in the sandbox on your behalf (consent page -> code -> encrypted token).")
-        redirect = await complete_consent(http, link["authorize_url"])
+        where = "" if services.platform_modes.get(platform) == "sandbox" else f" at {urlparse(link['authorize_url']).netloc}"
+        say(f"  Connecting {platform} in the sandbox{where} on your behalf (consent page -> code -> encrypted token).")
+        try:
+            redirect = await complete_consent(http, link["authorize_url"])
+        except (httpx.HTTPError, ValueError) as exc:
+            raise OAuthFailed(
+                f"{platform}: the sandbox consent page at {urlparse(link['authorize_url']).netloc} did not work "
+                f"({exc}). If a *_API_BASE_URL points at `adly sandbox serve`, check that it is running."
+            ) from exc
         query = parse_qs(urlparse(redirect).query)
         result = await services.driver.complete_oauth(
             platform=platform, code=query["code"][0], state=query["state"][0], actor=actor, progress=_printer(say)
@@ -212,7 +221,11 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                 continue
             if prompt.kind == "connect":
                 before = prompt.interrupt_id
-                turn = await connect_in_sandbox(services, turn, user, say)
+                try:
+                    turn = await connect_in_sandbox(services, turn, user, say)
+                except OAuthFailed as exc:
+                    say(f"Not connected: {exc.reason}")
+                    return 3
                 if turn.prompt is not None and turn.prompt.interrupt_id == before:
                     say("Waiting for a real OAuth callback is not possible in the demo; use `adly serve`.")
                     return 3

@@ -28,6 +28,10 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--port", type=int, default=8790, help="Meta port; TikTok +1, Snapchat +2 (default 8790)"
     )
+    serve.add_argument(
+        "--log-requests", action="store_true",
+        help="print one line per request: platform, method, path and status (never the query or body)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
@@ -43,7 +47,8 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     spawn = multiprocessing.get_context("spawn")
     children = [
         spawn.Process(
-            target=serve_one, args=(platform, args.host, args.port + offset, str(settings.sandbox_dir), faults),
+            target=serve_one,
+            args=(platform, args.host, args.port + offset, str(settings.sandbox_dir), faults, args.log_requests),
             name=f"adly-sandbox-{platform}", daemon=True,
         )  # fmt: skip
         for platform, offset in PLATFORM_OFFSETS.items()
@@ -73,7 +78,9 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     return 1 if failed else 0
 
 
-def serve_one(platform: str, host: str, port: int, state_dir: str, faults: dict[str, Any]) -> None:
+def serve_one(
+    platform: str, host: str, port: int, state_dir: str, faults: dict[str, Any], log_requests: bool = False
+) -> None:
     """One platform's simulator over HTTP (runs in its own process)."""
     from pathlib import Path
 
@@ -82,4 +89,30 @@ def serve_one(platform: str, host: str, port: int, state_dir: str, faults: dict[
     from tools.sandbox import SandboxFaults, sandbox_app
 
     app = sandbox_app(platform, state_dir=Path(state_dir), faults=SandboxFaults(**faults, timeout_mode="hang"))
+    if log_requests:
+        app = _request_log(app, platform)
     uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off")
+
+
+def _request_log(app: Any, platform: str) -> Any:
+    """Each request as `<platform> <METHOD> <path> <status>` on stdout. Query strings carry access tokens and
+    OAuth codes on these APIs, so they are never printed."""
+
+    async def logged(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, sending)
+        finally:
+            print(f"{platform} {scope['method']} {scope['path']} {status or '-'}", flush=True)
+
+    return logged

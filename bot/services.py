@@ -11,29 +11,31 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 
-from agent.context import AgentContext
+from agent.context import AgentContext, oauth_callback_url
 from agent.conversations import ConversationDriver
 from agent.graph import build_graph
-from agent.publishing import hold_for_backoff
-from bot.settings import Settings
+from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
+from bot.settings import SettingError, Settings
 from store import repositories as repo
 from store.crypto import TokenCipher, load_or_create_keyfile
 from store.db import create_engine, create_session_factory, upgrade_database
 from store.models import Workspace
+from tools.generation.avatar import UnusableLogo, drawn_avatar, logo_avatar
+from tools.generation.layout import FontUnavailable
 from tools.generation.studio import Providers, offline_providers, providers_from_config
 from tools.platforms.base import AdPlatformClient
-from tools.platforms.registry import make_client
-from tools.sandbox import API_BASE_URLS, OAUTH_BASE_URLS, SandboxFaults, sandbox_http_client
+from tools.sandbox import SandboxFaults
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = ("meta", "tiktok", "snapchat")
 LOCAL_WORKSPACE = "local"
 
 
@@ -100,7 +102,11 @@ class Services:
     ctx: AgentContext
     driver: ConversationDriver
     platforms: dict[str, AdPlatformClient]
-    sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # platforms served by the sandbox
+    sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # API clients of in-process simulators
+    # Plays a person's browser on a sandbox platform's consent page (adly demo / chat connect on your behalf).
+    sandbox_browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    sandbox_pages: ASGIApp | None = None  # the in-process simulators' consent pages; bot/web.py mounts them
+    platform_modes: dict[str, Mode] = field(default_factory=dict)  # live, sandbox-http or sandbox, per platform
     background: TaskSet = field(default_factory=TaskSet)  # work continuing after an HTTP answer (Slack, OAuth)
 
     async def local_workspace(self, user: str) -> Workspace:
@@ -133,54 +139,35 @@ def _oauth_secret(settings: Settings) -> bytes:
     return bytes.fromhex(path.read_text().strip())
 
 
-def _credentials(settings: Settings, platform: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(app id, app secret, API base URL, OAuth base URL) of a platform from settings."""
-    if platform == "meta":
-        secret = settings.meta_app_secret
-        return (settings.meta_app_id, secret.get_secret_value() if secret else None,
-                settings.meta_api_base_url, settings.meta_oauth_base_url)
-    if platform == "tiktok":
-        secret = settings.tiktok_app_secret
-        return (settings.tiktok_app_id, secret.get_secret_value() if secret else None,
-                settings.tiktok_api_base_url, settings.tiktok_oauth_base_url)
-    secret = settings.snapchat_client_secret
-    return (settings.snapchat_client_id, secret.get_secret_value() if secret else None,
-            settings.snapchat_api_base_url, settings.snapchat_oauth_base_url)
+def _brand_avatar(settings: Settings) -> Path:
+    """The brand's avatar (its logo squared up, else its drawn initials) as a PNG in the asset dir.
 
-
-def _faults(settings: Settings, platform: str, overrides: dict[str, SandboxFaults] | None) -> SandboxFaults:
-    if overrides and platform in overrides:
-        return overrides[platform]
-    return SandboxFaults(
-        latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
-        extra_accounts=settings.sandbox_extra_accounts,
-    )
-
-
-async def _platform_clients(
-    settings: Settings, stack: AsyncExitStack, sandbox_faults: dict[str, SandboxFaults] | None = None
-) -> tuple[dict[str, AdPlatformClient], dict[str, httpx.AsyncClient]]:
-    """Real APIs for platforms with app credentials; the in-process sandbox (their real HTTP shapes) otherwise."""
-    clients: dict[str, AdPlatformClient] = {}
-    sandboxed: dict[str, httpx.AsyncClient] = {}
-    for platform in PLATFORMS:
-        app_id, app_secret, api_url, oauth_url = _credentials(settings, platform)
-        if app_id and app_secret:
-            http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)))
-        else:
-            http = await stack.enter_async_context(
-                sandbox_http_client(platform, state_dir=settings.sandbox_dir, faults=_faults(settings, platform, sandbox_faults))
-            )
-            sandboxed[platform] = http
-            app_id, app_secret = f"sandbox-{platform}-app", "sandbox-secret"
-        # Calls made for a publishing account wait while the saga has it parked (rate limits).
-        http.event_hooks["request"].append(hold_for_backoff)
-        clients[platform] = make_client(
-            platform, http=http, base_url=api_url or API_BASE_URLS[platform],
-            oauth_base_url=oauth_url or OAUTH_BASE_URLS[platform],
-            app_id=app_id, app_secret=app_secret,
-        )
-    return clients, sandboxed
+    Named after its content, so a changed logo gets a new file and the same one is never written twice."""
+    logo = settings.adly_brand_logo
+    if logo is None:
+        try:
+            png = drawn_avatar(settings.adly_brand_name)
+        except FontUnavailable as exc:
+            raise SettingError(
+                f"ADLY_BRAND_NAME={settings.adly_brand_name!r}: its avatar cannot be drawn ({exc}); "
+                "set ADLY_BRAND_LOGO to use a logo instead"
+            ) from exc
+    else:
+        try:
+            png = logo_avatar(logo.read_bytes())
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise SettingError(f"ADLY_BRAND_LOGO={logo}: cannot read the file ({reason})") from exc
+        except UnusableLogo as exc:
+            raise SettingError(f"ADLY_BRAND_LOGO={logo}: {exc}") from exc
+    path = settings.asset_dir / "brand" / f"avatar-{hashlib.sha256(png).hexdigest()[:12]}.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed into place: a second process starting at once never reads half a file.
+        partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.partial")
+        partial.write_bytes(png)
+        partial.replace(path)
+    return path
 
 
 def _providers(settings: Settings) -> Providers:
@@ -216,6 +203,8 @@ async def open_services(
     """
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Before anything else opens: a bad ADLY_BRAND_LOGO stops the start, not the first TikTok publish.
+    brand_avatar = await asyncio.to_thread(_brand_avatar, settings)
     async with AsyncExitStack() as stack:
         await upgrade_database(settings.app_database_url)
         engine = create_engine(settings.app_database_url)
@@ -224,18 +213,23 @@ async def open_services(
         cipher = _cipher(settings)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path)))
         graph = build_graph().compile(checkpointer=saver)
-        platforms, sandboxed = await _platform_clients(settings, stack, sandbox_faults)
+        public_url = settings.public_url(port)
+        wiring = await wire_platforms(
+            settings, stack, public_url=public_url,
+            redirect_uris={p: oauth_callback_url(public_url, p) for p in PLATFORMS}, sandbox_faults=sandbox_faults,
+        )  # fmt: skip
         ctx = AgentContext(
             sessions=sessions,
             cipher=cipher,
-            platforms=platforms,
+            platforms=wiring.clients,
             providers=_providers(settings),
             asset_dir=settings.asset_dir,
             oauth_secret=_oauth_secret(settings),
-            oauth_redirect_base=settings.public_url(port),
+            oauth_redirect_base=public_url,
             default_currency=settings.adly_default_currency,
             default_landing_url=settings.adly_default_landing_url,
             brand_name=settings.adly_brand_name,
+            brand_avatar=brand_avatar,
             self_approval_limit=settings.adly_self_approval_limit,
             arabic_register=settings.adly_arabic_register,
             chat_model=chat_model if chat_model is not None else _chat_model(settings),
@@ -244,7 +238,9 @@ async def open_services(
         settings.asset_dir.mkdir(parents=True, exist_ok=True)
         driver = ConversationDriver(ctx, graph)
         services = Services(settings=settings, engine=engine, sessions=sessions, cipher=cipher, ctx=ctx,
-                            driver=driver, platforms=platforms, sandboxed=sandboxed)
+                            driver=driver, platforms=wiring.clients, sandboxed=wiring.sandboxed,
+                            sandbox_browsers=wiring.browsers, sandbox_pages=wiring.pages,
+                            platform_modes={p: r.mode for p, r in wiring.routes.items()})
         try:
             yield services
         finally:

@@ -9,6 +9,10 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class SettingError(ValueError):
+    """A setting is set but its value cannot be used; the message names the environment variable."""
+
+
 class Settings(BaseSettings):
     """Every setting ADLY reads. Names match the environment variables (case-insensitive)."""
 
@@ -29,6 +33,7 @@ class Settings(BaseSettings):
     adly_arabic_register: str = "gulf"  # "gulf" or "msa"
     adly_default_landing_url: str = "https://example.com"  # used when the instruction names no landing page
     adly_brand_name: str = "ADLY Store"  # brand name on ads (TikTok display name, Snapchat brand)
+    adly_brand_logo: Path | None = None  # PNG/JPEG: the TikTok identity's avatar (default: drawn initials)
 
     # HTTP
     adly_public_url: str | None = None

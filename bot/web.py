@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 
 from agent.conversations import Prompt, Turn, Where
 from agent.oauth import OAuthFailed
 from agent.parsing import parse_instruction
 from agent.reports import campaign_summary
+from bot.platform_wiring import SANDBOX_PAGES_PATH
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
@@ -97,21 +99,26 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_api_route("/slack/install", slack_request, methods=["GET"], include_in_schema=False)
     app.add_api_route("/slack/oauth_redirect", slack_request, methods=["GET"], include_in_schema=False)
 
+    # The in-process simulators' consent pages, where a Connect button of a sandboxed platform leads.
+    app.mount(SANDBOX_PAGES_PATH, _sandbox_pages, name="sandbox")
+
     @app.get("/healthz")
     async def healthz(services: ServicesDep) -> dict[str, Any]:
         async with services.sessions() as session:
             await repo.list_workspaces(session=session)
-        return {"ok": True, "platforms": {p: ("sandbox" if p in services.sandboxed else "live")
-                                          for p in services.platforms}}
+        return {"ok": True, "platforms": {p: services.platform_modes.get(p, "live") for p in services.platforms}}
 
     @app.get("/oauth/{platform}/callback", response_class=HTMLResponse)
     async def oauth_callback(platform: str, request: Request, services: ServicesDep) -> HTMLResponse:
         params = request.query_params
-        if "error" in params:
-            reason = params.get("error_description") or params["error"]
-            return _page("Not connected", f"The platform said: {reason}. Go back to the conversation to try again.", 400)
         code = params.get("code") or params.get("auth_code")
         state = params.get("state")
+        if "error" in params:
+            reason = params.get("error_description") or params.get("error_reason") or params["error"]
+            if platform in services.platforms and state:
+                await _decline_oauth(services, request.app.state.slack, platform, state, reason)
+            return _page("Not connected", f"Nothing was connected: the platform said {reason}. "
+                                          "Go back to the conversation and press Connect to try again.", 400)
         if not code or not state or platform not in services.platforms:
             return _page("Not connected", "This link is missing its code or state. Start again from the conversation.",
                          400)
@@ -208,6 +215,19 @@ async def _complete_oauth(services: Services, slack: SlackFrontDoor | None, plat
     return None
 
 
+async def _decline_oauth(services: Services, slack: SlackFrontDoor | None, platform: str, state: str,
+                         reason: str) -> None:
+    """Consent declined: the driver records it and says so; a Slack thread is told (the link stays usable)."""
+    try:
+        turn = await services.driver.decline_oauth(platform=platform, state=state, reason=reason,
+                                                   actor=f"oauth:{platform}")
+    except OAuthFailed as exc:
+        log.info("declined consent for %s not recorded: %s", platform, exc.reason)
+        return
+    if turn is not None and turn.notice and slack is not None:
+        await slack.renderer.deliver_notice(turn.conversation_id, turn.notice)
+
+
 def _conversation_of_state(services: Services, state: str) -> str | None:
     try:
         return verify_state(services.ctx.oauth_secret, state, services.ctx.clock()).conversation_id or None
@@ -229,6 +249,16 @@ async def _owned(services: Services, workspace_id: str, conversation_id: str) ->
         conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
     if conversation is None or conversation.workspace_id != workspace_id:
         raise HTTPException(404, "no such conversation")
+
+
+async def _sandbox_pages(scope: Scope, receive: Receive, send: Send) -> None:
+    """Looked up per request: the services (and their simulators) open in the lifespan, after routes exist."""
+    services: Services | None = getattr(scope["app"].state, "services", None)
+    pages = services.sandbox_pages if services is not None else None
+    if pages is None:
+        await _page("Not found", "No platform runs in the sandbox here.", 404)(scope, receive, send)
+        return
+    await pages(scope, receive, send)
 
 
 def _page(title: str, message: str, status: int = 200) -> HTMLResponse:

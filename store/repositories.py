@@ -1285,6 +1285,10 @@ async def find_open_oauth_state(
     return await _one(session, stmt)
 
 
+async def get_oauth_state(*, session: AsyncSession, state_id: str) -> OAuthState | None:
+    return await session.get(OAuthState, state_id)
+
+
 async def consume_oauth_state(
     *, session: AsyncSession, state_id: str, now: datetime | None = None
 ) -> OAuthState | None:

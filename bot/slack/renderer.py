@@ -204,28 +204,35 @@ class SlackRenderer:
 
     # ------------------------------------------------------------------------------------------ outside requests
 
-    async def deliver(self, conversation_id: str, turn: Turn | None, *, before: Prompt | None = None,
-                      resolution: str | None = None) -> None:
-        """For work that did not start in Slack (an OAuth callback): render into the conversation's thread."""
-        if turn is None:
-            return
-        async with self.services.sessions() as session:
-            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-        if conversation is None or conversation.channel_kind != "slack" or not conversation.channel_id:
-            return
-        client = await self.client_for(conversation.workspace_id)
-        if client is None:
-            log.warning("no Slack token for workspace %s; turn not shown", conversation.workspace_id)
-            return
-        await self.show(client, conversation, turn, before=before, resolution=resolution)
-
-    async def progress_for(self, conversation_id: str) -> StatusLine | None:
+    async def _thread(self, conversation_id: str) -> tuple[Any, AsyncWebClient] | None:
+        """The Slack conversation and a client for its workspace; None when it does not live in Slack."""
         async with self.services.sessions() as session:
             conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
         if conversation is None or conversation.channel_kind != "slack" or not conversation.channel_id:
             return None
         client = await self.client_for(conversation.workspace_id)
-        return self.status_line(client, conversation) if client is not None else None
+        if client is None:
+            log.warning("no Slack token for workspace %s; nothing shown", conversation.workspace_id)
+            return None
+        return conversation, client
+
+    async def deliver(self, conversation_id: str, turn: Turn | None, *, before: Prompt | None = None,
+                      resolution: str | None = None) -> None:
+        """For work that did not start in Slack (an OAuth callback): render into the conversation's thread."""
+        thread = await self._thread(conversation_id) if turn is not None else None
+        if thread is not None and turn is not None:
+            await self.show(thread[1], thread[0], turn, before=before, resolution=resolution)
+
+    async def deliver_notice(self, conversation_id: str, text: str) -> None:
+        """A notice into the conversation's thread (a consent declined on the platform's page)."""
+        thread = await self._thread(conversation_id)
+        if thread is not None:
+            conversation, client = thread
+            await self.post(client, conversation.channel_id, conversation.thread_ts, b.notice_message(text))
+
+    async def progress_for(self, conversation_id: str) -> StatusLine | None:
+        thread = await self._thread(conversation_id)
+        return self.status_line(thread[1], thread[0]) if thread is not None else None
 
 
 def now_label() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tools.generation.avatar import drawn_avatar
 from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
@@ -107,9 +109,18 @@ async def upload(c: Connected, tmp_path: Path) -> list[Any]:
     return media
 
 
-def ad_spec(ad_set_id: str, media: list[Any], key: str = "a1", language: str = "ar") -> AdSpec:
+def avatar_file(tmp_path: Path, brand_name: str = "Example Shop") -> Path:
+    """The brand avatar a TikTok identity is created with, drawn as the app draws it at startup."""
+    path = tmp_path / f"avatar-{hashlib.sha256(brand_name.encode()).hexdigest()[:8]}.png"
+    path.write_bytes(drawn_avatar(brand_name))
+    return path
+
+
+def ad_spec(
+    ad_set_id: str, media: list[Any], key: str = "a1", language: str = "ar", brand_avatar: Path | None = None
+) -> AdSpec:
     return AdSpec(
         name=f"Ad {language}", ad_set_id=ad_set_id, language=language, headline="عروض رمضان",
         primary_text="خصم 30% على كل المنتجات", cta="shop_now", landing_url="https://shop.example.sa/ramadan",
-        brand_name="Example Shop", media=media, idempotency_key=key,
+        brand_name="Example Shop", brand_avatar=brand_avatar, media=media, idempotency_key=key,
     )  # fmt: skip

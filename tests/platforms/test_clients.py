@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.platforms.conftest import ad_set_spec, ad_spec, campaign_spec, upload
+from tests.platforms.conftest import ad_set_spec, ad_spec, avatar_file, campaign_spec, upload
 from tools.platforms.base import (
     InvalidRequest,
     MediaSpec,
@@ -31,7 +31,8 @@ async def build(c: Any, tmp_path: Path) -> tuple[str, str, str]:
     ad_set_id = await c.client.create_ad_set(
         token=c.token, account_id=c.account_id, spec=ad_set_spec(campaign_id)
     )
-    ad = await c.client.create_ad(token=c.token, account_id=c.account_id, spec=ad_spec(ad_set_id, media))
+    spec = ad_spec(ad_set_id, media, brand_avatar=avatar_file(tmp_path))
+    ad = await c.client.create_ad(token=c.token, account_id=c.account_id, spec=spec)
     return campaign_id, ad_set_id, ad.ad_id
 
 

@@ -40,6 +40,28 @@ def validate_view(view: dict[str, Any]) -> None:
     validate_blocks(view["blocks"], limit=100)
 
 
+def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack signs a request with (v0 HMAC of timestamp and body)."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    return {"X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)}
+
+
+def event_body(event: dict[str, Any], *, event_id: str, team: str = "T1") -> str:
+    """An Events API envelope around `event`, as Slack posts it."""
+    return json.dumps({
+        "token": "legacy", "team_id": team, "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()),
+        "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+        "event": {"event_ts": event.get("ts", "1700000000.000001"), **event},
+    })
+
+
+def mention_event(text: str, *, user: str = MARKETER, ts: str = "1700000000.000100",
+                  channel: str = CHANNEL) -> dict[str, Any]:
+    return {"type": "app_mention", "user": user, "text": f"<@UBOT> {text}", "ts": ts, "channel": channel}
+
+
 class Slack:
     """Plays Slack's side: signs and sends events, clicks and submissions; reads what the bot posted."""
 
@@ -53,9 +75,7 @@ class Slack:
     # ------------------------------------------------------------------------------------------ sending
 
     def sign(self, body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        return {"X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)}
+        return signed_headers(body, secret=secret, timestamp=timestamp)
 
     async def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
                    secret: str = SECRET) -> httpx.Response:
@@ -64,12 +84,7 @@ class Slack:
                                              **(headers or {})})
 
     def event_body(self, event: dict[str, Any], *, event_id: str | None = None, team: str = "T1") -> str:
-        return json.dumps({
-            "token": "legacy", "team_id": team, "api_app_id": "A1", "type": "event_callback",
-            "event_id": event_id or f"Ev{next(self._ids):06d}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
-            "event": {"event_ts": event.get("ts", "1700000000.000001"), **event},
-        })
+        return event_body(event, event_id=event_id or f"Ev{next(self._ids):06d}", team=team)
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None,
                     team: str = "T1") -> httpx.Response:
@@ -79,8 +94,7 @@ class Slack:
 
     async def mention(self, text: str, *, user: str = MARKETER, ts: str = "1700000000.000100",
                       event_id: str | None = None, retry: int | None = None) -> httpx.Response:
-        return await self.event({"type": "app_mention", "user": user, "text": f"<@UBOT> {text}", "ts": ts,
-                                 "channel": CHANNEL}, event_id=event_id, retry=retry)
+        return await self.event(mention_event(text, user=user, ts=ts), event_id=event_id, retry=retry)
 
     async def interact(self, payload: dict[str, Any]) -> httpx.Response:
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
@@ -126,7 +140,7 @@ class Slack:
         """The user presses Connect, consents on the (sandbox) platform page, and the browser lands on our callback."""
         _, element = find_element(card["blocks"], f"adly.connect.open.{platform}") or ({}, {})
         assert element, f"no connect button for {platform}"
-        redirect = await complete_consent(self.services.sandboxed[platform], element["url"])
+        redirect = await complete_consent(self.services.sandbox_browsers[platform], element["url"])
         query = parse_qs(urlparse(redirect).query)
         code = (query.get("code") or query.get("auth_code") or [""])[0]
         return await self.http.get(f"/oauth/{platform}/callback", params={"code": code, "state": query["state"][0]})

@@ -176,6 +176,8 @@ class CreativeSpec(BaseModel):
     cta: Cta = "shop_now"
     landing_url: str
     brand_name: str
+    # The brand's square avatar image (TikTok makes its ad identity's picture from it); None: none configured.
+    brand_avatar: Path | None = None
     media: list[MediaRef]
     idempotency_key: str
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -359,7 +360,9 @@ class MetaClient:
             platform="meta", field="targeting.geo_locations",
         )  # fmt: skip
 
-    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+    async def prefetch(
+        self, *, token: str, account_id: str, brand_name: str, brand_avatar: Path | None = None
+    ) -> None:
         """Warm the lookups creates need (account currency, the Page), so they run beside the first create."""
         await asyncio.gather(self._currency(token, account_id), self._page_id(token, account_id))
 

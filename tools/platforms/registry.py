@@ -15,8 +15,12 @@ def make_client(
     oauth_base_url: str,
     app_id: str,
     app_secret: str,
+    token_base_url: str | None = None,
 ) -> AdPlatformClient:
-    """A client speaking `platform`'s wire format to `base_url` (real host, proxy or sandbox)."""
+    """A client speaking `platform`'s wire format to `base_url` (real host, proxy or sandbox).
+
+    `oauth_base_url` is where a browser consents; `token_base_url` where the code is exchanged, when that is
+    elsewhere (only Snapchat exchanges codes on its OAuth host; Meta and TikTok do it on the API host)."""
     kwargs = {
         "base_url": base_url,
         "oauth_base_url": oauth_base_url,
@@ -34,7 +38,7 @@ def make_client(
     if platform == "snapchat":
         from tools.platforms.snapchat import SnapchatClient
 
-        return SnapchatClient(http, **kwargs)
+        return SnapchatClient(http, **kwargs, token_base_url=token_base_url)
     raise ValueError(f"unknown platform {platform!r}")
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from time import monotonic
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -116,18 +117,23 @@ def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bo
 
 
 class SnapchatClient:
-    """`AdPlatformClient` for Snapchat. `base_url` is the API host; OAuth lives on `oauth_base_url`."""
+    """`AdPlatformClient` for Snapchat. `base_url` is the API host; OAuth lives on `oauth_base_url`.
+
+    `token_base_url` is where the code is exchanged, when it is not where the browser consents (the
+    in-process sandbox: ADLY serves the consent page, the simulator answers the exchange)."""
 
     platform: PlatformName = "snapchat"
     separate_creatives = True
     images_per_upload = 1  # one file per upload call
 
     def __init__(
-        self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
+        self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str,
+        token_base_url: str | None = None,
     ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._oauth_base = oauth_base_url.rstrip("/")
+        self._token_base = (token_base_url or oauth_base_url).rstrip("/")
         self._client_id = app_id
         self._secret = app_secret
         self._geo_cache: dict[tuple[str, str, str], str] = {}
@@ -204,7 +210,7 @@ class SnapchatClient:
         response = await send(
             self._http,
             "POST",
-            f"{self._oauth_base}/login/oauth2/access_token",
+            f"{self._token_base}/login/oauth2/access_token",
             platform="snapchat",
             write=False,
             data=form,
@@ -261,7 +267,9 @@ class SnapchatClient:
                 )  # fmt: skip
         return accounts
 
-    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+    async def prefetch(
+        self, *, token: str, account_id: str, brand_name: str, brand_avatar: Path | None = None
+    ) -> None:
         """Warm the lookups creates need (account currency, public profile) beside the first create."""
         await self._profile_id(token, account_id)
 

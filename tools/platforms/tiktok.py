@@ -6,9 +6,10 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -228,10 +229,13 @@ class TikTokClient:
             )  # fmt: skip
         return accounts
 
-    async def prefetch(self, *, token: str, account_id: str, brand_name: str) -> None:
+    async def prefetch(
+        self, *, token: str, account_id: str, brand_name: str, brand_avatar: Path | None = None
+    ) -> None:
         """Warm the lookups creates need (currency, the brand identity) so they run beside the first create."""
         await asyncio.gather(
-            self._currency(token, account_id), self._identity(token, account_id, brand_name.strip()[:40])
+            self._currency(token, account_id),
+            self._identity(token, account_id, brand_name.strip()[:40], brand_avatar),
         )
 
     async def _currency(self, token: str, account_id: str) -> str:
@@ -440,15 +444,17 @@ class TikTokClient:
             raise
         return str(data["adgroup_id"])
 
-    async def _identity(self, token: str, account_id: str, display_name: str) -> str:
-        """A CUSTOMIZED_USER identity named after the brand (non-Spark ads need one); created once."""
+    async def _identity(self, token: str, account_id: str, display_name: str, avatar: Path | None) -> str:
+        """A CUSTOMIZED_USER identity named after the brand, with its avatar (non-Spark ads need one).
+
+        Created once; an identity already named so is reused as it is (no API call changes its picture)."""
         cache_key = (account_id, display_name)
         # Single flight: two ads created at once must not each create an identity.
         async with self._flight.lock(("identity", cache_key)):
-            return await self._identity_unlocked(token, account_id, display_name, cache_key)
+            return await self._identity_unlocked(token, account_id, display_name, avatar, cache_key)
 
     async def _identity_unlocked(
-        self, token: str, account_id: str, display_name: str, cache_key: tuple[str, str]
+        self, token: str, account_id: str, display_name: str, avatar: Path | None, cache_key: tuple[str, str]
     ) -> str:
         if cache_key in self._identity_cache:
             return self._identity_cache[cache_key]
@@ -459,11 +465,60 @@ class TikTokClient:
             if row.get("display_name") == display_name:
                 self._identity_cache[cache_key] = str(row["identity_id"])
                 return self._identity_cache[cache_key]
+        if avatar is None:
+            raise InvalidRequest(
+                f"tiktok: creating the identity {display_name!r} needs an avatar image (image_uri), "
+                "and no brand avatar was given", platform="tiktok", field="image_uri",
+            )  # fmt: skip
+        image_id = await self._avatar_image(token, account_id, avatar)
         created = await self._post(
-            "identity/create", token, {"advertiser_id": account_id, "display_name": display_name}
-        )
+            "identity/create", token,
+            {"advertiser_id": account_id, "display_name": display_name, "image_uri": image_id},
+        )  # fmt: skip
         self._identity_cache[cache_key] = str(created["identity_id"])
         return self._identity_cache[cache_key]
+
+    async def _avatar_image(self, token: str, account_id: str, avatar: Path) -> str:
+        """The image_id of the avatar in the advertiser's library, uploaded unless an earlier run did."""
+        content = await read_media(avatar)
+        # Both hashes off the loop, like the read. The file_name comes from the content, so a retry or
+        # another process uploading the same avatar meets 40911 and reuses the first upload.
+        digest, signature = await asyncio.to_thread(
+            lambda: (hashlib.sha256(content).hexdigest(), hashlib.md5(content).hexdigest())  # noqa: S324
+        )
+        file_name = f"adly-avatar-{digest[:12]}{avatar.suffix or '.png'}"
+        try:
+            data = await self._post(
+                "file/image/ad/upload", token,
+                {"advertiser_id": account_id, "upload_type": "UPLOAD_BY_FILE", "image_signature": signature,
+                 "file_name": file_name},
+                files={"image_file": (file_name, content, "application/octet-stream")},
+            )  # fmt: skip
+        except PlatformError as exc:
+            if exc.platform_code != 40911:
+                raise
+            found = await self._find_upload(token, account_id, "image", lambda name: name == file_name)
+            if found is None:
+                raise
+            return found
+        return str(data["image_id"])
+
+    async def _find_upload(
+        self, token: str, account_id: str, kind: Literal["image", "video"], matches: Callable[[str], bool]
+    ) -> str | None:
+        """The id of the first file in the advertiser's library whose file_name `matches`: the search
+        endpoint filters by id, not by name, so the library is paged."""
+        page = 1
+        while True:
+            data = await self._get(
+                f"file/{kind}/ad/search", token, {"advertiser_id": account_id, "page": page, "page_size": 100}
+            )
+            for row in data.get("list") or []:
+                if matches(str(row.get("file_name") or "")):
+                    return str(row[f"{kind}_id"])
+            if page >= int((data.get("page_info") or {}).get("total_page") or 1):
+                return None
+            page += 1
 
     async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
         raise InvalidRequest(
@@ -479,7 +534,7 @@ class TikTokClient:
         creative: dict[str, Any] = {
             "ad_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
             "identity_type": "CUSTOMIZED_USER",
-            "identity_id": await self._identity(token, account_id, display_name),
+            "identity_id": await self._identity(token, account_id, display_name, spec.brand_avatar),
             "display_name": display_name,
             "ad_text": spec.primary_text[:100],
             "call_to_action": CTAS[spec.cta],
@@ -543,18 +598,8 @@ class TikTokClient:
     ) -> str | None:
         marker = key_marker(idempotency_key)
         if kind in ("image", "video"):
-            # Uploads carry the key marker in their unique file_name: page the library and match it.
-            page = 1
-            while True:
-                data = await self._get(
-                    f"file/{kind}/ad/search", token, {"advertiser_id": account_id, "page": page, "page_size": 100}
-                )
-                for row in data.get("list") or []:
-                    if marker in str(row.get("file_name") or ""):
-                        return str(row[f"{kind}_id"])
-                if page >= int((data.get("page_info") or {}).get("total_page") or 1):
-                    return None
-                page += 1
+            # Uploads carry the key marker in their unique file_name.
+            return await self._find_upload(token, account_id, kind, lambda name: marker in name)
         if kind == "creative":
             return None  # creatives are embedded in the ad
         path, id_field, name_field, _ = self._GET[kind]

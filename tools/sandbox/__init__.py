@@ -9,6 +9,7 @@ from starlette.types import ASGIApp
 
 from tools.platforms import meta, snapchat, tiktok
 from tools.sandbox.core import SandboxFaults, SandboxTransport, complete_consent
+from tools.sandbox.pages import browser_client, consent_pages
 
 META_API_BASE_URL = meta.API_BASE_URL
 META_OAUTH_BASE_URL = meta.OAUTH_BASE_URL
@@ -26,8 +27,8 @@ OAUTH_BASE_URLS = {
 
 __all__ = [
     "API_BASE_URLS", "META_API_BASE_URL", "META_OAUTH_BASE_URL", "OAUTH_BASE_URLS", "SNAPCHAT_API_BASE_URL",
-    "SNAPCHAT_OAUTH_BASE_URL", "TIKTOK_API_BASE_URL", "TIKTOK_OAUTH_BASE_URL", "SandboxFaults", "complete_consent",
-    "sandbox_app", "sandbox_http_client",
+    "SNAPCHAT_OAUTH_BASE_URL", "TIKTOK_API_BASE_URL", "TIKTOK_OAUTH_BASE_URL", "SandboxFaults", "browser_client",
+    "complete_consent", "consent_pages", "sandbox_app", "sandbox_http_client",
 ]  # fmt: skip
 
 
@@ -60,14 +61,16 @@ def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None 
 
 
 def sandbox_http_client(
-    platform: str, *, state_dir: Path, faults: SandboxFaults | None = None, timeout: float = 30.0
+    platform: str, *, state_dir: Path, faults: SandboxFaults | None = None, timeout: float = 30.0,
+    app: ASGIApp | None = None,
 ) -> httpx.AsyncClient:
     """An AsyncClient whose every request (whatever the host) goes in-process to the platform's simulator.
 
     base_url is the platform's real API host, so clients are built with the real base URLs. ASGITransport
-    applies no timeouts; the `timeout_after_create_on` fault raises httpx.ReadTimeout instead.
+    applies no timeouts; the `timeout_after_create_on` fault raises httpx.ReadTimeout instead. `app` is a
+    simulator already built (its consent pages served elsewhere share its state); else one is built here.
     """
-    app = sandbox_app(platform, state_dir=state_dir, faults=faults)
+    app = app or sandbox_app(platform, state_dir=state_dir, faults=faults)
     return httpx.AsyncClient(
         transport=SandboxTransport(app=app), base_url=API_BASE_URLS[platform], timeout=timeout
     )

@@ -48,6 +48,8 @@ class SandboxFaults:
       so money conversion can be checked per currency end to end.
     - extra_accounts: not a fault: how many more ad accounts the sandbox user owns beside the main one
       (Meta only), so choosing an account can be tested; each works like the main one.
+    - server_error_on: {"me/adaccounts": 1} answers the first N authenticated calls to an API path ending
+      with that text with the platform's transient server error (Meta 500 code 2, TikTok 50000, Snapchat 503).
     """
 
     latency_ms: int = 0
@@ -63,6 +65,7 @@ class SandboxFaults:
     hang_s: float = 30.0
     account_currency: str = "SAR"
     extra_accounts: int = 0
+    server_error_on: dict[str, int] = field(default_factory=dict)
 
 
 class SimulatedTimeout(Exception):
@@ -83,6 +86,7 @@ class FaultState:
         self.creates: Counter[str] = Counter()
         self.expired_fired = False
         self.rate_limited = 0
+        self.server_errors: Counter[str] = Counter()
         self.lock = threading.Lock()
 
     async def answer_after(self, started: float) -> None:
@@ -91,11 +95,15 @@ class FaultState:
         if remaining > 0:
             await asyncio.sleep(remaining)
 
-    def on_call(self) -> Literal["expire", "rate_limit", "transient"] | None:
-        """Count one authenticated call and say which fault (if any) answers it."""
+    def on_call(self, path: str = "") -> Literal["expire", "rate_limit", "transient"] | None:
+        """Count one authenticated call (to API `path`) and say which fault (if any) answers it."""
         f = self.faults
         with self.lock:
             self.calls += 1
+            for suffix, count in f.server_error_on.items():
+                if path.strip("/").endswith(suffix) and self.server_errors[suffix] < count:
+                    self.server_errors[suffix] += 1
+                    return "transient"
             if (
                 f.expire_token_after_calls is not None
                 and not self.expired_fired
@@ -345,13 +353,20 @@ def consent_page(request: Request, *, platform_title: str, app_field: str, scope
         return HTMLResponse(
             f"<h1>Invalid request</h1><p>Missing: {html.escape(', '.join(missing))}</p>", status_code=400
         )
+    # Relative, so the form posts back to this page wherever it is mounted (under /sandbox/<platform> in
+    # `adly serve`, behind a proxy that adds a path prefix, or at the root of `adly sandbox serve`).
+    action = request.url.path.rsplit("/", 1)[-1]
     hidden = "".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
     )
-    body = f"""<!doctype html><html><head><meta charset="utf-8"><title>{platform_title} sandbox: authorize</title></head>
-<body><h1>{platform_title} (sandbox)</h1>
+    body = f"""<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{platform_title} sandbox: authorize</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; line-height: 1.5">
+<h1>{platform_title} (sandbox)</h1>
 <p>App <b>{html.escape(params[app_field])}</b> asks to manage your ad accounts ({html.escape(scopes)}).</p>
-<form method="post" action="{html.escape(request.url.path)}">{hidden}
+<p>This is ADLY's simulated {platform_title}: allowing connects a sandbox ad account; no real money is spent.</p>
+<form method="post" action="{html.escape(action)}">{hidden}
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button></form></body></html>"""
     return HTMLResponse(body)
@@ -363,8 +378,10 @@ def redirect_with(redirect_uri: str, params: dict[str, str]) -> RedirectResponse
     return RedirectResponse(urlunsplit(parts._replace(query=urlencode(query))), status_code=302)
 
 
-async def complete_consent(http: httpx.AsyncClient, authorize_url: str) -> str:
-    """Play the user's browser on a sandbox consent page: GET it, press Allow, return the redirect URL."""
+async def complete_consent(
+    http: httpx.AsyncClient, authorize_url: str, *, decision: Literal["allow", "deny"] = "allow"
+) -> str:
+    """Play the user's browser on a sandbox consent page: GET it, press Allow (or Deny), return the redirect URL."""
     page = await http.get(authorize_url)
     page.raise_for_status()
     form = re.search(r'<form[^>]*action="([^"]*)"', page.text)
@@ -374,7 +391,7 @@ async def complete_consent(http: httpx.AsyncClient, authorize_url: str) -> str:
         html.unescape(k): html.unescape(v)
         for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', page.text)
     }
-    fields["decision"] = "allow"
+    fields["decision"] = decision
     action = urljoin(str(page.url), html.unescape(form.group(1)))
     answer = await http.post(action, data=fields, follow_redirects=False)
     if answer.status_code not in (301, 302, 303, 307) or "location" not in answer.headers:

@@ -228,7 +228,7 @@ class MetaSimulator:
             if path == "oauth/access_token":
                 return JSONResponse(self._token_exchange(params))
             token = self._auth(request, params)
-            fault = self.faults.on_call()
+            fault = self.faults.on_call(path)
             if fault == "expire":
                 self.store.expire_token(token)
                 self._auth(request, params)

@@ -150,7 +150,7 @@ class SnapchatSimulator:
             found = self.store.get_token(token, "access") if token else None
             if found is None or found[1] != "ok":
                 raise SnapError(401, "E0001", "Unauthorized: the access token is invalid or expired.")
-            fault = self.faults.on_call()
+            fault = self.faults.on_call(request.path_params["path"])
             if fault == "expire":
                 self.store.expire_token(token)
                 raise SnapError(401, "E0001", "Unauthorized: the access token is invalid or expired.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -12,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, UnidentifiedImageError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -115,6 +117,15 @@ def _bad(field: str, message: str, code: int = 40002) -> ApiError:
     return ApiError(code, f"{field}: {message}")
 
 
+def _image_size(content: bytes) -> tuple[int | None, int | None]:
+    """An uploaded image's pixel size from its header; (None, None) when the bytes are no readable image."""
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            return img.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return None, None
+
+
 def _envelope(code: int, message: str, data: Any) -> dict[str, Any]:
     return {
         "code": code,
@@ -173,7 +184,7 @@ class TikTokSimulator:
             found = self.store.get_token(token, "access")
             if found is None or found[1] != "ok":
                 raise ApiError(40105, "The access token is invalid or has been revoked.")
-            fault = self.faults.on_call()
+            fault = self.faults.on_call(path)
             if fault == "expire":
                 self.store.expire_token(token)
                 raise ApiError(40105, "The access token is invalid or has been revoked.")
@@ -255,18 +266,7 @@ class TikTokSimulator:
                 "page_info": {"page": 1, "page_size": len(rows), "total_number": len(rows), "total_page": 1},
             }
         if path == "identity/create":
-            name = str(params.get("display_name") or "")
-            if not 1 <= len(name) <= 40:
-                raise _bad("display_name", "length must be between 1 and 40.")
-            obj = {
-                "id": self._new_id(),
-                "account_id": ADVERTISER_ID,
-                "display_name": name,
-                "identity_type": "CUSTOMIZED_USER",
-            }
-            obj["identity_id"] = obj["id"]
-            self.store.put("identity", obj)
-            return {"identity_id": obj["id"]}
+            return self._identity(params)
         if path in ("file/image/ad/search", "file/video/ad/search"):
             return self._media_search(path.split("/")[1], params)
         if path == "file/image/ad/upload":
@@ -285,6 +285,29 @@ class TikTokSimulator:
 
     # ------------------------------------------------------------------------------------------ writes
 
+    def _identity(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A CUSTOMIZED_USER identity: a display name and an avatar, a 1:1 image from the library."""
+        name = str(params.get("display_name") or "")
+        if not 1 <= len(name) <= 40:
+            raise _bad("display_name", "length must be between 1 and 40.")
+        image_uri = str(params.get("image_uri") or "")
+        if not image_uri:
+            raise _bad(
+                "image_uri", "this field is required (the avatar's image_id from /file/image/ad/upload/)."
+            )
+        found = self.store.get("image", image_uri)
+        if found is None or found[1].get("account_id") != ADVERTISER_ID:
+            raise _bad("image_uri", f"image {image_uri} is not in this advertiser's library.")
+        image = found[1]
+        if image.get("width") is None or image.get("width") != image.get("height"):
+            raise _bad("image_uri", "the avatar's width and height ratio must be 1:1.")
+        obj = {"id": self._new_id(), "account_id": ADVERTISER_ID, "display_name": name,
+               "identity_type": "CUSTOMIZED_USER", "image_uri": image_uri,
+               "profile_image": image["url"]}  # fmt: skip
+        obj["identity_id"] = obj["id"]
+        self.store.put("identity", obj)
+        return {"identity_id": obj["id"]}
+
     async def _upload(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         upload = params.get(f"{kind}_file")
         if params.get("upload_type", "UPLOAD_BY_FILE") != "UPLOAD_BY_FILE" or not isinstance(upload, tuple):
@@ -299,8 +322,9 @@ class TikTokSimulator:
                 raise ApiError(40911, f"file_name: duplicated material name {file_name}.")
         n = self.faults.before_create(kind)
         object_id = f"ad-site-i18n-sg/{digest}" if kind == "image" else f"v10033g50000{digest[:20]}"
+        width, height = _image_size(content) if kind == "image" else (1080, 1920)
         obj = {"id": object_id, f"{kind}_id": object_id, "account_id": ADVERTISER_ID, "file_name": file_name,
-               "signature": digest, "size": len(content), "width": 1080, "height": 1920 if kind == "video" else 1080,
+               "signature": digest, "size": len(content), "width": width, "height": height,
                "url": f"https://p16-sandbox.tiktokcdn.com/{digest}"}  # fmt: skip
         if kind == "video":
             obj["duration"] = 15.0
