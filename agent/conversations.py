@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
 from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES, numbered_choices
+from agent.models import CampaignRequest
 from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
 from agent.texts import platform_name, t
@@ -63,6 +64,15 @@ class Where:
     thread_ts: str | None = None
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an answer is not taken: a stable `code` (not_approver, self_approval, stale_plan, stale_content,
+    edit_rejected, unknown_account, invalid_answer, already_handled) and the sentence for the user."""
+
+    code: str
+    text: str
+
+
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
@@ -94,10 +104,12 @@ class ConversationDriver:
         where: Where,
         today: date | None = None,
         progress: ProgressSink | None = None,
+        request: CampaignRequest | None = None,
     ) -> Turn:
-        """A new campaign conversation from an instruction; runs until the first question (or the end)."""
+        """A new campaign conversation from an instruction (or a structured `request`, then `text` only describes
+        it); runs until the first question (or the end)."""
         thread_id = uuid.uuid4().hex
-        language = input_language(text)
+        language = request.input_language if request is not None else input_language(text)
         async with self.ctx.sessions() as session, session.begin():
             conversation = await repo.create_conversation(
                 session=session,
@@ -124,11 +136,13 @@ class ConversationDriver:
             "conversation_id": conversation_id,
             "requested_by": user,
             "language": language,
-            "instruction": text,
+            "instruction": "" if request is not None else text,
             "today": (today or self.ctx.clock().date()).isoformat(),
             "assets": {},
             "status": "parsing",
         }
+        if request is not None:
+            initial["request"] = request.contract_dict()
         async with self._lock(thread_id):
             return await self._run(conversation_id, thread_id, initial, progress)
 
@@ -184,24 +198,11 @@ class ConversationDriver:
         async with self._lock(thread_id):
             # Under the lock: a second click waits here, then finds the prompt no longer pending.
             current = await self._current_unlocked(conversation)
+            checked = await self._check_answer(conversation, current, interrupt_id, decision, actor)
+            if isinstance(checked, Refusal):
+                return current.model_copy(update={"notice": checked.text, "status": "refused"})
+            prompt, reply = checked
             language = current.language
-            if current.prompt is None or current.prompt.interrupt_id != interrupt_id:
-                return current.model_copy(
-                    update={"notice": t("already_handled", language), "status": "refused"}
-                )
-            prompt = current.prompt
-            reply_type = REPLY_TYPES[prompt.kind]
-            try:
-                reply = reply_type.model_validate(
-                    {**decision, "actor": actor} if "actor" in reply_type.model_fields else decision
-                )
-            except ValidationError as exc:
-                return current.model_copy(
-                    update={"notice": _invalid_reply(exc, language), "status": "refused"}
-                )
-            refusal = await self._refusal(conversation, prompt, reply, actor)
-            if refusal:
-                return current.model_copy(update={"notice": refusal, "status": "refused"})
             async with self.ctx.sessions() as session:
                 claimed = await repo.claim_approval(
                     session=session, thread_id=thread_id, interrupt_id=interrupt_id, actor=actor
@@ -387,28 +388,58 @@ class ConversationDriver:
                 )
         return turn
 
-    async def _refusal(self, conversation: Any, prompt: Prompt, reply: BaseModel, actor: str) -> str | None:
+    async def refusal(
+        self, *, conversation_id: str, interrupt_id: str, decision: dict[str, Any], actor: str
+    ) -> Refusal | None:
+        """Why `decide` would refuse this answer now (None: it would take it); changes nothing.
+
+        For doors that answer before the work runs (the HTTP API's 403 and 409); `decide` checks again."""
+        conversation = await self._conversation(conversation_id)
+        current = await self.current(conversation_id)
+        checked = await self._check_answer(conversation, current, interrupt_id, decision, actor)
+        return checked if isinstance(checked, Refusal) else None
+
+    async def _check_answer(
+        self, conversation: Any, current: Turn, interrupt_id: str, decision: dict[str, Any], actor: str
+    ) -> Refusal | tuple[Prompt, BaseModel]:
+        language = current.language
+        if current.prompt is None or current.prompt.interrupt_id != interrupt_id:
+            return Refusal("already_handled", t("already_handled", language))
+        prompt = current.prompt
+        reply_type = REPLY_TYPES[prompt.kind]
+        try:
+            reply = reply_type.model_validate(
+                {**decision, "actor": actor} if "actor" in reply_type.model_fields else decision
+            )
+        except ValidationError as exc:
+            return Refusal("invalid_answer", _invalid_reply(exc, language))
+        refusal = await self._refusal(conversation, prompt, reply, actor)
+        return refusal if refusal is not None else (prompt, reply)
+
+    async def _refusal(self, conversation: Any, prompt: Prompt, reply: BaseModel, actor: str) -> Refusal | None:
         """Why `actor` may not give this answer (None: they may)."""
         language = prompt.payload.get("language", "en")
         action = getattr(reply, "action", None)
         if prompt.kind == "connect":
-            return await self._account_refusal(conversation, getattr(reply, "connected", {}), language)
+            text = await self._account_refusal(conversation, getattr(reply, "connected", {}), language)
+            return Refusal("unknown_account", text) if text else None
         if prompt.kind == "review" and action == "edit":
-            return edit_refusal(prompt.payload, reply, language)
+            text = edit_refusal(prompt.payload, reply, language)
+            return Refusal("edit_rejected", text) if text else None
         if prompt.kind in APPROVAL_KINDS and action == "approve":
             async with self.ctx.sessions() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
             approvers = list(workspace.approvers or []) if workspace is not None else []
             if approvers and not await self._is_approver(workspace, actor, approvers):
-                return t("not_approver", language, approvers=", ".join(approvers))
+                return Refusal("not_approver", t("not_approver", language, approvers=", ".join(approvers)))
             if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (
                 None,
                 prompt.payload.get("content_hash"),
             ):
-                return t("stale_content", language)
+                return Refusal("stale_content", t("stale_content", language))
             if prompt.kind == "preview":
                 if getattr(reply, "plan_hash", None) != prompt.payload.get("plan_hash"):
-                    return t("stale_plan", language)
+                    return Refusal("stale_plan", t("stale_plan", language))
                 budget = _plan_budget(prompt.payload.get("plan") or {})
                 limit = (
                     workspace.self_approval_limit
@@ -417,12 +448,12 @@ class ConversationDriver:
                 )
                 others = [a for a in approvers if a != actor]
                 if actor == conversation.requested_by and budget is not None and budget[0] > limit and others:
-                    return t(
+                    return Refusal("self_approval", t(
                         "self_approval",
                         language,
                         budget=f"{budget[0]} {budget[1]}",
                         limit=f"{limit} {budget[1]}",
-                    )
+                    ))
         return None
 
 

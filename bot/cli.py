@@ -1,4 +1,4 @@
-"""The `adly` command: demo, chat, parse, generate, serve, sandbox, db and keys."""
+"""The `adly` command: demo, chat, parse, generate, serve, sandbox, workspaces, api-keys, db and keys."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ def _build_parser() -> argparse.ArgumentParser:
     from bot import sandbox_command
 
     sandbox_command.add_arguments(sandbox_sub.add_parser("serve", help="serve the three sandbox APIs on loopback"))
+
+    from bot import admin_commands
+
+    admin_commands.add_workspace_arguments(sub.add_parser("workspaces", help="make and list workspaces"))
+    admin_commands.add_key_arguments(sub.add_parser("api-keys", help="workspace API keys for the HTTP API"))
 
     db = sub.add_parser("db", help="the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -120,6 +125,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import sandbox_command
 
         return _run(sandbox_command.run(args, settings))
+    if args.command in ("workspaces", "api-keys"):
+        from bot import admin_commands
+
+        run = admin_commands.run_workspaces if args.command == "workspaces" else admin_commands.run_api_keys
+        return _run(run(args, settings))
     if args.command == "db":
         return _run(_db_upgrade(settings))
     if args.command == "keys":

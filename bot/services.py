@@ -16,12 +16,14 @@ from typing import Any
 
 import httpx
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from limits import parse as limits_parse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from agent.context import AgentContext, oauth_callback_url
 from agent.conversations import ConversationDriver
 from agent.graph import build_graph
+from bot.api.guards import RateLimits
 from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
 from store import repositories as repo
@@ -102,6 +104,7 @@ class Services:
     ctx: AgentContext
     driver: ConversationDriver
     platforms: dict[str, AdPlatformClient]
+    api_limits: RateLimits  # the HTTP API's rate limits (per process; kept in memory)
     sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # API clients of in-process simulators
     # Plays a person's browser on a sandbox platform's consent page (adly demo / chat connect on your behalf).
     sandbox_browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
@@ -168,6 +171,21 @@ def _brand_avatar(settings: Settings) -> Path:
         partial.write_bytes(png)
         partial.replace(path)
     return path
+
+
+def rate_limits(settings: Settings) -> RateLimits:
+    """The HTTP API's rate limits from settings; a limit that does not parse stops startup, naming it."""
+    rules = {"parse": ("adly_api_rate_parse", "adly_api_rate_parse_workspace"),
+             "generate": ("adly_api_rate_generate", "adly_api_rate_generate_workspace")}
+    values: dict[str, tuple[str, str]] = {}
+    for kind, names in rules.items():
+        for name in names:
+            try:
+                limits_parse(getattr(settings, name))
+            except ValueError as exc:
+                raise SettingError(f"{name.upper()}={getattr(settings, name)!r}: {exc} (e.g. 10/minute)") from exc
+        values[kind] = (getattr(settings, names[0]), getattr(settings, names[1]))
+    return RateLimits(values)
 
 
 def _providers(settings: Settings) -> Providers:
@@ -240,7 +258,8 @@ async def open_services(
         services = Services(settings=settings, engine=engine, sessions=sessions, cipher=cipher, ctx=ctx,
                             driver=driver, platforms=wiring.clients, sandboxed=wiring.sandboxed,
                             sandbox_browsers=wiring.browsers, sandbox_pages=wiring.pages,
-                            platform_modes={p: r.mode for p, r in wiring.routes.items()})
+                            platform_modes={p: r.mode for p, r in wiring.routes.items()},
+                            api_limits=rate_limits(settings))
         try:
             yield services
         finally:

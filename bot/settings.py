@@ -35,8 +35,18 @@ class Settings(BaseSettings):
     adly_brand_name: str = "ADLY Store"  # brand name on ads (TikTok display name, Snapchat brand)
     adly_brand_logo: Path | None = None  # PNG/JPEG: the TikTok identity's avatar (default: drawn initials)
 
+    # Limits
+    adly_max_instruction_chars: int = Field(default=2000, ge=50, le=100_000)  # longer instructions are refused
+
     # HTTP
     adly_public_url: str | None = None
+    adly_allowed_hosts: str = ""  # comma-separated Host names served besides ADLY_PUBLIC_URL's and loopback
+    adly_api_max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # larger bodies: 413, never read whole
+    # Rate limits per API key / per workspace ("N/second|minute|hour|day", the `limits` library's notation)
+    adly_api_rate_parse: str = "60/minute"
+    adly_api_rate_parse_workspace: str = "300/minute"
+    adly_api_rate_generate: str = "10/minute"
+    adly_api_rate_generate_workspace: str = "30/minute"
     adly_host: str = "127.0.0.1"
     adly_port: int = 8780
 

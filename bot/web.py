@@ -7,18 +7,17 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 from starlette.types import Receive, Scope, Send
 
-from agent.conversations import Prompt, Turn, Where
+from agent.conversations import Prompt
 from agent.oauth import OAuthFailed
-from agent.parsing import parse_instruction
-from agent.reports import campaign_summary
+from bot.api.app import install_api
+from bot.api.jobs import fail_abandoned_jobs
+from bot.deps import ServicesDep
 from bot.platform_wiring import SANDBOX_PAGES_PATH
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -29,35 +28,6 @@ if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
 
 log = logging.getLogger(__name__)
-
-
-def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-class ParseBody(BaseModel):
-    text: str
-    today: date | None = None
-
-
-class StartBody(BaseModel):
-    text: str
-    user: str
-
-
-class DecideBody(BaseModel):
-    interrupt_id: str
-    decision: dict[str, Any]
-    user: str
-
-
-class ReplyBody(BaseModel):
-    text: str
-    user: str
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None, port: int | None = None,
@@ -78,12 +48,19 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         async with open_services(settings, port=port) as opened:
             from bot.slack import build_slack
 
+            await fail_abandoned_jobs(opened)
             app.state.services = opened
             app.state.slack = slack or build_slack(opened, port=port)
             yield
 
-    app = FastAPI(title="ADLY", lifespan=lifespan)
+    app = FastAPI(
+        title="ADLY", lifespan=lifespan, version="1.0",
+        description="Campaigns from a sentence, on Meta, TikTok and Snapchat. Every `/workspaces/{id}/...` route "
+                    "needs a workspace API key (`adly api-keys create`) as `Authorization: Bearer <key>`; errors are "
+                    "RFC 9457 problem details.",
+    )
     app.state.slack = slack
+    install_api(app, settings or (services.settings if services is not None else Settings()), port=port)
     if services is not None:
         app.state.services = services  # usable without a lifespan run too (ASGI transports in tests)
 
@@ -126,40 +103,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if failure is not None:
             return _page("Not connected", failure, 400)
         return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
-
-    @app.post("/workspaces/{workspace_id}/campaigns/parse")
-    async def parse(workspace_id: str, body: ParseBody, services: ServicesDep) -> dict[str, Any]:
-        workspace = await _workspace(services, workspace_id)
-        request = parse_instruction(body.text, today=body.today or services.ctx.clock().date(),
-                                    default_currency=workspace.default_currency)
-        return request.contract_dict()
-
-    @app.post("/workspaces/{workspace_id}/campaigns")
-    async def start(workspace_id: str, body: StartBody, services: ServicesDep) -> Turn:
-        await _workspace(services, workspace_id)
-        return await services.driver.start(workspace_id=workspace_id, user=body.user, text=body.text,
-                                           where=Where("api"))
-
-    @app.get("/workspaces/{workspace_id}/conversations/{conversation_id}")
-    async def current(workspace_id: str, conversation_id: str, services: ServicesDep) -> Turn:
-        await _owned(services, workspace_id, conversation_id)
-        return await services.driver.current(conversation_id)
-
-    @app.post("/workspaces/{workspace_id}/conversations/{conversation_id}/reply")
-    async def reply(workspace_id: str, conversation_id: str, body: ReplyBody, services: ServicesDep) -> Turn:
-        await _owned(services, workspace_id, conversation_id)
-        return await services.driver.reply(conversation_id=conversation_id, text=body.text, actor=body.user)
-
-    @app.post("/workspaces/{workspace_id}/conversations/{conversation_id}/decide")
-    async def decide(workspace_id: str, conversation_id: str, body: DecideBody, services: ServicesDep) -> Turn:
-        await _owned(services, workspace_id, conversation_id)
-        return await services.driver.decide(conversation_id=conversation_id, interrupt_id=body.interrupt_id,
-                                            decision=body.decision, actor=body.user)
-
-    @app.get("/workspaces/{workspace_id}/conversations/{conversation_id}/summary")
-    async def summary(workspace_id: str, conversation_id: str, services: ServicesDep) -> dict[str, Any]:
-        await _owned(services, workspace_id, conversation_id)
-        return await campaign_summary(services.ctx, conversation_id)
 
     return app
 
@@ -235,22 +178,6 @@ def _conversation_of_state(services: Services, state: str) -> str | None:
         return None
 
 
-async def _workspace(services: Services, workspace_id: str) -> Any:
-    async with services.sessions() as session:
-        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
-    if workspace is None:
-        raise HTTPException(404, "no such workspace")
-    return workspace
-
-
-async def _owned(services: Services, workspace_id: str, conversation_id: str) -> None:
-    """Data of one workspace is never visible from another: a foreign conversation is simply not found."""
-    async with services.sessions() as session:
-        conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id:
-        raise HTTPException(404, "no such conversation")
-
-
 async def _sandbox_pages(scope: Scope, receive: Receive, send: Send) -> None:
     """Looked up per request: the services (and their simulators) open in the lifespan, after routes exist."""
     services: Services | None = getattr(scope["app"].state, "services", None)
@@ -280,6 +207,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
 
     port = port or settings.adly_port
     async with open_services(settings, port=port) as services:
+        await fail_abandoned_jobs(services)
         slack = build_slack(services, port=port)
         socket = None
         if slack is not None:

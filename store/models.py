@@ -489,3 +489,46 @@ class SlackInstallation(Base):
     installed_by: Mapped[str | None] = mapped_column(String(128))
     installed_at: Mapped[datetime] = _created()
     scopes: Mapped[list[str]] = mapped_column(default=list)
+
+
+API_SCOPES = ("read", "create", "approve", "publish", "admin")
+API_JOB_KINDS = ("campaign", "publish", "generate_text", "generate_image", "generate_video")
+API_JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+
+
+class ApiKey(Base):
+    """A workspace API key. Only a hash of its secret is kept; its id is the key's public prefix."""
+
+    __tablename__ = "api_keys"
+    _repr_fields = ("id", "workspace_id", "user_ref", "scopes", "revoked_at")
+
+    # Public: shown in listings and logs, and the first part of the key itself (adly_<id>_<secret>).
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = _fk("workspaces.id", ondelete="CASCADE")
+    user_ref: Mapped[str] = mapped_column(String(128))
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    name: Mapped[str | None] = mapped_column(String(255))
+    secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the whole key
+    created_at: Mapped[datetime] = _created()
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiJob(Base):
+    """Long work started over the HTTP API (a campaign's first run, a publish, a generation): polled by id."""
+
+    __tablename__ = "api_jobs"
+    __table_args__ = (Index("ix_api_jobs_workspace_created", "workspace_id", "created_at"),)
+    _repr_fields = ("id", "workspace_id", "kind", "status")
+
+    id: Mapped[str] = _pk()
+    workspace_id: Mapped[str] = _fk("workspaces.id", ondelete="CASCADE")
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    api_key_id: Mapped[str | None] = mapped_column(String(32))
+    user_ref: Mapped[str] = mapped_column(String(128))
+    subject_id: Mapped[str | None] = mapped_column(String(32))  # the campaign (conversation) it concerns
+    result: Mapped[dict[str, Any] | None]
+    error: Mapped[dict[str, Any] | None]  # a problem-details object
+    created_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None]

@@ -190,6 +190,16 @@ async def get_or_create_workspace(
     return workspace
 
 
+async def create_workspace(
+    *, session: AsyncSession, name: str, default_currency: str = "SAR", approvers: Sequence[str] | None = None
+) -> Workspace:
+    """A new workspace (of the HTTP API, or any door other than a Slack team)."""
+    workspace = Workspace(name=name, default_currency=_currency(default_currency), approvers=list(approvers or []))
+    session.add(workspace)
+    await session.flush()
+    return workspace
+
+
 async def get_workspace(*, session: AsyncSession, workspace_id: str) -> Workspace | None:
     return await session.get(Workspace, workspace_id)
 
@@ -448,13 +458,17 @@ async def update_conversation(*, session: AsyncSession, conversation_id: str, **
 
 
 async def list_conversations(
-    *, session: AsyncSession, workspace_id: str | None = None, statuses: Iterable[str] | None = None
+    *, session: AsyncSession, workspace_id: str | None = None, statuses: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> list[Conversation]:
+    """Oldest first; with `limit`, the newest `limit` of them, newest first."""
     stmt = select(Conversation)
     if workspace_id is not None:
         stmt = stmt.where(Conversation.workspace_id == workspace_id)
     if statuses is not None:
         stmt = stmt.where(Conversation.status.in_(list(statuses)))
+    if limit is not None:
+        return list(await session.scalars(stmt.order_by(Conversation.created_at.desc()).limit(limit)))
     return list(await session.scalars(stmt.order_by(Conversation.created_at)))
 
 

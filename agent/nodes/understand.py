@@ -32,6 +32,10 @@ async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
     """The deterministic parser always runs; it is the ground truth for numbers."""
     ctx = runtime.context
     await ctx.progress(t("parsing", state.get("language")))
+    if state.get("request") is not None and not state.get("instruction"):
+        # A structured request (the HTTP API) is not parsed again; validation, next, treats it like any other.
+        given = CampaignRequest.model_validate(state["request"])
+        return {"request": given.contract_dict(), "language": given.input_language, "status": "parsed"}
     request = parse_instruction(
         state["instruction"], today=date.fromisoformat(state["today"]), default_currency=ctx.default_currency
     )

@@ -38,7 +38,7 @@ async def slack(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterato
     async with open_services(slack_settings, port=8780) as services:
         door = SlackFrontDoor(services, port=8780)
         app = create_app(slack_settings, services=services, slack=door)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://adly.test") as http:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
             harness = Slack(services, door, http, fake_slack)
             yield harness
             await harness.drain()
