@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from agent.context import AgentContext
 from agent.interactions import ConnectLink
 from store import repositories as repo
-from tools.oauth import StateClaims, StateError, sign_state, verify_state
+from tools.oauth import StateError, sign_state, verify_state
 from tools.platforms.base import OutcomeUnknown, RateLimited, TransientError
 
 LINK_TTL = timedelta(minutes=30)
@@ -86,15 +86,8 @@ async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> 
                 redirect_uri=ctx.redirect_uri(platform),
                 ttl_s=int(LINK_TTL.total_seconds()),
             )
-        nonce, expires_at = row.id, row.expires_at
-    signed = sign_state(
-        ctx.oauth_secret,
-        nonce=nonce,
-        workspace_id=state["workspace_id"],
-        conversation_id=state["conversation_id"],
-        platform=platform,
-        expires_at=expires_at,
-    )
+        nonce = row.id
+    signed = sign_state(ctx.oauth_secret, reference=nonce)
     url = ctx.platforms[platform].authorize_url(state=signed, redirect_uri=ctx.redirect_uri(platform))
     return ConnectLink(platform=platform, authorize_url=url, state=signed)
 
@@ -109,15 +102,29 @@ class DeclinedConsent:
     reason: str
 
 
-def _claims(ctx: AgentContext, state: str, platform: str) -> StateClaims:
-    """The claims of a state we signed for `platform`; OAuthFailed (safe to show) otherwise."""
+@dataclass(frozen=True)
+class StateClaims:
+    """What a state refers to (read from the store: the state itself carries only a reference)."""
+
+    nonce: str
+    workspace_id: str
+    conversation_id: str | None
+    platform: str
+
+
+async def state_claims(ctx: AgentContext, state: str, platform: str | None = None) -> StateClaims:
+    """The open link a state we signed refers to; OAuthFailed (safe to show) otherwise."""
     try:
-        claims = verify_state(ctx.oauth_secret, state, now=ctx.clock())
+        reference = verify_state(ctx.oauth_secret, state)
     except StateError as exc:
-        raise OAuthFailed(f"the link is invalid or expired ({exc}); ask for a new one") from exc
-    if claims.platform != platform:
+        raise OAuthFailed(f"the link is invalid ({exc}); ask for a new one") from exc
+    async with ctx.sessions() as session:
+        row = await repo.get_oauth_state(session=session, state_id=reference)
+    if row is None or row.used_at is not None or row.expires_at <= ctx.clock():
+        raise OAuthFailed("this link was already used or has expired; ask for a new one")
+    if platform is not None and row.platform != platform:
         raise OAuthFailed("this link was made for another platform")
-    return claims
+    return StateClaims(row.id, row.workspace_id, row.conversation_id, row.platform)
 
 
 async def decline_oauth(
@@ -128,12 +135,9 @@ async def decline_oauth(
     Only a state we signed, for this platform and still open, is accepted: the callback URL is public, and a
     forged or replayed "declined" must not reach anyone's thread.
     """
-    claims = _claims(ctx, state, platform)
+    claims = await state_claims(ctx, state, platform)
     reason = " ".join(reason.split())[:200] or "access_denied"  # the platform's words, shown as plain text
     async with ctx.sessions() as session, session.begin():
-        row = await repo.get_oauth_state(session=session, state_id=claims.nonce)
-        if row is None or row.used_at is not None:
-            raise OAuthFailed("this link was already used or has expired; ask for a new one")
         await repo.audit(
             session=session,
             workspace_id=claims.workspace_id,
@@ -151,7 +155,7 @@ async def complete_oauth(
 ) -> ConnectedAccount:
     """Verify the state, use it once, exchange the code, store every usable account (encrypted token)."""
     now = ctx.clock()
-    claims = _claims(ctx, state, platform)
+    claims = await state_claims(ctx, state, platform)
     async with ctx.sessions() as session:
         row = await repo.consume_oauth_state(session=session, state_id=claims.nonce, now=now)  # commits
     if row is None:

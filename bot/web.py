@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from agent.conversations import Prompt
-from agent.oauth import OAuthFailed
+from agent.oauth import OAuthFailed, state_claims
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
 from bot.deps import ServicesDep
@@ -22,7 +22,6 @@ from bot.platform_wiring import SANDBOX_PAGES_PATH
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
-from tools.oauth import verify_state
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
@@ -114,7 +113,7 @@ async def _complete_oauth(services: Services, slack: SlackFrontDoor | None, plat
     Resuming the conversation (validation, generation...) can take a minute; it continues in the background
     and, for a conversation that lives in Slack, is rendered into its thread (the connect card updates).
     """
-    conversation_id = _conversation_of_state(services, state)
+    conversation_id = await _conversation_of_state(services, state)
     before: Prompt | None = None
     line = None
     if slack is not None and conversation_id is not None:
@@ -171,10 +170,10 @@ async def _decline_oauth(services: Services, slack: SlackFrontDoor | None, platf
         await slack.renderer.deliver_notice(turn.conversation_id, turn.notice)
 
 
-def _conversation_of_state(services: Services, state: str) -> str | None:
+async def _conversation_of_state(services: Services, state: str) -> str | None:
     try:
-        return verify_state(services.ctx.oauth_secret, state, services.ctx.clock()).conversation_id or None
-    except Exception:  # an invalid state fails properly inside complete_oauth; here it only means "unknown"
+        return (await state_claims(services.ctx, state)).conversation_id or None
+    except OAuthFailed:  # an invalid state fails properly inside complete_oauth; here it only means "unknown"
         return None
 
 

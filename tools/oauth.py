@@ -1,13 +1,18 @@
-"""Signed, expiring OAuth `state` values (HMAC-SHA256, base64url); single use is the store's job."""
+"""Signed, opaque OAuth `state` values: `<reference>.<HMAC-SHA256>`, both base64url.
+
+The state travels in URLs a person can read (Connect links posted in Slack, the platform's redirect), so it
+carries nothing but a random reference to the store's row, which holds the workspace, the conversation, the
+platform and the expiry. The MAC lets a forged or altered state be refused before the store is asked; single
+use and expiry are the store's job.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+
+_CONTEXT = b"adly-oauth-state:"  # a MAC made for another purpose with the same key never verifies here
 
 
 class StateError(ValueError):
@@ -19,68 +24,29 @@ class StateSignatureError(StateError):
 
 
 class StateExpiredError(StateError):
-    """Correctly signed but past its expiry."""
-
-
-@dataclass(frozen=True)
-class StateClaims:
-    nonce: str
-    workspace_id: str
-    conversation_id: str
-    platform: str
-    expires_at: datetime
+    """Correctly signed, but its link has expired or was already used (decided by the store)."""
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _mac(secret: bytes, reference: str) -> str:
+    return _b64(hmac.new(secret, _CONTEXT + reference.encode(), hashlib.sha256).digest())
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def sign_state(secret: bytes, *, reference: str) -> str:
+    """The state for `reference` (a random, unguessable id without dots: the store's row id)."""
+    if not reference or "." in reference:
+        raise ValueError("an OAuth state reference is a non-empty id without dots")
+    return f"{reference}.{_mac(secret, reference)}"
 
 
-def sign_state(
-    secret: bytes, *, nonce: str, workspace_id: str, conversation_id: str, platform: str, expires_at: datetime
-) -> str:
-    """`<payload>.<mac>`, both base64url; the payload binds workspace, conversation, platform and expiry."""
-    payload = json.dumps(
-        {
-            "n": nonce,
-            "w": workspace_id,
-            "c": conversation_id,
-            "p": platform,
-            "e": int(_aware(expires_at).timestamp()),
-        },
-        separators=(",", ":"),
-        sort_keys=True,
-    ).encode()
-    body = _b64(payload)
-    mac = hmac.new(secret, body.encode(), hashlib.sha256).digest()
-    return f"{body}.{_b64(mac)}"
-
-
-def verify_state(secret: bytes, token: str, now: datetime) -> StateClaims:
-    """The claims of a state we signed; StateSignatureError or StateExpiredError otherwise."""
-    try:
-        body, mac_text = token.split(".")
-        mac = _unb64(mac_text)
-    except (ValueError, TypeError) as exc:
-        raise StateSignatureError("OAuth state is malformed") from exc
-    expected = hmac.new(secret, body.encode(), hashlib.sha256).digest()
-    if not hmac.compare_digest(mac, expected):
+def verify_state(secret: bytes, token: str) -> str:
+    """The reference inside a state we signed; StateSignatureError otherwise."""
+    reference, dot, mac = token.rpartition(".")
+    if not dot or not reference or not mac or len(token) > 512:
+        raise StateSignatureError("OAuth state is malformed")
+    if not hmac.compare_digest(mac.encode(), _mac(secret, reference).encode()):
         raise StateSignatureError("OAuth state signature does not match")
-    try:
-        data = json.loads(_unb64(body))
-        claims = StateClaims(
-            nonce=str(data["n"]), workspace_id=str(data["w"]), conversation_id=str(data["c"]),
-            platform=str(data["p"]), expires_at=datetime.fromtimestamp(int(data["e"]), UTC),
-        )  # fmt: skip
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StateSignatureError("OAuth state payload is malformed") from exc
-    if _aware(now) >= claims.expires_at:
-        raise StateExpiredError(f"OAuth state expired at {claims.expires_at.isoformat()}")
-    return claims
+    return reference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -209,3 +210,25 @@ async def test_a_platform_that_keeps_failing_gives_a_clear_reason_and_connects_n
             await connect_in_sandbox(services, turn, "console:you", lambda _: None)
         async with services.sessions() as session:
             assert await session.scalar(select(func.count()).select_from(AdAccount)) == 0
+
+
+async def test_a_connect_link_reveals_no_ids_and_works_once_before_it_expires(
+    web: tuple[Services, httpx.AsyncClient],
+) -> None:
+    services, http = web
+    turn, link = await _connect_link(services, "meta")
+    workspace = await services.local_workspace("console:you")
+    # The state is an opaque reference: neither the workspace nor the conversation can be read off a link.
+    assert workspace.id not in link and turn.conversation_id not in link
+    redirect = await complete_consent(http, link)
+    assert "<h1>Connected</h1>" in (await http.get(redirect)).text
+    replayed = await http.get(redirect)
+    assert replayed.status_code == 400 and "already used or has expired" in replayed.text
+    # A link past its 30 minutes is refused even though its signature is good.
+    _, second = await _connect_link(services, "tiktok")
+    later = services.ctx.clock() + timedelta(minutes=31)
+    services.ctx.clock = lambda: later
+    expired = await http.get(await complete_consent(http, second))
+    assert expired.status_code == 400 and "expired" in expired.text
+    async with services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AdAccount).where(AdAccount.platform == "tiktok")) == 0
