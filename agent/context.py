@@ -49,6 +49,11 @@ class AgentContext:
     clock: Callable[[], datetime] = _utcnow
     progress: ProgressSink = field(default=_ignore_progress)
     publish_backoff_s: float = 1.0  # base of the per-account backoff; tests shrink it
+    # Sessions for pure reads: on SQLite they begin DEFERRED and run beside a writer (None: `sessions`).
+    read_sessions: async_sessionmaker[AsyncSession] | None = None
+
+    def reads(self) -> async_sessionmaker[AsyncSession]:
+        return self.read_sessions or self.sessions
 
     def with_progress(self, progress: ProgressSink) -> AgentContext:
         """A copy whose progress messages go to `progress` (one front door's status line)."""

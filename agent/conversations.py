@@ -292,7 +292,7 @@ class ConversationDriver:
     # -------------------------------------------------------------------------------------------- internals
 
     async def _conversation(self, conversation_id: str) -> Any:
-        async with self.ctx.sessions() as session:
+        async with self.ctx.reads()() as session:
             conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
         if conversation is None:
             raise LookupError(f"no conversation {conversation_id}")
@@ -335,6 +335,13 @@ class ConversationDriver:
     async def _record_prompt(self, conversation: Any, interrupt: Any) -> Prompt:
         payload = interrupt.value if isinstance(interrupt.value, dict) else {"value": interrupt.value}
         kind = str(payload.get("kind", "clarify"))
+        if conversation.status == "waiting":
+            # Asked often (every card render, every API read): a prompt already recorded needs no write.
+            async with self.ctx.reads()() as session:
+                row = await repo.find_approval(session=session, thread_id=conversation.thread_id,
+                                              interrupt_id=interrupt.id)
+            if row is not None and row.status == "pending":
+                return Prompt(approval_id=row.id, interrupt_id=interrupt.id, kind=kind, payload=payload)
         async with self.ctx.sessions() as session, session.begin():
             row = await repo.record_approval_request(
                 session=session,
@@ -427,7 +434,7 @@ class ConversationDriver:
             text = edit_refusal(prompt.payload, reply, language)
             return Refusal("edit_rejected", text) if text else None
         if prompt.kind in APPROVAL_KINDS and action == "approve":
-            async with self.ctx.sessions() as session:
+            async with self.ctx.reads()() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
             approvers = list(workspace.approvers or []) if workspace is not None else []
             if approvers and not await self._is_approver(workspace, actor, approvers):
@@ -465,7 +472,7 @@ class ConversationDriver:
 
     async def _account_refusal(self, conversation: Any, connected: dict[str, str], language: str) -> str | None:
         """Each chosen ad account must be an active one of this workspace, on the platform it is chosen for."""
-        async with self.ctx.sessions() as session:
+        async with self.ctx.reads()() as session:
             for platform, ad_account_id in connected.items():
                 account = await repo.get_ad_account(session=session, ad_account_id=ad_account_id)
                 if (

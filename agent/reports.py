@@ -10,7 +10,7 @@ from store import repositories as repo
 
 async def campaign_summary(ctx: AgentContext, conversation_id: str) -> dict[str, Any]:
     """The `adly demo --json` summary: campaign, per-platform external ids, and the assets used."""
-    async with ctx.sessions() as session:
+    async with ctx.reads()() as session:
         conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
         campaign = None
         if conversation is not None and conversation.campaign_id:

@@ -24,6 +24,8 @@ from agent.context import AgentContext, oauth_callback_url
 from agent.conversations import ConversationDriver
 from agent.graph import build_graph
 from bot.api.guards import RateLimits
+from bot.api.keys import KeyChecker
+from bot.audit_batch import AuditBatcher
 from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
 from store import repositories as repo
@@ -105,6 +107,8 @@ class Services:
     driver: ConversationDriver
     platforms: dict[str, AdPlatformClient]
     api_limits: RateLimits  # the HTTP API's rate limits (per process; kept in memory)
+    api_keys: KeyChecker  # the HTTP API's key check (re-reads a key at least every ADLY_API_KEY_CACHE_S)
+    audit_batch: AuditBatcher  # audit events of frequent read-only actions, written a batch at a time
     sandboxed: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # API clients of in-process simulators
     # Plays a person's browser on a sandbox platform's consent page (adly demo / chat connect on your behalf).
     sandbox_browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
@@ -228,6 +232,9 @@ async def open_services(
         engine = create_engine(settings.app_database_url)
         stack.push_async_callback(engine.dispose)
         sessions = create_session_factory(engine)
+        read_sessions = create_session_factory(engine, read_only=True)
+        audit_batch = AuditBatcher(sessions)
+        stack.push_async_callback(audit_batch.close)  # before the engine is disposed (callbacks run in reverse)
         cipher = _cipher(settings)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path)))
         graph = build_graph().compile(checkpointer=saver)
@@ -238,6 +245,7 @@ async def open_services(
         )  # fmt: skip
         ctx = AgentContext(
             sessions=sessions,
+            read_sessions=read_sessions,
             cipher=cipher,
             platforms=wiring.clients,
             providers=_providers(settings),
@@ -259,7 +267,9 @@ async def open_services(
                             driver=driver, platforms=wiring.clients, sandboxed=wiring.sandboxed,
                             sandbox_browsers=wiring.browsers, sandbox_pages=wiring.pages,
                             platform_modes={p: r.mode for p, r in wiring.routes.items()},
-                            api_limits=rate_limits(settings))
+                            api_limits=rate_limits(settings),
+                            api_keys=KeyChecker(read_sessions, sessions, ttl_s=settings.adly_api_key_cache_s),
+                            audit_batch=audit_batch)
         try:
             yield services
         finally:

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     adly_allowed_hosts: str = ""  # comma-separated Host names served besides ADLY_PUBLIC_URL's and loopback
     adly_api_max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # larger bodies: 413, never read whole
     # Rate limits per API key / per workspace ("N/second|minute|hour|day", the `limits` library's notation)
+    adly_api_key_cache_s: float = Field(default=1.0, ge=0, le=60)  # a revoked key stops working within this
     adly_api_rate_parse: str = "60/minute"
     adly_api_rate_parse_workspace: str = "300/minute"
     adly_api_rate_generate: str = "10/minute"

@@ -86,12 +86,16 @@ async def revoke_api_key(*, session: AsyncSession, key_id: str) -> ApiKey | None
     return row
 
 
+def hash_matches(secret: str, secret_hash: str) -> bool:
+    """Whether `secret` is the key `secret_hash` was made from (constant time)."""
+    return hmac.compare_digest(_hash(secret), secret_hash)
+
+
 async def authenticate(*, session: AsyncSession, secret: str) -> ApiKey | None:
     """The live key `secret` is, or None. The hash is compared in constant time whether or not the id exists."""
     key_id = key_id_of(secret)
     row = await session.get(ApiKey, key_id) if key_id is not None else None
-    expected = row.secret_hash if row is not None else _DUMMY_HASH
-    matches = hmac.compare_digest(_hash(secret), expected)
+    matches = hash_matches(secret, row.secret_hash if row is not None else _DUMMY_HASH)
     if row is None or not matches or row.revoked_at is not None:
         return None
     return row

@@ -475,6 +475,11 @@ async def list_conversations(
 # --- approval requests ---------------------------------------------------------------------------
 
 
+async def find_approval(*, session: AsyncSession, thread_id: str, interrupt_id: str) -> ApprovalRequest | None:
+    return await _one(session, select(ApprovalRequest).where(
+        ApprovalRequest.thread_id == thread_id, ApprovalRequest.interrupt_id == interrupt_id))
+
+
 async def record_approval_request(
     *,
     session: AsyncSession,
@@ -1430,6 +1435,12 @@ async def audit(
     session.add(event)
     await session.flush()
     return event
+
+
+async def audit_many(*, session: AsyncSession, events: Sequence[Mapping[str, Any]]) -> None:
+    """Several audit events at once (keys as `audit` takes them, `created_at` kept when given)."""
+    session.add_all([AuditEvent(**{**event, "details": dict(event.get("details") or {})}) for event in events])
+    await session.flush()
 
 
 async def mark_event_processed(*, session: AsyncSession, event_id: str, source: str) -> bool:

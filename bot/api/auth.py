@@ -7,34 +7,22 @@ key gets 401; a key without the scope a route needs gets 403.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.api.keys import Principal
 from bot.api.problems import Problem
 from bot.deps import ServicesDep
-from store import api_keys
-from store.models import utcnow
 
 bearer = HTTPBearer(
     auto_error=False, scheme_name="apiKey", bearerFormat="adly_<id>_<secret>",
     description="A workspace API key, made with `adly api-keys create` and sent as `Authorization: Bearer <key>`.",
 )
-TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is kept to the minute: one write a minute per key, not per call
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The caller: the key's workspace, user and scopes (and the key's public id, for logs and the audit)."""
-
-    workspace_id: str
-    user: str
-    scopes: frozenset[str]
-    key_id: str
+log = logging.getLogger(__name__)
 
 
 def _unauthorized(detail: str) -> Problem:
@@ -49,17 +37,13 @@ async def principal(
 ) -> Principal:
     if credentials is None:
         raise _unauthorized("An API key is required: send `Authorization: Bearer <key>`.")
-    async with services.sessions() as session:
-        key = await api_keys.authenticate(session=session, secret=credentials.credentials)
-    if key is None:
+    found = await services.api_keys.check(credentials.credentials)
+    if found is None:
         raise _unauthorized("This API key is not valid (unknown, malformed or revoked).")
-    if key.workspace_id != workspace_id:
+    if found.workspace_id != workspace_id:
         raise Problem(404, "not_found", "No such workspace.")
-    if key.last_used_at is None or utcnow() - key.last_used_at > TOUCH_EVERY:
-        async with services.sessions() as session, session.begin():
-            await api_keys.touch_api_key(session=session, key_id=key.id)
-    found = Principal(workspace_id=key.workspace_id, user=key.user_ref, scopes=frozenset(key.scopes), key_id=key.id)
-    request.state.principal = found  # for the access log line of this request
+    request.state.principal = found
+    log.debug("API %s %s by key %s (%s)", request.method, request.url.path, found.key_id, found.user)
     return found
 
 

@@ -27,7 +27,7 @@ TALL = (1080, 1920)  # the video's own slides
 async def brief_request(services: Services, workspace_id: str, brief: Brief) -> CampaignRequest:
     if brief.request is not None:
         return CampaignRequest.model_validate(brief.request.model_dump(mode="json"))
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
     currency = workspace.default_currency if workspace is not None else services.settings.adly_default_currency
     assert brief.instruction is not None

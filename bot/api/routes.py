@@ -65,7 +65,7 @@ def _check_instruction(services: Services, text: str, field: str) -> None:
 
 async def _conversation(services: Services, caller: Principal, campaign_id: str) -> Conversation:
     """The campaign's conversation, by its own id or its planned campaign's id; 404 outside the workspace."""
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         conversation = await repo.get_conversation(session=session, conversation_id=campaign_id)
         if conversation is None:
             campaign = await repo.get_campaign(session=session, campaign_id=campaign_id)
@@ -118,12 +118,10 @@ def _turn_outcome(turn: Turn) -> None:
         raise Problem(500, "flow_error", turn.notice or "The flow failed.")
 
 
-async def _audit(services: Services, caller: Principal, action: str, subject: str | None,
-                 details: dict[str, Any] | None = None) -> None:
-    async with services.sessions() as session, session.begin():
-        await repo.audit(session=session, workspace_id=caller.workspace_id, actor=caller.user, action=action,
-                         subject_type="conversation" if subject else None, subject_id=subject,
-                         details={"api_key": caller.key_id, **(details or {})})
+def _audit(services: Services, caller: Principal, action: str, details: dict[str, Any] | None = None) -> None:
+    """A read-only action's audit event (batched: see bot/audit_batch.py)."""
+    services.audit_batch.add(workspace_id=caller.workspace_id, actor=caller.user, action=action,
+                             details={"api_key": caller.key_id, **(details or {})})
 
 
 # ---------------------------------------------------------------------------------------------- parse
@@ -133,13 +131,13 @@ async def _audit(services: Services, caller: Principal, action: str, subject: st
 async def parse(body: ParseBody, caller: Reader, services: ServicesDep) -> dict[str, Any]:
     _check_instruction(services, body.text, "text")
     await services.api_limits.check("parse", key_id=caller.key_id, workspace_id=caller.workspace_id)
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=caller.workspace_id)
     currency = workspace.default_currency if workspace is not None else services.settings.adly_default_currency
     today = body.today or services.ctx.clock().date()
     # Off the event loop: one long instruction must not hold up everyone else's requests.
     request = await asyncio.to_thread(parse_instruction, body.text, today=today, default_currency=currency)
-    await _audit(services, caller, "api.parse", None, {"chars": len(body.text)})
+    _audit(services, caller, "api.parse", {"chars": len(body.text)})
     return request.contract_dict()
 
 
@@ -204,7 +202,7 @@ async def create_campaign(body: Brief, caller: Creator, services: ServicesDep) -
 @router.get("/campaigns", response_model=list[CampaignSummary], summary="The workspace's campaigns, newest first")
 async def list_campaigns(caller: Reader, services: ServicesDep, limit: int = 50) -> list[CampaignSummary]:
     limit = max(1, min(limit, 200))
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         rows = await repo.list_conversations(session=session, workspace_id=caller.workspace_id, limit=limit)
         campaigns = {c.id: c for c in await repo.list_campaigns(session=session, workspace_id=caller.workspace_id,
                                                                  limit=limit * 2)}
@@ -297,7 +295,7 @@ async def publish(campaign_id: Id, body: PublishBody, caller: Publisher, service
 
 @router.get("/jobs/{job_id}", response_model=JobView, summary="A job's status and, once done, its result")
 async def get_job(job_id: Id, caller: Reader, services: ServicesDep) -> JobView:
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         job = await api_jobs.get_job(session=session, job_id=job_id)
     if job is None or job.workspace_id != caller.workspace_id:
         raise not_found("job")
@@ -309,7 +307,7 @@ async def get_job(job_id: Id, caller: Reader, services: ServicesDep) -> JobView:
 @router.get("/assets/{asset_id}", summary="Download an asset (its file; a copy asset's text as JSON)",
             responses={200: {"content": {"application/octet-stream": {}, "application/json": {}}}})
 async def download_asset(asset_id: Id, caller: Reader, services: ServicesDep, request: Request) -> Any:
-    async with services.sessions() as session:
+    async with services.ctx.reads()() as session:
         found = await repo.get_assets(session=session, asset_ids=[asset_id])
     asset = found[0] if found else None
     if asset is None or asset.workspace_id != caller.workspace_id:
