@@ -23,6 +23,8 @@ def add_workspace_arguments(parser: argparse.ArgumentParser) -> None:
     create = sub.add_parser("create", help="make a workspace")
     create.add_argument("--name", required=True)
     create.add_argument("--currency", default=None, help="default currency (ISO 4217; default: settings, SAR)")
+    create.add_argument("--approvers", default=None,
+                        help="comma-separated user IDs who may approve (default: ADLY_APPROVERS)")
     create.add_argument("--json", action="store_true", help="the workspace as JSON on the last line")
     listing = sub.add_parser("list", help="every workspace")
     listing.add_argument("--json", action="store_true", help="a JSON array on the last line")
@@ -81,7 +83,8 @@ async def run_workspaces(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 workspace = await repo.create_workspace(
                     session=session, name=name, default_currency=args.currency or settings.adly_default_currency,
-                    approvers=settings.approver_ids(),
+                    approvers=([a.strip() for a in args.approvers.split(",") if a.strip()]
+                               if args.approvers is not None else settings.approver_ids()),
                 )
             except ValueError as exc:
                 return _fail(f"--currency: {exc}")

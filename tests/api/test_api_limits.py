@@ -118,10 +118,12 @@ def test_the_cli_makes_workspaces_and_keys_that_the_api_accepts(tmp_path: Path) 
         return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=120)
 
-    made = adly("workspaces", "create", "--name", "Acme KSA", "--currency", "aed", "--json")
+    made = adly("workspaces", "create", "--name", "Acme KSA", "--currency", "aed", "--approvers", "UBOSS, U2",
+                "--json")
     assert made.returncode == 0, made.stderr
     workspace = json.loads(made.stdout.strip().splitlines()[-1])
     assert workspace["name"] == "Acme KSA" and workspace["default_currency"] == "AED"
+    assert workspace["approvers"] == ["UBOSS", "U2"]
     listed = json.loads(adly("workspaces", "list", "--json").stdout.strip().splitlines()[-1])
     assert [w["id"] for w in listed] == [workspace["id"]]
     created = adly("api-keys", "create", "--workspace", workspace["id"], "--user", "U1", "--scopes", "read,create")
