@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
@@ -29,7 +28,7 @@ from bot.audit_batch import AuditBatcher
 from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
 from store import repositories as repo
-from store.crypto import TokenCipher, load_or_create_keyfile
+from store.crypto import TokenCipher, create_secret_file, load_or_create_keyfile
 from store.db import create_engine, create_session_factory, upgrade_database
 from store.models import Workspace
 from tools.generation.avatar import UnusableLogo, drawn_avatar, logo_avatar
@@ -140,9 +139,7 @@ def _oauth_secret(settings: Settings) -> bytes:
     path = settings.data_dir / "oauth_secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        create_secret_file(path, secrets.token_hex(32))
     return bytes.fromhex(path.read_text().strip())
 
 

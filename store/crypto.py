@@ -161,6 +161,14 @@ def load_or_create_keyfile(data_dir: Path) -> TokenCipher:
 def _create_keyfile(path: Path) -> None:
     kid = "k" + secrets.token_hex(4)
     content = json.dumps({"primary": kid, "keys": {kid: _b64encode(TokenCipher.generate_key())}}, indent=2)
+    create_secret_file(path, content)
+
+
+def create_secret_file(path: Path, content: str) -> None:
+    """Write `content` to `path` (0600) unless it exists; many processes starting at once keep exactly one.
+
+    The file appears whole or not at all (written aside, then linked into place), so a process that reads it
+    the moment after another created it never sees it empty."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
