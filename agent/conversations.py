@@ -64,6 +64,18 @@ class Where:
     thread_ts: str | None = None
 
 
+class InstructionTooLong(ValueError):
+    """An instruction over the limit: refused before anything is created or parsed."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the instruction is {length} characters; the limit is {limit} (ADLY_MAX_INSTRUCTION_CHARS)")
+        self.length = length
+        self.limit = limit
+
+    def text(self, language: str) -> str:
+        return t("instruction_too_long", language, length=self.length, limit=self.limit)
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why an answer is not taken: a stable `code` (not_approver, self_approval, stale_plan, stale_content,
@@ -108,6 +120,8 @@ class ConversationDriver:
     ) -> Turn:
         """A new campaign conversation from an instruction (or a structured `request`, then `text` only describes
         it); runs until the first question (or the end)."""
+        if len(text) > self.ctx.max_instruction_chars:
+            raise InstructionTooLong(len(text), self.ctx.max_instruction_chars)
         thread_id = uuid.uuid4().hex
         language = request.input_language if request is not None else input_language(text)
         async with self.ctx.sessions() as session, session.begin():
@@ -153,6 +167,9 @@ class ConversationDriver:
         turn = await self.current(conversation_id)
         if turn.prompt is None:
             return turn
+        if len(text) > self.ctx.max_instruction_chars:
+            notice = InstructionTooLong(len(text), self.ctx.max_instruction_chars).text(turn.language)
+            return turn.model_copy(update={"notice": notice, "status": "refused"})
         kind = turn.prompt.kind
         decision: dict[str, Any]
         if kind == "clarify":

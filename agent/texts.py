@@ -119,6 +119,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "That edit breaks a limit: {problems}",
         "ar": "هذا التعديل يتجاوز حدًا: {problems}",
     },
+    "instruction_too_long": {
+        "en": "That message is {length:,} characters; the limit is {limit:,}. Shorten it and send it again.",
+        "ar": "طول هذه الرسالة {length:,} حرفًا، والحد الأقصى {limit:,}. اختصرها وأرسلها مرة أخرى.",
+    },
     "internal_error": {
         "en": "Something went wrong on our side (reference {ref}). Nothing was published twice; try again.",
         "ar": "حدث خطأ من جهتنا (المرجع {ref}). لم يُنشر شيء مرتين؛ حاول مرة أخرى.",

@@ -12,9 +12,10 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from agent.conversations import Prompt, Turn, Where
+from agent.conversations import InstructionTooLong, Prompt, Turn, Where
 from agent.interactions import numbered_choices
 from agent.oauth import OAuthFailed
+from agent.parsing.text import input_language
 from agent.reports import campaign_summary
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -197,6 +198,9 @@ def _printer(say: Say) -> Callable[[str], Awaitable[None]]:
 
 async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = print) -> int:
     """The whole flow for `text`, approving on the user's behalf and saying so; exit 0 only when live."""
+    if len(text) > settings.adly_max_instruction_chars:
+        print(f"adly demo: {InstructionTooLong(len(text), settings.adly_max_instruction_chars)}", file=sys.stderr)
+        return 2
     async with open_services(settings) as services:
         user = "console:demo"
         workspace = await services.local_workspace(user)
@@ -279,10 +283,14 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                 text = await _ask("\nWhat campaign shall we create? (empty line to quit)\n> ")
                 if not text:
                     return 0
-                turn = await services.driver.start(
-                    workspace_id=workspace.id, user=user, text=text,
-                    where=Where("console", "chat", uuid.uuid4().hex), progress=progress,
-                )
+                try:
+                    turn = await services.driver.start(
+                        workspace_id=workspace.id, user=user, text=text,
+                        where=Where("console", "chat", uuid.uuid4().hex), progress=progress,
+                    )
+                except InstructionTooLong as exc:
+                    say(exc.text(input_language(text[:2000])))
+                    turn = None
                 continue
             prompt = turn.prompt
             for line in render_prompt(prompt):

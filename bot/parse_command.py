@@ -53,6 +53,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"adly parse: --currency must be an ISO 4217 code, got {args.currency!r}", file=sys.stderr)
         return 2
     texts = [line.rstrip("\r\n") for line in sys.stdin] if args.text == "-" else [args.text]
+    limit = _instruction_limit()
+    too_long = [(n, len(text)) for n, text in enumerate(texts, 1) if len(text) > limit]
+    if too_long:
+        line, length = too_long[0]
+        where = f"line {line}: " if args.text == "-" else ""
+        print(f"adly parse: {where}the instruction is {length:,} characters; the limit is {limit:,} "
+              "(ADLY_MAX_INSTRUCTION_CHARS)", file=sys.stderr)
+        return 2
     for i, text in enumerate(texts):
         request = parse_instruction(text, today=today, default_currency=currency)
         if args.json:
@@ -65,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
             print(_summary(request))
     sys.stdout.flush()
     return 0
+
+
+def _instruction_limit() -> int:
+    from bot.settings import Settings
+
+    return Settings().adly_max_instruction_chars
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any, Literal
 
@@ -209,10 +210,8 @@ async def preview(
         return Command(goto="cancelled")
     if decision.action == "adjust":
         request = CampaignRequest.model_validate(state["request"])
-        request = merge_reply(
-            request,
-            decision.text,
-            today=date.fromisoformat(state["today"]),
+        request = await asyncio.to_thread(
+            merge_reply, request, decision.text, today=date.fromisoformat(state["today"]),
             default_currency=ctx.default_currency,
         )
         return Command(goto="validate", update={"request": request.contract_dict(), "status": "adjusting"})

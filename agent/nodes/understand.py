@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any, Literal
 
@@ -36,8 +37,10 @@ async def parse(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[st
         # A structured request (the HTTP API) is not parsed again; validation, next, treats it like any other.
         given = CampaignRequest.model_validate(state["request"])
         return {"request": given.contract_dict(), "language": given.input_language, "status": "parsed"}
-    request = parse_instruction(
-        state["instruction"], today=date.fromisoformat(state["today"]), default_currency=ctx.default_currency
+    # Off the event loop: parsing is CPU work, and every other conversation is served by this loop.
+    request = await asyncio.to_thread(
+        parse_instruction, state["instruction"], today=date.fromisoformat(state["today"]),
+        default_currency=ctx.default_currency,
     )
     if ctx.chat_model is not None:
         from agent.parsing.llm import enrich  # only when a chat model is configured
@@ -164,5 +167,6 @@ async def validate(
     if reply.fix is not None and 1 <= reply.fix <= len(fixes):
         request = apply_fix(request, fixes[reply.fix - 1])
     if reply.text.strip():
-        request = merge_reply(request, reply.text, today=today, default_currency=ctx.default_currency)
+        request = await asyncio.to_thread(merge_reply, request, reply.text, today=today,
+                                          default_currency=ctx.default_currency)
     return Command(goto="validate", update={"request": request.contract_dict(), "status": "clarifying"})

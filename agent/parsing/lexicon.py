@@ -289,11 +289,14 @@ def _build_fuzzy() -> dict[str, str]:
 
 
 FUZZY: dict[str, str] = _build_fuzzy()
+# One edit changes a length by one at most: a token longer than this is no key's typo. Without the bound, a
+# single long "word" costs time and memory quadratic in its length (all its deletions are built).
+FUZZY_MAX_LEN: int = max((len(key) for key in FUZZY.values()), default=0) + 1
 
 
 def fuzzy_key(token: str) -> str | None:
     """The lexicon key one edit away from an unknown Latin token of 6+ letters, if unambiguous."""
-    if len(token) < 6 or not token.isascii():
+    if not 6 <= len(token) <= FUZZY_MAX_LEN or not token.isascii():
         return None
     if token in FUZZY:
         return FUZZY[token]

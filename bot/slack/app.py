@@ -14,7 +14,8 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agent.conversations import Prompt, Turn, Where
+from agent.conversations import InstructionTooLong, Prompt, Turn, Where
+from agent.parsing.text import input_language
 from agent.texts import t
 from bot.services import Services
 from bot.slack import blocks as b
@@ -173,9 +174,21 @@ class SlackFrontDoor:
     # ------------------------------------------------------------------------------------------ the flow
 
     async def start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
-                    text: str) -> Turn:
+                    text: str) -> Turn | None:
+        """A new conversation in this thread; None (and a short reply to the user alone) when it is refused."""
+        refusal = self.refuse_long(text)
+        if refusal is not None:
+            await self.renderer.ephemeral(client, channel, user, refusal, thread_ts)
+            return None
         async with self._flows:
             return await self._start(client, workspace_id, channel, thread_ts, user, text)
+
+    def refuse_long(self, text: str) -> str | None:
+        """Why an instruction is refused for its length, in its language (None: it is not)."""
+        limit = self.services.ctx.max_instruction_chars
+        if len(text) <= limit:
+            return None
+        return InstructionTooLong(len(text), limit).text(input_language(text[:2000]))
 
     async def _start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
                      text: str) -> Turn:

@@ -192,3 +192,16 @@ def test_every_builder_fits_slacks_limits() -> None:
     settings = b.WorkspaceSettings("SAR", ["U1"], "5000", "C1", 9)
     validate_view(b.settings_modal(settings, "ar"))
     validate_view(b.home_view([], [], settings, can_edit=True, language="ar"))
+
+
+async def test_an_instruction_over_the_limit_gets_a_short_reply_and_starts_nothing(slack: Slack) -> None:
+    long = "Create a Ramadan campaign on Instagram for women in Riyadh with 1000 SAR. " * 40
+    assert len(long) > 2000
+    await slack.mention(long)
+    await slack.command(long)
+    await slack.drain()
+    refusals = [e for e in slack.ephemerals(MARKETER) if "the limit is 2,000" in str(e.get("text"))]
+    assert len(refusals) == 2
+    assert not slack.fake.named("chat.postMessage")  # nothing posted in the channel, not even the request
+    async with slack.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Conversation)) == 0
