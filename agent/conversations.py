@@ -444,6 +444,11 @@ class ConversationDriver:
         """Why `actor` may not give this answer (None: they may)."""
         language = prompt.payload.get("language", "en")
         action = getattr(reply, "action", None)
+        if action == "cancel" or getattr(reply, "cancel", False):
+            # Cancelling someone's campaign is theirs to do, or an approver's, or an admin's.
+            if actor != conversation.requested_by and not await self._may_oversee(conversation, actor):
+                return Refusal("not_allowed_to_cancel", t("not_allowed_to_cancel", language))
+            return None
         if prompt.kind == "connect":
             text = await self._account_refusal(conversation, getattr(reply, "connected", {}), language)
             return Refusal("unknown_account", text) if text else None
@@ -454,7 +459,10 @@ class ConversationDriver:
             async with self.ctx.reads()() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
             approvers = list(workspace.approvers or []) if workspace is not None else []
-            if approvers and not await self._is_approver(workspace, actor, approvers):
+            if not approvers:
+                # Nobody approves until an admin names the approvers: an unset list is not "everyone".
+                return Refusal("no_approvers", t("no_approvers", language))
+            if not await self._is_approver(workspace, actor, approvers):
                 return Refusal("not_approver", t("not_approver", language, approvers=", ".join(approvers)))
             if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (
                 None,
@@ -470,16 +478,29 @@ class ConversationDriver:
                     if workspace is not None and workspace.self_approval_limit is not None
                     else self.ctx.self_approval_limit
                 )
-                others = [a for a in approvers if a != actor]
-                if actor == conversation.requested_by and budget is not None and budget[0] > limit and others:
+                # Four eyes above the limit, always: with no other approver named, an admin must name one.
+                if actor == conversation.requested_by and budget is not None and budget[0] > limit:
+                    others = [a for a in approvers if a != actor]
                     return Refusal("self_approval", t(
-                        "self_approval",
+                        "self_approval" if others else "self_approval_alone",
                         language,
                         budget=f"{budget[0]} {budget[1]}",
                         limit=f"{limit} {budget[1]}",
                     ))
         return None
 
+
+    async def _may_oversee(self, conversation: Any, actor: str) -> bool:
+        """An approver or an admin of the conversation's workspace."""
+        if actor in self.ctx.admins:
+            return True
+        async with self.ctx.reads()() as session:
+            workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
+            member = await repo.get_member(session=session, workspace_id=conversation.workspace_id, user_ref=actor)
+        if member is not None and member.role == "admin":
+            return True
+        approvers = list(workspace.approvers or []) if workspace is not None else []
+        return bool(approvers) and await self._is_approver(workspace, actor, approvers)
 
     async def _is_approver(self, workspace: Any, actor: str, approvers: list[str]) -> bool:
         if actor in approvers:

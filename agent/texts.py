@@ -107,6 +107,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "You requested this campaign and its budget ({budget}) is above {limit}: another approver must approve it.",
         "ar": "أنت من طلب هذه الحملة وميزانيتها ({budget}) أعلى من {limit}: يجب أن يوافق عليها معتمد آخر.",
     },
+    "self_approval_alone": {
+        "en": "You requested this campaign and its budget ({budget}) is above {limit}: another approver must approve "
+              "it, and you are the only one named. An admin must add an approver.",
+        "ar": "أنت من طلب هذه الحملة وميزانيتها ({budget}) أعلى من {limit}: يجب أن يوافق عليها معتمد آخر، "
+              "وأنت المعتمد الوحيد. على المسؤول إضافة معتمد.",
+    },
+    "no_approvers": {
+        "en": "Nobody can approve yet: this workspace has no approvers. An admin must name them (ADLY's App Home -> "
+              "Settings, ADLY_APPROVERS, or `adly workspaces create --approvers`).",
+        "ar": "لا يمكن لأحد الموافقة بعد: لا يوجد معتمدون في مساحة العمل هذه. على المسؤول تحديدهم (صفحة ADLY الرئيسية "
+              "-> الإعدادات).",
+    },
+    "not_allowed_to_cancel": {
+        "en": "Only the person who asked for this campaign, an approver or an admin can cancel it.",
+        "ar": "لا يمكن إلغاء هذه الحملة إلا لمن طلبها أو لمعتمد أو لمسؤول.",
+    },
     "stale_plan": {
         "en": "The plan changed since this was shown; review the new preview.",
         "ar": "تغيّرت الخطة منذ عرضها؛ راجع المعاينة الجديدة.",

@@ -244,6 +244,13 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                 conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
                 actor=user, progress=progress,
             )
+            if turn.status == "refused":
+                # The approval rules hold for the demo too (four eyes above the self-approval limit).
+                say(f"Demo stopped before publishing: {turn.notice}")
+                if as_json:
+                    say(json.dumps({"campaign_id": None, "status": "refused", "reason": turn.notice,
+                                    "platforms": [], "assets": []}, ensure_ascii=False))
+                return 4
             if turn.notice:
                 say(turn.notice)
         if turn.notice:

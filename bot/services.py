@@ -258,6 +258,7 @@ async def open_services(
             chat_model=chat_model if chat_model is not None else _chat_model(settings),
             llm_timeout_s=settings.llm_timeout_s,
             max_instruction_chars=settings.adly_max_instruction_chars,
+            admins=tuple(settings.admin_ids()),
         )
         settings.asset_dir.mkdir(parents=True, exist_ok=True)
         driver = ConversationDriver(ctx, graph)

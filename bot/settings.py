@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     adly_default_currency: str = "SAR"
     adly_timezone: str = "Asia/Riyadh"
     adly_approvers: str = ""  # comma-separated Slack user IDs or one user group ID
+    adly_admins: str = ""  # comma-separated user IDs who administer every workspace (approvers, limits)
     adly_self_approval_limit: Decimal = Decimal("5000")  # requester may not approve own campaign above this
     adly_arabic_register: str = "gulf"  # "gulf" or "msa"
     adly_default_landing_url: str = "https://example.com"  # used when the instruction names no landing page
@@ -114,6 +115,9 @@ class Settings(BaseSettings):
 
     def public_url(self, port: int | None = None) -> str:
         return (self.adly_public_url or f"http://127.0.0.1:{port or self.adly_port}").rstrip("/")
+
+    def admin_ids(self) -> list[str]:
+        return [a.strip() for a in self.adly_admins.split(",") if a.strip()]
 
     def approver_ids(self) -> list[str]:
         return [a.strip() for a in self.adly_approvers.split(",") if a.strip()]

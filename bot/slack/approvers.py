@@ -31,7 +31,9 @@ class ApproverDirectory:
 
     async def check(self, workspace: Any, user: str) -> bool:
         approvers = list(getattr(workspace, "approvers", None) or [])
-        if not approvers or user in approvers:
+        if not approvers:
+            return False  # nobody approves until an admin names the approvers
+        if user in approvers:
             return True
         groups = [ref for ref in approvers if is_group(ref)]
         if not groups or not getattr(workspace, "slack_team_id", None):

@@ -45,9 +45,15 @@ def _settings_of(workspace: Any, default_limit: Decimal) -> b.WorkspaceSettings:
 
 
 async def may_edit_settings(door: SlackFrontDoor, workspace: Any, user: str) -> bool:
-    # Otherwise anyone could make themselves an approver; with no approvers set, anyone may approve anyway.
-    # An approver user group counts its current members (looked up at click time, cached briefly).
-    return await door.approvers.check(workspace, user)
+    """Admins (ADLY_ADMINS, the app's installer, members made admin) and approvers; nobody else, or anyone could
+    make themselves an approver. An approver user group counts its current members (looked up at click time)."""
+    if user in door.services.ctx.admins:
+        return True
+    async with door.reads() as session:
+        member = await repo.get_member(session=session, workspace_id=workspace.id, user_ref=user)
+    if member is not None and member.role == "admin":
+        return True
+    return bool(workspace.approvers) and await door.approvers.check(workspace, user)
 
 
 async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, user: str) -> None:

@@ -70,6 +70,10 @@ class EncryptedInstallationStore(AsyncInstallationStore):
                 slack_team_id=installation.team_id, default_currency=self.default_currency,
                 approvers=self.approvers,
             )
+            if installation.user_id:
+                # The installer is the workspace's first admin: someone must be able to name the approvers.
+                await repo.upsert_member(session=session, workspace_id=workspace.id,
+                                         user_ref=installation.user_id, role="admin")
             await repo.audit(session=session, workspace_id=workspace.id, actor=installation.user_id,
                              action="slack.installed", subject_type="workspace", subject_id=workspace.id,
                              details={"team_id": installation.team_id, "scopes": list(installation.bot_scopes or [])})

@@ -164,6 +164,13 @@ class SlackRenderer:
                           at: tuple[str, str] | None = None, media_in_thread: bool = False) -> None:
         card = b.prompt_card(prompt.kind, prompt.payload, b.Ref(conversation.id, prompt.interrupt_id),
                              media_in_thread=media_in_thread)
+        if prompt.kind in ("review", "preview"):
+            async with self.services.ctx.reads()() as session:
+                workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
+            if workspace is not None and not workspace.approvers:
+                # Said on the card itself: an Approve button nobody may press would be a trap.
+                card = b.Message(text=card.text, blocks=[*card.blocks, b.context(t("no_approvers", prompt.payload.get(
+                    "language", "en")))])
         if at is not None:
             await self.update(client, at[0], at[1], card)
             where = at

@@ -1,0 +1,116 @@
+"""Approval rules that hold with any configuration: no approvers, the requester alone, a stranger's cancel."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fake_slack import FakeSlack
+from slack_harness import APPROVER, MARKETER, Slack
+
+from agent.conversations import Where
+from bot.console import SEED_INSTRUCTION, connect_in_sandbox
+from bot.services import open_services
+from bot.settings import Settings
+from bot.slack import SlackFrontDoor
+from bot.web import create_app
+from store import repositories as repo
+
+ROOT = "1700000000.000100"
+
+
+async def _to_review(slack: Slack) -> dict[str, object]:
+    await slack.mention(SEED_INSTRUCTION)
+    await slack.drain()
+    connect = slack.last_card("adly.connect.open.")
+    await slack.connect(connect, "meta")
+    await slack.drain()
+    await slack.connect(slack.fake.messages[str(connect["ts"])], "tiktok")
+    await slack.drain()
+    return slack.last_card("adly.review.approve")
+
+
+@pytest.fixture
+async def unconfigured(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
+    """A Slack workspace as it starts when ADLY_APPROVERS is unset; UADMIN is an admin (ADLY_ADMINS)."""
+    settings = slack_settings.model_copy(update={"adly_approvers": "", "adly_admins": "UADMIN"})
+    async with open_services(settings, port=8780) as services:
+        door = SlackFrontDoor(services, port=8780)
+        app = create_app(settings, services=services, slack=door)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
+            harness = Slack(services, door, http, fake_slack)
+            yield harness
+            await harness.drain()
+
+
+async def test_no_approvers_means_nobody_approves_until_an_admin_names_them(unconfigured: Slack) -> None:
+    slack = unconfigured
+    review = await _to_review(slack)
+    assert "Nobody can approve yet" in json.dumps(review["blocks"])  # said on the card itself
+    for user in (MARKETER, APPROVER, "URANDOM"):
+        await slack.click(review, "adly.review.approve", user=user)
+        await slack.drain()
+        assert "no approvers" in slack.ephemerals(user)[-1]["text"]
+    assert not slack.fake.cards("adly.preview.approve")
+    # The admin names an approver in the App Home settings; then that approver's click goes through.
+    door = slack.door
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=await door.workspace_id("T1"))
+    from bot.slack.home import may_edit_settings
+
+    assert await may_edit_settings(door, workspace, "UADMIN")
+    assert not await may_edit_settings(door, workspace, MARKETER)
+    async with slack.services.sessions() as session, session.begin():
+        await repo.update_workspace(session=session, workspace_id=workspace.id, approvers=[APPROVER])
+    await slack.click(slack.fake.messages[str(review["ts"])], "adly.review.approve", user=APPROVER)
+    await slack.drain()
+    assert slack.fake.cards("adly.preview.approve")
+
+
+async def test_the_requester_never_approves_her_own_plan_above_the_limit(slack_settings: Settings) -> None:
+    # The requester is the only approver named: four eyes still hold, and she is told an admin must add one.
+    settings = slack_settings.model_copy(update={"adly_approvers": MARKETER})
+    async with open_services(settings) as services:
+        workspace = await services.local_workspace(MARKETER)
+        turn = await services.driver.start(
+            workspace_id=workspace.id, user=MARKETER, where=Where("console"),
+            text="Create Instagram campaign for Ramadan sale with 90000 SAR budget targeting women 25-40 in Riyadh")
+        while turn.prompt is not None and turn.prompt.kind != "preview":
+            if turn.prompt.kind == "connect":
+                turn = await connect_in_sandbox(services, turn, MARKETER, lambda _: None)
+                continue
+            assert turn.prompt.kind == "review", turn.prompt.payload
+            turn = await services.driver.decide(
+                conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id, actor=MARKETER,
+                decision={"action": "approve", "content_hash": turn.prompt.payload["content_hash"]})
+        assert turn.prompt is not None
+        refused = await services.driver.decide(
+            conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id, actor=MARKETER,
+            decision={"action": "approve", "plan_hash": turn.prompt.payload["plan_hash"]})
+        assert refused.status == "refused" and "only one named" in (refused.notice or "")
+        still = await services.driver.current(turn.conversation_id)
+        assert still.prompt is not None and still.prompt.kind == "preview"
+
+
+async def test_only_the_requester_an_approver_or_an_admin_cancels(slack: Slack) -> None:
+    review = await _to_review(slack)
+    await slack.click(review, "adly.review.cancel", user="USTRANGER")
+    await slack.drain()
+    assert "Only the person who asked" in slack.ephemerals("USTRANGER")[-1]["text"]
+    assert "adly.review.approve" in json.dumps(slack.fake.messages[str(review["ts"])]["blocks"])  # untouched
+    conversation_id = (await slack.services.driver.current(
+        await _conversation_id(slack))).conversation_id
+    assert (await slack.services.driver.current(conversation_id)).status == "waiting"
+    await slack.click(review, "adly.review.cancel", user=MARKETER)  # the requester may
+    await slack.drain()
+    assert (await slack.services.driver.current(conversation_id)).status == "cancelled"
+
+
+async def _conversation_id(slack: Slack) -> str:
+    async with slack.services.sessions() as session:
+        conversation = await repo.find_conversation(session=session, channel_kind="slack", channel_id="C0CAMPAIGNS",
+                                                    thread_ts=ROOT)
+    assert conversation is not None
+    return str(conversation.id)
