@@ -50,6 +50,8 @@ class AgentContext:
     progress: ProgressSink = field(default=_ignore_progress)
     publish_backoff_s: float = 1.0  # base of the per-account backoff; tests shrink it
     max_instruction_chars: int = 2000  # longer instructions and replies are refused before any work
+    max_campaign_budget: Decimal = Decimal("50000")  # default ceilings (workspace currency): above, an admin approves
+    max_daily_budget: Decimal = Decimal("10000")
     admins: tuple[str, ...] = ()  # users who are admins of every workspace (ADLY_ADMINS), besides member roles
     # Sessions for pure reads: on SQLite they begin DEFERRED and run beside a writer (None: `sessions`).
     read_sessions: async_sessionmaker[AsyncSession] | None = None

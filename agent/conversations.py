@@ -17,7 +17,13 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
-from agent.interactions import APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES, numbered_choices
+from agent.interactions import (
+    ADMIN_KINDS,
+    APPROVAL_KINDS,
+    EDITABLE_COPY_FIELDS,
+    REPLY_TYPES,
+    numbered_choices,
+)
 from agent.models import CampaignRequest
 from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
@@ -455,6 +461,12 @@ class ConversationDriver:
         if prompt.kind == "review" and action == "edit":
             text = edit_refusal(prompt.payload, reply, language)
             return Refusal("edit_rejected", text) if text else None
+        if prompt.kind in ADMIN_KINDS and action == "approve":
+            if not await self._is_admin(conversation, actor):
+                return Refusal("not_admin", t("not_admin", language))
+            if getattr(reply, "plan_hash", None) != prompt.payload.get("plan_hash"):
+                return Refusal("stale_plan", t("stale_plan", language))
+            return None
         if prompt.kind in APPROVAL_KINDS and action == "approve":
             async with self.ctx.reads()() as session:
                 workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
@@ -490,15 +502,20 @@ class ConversationDriver:
         return None
 
 
-    async def _may_oversee(self, conversation: Any, actor: str) -> bool:
-        """An approver or an admin of the conversation's workspace."""
+    async def _is_admin(self, conversation: Any, actor: str) -> bool:
+        """ADLY_ADMINS, or a member made admin of the conversation's workspace (a Slack app's installer)."""
         if actor in self.ctx.admins:
             return True
         async with self.ctx.reads()() as session:
-            workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
             member = await repo.get_member(session=session, workspace_id=conversation.workspace_id, user_ref=actor)
-        if member is not None and member.role == "admin":
+        return member is not None and member.role == "admin"
+
+    async def _may_oversee(self, conversation: Any, actor: str) -> bool:
+        """An approver or an admin of the conversation's workspace."""
+        if await self._is_admin(conversation, actor):
             return True
+        async with self.ctx.reads()() as session:
+            workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
         approvers = list(workspace.approvers or []) if workspace is not None else []
         return bool(approvers) and await self._is_approver(workspace, actor, approvers)
 

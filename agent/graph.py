@@ -6,6 +6,7 @@ from langgraph.graph import END, START, StateGraph
 
 from agent.context import AgentContext
 from agent.nodes.accounts import connect_accounts
+from agent.nodes.ceiling import admin_approval
 from agent.nodes.generate import (
     MediaBranch,
     fan_out_media,
@@ -26,7 +27,8 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
 
     parse -> validate (clarify loop) -> connect_accounts (OAuth wait) -> validate -> generate_copy
     -> [generate_media x N, in parallel] -> generate_video -> review (edit / regenerate loop)
-    -> build_structure -> preview (adjust loop back to validate) -> publish -> track -> END
+    -> build_structure -> preview (adjust loop back to validate) -> admin_approval (above the budget ceilings)
+    -> publish -> track -> END
     publish -> reconnect (a token died mid-publish; everything paused) -> publish, same plan, same keys
     """
     builder = StateGraph(CampaignState, context_schema=AgentContext)
@@ -41,6 +43,7 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_node("regenerate", regenerate)
     builder.add_node("build_structure", build_structure)
     builder.add_node("preview", preview)
+    builder.add_node("admin_approval", admin_approval)
     builder.add_node("publish", publish)
     builder.add_node("reconnect", reconnect)
     builder.add_node("track", track)

@@ -6,10 +6,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PromptKind = Literal["clarify", "connect", "review", "preview"]
+PromptKind = Literal["clarify", "connect", "review", "preview", "over_ceiling"]
 EDITABLE_COPY_FIELDS: tuple[str, ...] = ("headline", "primary_text", "description", "cta_label")
 # Prompts whose answer commits money or content: only approvers may answer them.
 APPROVAL_KINDS: frozenset[str] = frozenset({"review", "preview"})
+# Prompts only a workspace admin may approve.
+ADMIN_KINDS: frozenset[str] = frozenset({"over_ceiling"})
 
 
 # ------------------------------------------------------------------------------------------ payloads
@@ -105,12 +107,30 @@ class PreviewCampaign(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-Payload = AskClarification | ConnectAccounts | ReviewContent | PreviewCampaign
+class OverCeiling(BaseModel):
+    """The approved plan is above the workspace's budget ceilings: an admin's approval is a step of its own."""
+
+    kind: Literal["over_ceiling"] = "over_ceiling"
+    language: str
+    message: str
+    reason: str  # which ceiling, in the user's language
+    plan_hash: str
+    total_budget: str
+    per_day: str
+    currency: str
+    max_campaign_budget: str
+    max_daily_budget: str
+    ceiling_currency: str
+    approved_by: str | None = None  # who approved the plan itself
+
+
+Payload = AskClarification | ConnectAccounts | ReviewContent | PreviewCampaign | OverCeiling
 PAYLOAD_TYPES: dict[str, type[BaseModel]] = {
     "clarify": AskClarification,
     "connect": ConnectAccounts,
     "review": ReviewContent,
     "preview": PreviewCampaign,
+    "over_ceiling": OverCeiling,
 }
 
 
@@ -143,9 +163,16 @@ class PreviewDecision(BaseModel):
     actor: str = ""
 
 
+class CeilingDecision(BaseModel):
+    action: Literal["approve", "cancel"]
+    plan_hash: str | None = None  # the plan the admin saw; must match the pending one
+    actor: str = ""
+
+
 REPLY_TYPES: dict[str, type[BaseModel]] = {
     "clarify": ClarificationReply,
     "connect": AccountsReply,
     "review": ReviewDecision,
     "preview": PreviewDecision,
+    "over_ceiling": CeilingDecision,
 }

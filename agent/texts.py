@@ -123,6 +123,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Only the person who asked for this campaign, an approver or an admin can cancel it.",
         "ar": "لا يمكن إلغاء هذه الحملة إلا لمن طلبها أو لمعتمد أو لمسؤول.",
     },
+    "over_ceiling": {
+        "en": "This plan is above the workspace's budget ceiling ({reason}). A workspace admin must approve it before "
+              "anything is published.",
+        "ar": "هذه الخطة أعلى من حد الميزانية في مساحة العمل ({reason}). يجب أن يوافق عليها مسؤول مساحة العمل قبل "
+              "نشر أي شيء.",
+    },
+    "not_admin": {
+        "en": "Only a workspace admin can approve a budget above the ceiling.",
+        "ar": "لا يوافق على ميزانية أعلى من الحد إلا مسؤول مساحة العمل.",
+    },
     "stale_plan": {
         "en": "The plan changed since this was shown; review the new preview.",
         "ar": "تغيّرت الخطة منذ عرضها؛ راجع المعاينة الجديدة.",

@@ -12,11 +12,15 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
+from agent.budget_ceiling import CeilingBreach, ceiling_breach
 from agent.conversations import InstructionTooLong, Prompt, Turn, Where
 from agent.interactions import numbered_choices
+from agent.nodes.ceiling import workspace_ceilings
 from agent.oauth import OAuthFailed
 from agent.parsing.text import input_language
+from agent.planning import CampaignPlan
 from agent.reports import campaign_summary
+from agent.texts import t
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
@@ -39,6 +43,8 @@ CHOICES: dict[str, dict[str, str]] = {
                "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
     "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
                 "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
+    "over_ceiling": {"en": "1) approve above the ceiling (admins only)   2) cancel",
+                     "ar": "1) الموافقة فوق الحد (للمسؤولين فقط)   2) إلغاء"},
 }
 
 
@@ -79,6 +85,9 @@ def render_prompt(prompt: Prompt) -> list[str]:
         lines.extend(f"  {line}" for line in p.get("lines", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
         lines.append(CHOICES["preview"][lang])
+    elif kind == "over_ceiling":
+        lines.append(p.get("message", ""))
+        lines.append(CHOICES["over_ceiling"][lang])
     return lines
 
 
@@ -126,6 +135,15 @@ def parse_review_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] 
     if head in ("2", "edit", "e") and len(words) == 3 and "=" in words[2]:
         field, _, value = words[2].partition("=")
         return {"action": "edit", "slot": words[1], "edits": {field.strip(): value}}
+    return None
+
+
+def parse_ceiling_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    head = answer.strip().lower()
+    if head in ("1", "approve", "a", "y", "yes"):
+        return {"action": "approve", "plan_hash": payload.get("plan_hash")}
+    if head in ("2", "cancel"):
+        return {"action": "cancel"}
     return None
 
 
@@ -196,6 +214,21 @@ def _printer(say: Say) -> Callable[[str], Awaitable[None]]:
 # ---------------------------------------------------------------------------------------------- demo
 
 
+async def _ceiling_breach(services: Services, workspace_id: str, payload: dict[str, Any]) -> CeilingBreach | None:
+    currency, max_campaign, max_daily = await workspace_ceilings(services.ctx, workspace_id)
+    plan = CampaignPlan.model_validate(payload.get("plan") or {})
+    return ceiling_breach(plan, workspace_currency=currency, max_campaign=max_campaign, max_daily=max_daily)
+
+
+def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str) -> int:
+    """An admin's approval is a step of its own: the demo never takes it on anyone's behalf."""
+    say(f"Demo stopped before publishing: {message}")
+    if as_json:
+        say(json.dumps({"campaign_id": None, "status": "needs_admin_approval", "reason": reason,
+                        "platforms": [], "assets": []}, ensure_ascii=False))
+    return 5
+
+
 async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = print) -> int:
     """The whole flow for `text`, approving on the user's behalf and saying so; exit 0 only when live."""
     if len(text) > settings.adly_max_instruction_chars:
@@ -234,10 +267,18 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                     say("Waiting for a real OAuth callback is not possible in the demo; use `adly serve`.")
                     return 3
                 continue
+            if prompt.kind == "over_ceiling":
+                return _stop_for_admin(say, as_json, str(prompt.payload.get("message")),
+                                       str(prompt.payload.get("reason")))
             if prompt.kind == "review":
                 say("Demo: approving the generated content on your behalf.")
                 decision = {"action": "approve", "content_hash": prompt.payload.get("content_hash")}
             else:
+                breach = await _ceiling_breach(services, workspace.id, prompt.payload)
+                if breach is not None:
+                    return _stop_for_admin(say, as_json, t("over_ceiling", prompt.payload.get("language"),
+                                                           reason=breach.reason(prompt.payload.get("language", "en"))),
+                                           breach.reason("en"))
                 say("Demo: approving the campaign plan on your behalf; publishing now.")
                 decision = {"action": "approve", "plan_hash": prompt.payload.get("plan_hash")}
             turn = await services.driver.decide(
@@ -336,7 +377,8 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     conversation_id=turn.conversation_id, text=answer, actor=user, progress=progress
                 )
             else:
-                parse = parse_review_answer if prompt.kind == "review" else parse_preview_answer
+                parse = {"review": parse_review_answer, "over_ceiling": parse_ceiling_answer}.get(
+                    prompt.kind, parse_preview_answer)
                 decision = parse(answer, prompt.payload)
                 if decision is None:
                     say("Please answer with one of the numbered choices.")

@@ -259,6 +259,8 @@ async def open_services(
             llm_timeout_s=settings.llm_timeout_s,
             max_instruction_chars=settings.adly_max_instruction_chars,
             admins=tuple(settings.admin_ids()),
+            max_campaign_budget=settings.adly_max_campaign_budget,
+            max_daily_budget=settings.adly_max_daily_budget,
         )
         settings.asset_dir.mkdir(parents=True, exist_ok=True)
         driver = ConversationDriver(ctx, graph)

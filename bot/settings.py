@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     adly_timezone: str = "Asia/Riyadh"
     adly_approvers: str = ""  # comma-separated Slack user IDs or one user group ID
     adly_admins: str = ""  # comma-separated user IDs who administer every workspace (approvers, limits)
+    # Budget ceilings (workspace currency) for workspaces without their own: above them, an admin approves.
+    adly_max_campaign_budget: Decimal = Field(default=Decimal("50000"), gt=0)
+    adly_max_daily_budget: Decimal = Field(default=Decimal("10000"), gt=0)
     adly_self_approval_limit: Decimal = Decimal("5000")  # requester may not approve own campaign above this
     adly_arabic_register: str = "gulf"  # "gulf" or "msa"
     adly_default_landing_url: str = "https://example.com"  # used when the instruction names no landing page

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import repositories as repo
 from store.models import API_SCOPES, ApiKey, utcnow
 
 KEY_PREFIX = "adly_"
@@ -68,6 +69,10 @@ async def create_api_key(
     row = ApiKey(id=key_id, workspace_id=workspace_id, user_ref=user_ref, scopes=parse_scopes(scopes),
                  name=(name or "").strip()[:255] or None, secret_hash=_hash(secret))
     session.add(row)
+    if "admin" in row.scopes:
+        # The admin scope makes its user an admin of the workspace wherever admins are asked for (approving
+        # above the budget ceiling, naming approvers), as a Slack app's installer is.
+        await repo.upsert_member(session=session, workspace_id=workspace_id, user_ref=user_ref, role="admin")
     await session.flush()
     return IssuedKey(row, secret)
 

@@ -173,6 +173,8 @@ class Workspace(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Riyadh")
     approvers: Mapped[list[str]] = mapped_column(default=list)
     self_approval_limit: Mapped[Decimal | None]
+    max_campaign_budget: Mapped[Decimal | None]  # ceilings; None: ADLY_MAX_CAMPAIGN_BUDGET / ADLY_MAX_DAILY_BUDGET
+    max_daily_budget: Mapped[Decimal | None]
     digest_channel: Mapped[str | None] = mapped_column(String(64))
     digest_hour: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _created()

@@ -212,8 +212,9 @@ async def update_workspace(*, session: AsyncSession, workspace_id: str, **fields
     workspace = await _require(session, Workspace, workspace_id)
     if "default_currency" in fields:
         fields["default_currency"] = _currency(fields["default_currency"])
-    if "self_approval_limit" in fields:
-        fields["self_approval_limit"] = _money(fields["self_approval_limit"])
+    for money in ("self_approval_limit", "max_campaign_budget", "max_daily_budget"):
+        if money in fields:
+            fields[money] = _money(fields[money])
     _apply(workspace, fields, frozen=("id", "created_at"))
     await session.flush()
     return workspace

@@ -190,7 +190,7 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
 
 async def preview(
     state: CampaignState, runtime: Runtime[AgentContext]
-) -> Command[Literal["publish", "validate", "cancelled", "preview"]]:
+) -> Command[Literal["admin_approval", "validate", "cancelled", "preview"]]:
     ctx = runtime.context
     language = state.get("language", "en")
     plan = CampaignPlan.model_validate(state["plan"])
@@ -234,4 +234,5 @@ async def preview(
             subject_id=plan.campaign_id,
             details={"plan_hash": state.get("plan_hash")},
         )
-    return Command(goto="publish", update={"plan_approved_by": decision.actor, "status": "approved"})
+    # Above the workspace's budget ceilings, an admin approves next; within them, publishing starts.
+    return Command(goto="admin_approval", update={"plan_approved_by": decision.actor, "status": "approved"})

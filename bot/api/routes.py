@@ -44,7 +44,8 @@ from store import repositories as repo
 from store.models import Conversation
 
 Id = Annotated[str, PathParam(min_length=1, max_length=64)]
-REFUSAL_STATUS = {"not_approver": 403, "self_approval": 403, "invalid_answer": 422, "edit_rejected": 422}
+REFUSAL_STATUS = {"not_approver": 403, "self_approval": 403, "no_approvers": 403, "not_admin": 403,
+                  "not_allowed_to_cancel": 403, "invalid_answer": 422, "edit_rejected": 422}
 
 router = APIRouter(
     prefix="/workspaces/{workspace_id}",
@@ -259,6 +260,10 @@ async def answer(campaign_id: Id, body: ApprovalBody, caller: Approver, services
     if turn.prompt is not None and turn.prompt.kind == "preview" and body.decision.get("action") == "approve":
         raise Problem(409, "use_publish", "Approving the final plan publishes it: use POST .../publish "
                                           "(it needs the `publish` scope).")
+    if (turn.prompt is not None and turn.prompt.kind == "over_ceiling" and body.decision.get("action") == "approve"
+            and "admin" not in caller.scopes):
+        raise Problem(403, "missing_scope", "A budget above the workspace's ceiling is approved by an admin: this "
+                                            "API key lacks the `admin` scope.", scope="admin")
     return await _answer(services, caller, conversation, body.interrupt_id, body.decision, "campaign")
 
 

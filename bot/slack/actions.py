@@ -24,6 +24,8 @@ _DECISIONS: dict[str, tuple[Any, str]] = {
     "adly.review.cancel": (lambda ref: {"action": "cancel"}, "resolved_cancelled"),
     "adly.preview.approve": (lambda ref: {"action": "approve", "plan_hash": ref.extra}, "resolved_published"),
     "adly.preview.cancel": (lambda ref: {"action": "cancel"}, "resolved_cancelled"),
+    "adly.ceiling.approve": (lambda ref: {"action": "approve", "plan_hash": ref.extra}, "resolved_ceiling_approved"),
+    "adly.ceiling.cancel": (lambda ref: {"action": "cancel"}, "resolved_cancelled"),
     "adly.clarify.cancel": (lambda ref: {"cancel": True}, "resolved_cancelled"),
     "adly.connect.cancel": (lambda ref: {"cancel": True}, "resolved_cancelled"),
     "adly.clarify.fix": (lambda ref: {"fix": int(ref.extra)}, "resolved_answered"),

@@ -185,6 +185,8 @@ def prompt_card(kind: str, payload: dict[str, Any], ref: Ref, *, resolved: str |
         return review_card(payload, ref, resolved=resolved, media_in_thread=media_in_thread)
     if kind == "preview":
         return preview_card(payload, ref, resolved=resolved)
+    if kind == "over_ceiling":
+        return ceiling_card(payload, ref, resolved=resolved)
     return notice_message(str(payload.get("message") or kind))
 
 
@@ -361,6 +363,30 @@ def preview_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
                                                             ref.encode()),
                           _cancel_button(ref, language, "adly.preview.cancel")))
     return _finish(f"{st('preview_title', language)}: {budget}", blocks, resolved)
+
+
+def ceiling_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = None) -> Message:
+    """A plan above the workspace's budget ceilings: only an admin's click publishes it."""
+    language = payload.get("language", "en")
+    currency, ceiling_currency = str(payload.get("currency", "")), str(payload.get("ceiling_currency", ""))
+    total = _money(payload.get("total_budget"), currency)
+    blocks: list[Block] = [
+        header(st("ceiling_title", language)), section(safe(payload.get("message", ""))),
+        section(st("ceiling_figures", language, total=total, per_day=_money(payload.get("per_day"), currency),
+                   max_campaign=_money(payload.get("max_campaign_budget"), ceiling_currency),
+                   max_daily=_money(payload.get("max_daily_budget"), ceiling_currency))),
+    ]
+    if payload.get("approved_by"):
+        blocks.append(context(st("ceiling_approved_by", language, user=safe(payload["approved_by"], 100))))
+    approve = button(
+        st("ceiling_approve", language), "adly.ceiling.approve",
+        Ref(ref.conversation_id, ref.interrupt_id, str(payload.get("plan_hash", ""))).encode(), style="danger",
+        confirm=confirm_dialog(st("ceiling_confirm_title", language),
+                               st("ceiling_confirm_text", language, total=total),
+                               st("publish_yes", language), st("publish_no", language), style="danger"),
+    )
+    blocks.append(actions("adly.ceiling", approve, _cancel_button(ref, language, "adly.ceiling.cancel")))
+    return _finish(f"{st('ceiling_title', language)}: {total}", blocks, resolved)
 
 
 # ---------------------------------------------------------------------------------------------- final report

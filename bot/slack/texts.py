@@ -68,6 +68,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "preview_title": {"en": "Final check before publishing", "ar": "مراجعة أخيرة قبل النشر"},
     "budget_split": {"en": "Budget split", "ar": "توزيع الميزانية"},
     "publish": {"en": "Approve and publish", "ar": "موافقة ونشر"},
+    "ceiling_title": {"en": "Budget above the workspace ceiling", "ar": "ميزانية أعلى من حد مساحة العمل"},
+    "ceiling_figures": {
+        "en": "*Plan:* {total} in all, {per_day} a day\n*Ceilings:* {max_campaign} a campaign, {max_daily} a day",
+        "ar": "*الخطة:* {total} إجمالًا، {per_day} يوميًا\n*الحدود:* {max_campaign} للحملة، {max_daily} يوميًا",
+    },
+    "ceiling_approved_by": {"en": "Plan approved by {user}.", "ar": "وافق على الخطة {user}."},
+    "ceiling_approve": {"en": "Approve above ceiling (admins)", "ar": "موافقة فوق الحد (للمسؤولين)"},
+    "ceiling_confirm_title": {"en": "Spend above the ceiling?", "ar": "الإنفاق فوق الحد؟"},
+    "ceiling_confirm_text": {
+        "en": "You approve {total} as a workspace admin; publishing starts at once.",
+        "ar": "أنت توافق على {total} بصفتك مسؤولًا عن مساحة العمل؛ يبدأ النشر فورًا.",
+    },
     "adjust": {"en": "Adjust", "ar": "تعديل"},
     "publish_confirm_title": {"en": "Publish now?", "ar": "النشر الآن؟"},
     "publish_confirm_text": {
@@ -99,6 +111,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ar": "طلب {user} تعديلًا الساعة {time}؛ الخطة المحدّثة أدناه.",
     },
     "resolved_cancelled": {"en": "Cancelled by {user} at {time}.", "ar": "ألغاها {user} الساعة {time}."},
+    "resolved_ceiling_approved": {
+        "en": "Budget above the ceiling approved by {user} (admin) at {time}.",
+        "ar": "وافق {user} (مسؤول) على الميزانية فوق الحد الساعة {time}.",
+    },
     "resolved_answered": {"en": "Answered by {user} at {time}.", "ar": "أجاب {user} الساعة {time}."},
     "resolved_account_chosen": {"en": "Ad account chosen by {user} at {time}.",
                                 "ar": "اختار {user} الحساب الإعلاني الساعة {time}."},

@@ -136,3 +136,22 @@ async def test_generation_jobs_store_assets_only_their_workspace_can_download(ap
     job_of_other = await api.http.get(f"/workspaces/{api.other_workspace_id}/jobs/{video_job['job_id']}",
                                       headers=api.headers("other"))
     assert job_of_other.status_code == 404
+
+
+async def test_above_the_ceiling_publishing_waits_for_an_admin_key(api: Api) -> None:
+    campaign = await _to_preview(api, {"instruction": NINE_THOUSAND.replace("9000", "60000")})
+    plan_hash = campaign["waiting_for"]["payload"]["plan_hash"]
+    job = await api.job(await api.http.post(api.url(f"/campaigns/{campaign['id']}/publish"),
+                                            headers=api.headers("boss"), json={"plan_hash": plan_hash}))
+    assert job["status"] == "succeeded", job
+    waiting = job["result"]["waiting_for"]
+    assert waiting["kind"] == "over_ceiling"
+    assert all(p["external_campaign_id"] is None for p in job["result"]["platforms"])  # nothing published
+    answer = {"interrupt_id": waiting["interrupt_id"], "decision": {"action": "approve", "plan_hash": plan_hash}}
+    refused = await api.http.post(api.url(f"/campaigns/{campaign['id']}/approval"), headers=api.headers("boss"),
+                                  json=answer)
+    assert refused.status_code == 403 and refused.json()["scope"] == "admin", refused.text
+    _, admin = await make_key(api.services, api.workspace_id, "UADMIN", ["read", "admin"])
+    job = await api.job(await api.http.post(api.url(f"/campaigns/{campaign['id']}/approval"),
+                                            headers={"Authorization": f"Bearer {admin}"}, json=answer))
+    assert job["status"] == "succeeded" and job["result"]["status"] == "live", job

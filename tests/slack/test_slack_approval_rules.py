@@ -114,3 +114,45 @@ async def _conversation_id(slack: Slack) -> str:
                                                     thread_ts=ROOT)
     assert conversation is not None
     return str(conversation.id)
+
+
+@pytest.fixture
+async def with_admin(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
+    settings = slack_settings.model_copy(update={"adly_admins": "UADMIN"})
+    async with open_services(settings, port=8780) as services:
+        door = SlackFrontDoor(services, port=8780)
+        app = create_app(settings, services=services, slack=door)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
+            harness = Slack(services, door, http, fake_slack)
+            yield harness
+            await harness.drain()
+
+
+async def test_above_the_ceiling_an_admin_approves_as_a_step_of_its_own(with_admin: Slack) -> None:
+    slack = with_admin
+    await slack.mention("Create Instagram campaign for Ramadan sale with 60000 SAR budget targeting women 25-40 "
+                        "in Riyadh")
+    await slack.drain()
+    await slack.connect(slack.last_card("adly.connect.open."), "meta")
+    await slack.drain()
+    review = slack.last_card("adly.review.approve")
+    await slack.click(review, "adly.review.approve", user=APPROVER)
+    await slack.drain()
+    await slack.click(slack.last_card("adly.preview.approve"), "adly.preview.approve", user=APPROVER)
+    await slack.drain()
+    ceiling = slack.last_card("adly.ceiling.approve")
+    text = json.dumps(ceiling["blocks"], ensure_ascii=False)
+    assert "60,000.00 SAR" in text and "50,000.00 SAR" in text
+    conversation_id = await _conversation_id(slack)
+    assert (await slack.services.driver.current(conversation_id)).prompt.kind == "over_ceiling"  # type: ignore[union-attr]
+    # An approver is not an admin: told so, nothing published.
+    await slack.click(ceiling, "adly.ceiling.approve", user=APPROVER)
+    await slack.drain()
+    assert "Only a workspace admin" in slack.ephemerals(APPROVER)[-1]["text"]
+    async with slack.services.sessions() as session:
+        campaign = await repo.list_campaigns(session=session, workspace_id=await slack.door.workspace_id("T1"))
+    assert campaign[0].status != "live"
+    await slack.click(ceiling, "adly.ceiling.approve", user="UADMIN")
+    await slack.drain()
+    assert (await slack.services.driver.current(conversation_id)).status == "live"
+    assert "(admin)" in json.dumps(slack.fake.messages[str(ceiling["ts"])]["blocks"])
