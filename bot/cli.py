@@ -100,7 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from bot.log_redaction import install_redaction, settings_secrets
+
     settings = Settings()
+    # Before any work: no record of any logger may carry a token, a secret, an OAuth code or state.
+    install_redaction([*settings_secrets(settings), "sandbox-secret"])
     if args.command == "demo":
         from bot.console import SEED_INSTRUCTION, run_demo, stdout_say
 
