@@ -149,6 +149,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "That message is {length:,} characters; the limit is {limit:,}. Shorten it and send it again.",
         "ar": "طول هذه الرسالة {length:,} حرفًا، والحد الأقصى {limit:,}. اختصرها وأرسلها مرة أخرى.",
     },
+    "publish_resuming": {
+        "en": "Publishing was interrupted when ADLY stopped. Resuming it from the ledger: what already exists is "
+              "looked up, never sent twice.",
+        "ar": "توقف النشر عند توقف ADLY. نستأنفه من السجل: ما أُنشئ سابقًا يُتحقق منه ولا يُرسل مرتين.",
+    },
     "internal_error": {
         "en": "Something went wrong on our side (reference {ref}). Nothing was published twice; try again.",
         "ar": "حدث خطأ من جهتنا (المرجع {ref}). لم يُنشر شيء مرتين؛ حاول مرة أخرى.",

@@ -689,6 +689,12 @@ async def list_campaigns(
     return list(await session.scalars(stmt))
 
 
+async def campaigns_in_status(*, session: AsyncSession, statuses: Iterable[str]) -> list[Campaign]:
+    """Campaigns of every workspace in these statuses, oldest first (recovery after a restart)."""
+    stmt = select(Campaign).where(Campaign.status.in_(list(statuses))).order_by(Campaign.created_at)
+    return list(await session.scalars(stmt))
+
+
 async def upsert_platform_campaign(
     *,
     session: AsyncSession,
