@@ -295,6 +295,30 @@ async def publish(campaign_id: Id, body: PublishBody, caller: Publisher, service
     return await _answer(services, caller, conversation, turn.prompt.interrupt_id, decision, "publish")
 
 
+@router.post("/campaigns/{campaign_id}/retry", status_code=202, response_model=JobAccepted,
+             summary="Run a campaign's flow again after an error or an interrupted publish (the ledger dedupes)")
+async def retry(campaign_id: Id, caller: Publisher, services: ServicesDep) -> JobAccepted:
+    conversation = await _conversation(services, caller, campaign_id)
+    turn = await services.driver.current(conversation.id)
+    view = await campaign_view(services, conversation, turn)
+    interrupted = turn.prompt is None and view.name is not None and any(
+        p.get("status") not in ("active", "deleted") for p in view.platforms) and turn.status not in (
+        "live", "cancelled")
+    if turn.prompt is not None:
+        raise Problem(409, "waiting_for_answer", f"The campaign waits for an answer ({turn.prompt.kind}), not a retry.")
+    if turn.status != "error" and not (interrupted and conversation.status != "done"):
+        raise Problem(409, "nothing_to_retry", f"The campaign is {turn.status}: there is nothing to retry.")
+
+    async def work() -> tuple[dict[str, Any], str | None]:
+        from agent.recovery import resume_publish
+
+        retried = await resume_publish(services.driver, conversation.id, actor=caller.user)
+        _turn_outcome(retried)
+        return (await campaign_view(services, conversation, retried)).model_dump(mode="json"), conversation.id
+
+    return await start_job(services, caller, "publish", work, subject_id=conversation.id, audit={"retry": True})
+
+
 # ---------------------------------------------------------------------------------------------- jobs, assets
 
 

@@ -24,6 +24,7 @@ SCOPES = {
     ("post", "/campaigns/{campaign_id}/approval"): "approve",
     ("post", "/campaigns/{campaign_id}/reply"): "create",
     ("post", "/campaigns/{campaign_id}/publish"): "publish",
+    ("post", "/campaigns/{campaign_id}/retry"): "publish",
     ("get", "/jobs/{job_id}"): "read",
     ("get", "/assets/{asset_id}"): "read",
 }

@@ -65,6 +65,9 @@ async def test_a_campaign_from_instruction_to_live_with_four_eyes_above_the_limi
     assert same.json()["id"] == campaign["id"]
     listed = (await api.http.get(api.url("/campaigns"), headers=api.headers("reader"))).json()
     assert [c["id"] for c in listed] == [campaign["id"]] and listed[0]["status"] == "live"
+    # Nothing to retry on a live campaign; nor on one that waits for an answer.
+    retry = await api.http.post(api.url(f"/campaigns/{campaign['id']}/retry"), headers=api.headers("boss"))
+    assert retry.status_code == 409 and retry.json()["code"] == "nothing_to_retry", retry.text
     # Publishing again: nothing is pending any more.
     again = await api.http.post(publish, headers=api.headers("boss"), json={"plan_hash": preview["payload"]["plan_hash"]})
     assert again.status_code == 409 and again.json()["code"] == "not_ready_to_publish"
@@ -83,6 +86,8 @@ async def test_approving_needs_an_approver_of_the_workspace(api: Api) -> None:
     refused = await api.http.post(api.url(f"/campaigns/{campaign['id']}/approval"),
                                   headers={"Authorization": f"Bearer {outsider}"}, json=decision)
     assert refused.status_code == 403 and refused.json()["code"] == "not_approver", refused.text
+    waiting = await api.http.post(api.url(f"/campaigns/{campaign['id']}/retry"), headers=api.headers("boss"))
+    assert waiting.status_code == 409 and waiting.json()["code"] == "waiting_for_answer"
     stale = await api.http.post(api.url(f"/campaigns/{campaign['id']}/approval"), headers=api.headers("boss"),
                                 json={**decision, "interrupt_id": "not-the-pending-one"})
     assert stale.status_code == 409 and stale.json()["code"] == "already_handled"
