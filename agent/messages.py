@@ -210,6 +210,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "صفحة الهبوط «{url}» ليست رابطاً صحيحاً؛ يجب أن تبدأ بـ https:// (أو http://).",
     ),
     "fix_https": ("Use {url}", "استخدام {url}"),
+    "landing_url_not_https": (
+        "The landing page “{url}” is not https: ads link only to secure pages (https://).",
+        "صفحة الهبوط «{url}» ليست آمنة: الإعلانات تربط بصفحات https:// فقط.",
+    ),
+    "landing_url_credentials": (
+        "The landing page “{url}” carries a user name or password; give the page's address without them.",
+        "صفحة الهبوط «{url}» تحتوي على اسم مستخدم أو كلمة مرور؛ أعطِ عنوان الصفحة بدونها.",
+    ),
+    "landing_url_private": (
+        "The landing page “{url}” is not a public website (a local, private or internal address); ads need a page "
+        "anyone can open.",
+        "صفحة الهبوط «{url}» ليست موقعًا عامًا (عنوان محلي أو خاص أو داخلي)؛ الإعلانات تحتاج صفحة يفتحها الجميع.",
+    ),
+    "landing_url_hidden": (
+        "The landing page “{url}” contains invisible characters (�) that can make it read as another address; "
+        "type it again.",
+        "صفحة الهبوط «{url}» تحتوي على أحرف غير مرئية (�) قد تجعلها تُقرأ كعنوان آخر؛ اكتبها من جديد.",
+    ),
     "objective_default": (
         "No objective given: the campaign will optimise for {objective}.",
         "لم تحدد هدف الحملة: سيكون الهدف {objective_ar}.",

@@ -145,6 +145,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "That edit breaks a limit: {problems}",
         "ar": "هذا التعديل يتجاوز حدًا: {problems}",
     },
+    "hidden_in_number": {
+        "en": "Your message has invisible direction characters inside a number or a web address, so what you see "
+              "may not be what is written. Please type it again.",
+        "ar": "رسالتك تحتوي على أحرف اتجاه غير مرئية داخل رقم أو رابط، فقد لا يكون الظاهر هو المكتوب. اكتبها من جديد.",
+    },
+    "hidden_removed": {
+        "en": "Invisible formatting characters were removed from your message.",
+        "ar": "أُزيلت أحرف تنسيق غير مرئية من رسالتك.",
+    },
     "instruction_too_long": {
         "en": "That message is {length:,} characters; the limit is {limit:,}. Shorten it and send it again.",
         "ar": "طول هذه الرسالة {length:,} حرفًا، والحد الأقصى {limit:,}. اختصرها وأرسلها مرة أخرى.",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -610,11 +613,48 @@ def _budget_issues(request: CampaignRequest, today: date, instruction: str | Non
 # ------------------------------------------------------------------------------------------- the rest
 
 
+_HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def landing_url_problem(url: str) -> str | None:
+    """Why a landing page cannot be published (a message key), or None. Pure: no lookup is made.
+
+    Only https, to a public host name, without credentials and without invisible characters (a right-to-left
+    override makes a URL read as another one)."""
+    if _HIDDEN.search(url):
+        return "landing_url_hidden"
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "https":
+        return "landing_url_not_https"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "landing_url_credentials"
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        return None if address.is_global else "landing_url_private"
+    if not host or "." not in host or host == "localhost" or host.endswith((".localhost", ".local", ".internal",
+                                                                             ".lan", ".home", ".corp", ".test")):
+        return "landing_url_private"
+    return None
+
+
 def _landing_issues(request: CampaignRequest, default_landing_url: str | None) -> list[ValidationIssue]:
     url = request.landing_url
     if url:
         if url.lower().startswith(("https://", "http://")):
-            return []
+            problem = landing_url_problem(url)
+            if problem is None:
+                return []
+            fixes = []
+            if problem == "landing_url_not_https":
+                fixed = "https://" + url.strip().split("://", 1)[1]
+                if landing_url_problem(fixed) is None:
+                    fixes.append(_fix(msg.text("fix_https", url=fixed), {"landing_url": fixed}))
+            shown = _HIDDEN.sub("\N{REPLACEMENT CHARACTER}", url)
+            return [_issue("landing_url", problem, "error", msg.text(problem, url=shown), fixes=fixes)]
         fixes = []
         if "." in url and " " not in url.strip():
             fixed = "https://" + url.strip().removeprefix("//")

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
-from agent.conversations import InstructionTooLong, Prompt, Turn, Where
+from agent.conversations import InstructionRefused, Prompt, Turn, Where, check_instruction
 from agent.interactions import numbered_choices
 from agent.nodes.ceiling import workspace_ceilings
 from agent.oauth import OAuthFailed
@@ -231,8 +231,10 @@ def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str) -> int:
 
 async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = print) -> int:
     """The whole flow for `text`, approving on the user's behalf and saying so; exit 0 only when live."""
-    if len(text) > settings.adly_max_instruction_chars:
-        print(f"adly demo: {InstructionTooLong(len(text), settings.adly_max_instruction_chars)}", file=sys.stderr)
+    try:
+        check_instruction(text, settings.adly_max_instruction_chars)
+    except InstructionRefused as exc:
+        print(f"adly demo: {exc.text(input_language(text[:2000]))}", file=sys.stderr)
         return 2
     async with open_services(settings) as services:
         user = "console:demo"
@@ -336,7 +338,7 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                         workspace_id=workspace.id, user=user, text=text,
                         where=Where("console", "chat", uuid.uuid4().hex), progress=progress,
                     )
-                except InstructionTooLong as exc:
+                except InstructionRefused as exc:
                     say(exc.text(input_language(text[:2000])))
                     turn = None
                 continue

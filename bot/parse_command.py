@@ -61,6 +61,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"adly parse: {where}the instruction is {length:,} characters; the limit is {limit:,} "
               "(ADLY_MAX_INSTRUCTION_CHARS)", file=sys.stderr)
         return 2
+    from agent.conversations import HiddenCharacters, clean_instruction
+
+    for n, text in enumerate(texts, 1):
+        try:
+            clean_instruction(text)
+        except HiddenCharacters:
+            where = f"line {n}: " if args.text == "-" else ""
+            print(f"adly parse: {where}invisible direction characters inside a number (what is shown is not what is "
+                  "written); type the numbers again", file=sys.stderr)
+            return 2
     for i, text in enumerate(texts):
         request = parse_instruction(text, today=today, default_currency=currency)
         if args.json:

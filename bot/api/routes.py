@@ -16,9 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
-from agent.conversations import Turn, Where
+from agent.conversations import HiddenCharacters, Turn, Where, clean_instruction
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
+from agent.parsing.text import input_language
 from agent.reports import campaign_summary
 from bot.api import generation
 from bot.api.auth import Approver, Creator, Principal, Publisher, Reader
@@ -58,6 +59,10 @@ router = APIRouter(
 
 def _check_instruction(services: Services, text: str, field: str) -> None:
     limit = services.settings.adly_max_instruction_chars
+    try:
+        clean_instruction(text[: limit + 1])
+    except HiddenCharacters as exc:
+        raise Problem(422, "hidden_characters", exc.text(input_language(text[:2000])), field=field) from exc
     if len(text) > limit:
         raise Problem(422, "instruction_too_long",
                       f"The instruction is {len(text):,} characters; the limit is {limit:,} (ADLY_MAX_INSTRUCTION_CHARS).",

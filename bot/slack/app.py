@@ -14,7 +14,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agent.conversations import InstructionTooLong, Prompt, Turn, Where
+from agent.conversations import InstructionRefused, Prompt, Turn, Where, check_instruction
 from agent.parsing.text import input_language
 from agent.texts import t
 from bot.services import Services
@@ -184,11 +184,12 @@ class SlackFrontDoor:
             return await self._start(client, workspace_id, channel, thread_ts, user, text)
 
     def refuse_long(self, text: str) -> str | None:
-        """Why an instruction is refused for its length, in its language (None: it is not)."""
-        limit = self.services.ctx.max_instruction_chars
-        if len(text) <= limit:
-            return None
-        return InstructionTooLong(len(text), limit).text(input_language(text[:2000]))
+        """Why an instruction is refused before any work (too long, hidden characters), in its language."""
+        try:
+            check_instruction(text, self.services.ctx.max_instruction_chars)
+        except InstructionRefused as exc:
+            return exc.text(input_language(text[:2000]))
+        return None
 
     async def _start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
                      text: str) -> Turn:

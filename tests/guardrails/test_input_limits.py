@@ -44,7 +44,7 @@ def test_adly_parse_refuses_a_5mb_instruction_naming_the_limit(tmp_path: Path) -
     assert done.returncode == 2 and done.stdout == ""
     assert "line 2" in done.stderr and "5,000,000" in done.stderr and "ADLY_MAX_INSTRUCTION_CHARS" in done.stderr
     demo = _cli(tmp_path, "demo", "Create TikTok campaign " + "with a very long description " * 100)
-    assert demo.returncode == 2 and "the limit is 2000" in demo.stderr, demo.stderr
+    assert demo.returncode == 2 and "the limit is 2,000" in demo.stderr, demo.stderr
 
 
 async def test_the_driver_refuses_before_creating_anything(settings: Settings) -> None:
