@@ -52,7 +52,8 @@ class AgentContext:
     max_instruction_chars: int = 2000  # longer instructions and replies are refused before any work
     max_campaign_budget: Decimal = Decimal("50000")  # default ceilings (workspace currency): above, an admin approves
     max_daily_budget: Decimal = Decimal("10000")
-    admins: tuple[str, ...] = ()  # users who are admins of every workspace (ADLY_ADMINS), besides member roles
+    admins: tuple[str, ...] = ()
+    live_platforms: frozenset[str] = frozenset()  # platforms reached with real credentials (not a sandbox)  # users who are admins of every workspace (ADLY_ADMINS), besides member roles
     # Sessions for pure reads: on SQLite they begin DEFERRED and run beside a writer (None: `sessions`).
     read_sessions: async_sessionmaker[AsyncSession] | None = None
 
@@ -64,6 +65,10 @@ class AgentContext:
         from dataclasses import replace
 
         return replace(self, progress=progress)
+
+    def landing_default(self, platforms: list[str]) -> str | None:
+        """The placeholder landing page, for sandbox platforms only: a real platform never gets it."""
+        return None if set(platforms) & self.live_platforms else self.default_landing_url
 
     def redirect_uri(self, platform: str) -> str:
         return oauth_callback_url(self.oauth_redirect_base, platform)

@@ -210,6 +210,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "صفحة الهبوط «{url}» ليست رابطاً صحيحاً؛ يجب أن تبدأ بـ https:// (أو http://).",
     ),
     "fix_https": ("Use {url}", "استخدام {url}"),
+    "landing_url_required": (
+        "Which page should the ads open? Send its https address (e.g. https://yourshop.com/ramadan).",
+        "ما الصفحة التي تفتحها الإعلانات؟ أرسل رابطها بصيغة https (مثل https://yourshop.com/ramadan).",
+    ),
     "landing_url_not_https": (
         "The landing page “{url}” is not https: ads link only to secure pages (https://).",
         "صفحة الهبوط «{url}» ليست آمنة: الإعلانات تربط بصفحات https:// فقط.",

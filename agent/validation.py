@@ -641,7 +641,8 @@ def landing_url_problem(url: str) -> str | None:
     return None
 
 
-def _landing_issues(request: CampaignRequest, default_landing_url: str | None) -> list[ValidationIssue]:
+def _landing_issues(request: CampaignRequest, default_landing_url: str | None,
+                    required: bool = False) -> list[ValidationIssue]:
     url = request.landing_url
     if url:
         if url.lower().startswith(("https://", "http://")):
@@ -668,6 +669,9 @@ def _landing_issues(request: CampaignRequest, default_landing_url: str | None) -
     if objective in OBJECTIVES_NEEDING_URL:
         text = msg.text("landing_url_missing", objective=objective, objective_ar=msg.OBJECTIVE_AR[objective])
         return [_issue("landing_url", "missing", "error", text)]
+    if required:
+        # A real platform never gets a placeholder page: whatever the objective, the ad links somewhere real.
+        return [_issue("landing_url", "missing", "error", msg.text("landing_url_required"))]
     return []
 
 
@@ -695,6 +699,7 @@ def validate_request(
     accounts: Mapping[str, AccountFacts] | None = None,
     default_landing_url: str | None = None,
     instruction: str | None = None,
+    landing_required: bool = False,
 ) -> list[ValidationIssue]:
     """Every problem with `request`, errors first.
 
@@ -711,7 +716,7 @@ def validate_request(
     issues += _special_issues(request, instruction)
     account_issues, same_currency = _account_issues(request, accounts)
     issues += account_issues
-    issues += _landing_issues(request, default_landing_url)
+    issues += _landing_issues(request, default_landing_url, landing_required)
     issues += _other_issues(request)
     if request.budget is not None and request.platforms and schedule_ok and same_currency:
         issues += _budget_issues(request, today, instruction)
@@ -733,6 +738,7 @@ def fit_inferred_schedule(
     accounts: Mapping[str, AccountFacts] | None = None,
     default_landing_url: str | None = None,
     instruction: str | None = None,
+    landing_required: bool = False,
 ) -> tuple[CampaignRequest, ValidationIssue | None]:
     """An occasion's whole window that the budget cannot cover is shortened to the days it can, and said so.
 
@@ -742,7 +748,8 @@ def fit_inferred_schedule(
     if not schedule_from_occasion(request) or request.budget is None:
         return request, None
     issues = validate_request(
-        request, today=today, accounts=accounts, default_landing_url=default_landing_url, instruction=instruction
+        request, today=today, accounts=accounts, default_landing_url=default_landing_url, instruction=instruction,
+        landing_required=landing_required,
     )
     budget_issue = next((i for i in issues if i.code == "budget_below_minimum"), None)
     if budget_issue is None:

@@ -259,6 +259,7 @@ async def open_services(
             llm_timeout_s=settings.llm_timeout_s,
             max_instruction_chars=settings.adly_max_instruction_chars,
             admins=tuple(settings.admin_ids()),
+            live_platforms=frozenset(p for p, r in wiring.routes.items() if r.mode == "live"),
             max_campaign_budget=settings.adly_max_campaign_budget,
             max_daily_budget=settings.adly_max_daily_budget,
         )

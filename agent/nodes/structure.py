@@ -66,7 +66,7 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
             accounts=facts,
             creatives=creatives,
             today=today,
-            default_landing_url=ctx.default_landing_url,
+            default_landing_url=ctx.landing_default(list(request.platforms)),
             instruction=state.get("instruction"),
         )
         if campaign_id is None:

@@ -123,7 +123,8 @@ async def validate(
     request = CampaignRequest.model_validate(state["request"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     rules: dict[str, Any] = {
-        "today": today, "accounts": facts, "default_landing_url": ctx.default_landing_url,
+        "today": today, "accounts": facts, "default_landing_url": ctx.landing_default(list(request.platforms)),
+        "landing_required": bool(set(request.platforms) & ctx.live_platforms),
         "instruction": state.get("instruction"),
     }
     request, fitted = fit_inferred_schedule(request, **rules)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from agent.conversations import HiddenCharacters, Where, clean_instruction
 from agent.validation import landing_url_problem
@@ -71,3 +72,22 @@ async def test_a_loopback_or_reversed_landing_page_is_asked_about_not_published(
         # Typed in the instruction itself, a reversed web address is refused outright, like a reversed number.
         with pytest.raises(HiddenCharacters):
             clean_instruction("landing page https://shop.example.sa/\u202egpj.exe please")
+
+
+async def test_a_real_platform_never_gets_the_placeholder_landing_page(settings: Settings) -> None:
+    # Meta with app credentials is a real platform: no example.com for it, whatever the objective.
+    live = settings.model_copy(update={"meta_app_id": "123", "meta_app_secret": SecretStr("s3cret-value")})
+    async with open_services(live) as services:
+        workspace = await services.local_workspace("console:you")
+        turn = await services.driver.start(
+            workspace_id=workspace.id, user="console:you", where=Where("console"),
+            text="Create Instagram awareness campaign for Ramadan with 3000 SAR targeting women 25-40 in Riyadh")
+        assert turn.prompt is not None and turn.prompt.kind == "clarify", turn
+        assert any(i["field"] == "landing_url" and i["severity"] == "error" for i in turn.prompt.payload["issues"])
+    # The sandbox keeps its example page, and says so.
+    async with open_services(settings) as services:
+        workspace = await services.local_workspace("console:you")
+        turn = await services.driver.start(
+            workspace_id=workspace.id, user="console:you", where=Where("console"),
+            text="Create Instagram awareness campaign for Ramadan with 3000 SAR targeting women 25-40 in Riyadh")
+        assert turn.prompt is not None and turn.prompt.kind == "connect", turn
