@@ -20,6 +20,7 @@ from agent.conversations import HiddenCharacters, Turn, Where, clean_instruction
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
+from agent.recovery import resume_publish
 from agent.reports import campaign_summary
 from bot.api import generation
 from bot.api.auth import Approver, Creator, Principal, Publisher, Reader
@@ -305,18 +306,17 @@ async def publish(campaign_id: Id, body: PublishBody, caller: Publisher, service
 async def retry(campaign_id: Id, caller: Publisher, services: ServicesDep) -> JobAccepted:
     conversation = await _conversation(services, caller, campaign_id)
     turn = await services.driver.current(conversation.id)
-    view = await campaign_view(services, conversation, turn)
-    interrupted = turn.prompt is None and view.name is not None and any(
-        p.get("status") not in ("active", "deleted") for p in view.platforms) and turn.status not in (
-        "live", "cancelled")
     if turn.prompt is not None:
         raise Problem(409, "waiting_for_answer", f"The campaign waits for an answer ({turn.prompt.kind}), not a retry.")
-    if turn.status != "error" and not (interrupted and conversation.status != "done"):
+    campaign = None
+    if conversation.campaign_id:
+        async with services.ctx.reads()() as session:
+            campaign = await repo.get_campaign(session=session, campaign_id=conversation.campaign_id)
+    # Retryable: a flow that stopped on an error, or a publish no process finished (the ledger dedupes).
+    if turn.status != "error" and (campaign is None or campaign.status != "publishing"):
         raise Problem(409, "nothing_to_retry", f"The campaign is {turn.status}: there is nothing to retry.")
 
     async def work() -> tuple[dict[str, Any], str | None]:
-        from agent.recovery import resume_publish
-
         retried = await resume_publish(services.driver, conversation.id, actor=caller.user)
         _turn_outcome(retried)
         return (await campaign_view(services, conversation, retried)).model_dump(mode="json"), conversation.id
