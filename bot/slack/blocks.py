@@ -488,6 +488,8 @@ class WorkspaceSettings:
     self_approval_limit: str
     digest_channel: str | None
     digest_hour: int
+    max_campaign_budget: str = "50000"
+    max_daily_budget: str = "10000"
 
 
 def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settings: WorkspaceSettings,
@@ -515,6 +517,10 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
         mrkdwn(f"*{st('approvers', language)}*\n{approvers}"),
         mrkdwn(f"*{st('self_limit', language)}*\n{safe(settings.self_approval_limit, 40)}"),
         mrkdwn(f"*{st('digest_channel', language)}*\n{channel} · {settings.digest_hour:02d}:00"),
+        mrkdwn(f"*{st('campaign_ceiling', language)}*\n{safe(settings.max_campaign_budget, 40)} "
+               f"{safe(settings.default_currency, 10)}"),
+        mrkdwn(f"*{st('daily_ceiling', language)}*\n{safe(settings.max_daily_budget, 40)} "
+               f"{safe(settings.default_currency, 10)}"),
     ]}]
     if can_edit:
         blocks.append(actions("adly.home", button(st("edit_settings", language), "adly.home.settings")))
@@ -523,7 +529,8 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
     return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
 
 
-def settings_modal(settings: WorkspaceSettings, language: str) -> dict[str, Any]:
+def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = False) -> dict[str, Any]:
+    """The settings form; the budget ceilings are in it for admins only (they are theirs to set)."""
     hours = [{"text": plain(f"{h:02d}:00", OPTION_TEXT), "value": str(h)} for h in range(24)]
     users: dict[str, Any] = {"type": "multi_users_select", "action_id": "value",
                              "placeholder": plain(st("anyone", language), 150)}
@@ -553,6 +560,15 @@ def settings_modal(settings: WorkspaceSettings, language: str) -> dict[str, Any]
             {"type": "input", "block_id": "hour", "label": plain(st("digest_hour", language), 2000),
              "element": {"type": "static_select", "action_id": "value", "options": hours,
                          "initial_option": hours[settings.digest_hour % 24]}},
+            *([
+                {"type": "input", "block_id": "campaign_ceiling",
+                 "label": plain(st("campaign_ceiling", language), 2000),
+                 "element": {"type": "number_input", "action_id": "value", "is_decimal_allowed": True,
+                             "min_value": "1", "initial_value": settings.max_campaign_budget}},
+                {"type": "input", "block_id": "daily_ceiling", "label": plain(st("daily_ceiling", language), 2000),
+                 "element": {"type": "number_input", "action_id": "value", "is_decimal_allowed": True,
+                             "min_value": "1", "initial_value": settings.max_daily_budget}},
+            ] if admin else []),
         ],
     }
 

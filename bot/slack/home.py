@@ -35,23 +35,33 @@ async def user_language(client: AsyncWebClient, user: str) -> str:
     return _user_languages[user]
 
 
-def _settings_of(workspace: Any, default_limit: Decimal) -> b.WorkspaceSettings:
-    limit = workspace.self_approval_limit if workspace.self_approval_limit is not None else default_limit
+def _settings_of(workspace: Any, settings: Any) -> b.WorkspaceSettings:
+    def amount(value: Any, default: Decimal) -> str:
+        return f"{Decimal(value if value is not None else default).normalize():f}"
+
     return b.WorkspaceSettings(
         default_currency=workspace.default_currency, approvers=list(workspace.approvers or []),
-        self_approval_limit=f"{Decimal(limit):f}", digest_channel=workspace.digest_channel,
+        self_approval_limit=amount(workspace.self_approval_limit, settings.adly_self_approval_limit),
+        digest_channel=workspace.digest_channel,
         digest_hour=workspace.digest_hour if workspace.digest_hour is not None else 9,
+        max_campaign_budget=amount(workspace.max_campaign_budget, settings.adly_max_campaign_budget),
+        max_daily_budget=amount(workspace.max_daily_budget, settings.adly_max_daily_budget),
     )
+
+
+async def is_admin(door: SlackFrontDoor, workspace: Any, user: str) -> bool:
+    """ADLY_ADMINS, or a member made admin (the app's installer)."""
+    if user in door.services.ctx.admins:
+        return True
+    async with door.reads() as session:
+        member = await repo.get_member(session=session, workspace_id=workspace.id, user_ref=user)
+    return member is not None and member.role == "admin"
 
 
 async def may_edit_settings(door: SlackFrontDoor, workspace: Any, user: str) -> bool:
     """Admins (ADLY_ADMINS, the app's installer, members made admin) and approvers; nobody else, or anyone could
     make themselves an approver. An approver user group counts its current members (looked up at click time)."""
-    if user in door.services.ctx.admins:
-        return True
-    async with door.reads() as session:
-        member = await repo.get_member(session=session, workspace_id=workspace.id, user_ref=user)
-    if member is not None and member.role == "admin":
+    if await is_admin(door, workspace, user):
         return True
     return bool(workspace.approvers) and await door.approvers.check(workspace, user)
 
@@ -75,7 +85,7 @@ async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: st
         home_accounts = [b.HomeAccount(platform=a.platform, name=a.name or a.external_account_id, status=a.status,
                                        token_expires_at=a.token_expires_at) for a in accounts]
     assert workspace is not None
-    view = b.home_view(rows, home_accounts, _settings_of(workspace, door.settings.adly_self_approval_limit),
+    view = b.home_view(rows, home_accounts, _settings_of(workspace, door.settings),
                        can_edit=await may_edit_settings(door, workspace, user), language=language)
     await client.views_publish(user_id=user, view=view)
 
@@ -90,7 +100,7 @@ async def open_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: s
     if not await may_edit_settings(door, workspace, user):
         return
     await client.views_open(trigger_id=trigger_id, view=b.settings_modal(
-        _settings_of(workspace, door.settings.adly_self_approval_limit), language))
+        _settings_of(workspace, door.settings), language, admin=await is_admin(door, workspace, user)))
 
 
 def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
@@ -103,6 +113,14 @@ def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors["limit"] = st("bad_amount", language)
+    for ceiling in ("campaign_ceiling", "daily_ceiling"):
+        if values.get(ceiling) is None:
+            continue
+        try:
+            if Decimal(str(values[ceiling])) <= 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors[ceiling] = st("bad_amount", language)
     return errors
 
 
@@ -119,6 +137,10 @@ def settings_values(view: dict[str, Any]) -> dict[str, Any]:
         "limit": str(element("limit").get("value") or "").strip(),
         "channel": element("channel").get("selected_conversation"),
         "hour": int(hour) if hour is not None else 9,
+        # Only in an admin's form; None when absent.
+        "campaign_ceiling": (str(element("campaign_ceiling").get("value")).strip()
+                             if "campaign_ceiling" in state else None),
+        "daily_ceiling": str(element("daily_ceiling").get("value")).strip() if "daily_ceiling" in state else None,
     }
 
 
@@ -160,11 +182,17 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
     # The modal picks users only: an approver user group (S...) configured elsewhere is kept, not dropped.
     groups = [ref for ref in workspace.approvers or [] if is_group(ref)]
     approvers = [*values["approvers"], *(g for g in groups if g not in values["approvers"])]
+    fields: dict[str, Any] = {}
+    if values.get("campaign_ceiling") is not None and values.get("daily_ceiling") is not None:
+        # The ceilings are an admin's to set: a form submitted by anyone else does not change them.
+        if await is_admin(door, workspace, user):
+            fields = {"max_campaign_budget": Decimal(values["campaign_ceiling"]),
+                      "max_daily_budget": Decimal(values["daily_ceiling"])}
     async with door.services.sessions() as session, session.begin():
         await repo.update_workspace(
             session=session, workspace_id=workspace_id, default_currency=values["currency"],
             approvers=approvers, self_approval_limit=Decimal(values["limit"]),
-            digest_channel=values["channel"], digest_hour=values["hour"],
+            digest_channel=values["channel"], digest_hour=values["hour"], **fields,
         )
         await repo.audit(session=session, workspace_id=workspace_id, actor=user, action="workspace.settings",
                          subject_type="workspace", subject_id=workspace_id,

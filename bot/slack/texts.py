@@ -153,12 +153,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "settings": {"en": "Workspace settings", "ar": "إعدادات مساحة العمل"},
     "edit_settings": {"en": "Edit settings", "ar": "تعديل الإعدادات"},
     "settings_readonly": {
-        "en": "Only approvers can change these settings.",
-        "ar": "يمكن للمعتمدين فقط تغيير هذه الإعدادات.",
+        "en": "Only approvers and admins can change these settings (the budget ceilings: admins only).",
+        "ar": "يمكن للمعتمدين والمسؤولين فقط تغيير هذه الإعدادات (حدود الميزانية: المسؤولون فقط).",
     },
+    "campaign_ceiling": {"en": "Budget ceiling per campaign (admins)", "ar": "حد الميزانية لكل حملة (للمسؤولين)"},
+    "daily_ceiling": {"en": "Budget ceiling per day (admins)", "ar": "حد الميزانية اليومي (للمسؤولين)"},
     "default_currency": {"en": "Default currency", "ar": "العملة الافتراضية"},
     "approvers": {"en": "Approvers", "ar": "المعتمدون"},
-    "anyone": {"en": "anyone in the workspace", "ar": "أي عضو في مساحة العمل"},
+    "anyone": {"en": "nobody yet: an admin must name approvers", "ar": "لا أحد بعد: على المسؤول تحديد المعتمدين"},
     "self_limit": {
         "en": "Requester may self-approve up to",
         "ar": "يمكن لصاحب الطلب الموافقة بنفسه حتى",

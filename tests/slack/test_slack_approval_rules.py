@@ -156,3 +156,46 @@ async def test_above_the_ceiling_an_admin_approves_as_a_step_of_its_own(with_adm
     await slack.drain()
     assert (await slack.services.driver.current(conversation_id)).status == "live"
     assert "(admin)" in json.dumps(slack.fake.messages[str(ceiling["ts"])]["blocks"])
+
+
+async def _open_settings(slack: Slack, user: str) -> dict[str, object]:
+    await slack.interact({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": user, "team_id": "T1"},
+                          "api_app_id": "A1", "trigger_id": f"t-{user}", "container": {"type": "view"},
+                          "actions": [{"type": "button", "action_id": "adly.home.settings", "block_id": "adly.home",
+                                       "action_ts": "1"}]})
+    await slack.drain()
+    return slack.modal("adly.settings")
+
+
+def _values(campaign: str | None, daily: str | None) -> dict[str, dict[str, object]]:
+    values: dict[str, dict[str, object]] = {
+        "currency": {"value": {"type": "plain_text_input", "value": "SAR"}},
+        "approvers": {"value": {"type": "multi_users_select", "selected_users": [APPROVER]}},
+        "limit": {"value": {"type": "number_input", "value": "5000"}},
+        "channel": {"value": {"type": "conversations_select", "selected_conversation": None}},
+        "hour": {"value": {"type": "static_select", "selected_option": {"value": "9"}}}}
+    if campaign is not None:
+        values["campaign_ceiling"] = {"value": {"type": "number_input", "value": campaign}}
+        values["daily_ceiling"] = {"value": {"type": "number_input", "value": daily}}
+    return values
+
+
+async def test_only_an_admin_sets_the_budget_ceilings(with_admin: Slack) -> None:
+    slack = with_admin
+    modal = await _open_settings(slack, "UADMIN")
+    assert "campaign_ceiling" in json.dumps(modal["blocks"])
+    assert (await slack.submit(modal, _values("80000", "0"), user="UADMIN")).json()["response_action"] == "errors"
+    assert (await slack.submit(modal, _values("80000", "12000"), user="UADMIN")).status_code == 200
+    await slack.drain()
+    workspace_id = await slack.door.workspace_id("T1")
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
+    assert workspace is not None and (workspace.max_campaign_budget, workspace.max_daily_budget) == (80000, 12000)
+    # An approver edits the other settings; the form has no ceilings, and a forged one changes none.
+    approver_modal = await _open_settings(slack, APPROVER)
+    assert "campaign_ceiling" not in json.dumps(approver_modal["blocks"])
+    assert (await slack.submit(approver_modal, _values("9999999", "9999999"), user=APPROVER)).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
+    assert workspace is not None and (workspace.max_campaign_budget, workspace.max_daily_budget) == (80000, 12000)

@@ -191,6 +191,7 @@ def test_every_builder_fits_slacks_limits() -> None:
     validate_view(b.edit_modal(ref, "copy:en", {"headline": long}, {}, "en"))
     settings = b.WorkspaceSettings("SAR", ["U1"], "5000", "C1", 9)
     validate_view(b.settings_modal(settings, "ar"))
+    validate_view(b.settings_modal(settings, "ar", admin=True))
     validate_view(b.home_view([], [], settings, can_edit=True, language="ar"))
 
 
