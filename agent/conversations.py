@@ -106,7 +106,8 @@ def clean_instruction(text: str) -> tuple[str, bool]:
     HiddenCharacters when one touches a number: there the displayed and the parsed amounts differ, so the user
     must retype it rather than have ADLY guess which one she meant."""
     if _NEAR_DIGITS.search(text) or _IN_URL.search(text):
-        raise HiddenCharacters("invisible direction controls inside a number or a web address")
+        raise HiddenCharacters("invisible direction characters inside a number or a web address (what is shown is "
+                               "not what is written); type it again")
     cleaned = _INVISIBLE.sub("", text)
     return cleaned, cleaned != text
 
@@ -115,7 +116,7 @@ class InstructionTooLong(InstructionRefused):
     """An instruction over the limit: refused before anything is created or parsed."""
 
     def __init__(self, length: int, limit: int) -> None:
-        super().__init__(f"the instruction is {length} characters; the limit is {limit} (ADLY_MAX_INSTRUCTION_CHARS)")
+        super().__init__(f"the instruction is {length:,} characters; the limit is {limit:,} (ADLY_MAX_INSTRUCTION_CHARS)")
         self.length = length
         self.limit = limit
 
@@ -510,7 +511,7 @@ class ConversationDriver:
             text = edit_refusal(prompt.payload, reply, language)
             return Refusal("edit_rejected", text) if text else None
         if prompt.kind in ADMIN_KINDS and action == "approve":
-            if not await self._is_admin(conversation, actor):
+            if not await self.is_admin(conversation.workspace_id, actor):
                 return Refusal("not_admin", t("not_admin", language))
             if getattr(reply, "plan_hash", None) != prompt.payload.get("plan_hash"):
                 return Refusal("stale_plan", t("stale_plan", language))
@@ -550,17 +551,17 @@ class ConversationDriver:
         return None
 
 
-    async def _is_admin(self, conversation: Any, actor: str) -> bool:
-        """ADLY_ADMINS, or a member made admin of the conversation's workspace (a Slack app's installer)."""
-        if actor in self.ctx.admins:
+    async def is_admin(self, workspace_id: str, user: str) -> bool:
+        """ADLY_ADMINS, or a member made admin of the workspace (a Slack app's installer, an admin key's user)."""
+        if user in self.ctx.admins:
             return True
         async with self.ctx.reads()() as session:
-            member = await repo.get_member(session=session, workspace_id=conversation.workspace_id, user_ref=actor)
+            member = await repo.get_member(session=session, workspace_id=workspace_id, user_ref=user)
         return member is not None and member.role == "admin"
 
     async def _may_oversee(self, conversation: Any, actor: str) -> bool:
         """An approver or an admin of the conversation's workspace."""
-        if await self._is_admin(conversation, actor):
+        if await self.is_admin(conversation.workspace_id, actor):
             return True
         async with self.ctx.reads()() as session:
             workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)

@@ -134,12 +134,13 @@ async def run(args: argparse.Namespace) -> int:
     if len(currency) != 3 or not currency.isalpha():
         print(f"adly generate: --currency must be an ISO 4217 code, got {currency!r}", file=sys.stderr)
         return 2
+    from agent.conversations import InstructionRefused, check_instruction
     from bot.settings import Settings
 
-    limit = Settings().adly_max_instruction_chars
-    if len(args.text) > limit:
-        print(f"adly generate: the instruction is {len(args.text):,} characters; the limit is {limit:,} "
-              "(ADLY_MAX_INSTRUCTION_CHARS)", file=sys.stderr)
+    try:
+        check_instruction(args.text, Settings().adly_max_instruction_chars)
+    except InstructionRefused as exc:
+        print(f"adly generate: {exc}", file=sys.stderr)
         return 2
     request = parse_instruction(args.text, today=args.today or date.today(), default_currency=currency)
     spec = bundle_spec_from_request(request, brand_name=args.brand or DEFAULT_BRAND, register=register)

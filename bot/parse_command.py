@@ -53,23 +53,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"adly parse: --currency must be an ISO 4217 code, got {args.currency!r}", file=sys.stderr)
         return 2
     texts = [line.rstrip("\r\n") for line in sys.stdin] if args.text == "-" else [args.text]
-    limit = _instruction_limit()
-    too_long = [(n, len(text)) for n, text in enumerate(texts, 1) if len(text) > limit]
-    if too_long:
-        line, length = too_long[0]
-        where = f"line {line}: " if args.text == "-" else ""
-        print(f"adly parse: {where}the instruction is {length:,} characters; the limit is {limit:,} "
-              "(ADLY_MAX_INSTRUCTION_CHARS)", file=sys.stderr)
-        return 2
-    from agent.conversations import HiddenCharacters, clean_instruction
+    from agent.conversations import InstructionRefused, check_instruction
 
+    limit = _instruction_limit()
     for n, text in enumerate(texts, 1):
         try:
-            clean_instruction(text)
-        except HiddenCharacters:
+            check_instruction(text, limit)
+        except InstructionRefused as exc:
             where = f"line {n}: " if args.text == "-" else ""
-            print(f"adly parse: {where}invisible direction characters inside a number (what is shown is not what is "
-                  "written); type the numbers again", file=sys.stderr)
+            print(f"adly parse: {where}{exc}", file=sys.stderr)
             return 2
     for i, text in enumerate(texts):
         request = parse_instruction(text, today=today, default_currency=currency)

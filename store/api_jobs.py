@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import API_JOB_KINDS, API_JOB_STATUSES, ApiJob, utcnow
@@ -48,8 +48,3 @@ async def fail_unfinished_jobs(*, session: AsyncSession, reason: dict[str, Any])
         .values(status="failed", error=reason, finished_at=utcnow())
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def list_jobs(*, session: AsyncSession, workspace_id: str, limit: int = 50) -> list[ApiJob]:
-    stmt = select(ApiJob).where(ApiJob.workspace_id == workspace_id).order_by(ApiJob.created_at.desc()).limit(limit)
-    return list(await session.scalars(stmt))

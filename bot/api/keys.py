@@ -66,7 +66,3 @@ class KeyChecker:
             async with self._writes() as session, session.begin():
                 await api_keys.touch_api_key(session=session, key_id=key.id)
         return found
-
-    def forget(self, key_id: str) -> None:
-        """Drop what this process knows of a key (it revoked it itself)."""
-        self._known.pop(key_id, None)

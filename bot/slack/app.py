@@ -176,14 +176,14 @@ class SlackFrontDoor:
     async def start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
                     text: str) -> Turn | None:
         """A new conversation in this thread; None (and a short reply to the user alone) when it is refused."""
-        refusal = self.refuse_long(text)
+        refusal = self.refusal_of(text)
         if refusal is not None:
             await self.renderer.ephemeral(client, channel, user, refusal, thread_ts)
             return None
         async with self._flows:
             return await self._start(client, workspace_id, channel, thread_ts, user, text)
 
-    def refuse_long(self, text: str) -> str | None:
+    def refusal_of(self, text: str) -> str | None:
         """Why an instruction is refused before any work (too long, hidden characters), in its language."""
         try:
             check_instruction(text, self.services.ctx.max_instruction_chars)

@@ -107,7 +107,7 @@ async def _on_message(door: SlackFrontDoor, client: AsyncWebClient, team_id: str
 async def _start_from_command(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, channel: str,
                               user: str, text: str, language: str) -> None:
     """`/adly <instruction>`: the request itself becomes the thread's first message, then the flow starts."""
-    refusal = door.refuse_long(text)
+    refusal = door.refusal_of(text)
     if refusal is not None:  # refused before the request is copied into the channel
         await door.renderer.ephemeral(client, channel, user, refusal)
         return

@@ -50,12 +50,7 @@ def _settings_of(workspace: Any, settings: Any) -> b.WorkspaceSettings:
 
 
 async def is_admin(door: SlackFrontDoor, workspace: Any, user: str) -> bool:
-    """ADLY_ADMINS, or a member made admin (the app's installer)."""
-    if user in door.services.ctx.admins:
-        return True
-    async with door.reads() as session:
-        member = await repo.get_member(session=session, workspace_id=workspace.id, user_ref=user)
-    return member is not None and member.role == "admin"
+    return await door.services.driver.is_admin(workspace.id, user)
 
 
 async def may_edit_settings(door: SlackFrontDoor, workspace: Any, user: str) -> bool:

@@ -33,7 +33,7 @@ def test_state_rejects_tampering_and_another_secret() -> None:
     token = sign_state(SECRET, reference="ref1")
     mac = token.split(".")[1]
     with pytest.raises(StateSignatureError):
-        verify_state(SECRET, f"ref2.{mac}", )
+        verify_state(SECRET, f"ref2.{mac}")
     with pytest.raises(StateSignatureError):
         verify_state(b"other", token)
     for garbage in ("garbage", "", ".", "ref1.", f".{mac}", "x" * 600):

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from fake_slack import FakeSlack
 from pydantic import SecretStr
-from slack_harness import APPROVER, SECRET, Slack
+from slack_harness import APPROVER, SECRET, Slack, open_slack
 
-from bot.services import open_services
 from bot.settings import Settings
-from bot.slack import SlackFrontDoor
-from bot.web import create_app
 
 
 @pytest.fixture
@@ -35,10 +31,5 @@ def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
 
 @pytest.fixture
 async def slack(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
-    async with open_services(slack_settings, port=8780) as services:
-        door = SlackFrontDoor(services, port=8780)
-        app = create_app(slack_settings, services=services, slack=door)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
-            harness = Slack(services, door, http, fake_slack)
-            yield harness
-            await harness.drain()
+    async with open_slack(slack_settings, fake_slack) as harness:
+        yield harness

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -16,8 +18,10 @@ from slack_sdk.signature import SignatureVerifier
 
 from agent.conversations import Turn, Where
 from bot.console import connect_in_sandbox
-from bot.services import Services
+from bot.services import Services, open_services
+from bot.settings import Settings
 from bot.slack import SlackFrontDoor
+from bot.web import create_app
 from tools.sandbox import complete_consent
 
 SECRET = "test-signing-secret"
@@ -60,6 +64,18 @@ def event_body(event: dict[str, Any], *, event_id: str, team: str = "T1") -> str
 def mention_event(text: str, *, user: str = MARKETER, ts: str = "1700000000.000100",
                   channel: str = CHANNEL) -> dict[str, Any]:
     return {"type": "app_mention", "user": user, "text": f"<@UBOT> {text}", "ts": ts, "channel": channel}
+
+
+@asynccontextmanager
+async def open_slack(settings: Settings, fake: FakeSlack) -> AsyncIterator[Slack]:
+    """The real app with `settings` in front of the fake Web API, driven over ASGI; drained on the way out."""
+    async with open_services(settings, port=8780) as services:
+        door = SlackFrontDoor(services, port=8780)
+        app = create_app(settings, services=services, slack=door)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
+            harness = Slack(services, door, http, fake)
+            yield harness
+            await harness.drain()
 
 
 class Slack:
@@ -144,6 +160,18 @@ class Slack:
         query = parse_qs(urlparse(redirect).query)
         code = (query.get("code") or query.get("auth_code") or [""])[0]
         return await self.http.get(f"/oauth/{platform}/callback", params={"code": code, "state": query["state"][0]})
+
+    async def to_review(self, text: str) -> dict[str, Any]:
+        """A mention of `text`, every requested platform connected on its sandbox page: the review card."""
+        await self.mention(text)
+        await self.drain()
+        connect = self.last_card("adly.connect.open.")
+        for platform in ("meta", "tiktok", "snapchat"):
+            card = self.fake.messages[connect["ts"]]
+            if find_element(card["blocks"], f"adly.connect.open.{platform}") is not None:
+                await self.connect(card, platform)
+                await self.drain()
+        return self.last_card("adly.review.approve")
 
     async def drain(self) -> None:
         await self.services.background.drain()

@@ -5,49 +5,30 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import APPROVER, MARKETER, Slack
+from slack_harness import APPROVER, MARKETER, Slack, open_slack
 
 from agent.conversations import Where
 from bot.console import SEED_INSTRUCTION, connect_in_sandbox
 from bot.services import open_services
 from bot.settings import Settings
-from bot.slack import SlackFrontDoor
-from bot.web import create_app
 from store import repositories as repo
 
 ROOT = "1700000000.000100"
-
-
-async def _to_review(slack: Slack) -> dict[str, object]:
-    await slack.mention(SEED_INSTRUCTION)
-    await slack.drain()
-    connect = slack.last_card("adly.connect.open.")
-    await slack.connect(connect, "meta")
-    await slack.drain()
-    await slack.connect(slack.fake.messages[str(connect["ts"])], "tiktok")
-    await slack.drain()
-    return slack.last_card("adly.review.approve")
 
 
 @pytest.fixture
 async def unconfigured(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
     """A Slack workspace as it starts when ADLY_APPROVERS is unset; UADMIN is an admin (ADLY_ADMINS)."""
     settings = slack_settings.model_copy(update={"adly_approvers": "", "adly_admins": "UADMIN"})
-    async with open_services(settings, port=8780) as services:
-        door = SlackFrontDoor(services, port=8780)
-        app = create_app(settings, services=services, slack=door)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
-            harness = Slack(services, door, http, fake_slack)
-            yield harness
-            await harness.drain()
+    async with open_slack(settings, fake_slack) as harness:
+        yield harness
 
 
 async def test_no_approvers_means_nobody_approves_until_an_admin_names_them(unconfigured: Slack) -> None:
     slack = unconfigured
-    review = await _to_review(slack)
+    review = await slack.to_review(SEED_INSTRUCTION)
     assert "Nobody can approve yet" in json.dumps(review["blocks"])  # said on the card itself
     for user in (MARKETER, APPROVER, "URANDOM"):
         await slack.click(review, "adly.review.approve", user=user)
@@ -95,7 +76,7 @@ async def test_the_requester_never_approves_her_own_plan_above_the_limit(slack_s
 
 
 async def test_only_the_requester_an_approver_or_an_admin_cancels(slack: Slack) -> None:
-    review = await _to_review(slack)
+    review = await slack.to_review(SEED_INSTRUCTION)
     await slack.click(review, "adly.review.cancel", user="USTRANGER")
     await slack.drain()
     assert "Only the person who asked" in slack.ephemerals("USTRANGER")[-1]["text"]
@@ -119,23 +100,14 @@ async def _conversation_id(slack: Slack) -> str:
 @pytest.fixture
 async def with_admin(slack_settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
     settings = slack_settings.model_copy(update={"adly_admins": "UADMIN"})
-    async with open_services(settings, port=8780) as services:
-        door = SlackFrontDoor(services, port=8780)
-        app = create_app(settings, services=services, slack=door)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8780") as http:
-            harness = Slack(services, door, http, fake_slack)
-            yield harness
-            await harness.drain()
+    async with open_slack(settings, fake_slack) as harness:
+        yield harness
 
 
 async def test_above_the_ceiling_an_admin_approves_as_a_step_of_its_own(with_admin: Slack) -> None:
     slack = with_admin
-    await slack.mention("Create Instagram campaign for Ramadan sale with 60000 SAR budget targeting women 25-40 "
-                        "in Riyadh")
-    await slack.drain()
-    await slack.connect(slack.last_card("adly.connect.open."), "meta")
-    await slack.drain()
-    review = slack.last_card("adly.review.approve")
+    review = await slack.to_review("Create Instagram campaign for Ramadan sale with 60000 SAR budget targeting "
+                                   "women 25-40 in Riyadh")
     await slack.click(review, "adly.review.approve", user=APPROVER)
     await slack.drain()
     await slack.click(slack.last_card("adly.preview.approve"), "adly.preview.approve", user=APPROVER)

@@ -131,20 +131,9 @@ async def _conversation_id(slack: Slack) -> str:
     return conversation.id
 
 
-async def _to_review(slack: Slack) -> dict[str, Any]:
-    await slack.mention(SEED_INSTRUCTION)
-    await slack.drain()
-    connect = slack.last_card("adly.connect.open.")
-    await slack.connect(connect, "meta")
-    await slack.drain()
-    await slack.connect(slack.fake.messages[connect["ts"]], "tiktok")
-    await slack.drain()
-    return slack.last_card("adly.review.approve")
-
-
 async def test_non_approver_double_click_and_stale_button(slack: Slack) -> None:
     fake = slack.fake
-    review = await _to_review(slack)
+    review = await slack.to_review(SEED_INSTRUCTION)
     updates_before = len(fake.named("chat.update"))
 
     # A non-approver's click: an ephemeral explanation to them only; the card and the flow stay as they were.
@@ -173,7 +162,7 @@ async def test_non_approver_double_click_and_stale_button(slack: Slack) -> None:
 
 async def test_stale_button_after_an_edit_is_refused(slack: Slack) -> None:
     fake = slack.fake
-    review = await _to_review(slack)
+    review = await slack.to_review(SEED_INSTRUCTION)
     await slack.click(review, "adly.review.edit.copy:en")
     await slack.drain()
     modal = slack.modal("adly.edit_copy")
