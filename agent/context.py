@@ -67,11 +67,22 @@ class AgentContext:
         return replace(self, progress=progress)
 
     def landing_default(self, platforms: list[str]) -> str | None:
-        """The placeholder landing page, for sandbox platforms only: a real platform never gets it."""
-        return None if set(platforms) & self.live_platforms else self.default_landing_url
+        """The configured default landing page; a placeholder (an example domain) for sandbox platforms only, so a
+        real platform never gets it. A workspace's remembered page comes first (agent/landing_pages.py)."""
+        if set(platforms) & self.live_platforms and is_placeholder_url(self.default_landing_url):
+            return None
+        return self.default_landing_url
 
     def redirect_uri(self, platform: str) -> str:
         return oauth_callback_url(self.oauth_redirect_base, platform)
+
+
+def is_placeholder_url(url: str) -> bool:
+    """example.com, .net and .org are reserved for documentation (RFC 2606): never a real shop's page."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.") in {"example.com", "example.net", "example.org"} or host.endswith(".example")
 
 
 def oauth_callback_url(public_url: str, platform: str) -> str:

@@ -29,6 +29,7 @@ from agent.models import CampaignRequest
 from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
 from agent.texts import platform_name, t
+from agent.workspace_settings import SettingsChange, SettingsRefused, change_settings
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
 
@@ -131,6 +132,7 @@ class Refusal:
 
     code: str
     text: str
+    field: str | None = None  # the setting or answer field it is about, when one
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
@@ -361,6 +363,47 @@ class ConversationDriver:
         async with self._lock(conversation.thread_id):
             return await self._run(conversation.id, conversation.thread_id, None, progress)
 
+    async def resume(self, conversation_id: str, actor: str, progress: ProgressSink | None = None) -> Turn | Refusal:
+        """Retry on a person's request: the requester, an approver or an admin may, and only a flow that stopped on
+        an error or a publish no process finished."""
+        conversation = await self._conversation(conversation_id)
+        if actor != conversation.requested_by and not await self._may_oversee(conversation, actor):
+            return Refusal("not_allowed_to_retry", t("not_allowed_to_retry", conversation.language or "en"))
+        return await self._resume(conversation, actor, progress)
+
+    async def recover(self, conversation_id: str, progress: ProgressSink | None = None) -> Turn | Refusal:
+        """Resume, on ADLY's own account, a publish a stopped process left half-done (startup, the scheduler)."""
+        return await self._resume(await self._conversation(conversation_id), "adly:recovery", progress)
+
+    async def _resume(self, conversation: Any, actor: str, progress: ProgressSink | None) -> Turn | Refusal:
+        # Checked under the conversation's lock: a retry already run (two clicks, a startup and a click) is not
+        # run again.
+        async with self._lock(conversation.thread_id):
+            current = await self._current_unlocked(conversation)
+            if not await self._retryable(conversation, current):
+                return Refusal("nothing_to_retry", t("nothing_to_retry", current.language))
+            async with self.ctx.sessions() as session, session.begin():
+                await repo.audit(session=session, workspace_id=conversation.workspace_id, actor=actor,
+                                 action="publish.resumed", subject_type="conversation", subject_id=conversation.id,
+                                 details={})
+            return await self._run(conversation.id, conversation.thread_id, None, progress)
+
+    def busy(self, thread_id: str) -> bool:
+        """Whether this process is running the thread now (its lock is held)."""
+        lock = self._locks.get(thread_id)
+        return lock is not None and lock.locked()
+
+    async def _retryable(self, conversation: Any, current: Turn) -> bool:
+        if current.prompt is not None:
+            return False  # waiting for an answer: the answer, not a retry, moves it on
+        if current.status == "error":
+            return True
+        if not conversation.campaign_id:
+            return False
+        async with self.ctx.reads()() as session:
+            campaign = await repo.get_campaign(session=session, campaign_id=conversation.campaign_id)
+        return campaign is not None and campaign.status == "publishing"
+
     # -------------------------------------------------------------------------------------------- internals
 
     async def _conversation(self, conversation_id: str) -> Any:
@@ -384,6 +427,12 @@ class ConversationDriver:
                 status="waiting",
                 prompt=prompt,
             )
+        if snapshot.next:
+            # A node was due when the run stopped: an error (or a killed process) interrupted it; a retry resumes.
+            return Turn(conversation_id=conversation.id, thread_id=conversation.thread_id, language=language,
+                        status="error", notice=t("stopped_on_error", language),
+                        result={"campaign_id": values.get("campaign_id"), "publish": values.get("publish"),
+                                "status": values.get("status")})
         return self._final_turn(conversation, values, language)
 
     def _final_turn(self, conversation: Any, values: dict[str, Any], language: str) -> Turn:
@@ -559,12 +608,29 @@ class ConversationDriver:
             member = await repo.get_member(session=session, workspace_id=workspace_id, user_ref=user)
         return member is not None and member.role == "admin"
 
+    async def change_settings(
+        self, workspace_id: str, actor: str, change: SettingsChange, language: str = "en"
+    ) -> dict[str, Any] | Refusal:
+        """Change the workspace's settings for `actor` (approvers and admins; the ceilings admins only): the
+        settings as they now apply, or why not (nothing changed)."""
+        try:
+            return await change_settings(
+                self.ctx, workspace_id=workspace_id, actor=actor, change=change, language=language,
+                admin=await self.is_admin(workspace_id, actor),
+                overseer=await self.may_oversee(workspace_id, actor),
+            )
+        except SettingsRefused as refused:
+            return Refusal(refused.code, refused.text, refused.field)
+
     async def _may_oversee(self, conversation: Any, actor: str) -> bool:
-        """An approver or an admin of the conversation's workspace."""
-        if await self.is_admin(conversation.workspace_id, actor):
+        return await self.may_oversee(conversation.workspace_id, actor)
+
+    async def may_oversee(self, workspace_id: str, actor: str) -> bool:
+        """An approver or an admin of the workspace."""
+        if await self.is_admin(workspace_id, actor):
             return True
         async with self.ctx.reads()() as session:
-            workspace = await repo.get_workspace(session=session, workspace_id=conversation.workspace_id)
+            workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
         approvers = list(workspace.approvers or []) if workspace is not None else []
         return bool(approvers) and await self._is_approver(workspace, actor, approvers)
 

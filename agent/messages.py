@@ -227,6 +227,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "anyone can open.",
         "صفحة الهبوط «{url}» ليست موقعًا عامًا (عنوان محلي أو خاص أو داخلي)؛ الإعلانات تحتاج صفحة يفتحها الجميع.",
     ),
+    "landing_url_placeholder": (
+        "“{url}” is an example address reserved for documentation, not your shop's page; give the page your ads "
+        "should open.",
+        "«{url}» عنوان مثال مخصص للتوثيق وليس صفحة متجرك؛ أرسل الصفحة التي يجب أن تفتحها إعلاناتك.",
+    ),
     "landing_url_hidden": (
         "The landing page “{url}” contains invisible characters (�) that can make it read as another address; "
         "type it again.",

@@ -3,30 +3,59 @@
 A process killed while publishing leaves the campaign "publishing", its thread's last checkpoint at the publish
 node and ledger rows "sending". Running the thread again restarts the publish node; the saga looks up every
 "sending" or "unknown" step by its idempotency key before sending anything, so nothing is created twice.
-Only one process may do this at a time (the scheduler's leader, see bot/recovery.py).
+Only one process may do this at a time (the scheduler's leader, see bot/recovery.py). At startup every
+"publishing" campaign is resumed; later (the scheduler) only those idle longer than any wait the saga itself
+takes (a parked account waits up to MAX_PARK_S), and never one this process is running.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
 from agent.context import AgentContext, ProgressSink
-from agent.conversations import ConversationDriver, Turn
+from agent.conversations import ConversationDriver, Refusal, Turn
 from store import repositories as repo
+from store.models import Campaign, Conversation, PublishStep
+
+# Longer than the saga's longest silence (MAX_PARK_S, 600 s, plus a call's own timeouts).
+STALE_AFTER = timedelta(minutes=15)
 
 
-async def interrupted_publishes(ctx: AgentContext) -> list[str]:
-    """Conversation ids of campaigns left "publishing" (no process of ours is publishing them: call at startup)."""
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None = None,
+                                driver: ConversationDriver | None = None) -> list[str]:
+    """Conversation ids of campaigns left "publishing". With `idle_for`: only those whose campaign and ledger
+    have not changed for that long, and (with `driver`) that this process is not running."""
     async with ctx.reads()() as session:
         campaigns = await repo.campaigns_in_status(session=session, statuses=["publishing"])
-    return [c.conversation_id for c in campaigns if c.conversation_id]
+        if idle_for is None:
+            return [c.conversation_id for c in campaigns if c.conversation_id]
+        cutoff = ctx.clock() - idle_for
+        rows = (await session.execute(
+            select(Campaign.id, Campaign.conversation_id, Campaign.updated_at, Conversation.thread_id,
+                   func.max(PublishStep.updated_at))
+            .join(Conversation, Conversation.id == Campaign.conversation_id)
+            .outerjoin(PublishStep, PublishStep.campaign_id == Campaign.id)
+            .where(Campaign.id.in_([c.id for c in campaigns]))
+            .group_by(Campaign.id, Campaign.conversation_id, Campaign.updated_at, Conversation.thread_id)
+        )).all()
+    stale = []
+    for _, conversation_id, updated, thread_id, last_step in rows:
+        last = max(_aware(updated), _aware(last_step)) if last_step is not None else _aware(updated)
+        if conversation_id and last < cutoff and not (driver is not None and driver.busy(thread_id)):
+            stale.append(conversation_id)
+    return stale
 
 
-async def resume_publish(driver: ConversationDriver, conversation_id: str, *, actor: str = "adly:recovery",
-                         progress: ProgressSink | None = None) -> Turn:
-    """Run the thread again from its last checkpoint (the publish node restarts; the ledger dedupes)."""
-    async with driver.ctx.sessions() as session, session.begin():
-        conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-        if conversation is not None:
-            await repo.audit(session=session, workspace_id=conversation.workspace_id, actor=actor,
-                             action="publish.resumed", subject_type="conversation", subject_id=conversation_id,
-                             details={})
-    return await driver.retry(conversation_id, progress)
+async def resume_publish(driver: ConversationDriver, conversation_id: str, *, actor: str | None = None,
+                         progress: ProgressSink | None = None) -> Turn | Refusal:
+    """Run the thread again from its last checkpoint (the publish node restarts; the ledger dedupes): for `actor`
+    when a person asks (their right to is checked), else on ADLY's own account."""
+    if actor is None:
+        return await driver.recover(conversation_id, progress)
+    return await driver.resume(conversation_id, actor, progress)

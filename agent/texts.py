@@ -133,6 +133,32 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Only a workspace admin can approve a budget above the ceiling.",
         "ar": "لا يوافق على ميزانية أعلى من الحد إلا مسؤول مساحة العمل.",
     },
+    "not_allowed_to_retry": {
+        "en": "Only the person who asked for this campaign, an approver or an admin can retry it.",
+        "ar": "لا يعيد المحاولة إلا صاحب طلب الحملة أو أحد المعتمدين أو المسؤولين.",
+    },
+    "nothing_to_retry": {
+        "en": "There is nothing to retry: this campaign did not stop on an error.",
+        "ar": "لا يوجد ما تُعاد محاولته: هذه الحملة لم تتوقف بسبب خطأ.",
+    },
+    "settings_not_allowed": {
+        "en": "Only the workspace's approvers and admins can change its settings.",
+        "ar": "لا يغيّر إعدادات مساحة العمل إلا المعتمدون والمسؤولون فيها.",
+    },
+    "settings_admin_only": {
+        "en": "Only a workspace admin can change the budget ceilings.",
+        "ar": "لا يغيّر حدود الميزانية إلا مسؤول مساحة العمل.",
+    },
+    "setting_required": {
+        "en": "The setting `{field}` cannot be empty; give a value.",
+        "ar": "لا يمكن ترك الإعداد `{field}` فارغًا؛ أعطِ قيمة.",
+    },
+    "setting_bad_approver": {
+        "en": "“{ref}” is not a user or user group id (such as U012AB3CD or S012AB3CD): no spaces, at most 128 "
+              "characters.",
+        "ar": "«{ref}» ليس معرّف مستخدم أو مجموعة مستخدمين (مثل U012AB3CD أو S012AB3CD): بلا مسافات وبحد أقصى 128 "
+              "حرفًا.",
+    },
     "stale_plan": {
         "en": "The plan changed since this was shown; review the new preview.",
         "ar": "تغيّرت الخطة منذ عرضها؛ راجع المعاينة الجديدة.",
@@ -162,6 +188,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Publishing was interrupted when ADLY stopped. Resuming it from the ledger: what already exists is "
               "looked up, never sent twice.",
         "ar": "توقف النشر عند توقف ADLY. نستأنفه من السجل: ما أُنشئ سابقًا يُتحقق منه ولا يُرسل مرتين.",
+    },
+    "stopped_on_error": {
+        "en": "This campaign stopped on an error before it finished. Retry resumes it where it stopped; nothing is "
+              "sent twice.",
+        "ar": "توقفت هذه الحملة بسبب خطأ قبل أن تكتمل. إعادة المحاولة تستأنفها من حيث توقفت؛ ولا يُرسل شيء مرتين.",
     },
     "internal_error": {
         "en": "Something went wrong on our side (reference {ref}). Nothing was published twice; try again.",

@@ -1,11 +1,15 @@
-"""At `adly serve` startup: resume the publishes a stopped process left half-done, and tell their threads."""
+"""Resume the publishes a stopped process left half-done (at `adly serve` startup, then from the scheduler), and
+tell their threads."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from agent.recovery import interrupted_publishes, resume_publish
+from agent.conversations import Refusal
+from agent.recovery import STALE_AFTER, interrupted_publishes, resume_publish
 from agent.texts import t
 from bot.services import Services
 from store import repositories as repo
@@ -16,9 +20,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def resume_interrupted_publishes(services: Services, slack: SlackFrontDoor | None) -> int:
-    """Each campaign left "publishing": its thread is told, the publish resumes, the outcome is shown there."""
-    conversations = await interrupted_publishes(services.ctx)
+async def resume_interrupted_publishes(services: Services, slack: SlackFrontDoor | None, *,
+                                      idle_for: timedelta | None = None) -> int:
+    """Each campaign left "publishing" (with `idle_for`: untouched that long and not running here): its thread is
+    told, the publish resumes, the outcome is shown there."""
+    conversations = await interrupted_publishes(services.ctx, idle_for=idle_for, driver=services.driver)
     for conversation_id in conversations:
         async with services.ctx.reads()() as session:
             conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
@@ -31,6 +37,17 @@ async def resume_interrupted_publishes(services: Services, slack: SlackFrontDoor
         except Exception:
             log.exception("resuming the publish of conversation %s failed", conversation_id)
             continue
+        if isinstance(turn, Refusal):
+            continue  # finished meanwhile (by a person's retry): nothing left to resume
         if slack is not None:
             await slack.renderer.deliver(conversation_id, turn)
     return len(conversations)
+
+
+def recovery_job(services: Services, slack: SlackFrontDoor | None) -> tuple[Callable[[], Awaitable[Any]], dict[str, Any]]:
+    """The scheduler's recovery job: publishes idle longer than the saga ever waits are resumed (a process died)."""
+
+    async def run() -> int:
+        return await resume_interrupted_publishes(services, slack, idle_for=STALE_AFTER)
+
+    return run, {"trigger": "interval", "minutes": 5}

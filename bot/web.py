@@ -197,7 +197,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
     """`adly serve`: the HTTP API and the Slack app (Socket Mode with an app token, else HTTP) under uvicorn."""
     import uvicorn
 
-    from bot.recovery import resume_interrupted_publishes
+    from bot.recovery import recovery_job, resume_interrupted_publishes
     from bot.scheduler import LeaderLock, build_scheduler
     from bot.slack import build_slack
     from bot.slack.alerts import cleanup_jobs
@@ -229,7 +229,9 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
             # One process resumes what a stopped one left half-published (the leader: never two at once).
             services.background.spawn(resume_interrupted_publishes(services, slack), name="resume-publishes")
         if settings.adly_scheduler_enabled and leader:
-            jobs = {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)} if slack is not None else None
+            jobs = {"publish_recovery": recovery_job(services, slack)}
+            if slack is not None:
+                jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
             scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
             scheduler.start()
         app = create_app(settings, services=services, port=port, slack=slack)

@@ -175,6 +175,7 @@ class Workspace(Base):
     self_approval_limit: Mapped[Decimal | None]
     max_campaign_budget: Mapped[Decimal | None]  # ceilings; None: ADLY_MAX_CAMPAIGN_BUDGET / ADLY_MAX_DAILY_BUDGET
     max_daily_budget: Mapped[Decimal | None]
+    landing_url: Mapped[str | None] = mapped_column(String(2000))  # asked once, remembered: the default ad link
     digest_channel: Mapped[str | None] = mapped_column(String(64))
     digest_hour: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _created()

@@ -12,6 +12,7 @@ from langgraph.types import Command, interrupt
 from agent.assets import load_assets, slot_kind, slot_language
 from agent.context import AgentContext
 from agent.interactions import PreviewCampaign, PreviewDecision
+from agent.landing_pages import landing_default, remember_landing
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
@@ -52,6 +53,7 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
     today = date.fromisoformat(state["today"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     creatives = await creative_set(ctx, state.get("assets") or {})
+    landing = await landing_default(ctx, state["workspace_id"], list(request.platforms))
 
     async with ctx.sessions() as session, session.begin():
         campaign_id = state.get("campaign_id")
@@ -66,7 +68,7 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
             accounts=facts,
             creatives=creatives,
             today=today,
-            default_landing_url=ctx.landing_default(list(request.platforms)),
+            default_landing_url=landing,
             instruction=state.get("instruction"),
         )
         if campaign_id is None:
@@ -106,6 +108,9 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
             budget_period=plan.budget_period,
         )
         await save_plan_rows(session, plan)
+        # The page the user named is the workspace's default from now on: asked once, not on every campaign.
+        await remember_landing(session=session, workspace_id=state["workspace_id"], url=request.landing_url,
+                               actor=state.get("requested_by"))
     return {
         "campaign_id": campaign_id,
         "plan": plan.model_dump(mode="json"),

@@ -11,6 +11,7 @@ from langgraph.types import Command, interrupt
 
 from agent.context import AgentContext
 from agent.interactions import AskClarification, ClarificationReply, IssueView
+from agent.landing_pages import landing_default
 from agent.models import CampaignRequest
 from agent.nodes.generate import required_slots
 from agent.parsing import merge_reply, parse_instruction
@@ -122,8 +123,9 @@ async def validate(
     today = date.fromisoformat(state["today"])
     request = CampaignRequest.model_validate(state["request"])
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
+    landing = await landing_default(ctx, state["workspace_id"], list(request.platforms))
     rules: dict[str, Any] = {
-        "today": today, "accounts": facts, "default_landing_url": ctx.landing_default(list(request.platforms)),
+        "today": today, "accounts": facts, "default_landing_url": landing,
         "landing_required": bool(set(request.platforms) & ctx.live_platforms),
         "instruction": state.get("instruction"),
     }

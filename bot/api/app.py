@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
-from bot.api import problems, routes
+from bot.api import problems, routes, settings_routes
 from bot.api.guards import LOOPBACK_HOSTS, BodyLimit, HostCheck
 from bot.settings import Settings
 
@@ -21,6 +21,7 @@ def allowed_hosts(settings: Settings, port: int | None) -> list[str]:
 def install_api(app: FastAPI, settings: Settings, *, port: int | None = None) -> None:
     problems.install(app)
     app.include_router(routes.router)
+    app.include_router(settings_routes.router)
     # Last added runs first: the Host is checked before a byte of the body is read.
     app.add_middleware(BodyLimit, max_bytes=settings.adly_api_max_body_bytes)
     app.add_middleware(HostCheck, allowed=allowed_hosts(settings, port))

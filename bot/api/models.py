@@ -145,3 +145,17 @@ class AssetView(BaseModel):
     provider: str | None = None
     text: dict[str, Any] | None = None
     download_url: str | None = None
+
+
+class WorkspaceSettingsView(BaseModel):
+    """A workspace's settings as they apply (unset ones show the default they fall back to)."""
+
+    name: str
+    default_currency: str
+    approvers: list[str] = Field(description="user refs (Slack user or user group ids, API key users) who approve")
+    self_approval_limit: Decimal = Field(description="a requester may approve their own plan up to this budget")
+    max_campaign_budget: Decimal = Field(description="above this total, a workspace admin approves too")
+    max_daily_budget: Decimal = Field(description="above this per day, a workspace admin approves too")
+    landing_url: str | None = Field(description="where ads link when a request names no page")
+    digest_channel: str | None
+    digest_hour: int

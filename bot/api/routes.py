@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
-from agent.conversations import HiddenCharacters, Turn, Where, clean_instruction
+from agent.conversations import HiddenCharacters, Refusal, Turn, Where, clean_instruction
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
@@ -47,7 +47,8 @@ from store.models import Conversation
 
 Id = Annotated[str, PathParam(min_length=1, max_length=64)]
 REFUSAL_STATUS = {"not_approver": 403, "self_approval": 403, "no_approvers": 403, "not_admin": 403,
-                  "not_allowed_to_cancel": 403, "invalid_answer": 422, "edit_rejected": 422}
+                  "not_allowed_to_cancel": 403, "not_allowed_to_retry": 403,
+                  "nothing_to_retry": 409, "invalid_answer": 422, "edit_rejected": 422}
 
 router = APIRouter(
     prefix="/workspaces/{workspace_id}",
@@ -312,12 +313,15 @@ async def retry(campaign_id: Id, caller: Publisher, services: ServicesDep) -> Jo
     if conversation.campaign_id:
         async with services.ctx.reads()() as session:
             campaign = await repo.get_campaign(session=session, campaign_id=conversation.campaign_id)
-    # Retryable: a flow that stopped on an error, or a publish no process finished (the ledger dedupes).
+    # Retryable: a flow that stopped on an error, or a publish no process finished (the ledger dedupes). Answered
+    # here at once; the driver checks again, with the caller's right to, when the job runs.
     if turn.status != "error" and (campaign is None or campaign.status != "publishing"):
         raise Problem(409, "nothing_to_retry", f"The campaign is {turn.status}: there is nothing to retry.")
 
     async def work() -> tuple[dict[str, Any], str | None]:
         retried = await resume_publish(services.driver, conversation.id, actor=caller.user)
+        if isinstance(retried, Refusal):
+            raise Problem(REFUSAL_STATUS.get(retried.code, 409), retried.code, retried.text)
         _turn_outcome(retried)
         return (await campaign_view(services, conversation, retried)).model_dump(mode="json"), conversation.id
 

@@ -112,6 +112,20 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
                                resolution_key="resolved_account_chosen", channel=channel),
                    client=client, channel=channel, user=user, name="slack-choose-account")
 
+    @app.action("adly.retry")
+    async def on_retry(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext,
+                       client: AsyncWebClient) -> None:
+        await ack()
+        ref = b.Ref.decode(action.get("value"))
+        channel, user = _where(body)
+        message = body.get("message") or {}
+        message_ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
+        if ref is None:
+            return
+        door.spawn(door.retry(client, team_id=_team(body, context), user=user, ref=ref, channel=channel,
+                              message_ts=message_ts, notice=str(message.get("text") or "")),
+                   client=client, channel=channel, user=user, name="slack-retry")
+
     @app.action(re.compile(r"^adly\.(?:connect|report)\.open\."))
     async def on_link(ack: AsyncAck) -> None:
         # Link buttons open the browser themselves; Slack still sends the click, which only needs its ack.

@@ -14,7 +14,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agent.conversations import InstructionRefused, Prompt, Turn, Where, check_instruction
+from agent.conversations import InstructionRefused, Prompt, Refusal, Turn, Where, check_instruction
 from agent.parsing.text import input_language
 from agent.texts import t
 from bot.services import Services
@@ -253,6 +253,32 @@ class SlackFrontDoor:
         resolution = st(resolution_key, turn.language, user=name, time=now_label(),
                         slot=decision.get("slot") or "")
         await self.renderer.show(client, conversation, turn, before=answered, resolution=resolution)
+
+
+    async def retry(self, client: AsyncWebClient, *, team_id: str | None, user: str, ref: b.Ref,
+                    channel: str | None, message_ts: str | None, notice: str = "") -> None:
+        """The Retry button of an error notice: the driver checks who may and whether anything is left to retry."""
+        async with self._flows:
+            workspace_id = await self.workspace_id(team_id, client)
+            conversation = await self.conversation_in(workspace_id, ref.conversation_id)
+            if conversation is None:
+                if channel:
+                    await self.renderer.ephemeral(client, channel, user, st("not_found", "en"))
+                return
+            line = self.renderer.status_line(client, conversation)
+            outcome = await self.services.driver.resume(conversation.id, user, progress=line)
+            await self._remember_status(conversation.id, line)
+            if isinstance(outcome, Refusal):
+                await self.renderer.ephemeral(client, conversation.channel_id, user, outcome.text,
+                                              conversation.thread_ts)
+                return
+            if channel and message_ts:
+                # The notice keeps its story but loses its button: one retry per click, said who and when.
+                name = await self.renderer.user_name(client, user)
+                done = st("resolved_retried", outcome.language, user=name, time=now_label())
+                await self.renderer.update(client, channel, message_ts,
+                                           b.error_notice(notice, ref, outcome.language, resolved=done))
+            await self.renderer.show(client, conversation, outcome)
 
 
 def build_slack(services: Services, *, port: int | None = None) -> SlackFrontDoor | None:

@@ -165,6 +165,15 @@ def notice_message(text: str) -> Message:
     return Message(text=safe(text, FALLBACK_TEXT), blocks=[section(safe(text))])
 
 
+def error_notice(text: str, ref: Ref, language: str, *, resolved: str | None = None) -> Message:
+    """A flow stopped on an error: what happened, and a Retry that resumes it from where it stopped (the publish
+    ledger dedupes what was already sent)."""
+    blocks: list[Block] = [section(safe(text)),
+                           actions("adly.retry", button(st("retry", language), "adly.retry", ref.encode(),
+                                                        style="primary"))]
+    return _finish(text, blocks, resolved)
+
+
 def request_root(user_name: str, instruction: str, language: str) -> Message:
     """The thread's first message when the request came from `/adly`: who asked, and what, verbatim."""
     text = f"{st('request_from', language, user=safe(user_name, 100))}\n>{safe(instruction, 2800)}"
@@ -490,6 +499,7 @@ class WorkspaceSettings:
     digest_hour: int
     max_campaign_budget: str = "50000"
     max_daily_budget: str = "10000"
+    landing_url: str | None = None  # the workspace's remembered landing page
 
 
 def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settings: WorkspaceSettings,
@@ -521,6 +531,8 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
                f"{safe(settings.default_currency, 10)}"),
         mrkdwn(f"*{st('daily_ceiling', language)}*\n{safe(settings.max_daily_budget, 40)} "
                f"{safe(settings.default_currency, 10)}"),
+        mrkdwn(f"*{st('landing_page', language)}*\n"
+               f"{safe(settings.landing_url, 1900) if settings.landing_url else st('landing_page_unset', language)}"),
     ]}]
     if can_edit:
         blocks.append(actions("adly.home", button(st("edit_settings", language), "adly.home.settings")))
@@ -541,6 +553,10 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
                                "filter": {"include": ["public", "private"], "exclude_bot_users": True}}
     if settings.digest_channel:
         channel["initial_conversation"] = settings.digest_channel
+    landing: dict[str, Any] = {"type": "url_text_input", "action_id": "value",
+                               "placeholder": plain("https://", 150)}
+    if settings.landing_url:
+        landing["initial_value"] = settings.landing_url
     return {
         "type": "modal", "callback_id": "adly.settings",
         "title": plain(st("settings", language), 24), "submit": plain(st("save", language), 24),
@@ -555,6 +571,9 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
             {"type": "input", "block_id": "limit", "label": plain(st("self_limit", language), 2000),
              "element": {"type": "number_input", "action_id": "value", "is_decimal_allowed": True,
                          "min_value": "0", "initial_value": settings.self_approval_limit}},
+            {"type": "input", "block_id": "landing", "optional": True,
+             "label": plain(st("landing_page", language), 2000),
+             "hint": plain(st("landing_page_hint", language), 2000), "element": landing},
             {"type": "input", "block_id": "channel", "optional": True,
              "label": plain(st("digest_channel", language), 2000), "element": channel},
             {"type": "input", "block_id": "hour", "label": plain(st("digest_hour", language), 2000),

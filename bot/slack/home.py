@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agent import messages as catalogue
+from agent.conversations import Refusal
+from agent.workspace_settings import SettingsChange, landing_setting_problem
 from bot.slack import blocks as b
 from bot.slack.approvers import is_group
 from bot.slack.texts import st
@@ -19,6 +24,7 @@ from store import repositories as repo
 if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
 
+log = logging.getLogger(__name__)
 _user_languages: dict[str, str] = {}
 
 
@@ -46,6 +52,7 @@ def _settings_of(workspace: Any, settings: Any) -> b.WorkspaceSettings:
         digest_hour=workspace.digest_hour if workspace.digest_hour is not None else 9,
         max_campaign_budget=amount(workspace.max_campaign_budget, settings.adly_max_campaign_budget),
         max_daily_budget=amount(workspace.max_daily_budget, settings.adly_max_daily_budget),
+        landing_url=workspace.landing_url,
     )
 
 
@@ -108,6 +115,12 @@ def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors["limit"] = st("bad_amount", language)
+    landing = values.get("landing")
+    if landing:
+        problem = landing_setting_problem(landing)
+        if problem is not None:
+            en, ar = catalogue.text(problem, url=landing)
+            errors["landing"] = ar if language == "ar" else en
     for ceiling in ("campaign_ceiling", "daily_ceiling"):
         if values.get(ceiling) is None:
             continue
@@ -131,6 +144,7 @@ def settings_values(view: dict[str, Any]) -> dict[str, Any]:
         "approvers": list(element("approvers").get("selected_users") or []),
         "limit": str(element("limit").get("value") or "").strip(),
         "channel": element("channel").get("selected_conversation"),
+        "landing": str(element("landing").get("value") or "").strip() or None,
         "hour": int(hour) if hour is not None else 9,
         # Only in an admin's form; None when absent.
         "campaign_ceiling": (str(element("campaign_ceiling").get("value")).strip()
@@ -177,19 +191,22 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
     # The modal picks users only: an approver user group (S...) configured elsewhere is kept, not dropped.
     groups = [ref for ref in workspace.approvers or [] if is_group(ref)]
     approvers = [*values["approvers"], *(g for g in groups if g not in values["approvers"])]
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = {
+        "default_currency": values["currency"], "approvers": approvers, "self_approval_limit": values["limit"],
+        "digest_channel": values["channel"], "digest_hour": values["hour"], "landing_url": values.get("landing"),
+    }
     if values.get("campaign_ceiling") is not None and values.get("daily_ceiling") is not None:
-        # The ceilings are an admin's to set: a form submitted by anyone else does not change them.
-        if await is_admin(door, workspace, user):
-            fields = {"max_campaign_budget": Decimal(values["campaign_ceiling"]),
-                      "max_daily_budget": Decimal(values["daily_ceiling"])}
-    async with door.services.sessions() as session, session.begin():
-        await repo.update_workspace(
-            session=session, workspace_id=workspace_id, default_currency=values["currency"],
-            approvers=approvers, self_approval_limit=Decimal(values["limit"]),
-            digest_channel=values["channel"], digest_hour=values["hour"], **fields,
-        )
-        await repo.audit(session=session, workspace_id=workspace_id, actor=user, action="workspace.settings",
-                         subject_type="workspace", subject_id=workspace_id,
-                         details={k: str(v) for k, v in values.items()})
+        fields |= {"max_campaign_budget": values["campaign_ceiling"], "max_daily_budget": values["daily_ceiling"]}
+        # A form opened while its user was an admin keeps the rest of its changes if that right is gone since.
+        if not await is_admin(door, workspace, user):
+            fields = {k: v for k, v in fields.items() if k not in ("max_campaign_budget", "max_daily_budget")}
+    try:
+        change = SettingsChange.model_validate(fields)
+    except ValidationError:
+        log.warning("settings form from %s did not validate", user)
+        return
+    outcome = await door.services.driver.change_settings(workspace_id, user, change)
+    if isinstance(outcome, Refusal):
+        log.warning("settings change by %s refused: %s", user, outcome.code)
+        return
     await publish_home(door, client, team_id, user)

@@ -138,8 +138,8 @@ class SlackRenderer:
                                      b.Ref(conversation.id, before.interrupt_id), resolved=resolved)
                 await self.update(client, previous[0], previous[1], card)
         if turn.status == "error":
-            await self.post(client, channel, thread_ts, b.notice_message(turn.notice or t("internal_error",
-                                                                                          language, ref="-")))
+            notice = turn.notice or t("internal_error", language, ref="-")
+            await self.post(client, channel, thread_ts, b.error_notice(notice, b.Ref(conversation.id, ""), language))
             return
         if prompt is not None:
             existing = await self._card_of(prompt)

@@ -110,6 +110,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{user} asked for a change at {time}; the updated plan is below.",
         "ar": "طلب {user} تعديلًا الساعة {time}؛ الخطة المحدّثة أدناه.",
     },
+    "retry": {"en": "Retry", "ar": "إعادة المحاولة"},
+    "resolved_retried": {"en": "Retried by {user} at {time}.", "ar": "أعاد {user} المحاولة الساعة {time}."},
     "resolved_cancelled": {"en": "Cancelled by {user} at {time}.", "ar": "ألغاها {user} الساعة {time}."},
     "resolved_ceiling_approved": {
         "en": "Budget above the ceiling approved by {user} (admin) at {time}.",
@@ -159,6 +161,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "campaign_ceiling": {"en": "Budget ceiling per campaign (admins)", "ar": "حد الميزانية لكل حملة (للمسؤولين)"},
     "daily_ceiling": {"en": "Budget ceiling per day (admins)", "ar": "حد الميزانية اليومي (للمسؤولين)"},
     "default_currency": {"en": "Default currency", "ar": "العملة الافتراضية"},
+    "landing_page": {"en": "Landing page", "ar": "صفحة الهبوط"},
+    "landing_page_unset": {"en": "asked on the first campaign", "ar": "يُطلب في أول حملة"},
+    "landing_page_hint": {
+        "en": "Where ads link when a request names no page (https, a public website).",
+        "ar": "الصفحة التي تنتقل إليها الإعلانات حين لا يذكر الطلب صفحة (https، موقع عام).",
+    },
     "approvers": {"en": "Approvers", "ar": "المعتمدون"},
     "anyone": {"en": "nobody yet: an admin must name approvers", "ar": "لا أحد بعد: على المسؤول تحديد المعتمدين"},
     "self_limit": {

@@ -27,6 +27,8 @@ SCOPES = {
     ("post", "/campaigns/{campaign_id}/retry"): "publish",
     ("get", "/jobs/{job_id}"): "read",
     ("get", "/assets/{asset_id}"): "read",
+    ("get", "/settings"): "read",
+    ("patch", "/settings"): "approve",
 }
 
 
@@ -57,7 +59,7 @@ async def test_the_openapi_document_lists_these_routes_and_declares_the_bearer_s
 async def test_each_route_refuses_every_caller_but_the_right_one(api: Api, method: str, template: str) -> None:
     url = api.url(_path(template))
     send = getattr(api.http, method)
-    kwargs: dict[str, Any] = {"json": {}} if method == "post" else {}
+    kwargs: dict[str, Any] = {"json": {}} if method in ("post", "patch") else {}
 
     async def answer(headers: dict[str, str], workspace_id: str | None = None) -> Any:
         target = api.url(_path(template), workspace_id) if workspace_id else url

@@ -8,12 +8,15 @@ import signal
 import sqlite3
 import sys
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from saga_helpers import all_statuses, plan_counts, sim_counts, sim_objects, wait_for
 
 from agent.planning import CampaignPlan
+from agent.recovery import STALE_AFTER, interrupted_publishes
+from bot.recovery import resume_interrupted_publishes
 from bot.services import open_services
 from bot.settings import Settings
 from tools.platforms._common import key_marker
@@ -87,9 +90,17 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
     async with open_services(cloned) as services:
         services.ctx.publish_backoff_s = 0.01
         turn = await services.driver.current(conversation_id)
-        assert turn.prompt is None  # the approval was consumed before the crash
-        turn = await services.driver.retry(conversation_id)
+        assert turn.prompt is None and turn.status == "error"  # consumed approval; a publish due, not done
+        # The scheduler's recovery job leaves a publish alone while it may still be running somewhere; once the
+        # campaign and its ledger have been idle longer than the saga ever waits, it resumes it.
+        assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER, driver=services.driver) == []
+        now = services.ctx.clock()
+        services.ctx.clock = lambda: now + STALE_AFTER + timedelta(minutes=1)
+        assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER) == [conversation_id]
+        assert await resume_interrupted_publishes(services, None, idle_for=STALE_AFTER) == 1
+        turn = await services.driver.current(conversation_id)
         assert turn.status == "live", [(p, o["error"]) for p, o in turn.result["publish"].items()]
+        assert await resume_interrupted_publishes(services, None, idle_for=STALE_AFTER) == 0  # done: once
         snapshot = await services.driver.graph.aget_state({"configurable": {"thread_id": turn.thread_id}})
         plan = CampaignPlan.model_validate(snapshot.values["plan"])
     assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)

@@ -138,16 +138,20 @@ async def test_app_home_and_settings_modal(slack: Slack) -> None:
               "limit": {"value": {"type": "number_input", "value": "2500"}},
               "channel": {"value": {"type": "conversations_select", "selected_conversation": "CDIGEST"}},
               "hour": {"value": {"type": "static_select", "selected_option": {"value": "8"}}}}
+    values["landing"] = {"value": {"type": "url_text_input", "value": "https://127.0.0.1/shop"}}
     bad = await slack.submit(modal, values)
-    assert bad.json()["response_action"] == "errors" and "currency" in bad.json()["errors"]
+    assert bad.json()["response_action"] == "errors"
+    assert set(bad.json()["errors"]) == {"currency", "landing"}, bad.json()
+    assert "not a public website" in bad.json()["errors"]["landing"]
     values["currency"]["value"]["value"] = "aed"
+    values["landing"]["value"]["value"] = "https://shop.example.sa/"
     assert (await slack.submit(modal, values)).status_code == 200
     await slack.drain()
     async with slack.services.sessions() as session:
         workspace = await repo.get_or_create_workspace(session=session, name="T1", slack_team_id="T1")
         assert workspace.default_currency == "AED" and workspace.approvers == [APPROVER, "UOTHER"]
         assert workspace.self_approval_limit == Decimal("2500") and workspace.digest_channel == "CDIGEST"
-        assert workspace.digest_hour == 8
+        assert workspace.digest_hour == 8 and workspace.landing_url == "https://shop.example.sa/"
 
     # A non-approver sees the settings but gets no button to change them.
     await slack.event({"type": "app_home_opened", "user": MARKETER, "channel": "D2", "tab": "home",
