@@ -1,0 +1,84 @@
+"""Performance snapshots: one row per (platform, object, day), overwritten by a later fetch."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import PLATFORMS, SNAPSHOT_LEVELS, PerformanceSnapshot, new_id, utcnow
+from store.repositories._common import as_money, check_choice, currency_code, first_row, insert_if_absent
+
+
+async def upsert_snapshot(
+    *,
+    session: AsyncSession,
+    campaign_id: str,
+    platform: str,
+    level: str,
+    external_object_id: str,
+    day: date,
+    impressions: int,
+    clicks: int,
+    spend: Decimal,
+    currency: str,
+    conversions: int = 0,
+    video_views: int = 0,
+) -> PerformanceSnapshot:
+    """One row per (platform, object, day); a later fetch overwrites the numbers."""
+    check_choice(platform, PLATFORMS, "platform")
+    check_choice(level, SNAPSHOT_LEVELS, "snapshot level")
+    key = select(PerformanceSnapshot).where(
+        PerformanceSnapshot.platform == platform,
+        PerformanceSnapshot.external_object_id == external_object_id,
+        PerformanceSnapshot.day == day,
+    )
+    row = await first_row(session, key)
+    if row is None:
+        inserted = await insert_if_absent(
+            session,
+            PerformanceSnapshot,
+            {
+                "id": new_id(),
+                "campaign_id": campaign_id,
+                "platform": platform,
+                "level": level,
+                "external_object_id": external_object_id,
+                "day": day,
+                "impressions": impressions,
+                "clicks": clicks,
+                "spend": as_money(spend),
+                "currency": currency_code(currency),
+                "conversions": conversions,
+                "video_views": video_views,
+                "fetched_at": utcnow(),
+            },
+            ("platform", "external_object_id", "day"),
+        )
+        row = await first_row(session, key)
+        assert row is not None
+        if inserted:
+            return row
+    row.campaign_id = campaign_id
+    row.level = level
+    row.impressions = impressions
+    row.clicks = clicks
+    row.spend = cast(Decimal, as_money(spend))
+    row.currency = currency_code(currency)
+    row.conversions = conversions
+    row.video_views = video_views
+    row.fetched_at = utcnow()
+    await session.flush()
+    return row
+
+
+async def list_snapshots(*, session: AsyncSession, campaign_id: str) -> list[PerformanceSnapshot]:
+    stmt = (
+        select(PerformanceSnapshot)
+        .where(PerformanceSnapshot.campaign_id == campaign_id)
+        .order_by(PerformanceSnapshot.day, PerformanceSnapshot.platform, PerformanceSnapshot.external_object_id)
+    )
+    return list(await session.scalars(stmt))
