@@ -79,7 +79,8 @@ def _clamp(age: int) -> int:
 
 
 def _age_ok(scan: Scan, end: int, value: int) -> bool:
-    return 13 <= value <= 99 and not _NOT_AGE_AFTER.match(scan.norm.text[end:end + 12]) and not currency_after(scan, end)
+    return (13 <= value <= 99 and not _NOT_AGE_AFTER.match(scan.norm.text[end:end + 12])
+            and not currency_after(scan, end))
 
 
 def _num_free(scan: Scan, start: int, end: int) -> bool:

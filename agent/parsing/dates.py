@@ -1,4 +1,4 @@
-"""The schedule: explicit dates, relative starts ("tomorrow", "next week"), durations, and how they combine."""
+"""The schedule: explicit dates, relative starts ("tomorrow", "next week"), durations, and how they add up."""
 
 from __future__ import annotations
 
@@ -222,7 +222,8 @@ def read_duration(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int, Span
 
 # Schedule ---------------------------------------------------------------------------------------------
 
-def build_schedule(info: Dates, duration: tuple[int, Span] | None, window: tuple[date, date] | None) -> Schedule:
+def build_schedule(info: Dates, duration: tuple[int, Span] | None,
+                   window: tuple[date, date] | None) -> Schedule:
     start, end = info.start, info.end
     days = duration[0] if duration else None
     if start is None and end is None and window is not None:

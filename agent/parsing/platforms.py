@@ -8,7 +8,8 @@ from agent.parsing.lexicon import META_PUBLISHERS, PLATFORM_OF
 from agent.parsing.scan import Hit, Scan, is_negated
 
 
-def read_platforms(scan: Scan, analysis: Analysis, sources: dict[str, list[Span]]) -> tuple[list[str], dict[str, list[str]]]:
+def read_platforms(scan: Scan, analysis: Analysis,
+                   sources: dict[str, list[Span]]) -> tuple[list[str], dict[str, list[str]]]:
     positive: dict[str, None] = {}
     negative: set[str] = set()
     spans: list[Span] = []

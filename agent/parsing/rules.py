@@ -83,7 +83,7 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     mark_percent(scan)
 
     # The order matters: places come first (their countries resolve "riyal" and "national day"), and each
-    # reader marks the numbers it takes, so a date's day or an age is never read again as a duration or budget.
+    # reader marks the numbers it takes, so a date's day or an age is not read again as a duration or budget.
     places = read_locations(scan, analysis, sources)
     countries = {loc.country_code for loc in places}
     schedule_info = read_dates(scan, today, sources)
