@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+import agent.parsing.occasions as occasions
 from agent.models import CampaignRequest, Objective, Span
-from agent.parsing import occasions
 from agent.parsing.conflicts import add_conflicts
 from agent.parsing.rules import TextFacts, text_facts
 

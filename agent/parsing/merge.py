@@ -16,8 +16,9 @@ import re
 from datetime import date, timedelta
 
 from agent.models import Audience, Budget, CampaignRequest, Schedule, Span
+from agent.parsing.analysis import Analysis
 from agent.parsing.conflicts import open_conflicts, settle
-from agent.parsing.rules import Analysis, analyse
+from agent.parsing.rules import analyse
 
 _PLATFORM_NAMES = {"meta": "Meta", "tiktok": "TikTok", "snapchat": "Snapchat"}
 
