@@ -195,6 +195,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "الإعلانات. "
         "اطلب من مسؤول الحساب منحك الصلاحية، أو اربط حساباً آخر.",
     ),
+    "landing_url_example": (
+        "No landing page given: in the sandbox the ads link to the example page {url}. Name your shop's page (it "
+        "is remembered for the next campaigns); a real platform never gets the example.",
+        "لم تحدد صفحة هبوط: في بيئة التجربة توجّه الإعلانات إلى صفحة المثال {url}. أرسل صفحة متجرك (ستُحفظ للحملات "
+        "القادمة)؛ المنصات الحقيقية لا تحصل أبدًا على صفحة المثال.",
+    ),
     "landing_url_default": (
         "No landing page given: the ads will link to {url} (the workspace default).",
         "لم تحدد صفحة هبوط: ستوجّه الإعلانات إلى {url} (الرابط الافتراضي لمساحة العمل).",

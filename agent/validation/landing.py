@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from agent import messages as msg
+from agent.context import is_placeholder_url
 from agent.models import CampaignRequest
 from agent.planning import DEFAULT_OBJECTIVE, OBJECTIVES_NEEDING_URL
 from agent.validation.issues import ValidationIssue, make_fix, make_issue
@@ -61,7 +62,9 @@ def landing_issues(request: CampaignRequest, default_landing_url: str | None,
         text = msg.text("landing_url_invalid", url=url)
         return [make_issue("landing_url", "landing_url_invalid", "error", text, fixes=fixes)]
     if default_landing_url:
-        text = msg.text("landing_url_default", url=default_landing_url)
+        # An example domain is the sandbox's stand-in: said as such, so nobody mistakes it for their shop.
+        key = "landing_url_example" if is_placeholder_url(default_landing_url) else "landing_url_default"
+        text = msg.text(key, url=default_landing_url)
         return [make_issue("landing_url", "landing_url_default", "info", text)]
     objective = request.objective or DEFAULT_OBJECTIVE
     if objective in OBJECTIVES_NEEDING_URL:
