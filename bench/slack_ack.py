@@ -36,7 +36,7 @@ from fake_slack import FakeSlack  # noqa: E402
 
 from bot.services import Services, open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.slack import SlackFrontDoor  # noqa: E402
+from bot.slack.app import SlackFrontDoor  # noqa: E402
 from bot.web import create_app  # noqa: E402
 from store.models import Conversation  # noqa: E402
 

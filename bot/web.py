@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             yield
             return
         async with open_services(settings, port=port) as opened:
-            from bot.slack import build_slack
+            from bot.slack.app import build_slack
 
             await fail_abandoned_jobs(opened)
             app.state.services = opened
@@ -199,8 +199,8 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
 
     from bot.recovery import recovery_job, resume_interrupted_publishes
     from bot.scheduler import LeaderLock, build_scheduler
-    from bot.slack import build_slack
     from bot.slack.alerts import cleanup_jobs
+    from bot.slack.app import build_slack
     from bot.slack.digest import digest_jobs
     from bot.slack.status_notices import status_jobs
     from tools.generation.workers import warm_pool

@@ -1,5 +1,5 @@
-"""The Slack front door: a Bolt AsyncApp over the conversation driver (see app.py for the entry points)."""
+"""The Slack front door: a Bolt AsyncApp over the conversation driver (entry points: `bot.slack.app`).
 
-from bot.slack.app import SlackFrontDoor, build_slack
-
-__all__ = ["SlackFrontDoor", "build_slack"]
+The package imports nothing itself, so its rooms may import one another (`from bot.slack import blocks`) without
+a cycle through this file.
+"""

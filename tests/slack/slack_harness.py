@@ -20,7 +20,7 @@ from agent.conversations import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings
-from bot.slack import SlackFrontDoor
+from bot.slack.app import SlackFrontDoor
 from bot.web import create_app
 from tools.sandbox import complete_consent
 
