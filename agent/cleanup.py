@@ -1,7 +1,8 @@
 """Stuck compensations: retry the deletes a failed publish could not finish, and say what still exists where.
 
-When publishing fails terminally the saga pauses, then deletes, what it created (agent/publishing.py); a delete
-that fails leaves its ledger step in "compensating". This module (run by the scheduler every 15 minutes):
+When publishing fails terminally the saga pauses, then deletes, what it created
+(agent/publishing/compensation.py); a delete that fails leaves its ledger step in "compensating". This module
+(run by the scheduler every 15 minutes):
 - finds campaigns with such steps and retries the withdrawal through the public `withdraw_plan` (the same
   ledger, the same keys), with backoff per campaign: 15 minutes after the first attempt, doubling up to
   4 hours, and at most `MAX_CLEANUP_ATTEMPTS` attempts. After that ADLY stops deleting on its own: it is an
