@@ -1,19 +1,14 @@
 """Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks and cleanup retries, daily
 token refresh.
 
-Only one process runs them: a leader lock (an exclusive, non-blocking file lock in the data dir) is taken
-first, and a process that cannot take it runs no jobs.
+Only one process runs them: the leader (bot/leadership.py); another process takes over when it dies.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -32,32 +27,6 @@ CLEANUP_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 # (bot/slack/status_notices.py) passes its own job under this name in `extra_jobs`, which replaces this one.
 STATUS_JOB = "status_check"
 STATUS_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
-
-
-@dataclass
-class LeaderLock:
-    path: Path
-    _handle: IO[str] | None = field(default=None, repr=False)
-
-    def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the life of the lock
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
-        return True
-
-    def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:

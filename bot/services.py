@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from limits import parse as limits_parse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
@@ -25,6 +24,7 @@ from agent.graph import build_graph
 from bot.api.guards import RateLimits
 from bot.api.keys import KeyChecker
 from bot.audit_batch import AuditBatcher
+from bot.checkpoints import open_checkpointer
 from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
 from store import repositories as repo
@@ -233,7 +233,7 @@ async def open_services(
         audit_batch = AuditBatcher(sessions)
         stack.push_async_callback(audit_batch.close)  # before the engine is disposed (callbacks run in reverse)
         cipher = _cipher(settings)
-        saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(settings.checkpoint_path)))
+        saver = await open_checkpointer(settings, stack)
         graph = build_graph().compile(checkpointer=saver)
         public_url = settings.public_url(port)
         wiring = await wire_platforms(

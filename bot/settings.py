@@ -94,6 +94,7 @@ class Settings(BaseSettings):
 
     # Scheduler
     adly_scheduler_enabled: bool = True
+    adly_leader_retry_s: float = Field(default=15.0, gt=0)  # how often a follower tries to take over the scheduler
     adly_digest_hour: int = Field(default=9, ge=0, le=23)
 
     @property

@@ -197,8 +197,9 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
     """`adly serve`: the HTTP API and the Slack app (Socket Mode with an app token, else HTTP) under uvicorn."""
     import uvicorn
 
+    from bot.leadership import Leadership, leader_lock
     from bot.recovery import recovery_job, resume_interrupted_publishes
-    from bot.scheduler import LeaderLock, build_scheduler
+    from bot.scheduler import build_scheduler
     from bot.slack.alerts import cleanup_jobs
     from bot.slack.app import build_slack
     from bot.slack.digest import digest_jobs
@@ -207,7 +208,6 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
 
     port = port or settings.adly_port
     async with open_services(settings, port=port) as services:
-        await fail_abandoned_jobs(services)
         slack = build_slack(services, port=port)
         socket = None
         if slack is not None:
@@ -222,27 +222,39 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
                 return 2
             else:
                 log.warning("Slack: HTTP mode at %s/slack/events", settings.public_url(port))
-        lock = LeaderLock(settings.data_dir / "scheduler.lock")
         scheduler = None
-        leader = lock.acquire()
-        if leader:
-            # One process resumes what a stopped one left half-published (the leader: never two at once).
+
+        async def elected() -> None:
+            nonlocal scheduler
+            # The leader resumes what a stopped process left half-published (never two processes at once), at
+            # its election and then every few minutes from the scheduler.
             services.background.spawn(resume_interrupted_publishes(services, slack), name="resume-publishes")
-        if settings.adly_scheduler_enabled and leader:
-            jobs = {"publish_recovery": recovery_job(services, slack)}
-            if slack is not None:
-                jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
-            scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
-            scheduler.start()
+            if settings.adly_scheduler_enabled:
+                jobs = {"publish_recovery": recovery_job(services, slack)}
+                if slack is not None:
+                    jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
+                scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
+                scheduler.start()
+
+        async def lost() -> None:
+            nonlocal scheduler
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+                scheduler = None
+
+        leadership = Leadership(leader_lock(settings.app_database_url, settings.data_dir), on_elected=elected,
+                                on_lost=lost, retry_s=settings.adly_leader_retry_s)
+        if await leadership.start():
+            # API jobs left "running" by a stopped process (only the first leader, at its start: a process that
+            # is elected later has jobs of its own running).
+            await fail_abandoned_jobs(services)
         app = create_app(settings, services=services, port=port, slack=slack)
         warm_pool()
         config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")
         try:
             await uvicorn.Server(config).serve()
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            lock.release()
+            await leadership.stop()
             if socket is not None:
                 await socket.close_async()
     return 0

@@ -8,7 +8,7 @@ that failure into a short wait. The cost is that transactions serialise, so keep
 writer can use ``create_session_factory(engine, read_only=True)``, whose transactions begin
 DEFERRED (WAL lets them read while someone writes); they must not write.
 
-PostgreSQL URLs get none of this and pass straight to SQLAlchemy.
+PostgreSQL URLs get none of this and pass straight to SQLAlchemy; their migrations run under an advisory lock.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ BEGIN_MODE_OPTION = "adly_sqlite_begin"
 _BEGIN_MODES = {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}
 
 BUSY_TIMEOUT_MS = 10_000
+
+# PostgreSQL advisory lock keys (64-bit), one per purpose: "ADLYMIGR" and "ADLYLEAD" as ASCII.
+MIGRATION_LOCK_KEY = int.from_bytes(b"ADLYMIGR", "big") & 0x7FFF_FFFF_FFFF_FFFF
+LEADER_LOCK_KEY = int.from_bytes(b"ADLYLEAD", "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -123,6 +127,10 @@ async def upgrade_database(url: str, revision: str = "head") -> None:
     config = alembic_config(url)
     try:
         async with engine.begin() as conn:
+            if not is_sqlite(url):
+                # Any number of processes may start at once on an empty database: one migrates, the others wait
+                # for it and then find nothing to do (the lock ends with the transaction).
+                await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             await conn.run_sync(_run_upgrade, config, revision)
             if is_sqlite(url):
                 broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).fetchall()
