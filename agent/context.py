@@ -48,6 +48,7 @@ class AgentContext:
     llm_timeout_s: float = 20.0
     clock: Callable[[], datetime] = _utcnow
     progress: ProgressSink = field(default=_ignore_progress)
+    lease_ttl_s: float = 60.0  # a conversation lease not renewed this long belongs to a dead process
     publish_backoff_s: float = 1.0  # base of the per-account backoff; tests shrink it
     max_instruction_chars: int = 2000  # longer instructions and replies are refused before any work
     max_campaign_budget: Decimal = Decimal("50000")  # default ceilings (workspace currency): above, an admin approves

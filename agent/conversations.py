@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from agent.interactions import (
     REPLY_TYPES,
     numbered_choices,
 )
+from agent.leases import LeaseBusy, claimer_alive, held, holder_id
 from agent.models import CampaignRequest
 from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
@@ -142,14 +144,23 @@ def payload_hash(payload: dict[str, Any]) -> str:
 class ConversationDriver:
     """Maps conversations to LangGraph threads and resumes them one answer at a time."""
 
-    def __init__(self, ctx: AgentContext, graph: Any, *, approver_check: ApproverCheck | None = None) -> None:
+    def __init__(self, ctx: AgentContext, graph: Any, *, approver_check: ApproverCheck | None = None,
+                 lease_wait_s: float = 900.0) -> None:
         self.ctx = ctx
         self.graph = graph  # compiled with a checkpointer
         self.approver_check = approver_check  # settable: the Slack front door installs its group-aware check
         self._locks: dict[str, asyncio.Lock] = {}
+        self.holder = holder_id()  # this process, as the conversation leases name it
+        self.lease_wait_s = lease_wait_s
 
     def _lock(self, thread_id: str) -> asyncio.Lock:
         return self._locks.setdefault(thread_id, asyncio.Lock())
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self, thread_id: str) -> AsyncIterator[None]:
+        """Run the thread alone: first among this process's tasks (a lock), then among processes (the lease)."""
+        async with self._lock(thread_id), held(self.ctx, thread_id, self.holder, wait_s=self.lease_wait_s):
+            yield
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:
@@ -210,7 +221,7 @@ class ConversationDriver:
         }
         if request is not None:
             initial["request"] = request.contract_dict()
-        async with self._lock(thread_id):
+        async with self._exclusive(thread_id):
             return await self._run(conversation_id, thread_id, initial, progress)
 
     async def reply(
@@ -268,9 +279,18 @@ class ConversationDriver:
     ) -> Turn:
         """Answer one pending prompt. Stale, double or unauthorised answers change nothing and say why."""
         conversation = await self._conversation(conversation_id)
+        try:
+            return await self._decide(conversation, interrupt_id, decision, actor, progress)
+        except LeaseBusy:
+            turn = await self.current(conversation_id)
+            return turn.model_copy(update={"notice": t("busy_elsewhere", turn.language), "status": "refused"})
+
+    async def _decide(self, conversation: Any, interrupt_id: str, decision: dict[str, Any], actor: str,
+                      progress: ProgressSink | None) -> Turn:
         thread_id = conversation.thread_id
-        async with self._lock(thread_id):
-            # Under the lock: a second click waits here, then finds the prompt no longer pending.
+        async with self._exclusive(thread_id):
+            # Under the lock and the lease: a second click, in this process or another, waits here, then finds
+            # the prompt no longer pending.
             current = await self._current_unlocked(conversation)
             checked = await self._check_answer(conversation, current, interrupt_id, decision, actor)
             if isinstance(checked, Refusal):
@@ -360,7 +380,7 @@ class ConversationDriver:
     async def retry(self, conversation_id: str, progress: ProgressSink | None = None) -> Turn:
         """Run a thread again from its last checkpoint after an error (the failed node restarts; the ledger dedupes)."""
         conversation = await self._conversation(conversation_id)
-        async with self._lock(conversation.thread_id):
+        async with self._exclusive(conversation.thread_id):
             return await self._run(conversation.id, conversation.thread_id, None, progress)
 
     async def resume(self, conversation_id: str, actor: str, progress: ProgressSink | None = None) -> Turn | Refusal:
@@ -378,7 +398,7 @@ class ConversationDriver:
     async def _resume(self, conversation: Any, actor: str, progress: ProgressSink | None) -> Turn | Refusal:
         # Checked under the conversation's lock: a retry already run (two clicks, a startup and a click) is not
         # run again.
-        async with self._lock(conversation.thread_id):
+        async with self._exclusive(conversation.thread_id):
             current = await self._current_unlocked(conversation)
             if not await self._retryable(conversation, current):
                 return Refusal("nothing_to_retry", t("nothing_to_retry", current.language))
@@ -474,9 +494,10 @@ class ConversationDriver:
             )
             approval_id, status = row.id, row.status
             await repo.update_conversation(session=session, conversation_id=conversation.id, status="waiting")
-        if status == "claimed":
-            # Called under the thread lock, so no resume of ours is running: this claim's resume died with its
-            # process, and the checkpoint still has the prompt pending. Let it be answered again.
+        if status == "claimed" and not await claimer_alive(self.ctx, conversation.thread_id, self.holder):
+            # Called under the thread lock, so no resume of ours is running, and no other process holds the
+            # thread's lease: this claim's resume died with its process, and the checkpoint still has the prompt
+            # pending. Let it be answered again.
             async with self.ctx.sessions() as session:
                 await repo.release_claim(session=session, approval_id=approval_id)
         return Prompt(approval_id=approval_id, interrupt_id=interrupt.id, kind=kind, payload=payload)

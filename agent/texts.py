@@ -189,6 +189,10 @@ _TEXTS: dict[str, dict[str, str]] = {
               "looked up, never sent twice.",
         "ar": "توقف النشر عند توقف ADLY. نستأنفه من السجل: ما أُنشئ سابقًا يُتحقق منه ولا يُرسل مرتين.",
     },
+    "busy_elsewhere": {
+        "en": "This campaign is still being worked on (another step is running). Try again in a few minutes.",
+        "ar": "ما زال العمل جاريًا على هذه الحملة (خطوة أخرى قيد التنفيذ). حاول مرة أخرى بعد دقائق.",
+    },
     "stopped_on_error": {
         "en": "This campaign stopped on an error before it finished. Retry resumes it where it stopped; nothing is "
               "sent twice.",

@@ -470,6 +470,19 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class ConversationLease(Base):
+    """Which process runs a conversation's flow now: held until `expires_at` (renewed while it runs), and a token
+    that grows with every new holder, checked before each state-changing write (a fencing token)."""
+
+    __tablename__ = "conversation_leases"
+    _repr_fields = ("thread_id", "holder", "token")
+
+    thread_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    token: Mapped[int] = mapped_column(Integer, default=1)
+    expires_at: Mapped[datetime]
+
+
 class ProcessedEvent(Base):
     __tablename__ = "processed_events"
     _repr_fields = ("event_id", "source")

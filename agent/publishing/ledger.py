@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
+from agent.leases import fence
 from agent.planning import CampaignPlan, PlatformPlan
 from store import repositories as repo
 from tools.platforms.base import AdPlatformClient, ObjectKind
@@ -139,12 +140,14 @@ class LedgerWriter:
     async def _commit(self, group: list[tuple[_Op, asyncio.Future[None]]]) -> None:
         try:
             async with self.ctx.sessions() as session, session.begin():
+                await fence(session, self.ctx)  # only the lease's holder writes the ledger (agent/leases.py)
                 await self._apply(session, [op for op, _ in group])
         except Exception:
             # One bad write must not fail the others: fall back to one transaction each.
             for op, future in group:
                 try:
                     async with self.ctx.sessions() as session, session.begin():
+                        await fence(session, self.ctx)
                         await self._apply(session, [op])
                 except Exception as exc:
                     if not future.done():

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from agent.context import AgentContext
+from agent.leases import fence
 from agent.planning import CampaignPlan
 from agent.publishing.activation import (
     activate_campaign,
@@ -66,6 +67,7 @@ async def _open_ledger(
     """
     failures: dict[str, BaseException] = {}
     async with ctx.sessions() as session, session.begin():
+        await fence(session, ctx)
         wanted = {
             pub.key(plan_key, kind): (pub, kind, plan_key, parent)
             for pub in publishers

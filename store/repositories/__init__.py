@@ -12,6 +12,7 @@ Call them through the package, as every caller does: ``from store import reposit
 - ``assets``: content assets and the generation jobs that make them.
 - ``ledger``: the publish ledger's steps, the batched writes of a publish run to the steps and to the
   campaign tree, and the campaigns a compensation left stuck.
+- ``leases``: conversation leases (which process runs a conversation now, with a fencing token).
 - ``oauth_states``: the once-only states of OAuth connect links.
 - ``performance``: performance snapshots, one row per (platform, object, day).
 - ``audit_log``: the audit log, and the once-only marks of processed events.
@@ -24,9 +25,10 @@ To patch a function in a test, patch it in its room (``store.repositories.ledger
 the name re-exported here would not reach the callers inside the package.
 
 Transactions: the caller owns them. Functions add/flush and return ORM objects; they do not
-commit, with four exceptions that are locks or once-only tokens and must be visible to other
+commit, with six exceptions that are locks or once-only tokens and must be visible to other
 sessions and processes the moment they return, even if the caller's later work fails:
-``claim_approval``, ``release_claim``, ``consume_oauth_state`` and ``mark_event_processed``
+``claim_approval``, ``release_claim``, ``consume_oauth_state``, ``mark_event_processed``, ``take_lease`` and
+``end_lease``
 commit the session they are given (call them on a fresh session, or at the start of a unit of
 work). Sessions come from ``store.db.create_session_factory`` (expire_on_commit=False), so the
 returned objects stay readable after those commits.
@@ -90,6 +92,7 @@ from store.repositories.conversations import (
     list_conversations,
     update_conversation,
 )
+from store.repositories.leases import end_lease, live_lease, purge_leases, renew_lease, take_lease
 from store.repositories.ledger import (
     PlannedStep,
     RowChange,
@@ -157,6 +160,8 @@ __all__ = [
     "plan_step", "PlannedStep", "plan_steps", "StepState", "get_step_states", "get_step",
     "set_step_state", "mark_steps_sending", "unmark_steps_sending", "StepChange", "apply_step_changes",
     "RowChange", "apply_row_changes", "list_steps", "list_compensating_campaigns",
+    # leases
+    "take_lease", "renew_lease", "end_lease", "live_lease", "purge_leases",
     # oauth_states
     "create_oauth_state", "find_open_oauth_state", "get_oauth_state", "consume_oauth_state",
     "purge_oauth_states",
