@@ -48,7 +48,7 @@ def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None 
 
         return meta_app(state_dir, faults)
     if platform == "tiktok":
-        from tools.sandbox.tiktok_sim import tiktok_app
+        from tools.sandbox.tiktok import tiktok_app
 
         return tiktok_app(state_dir, faults)
     if platform == "snapchat":
