@@ -52,7 +52,7 @@ def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None 
 
         return tiktok_app(state_dir, faults)
     if platform == "snapchat":
-        from tools.sandbox.snapchat_sim import snapchat_app
+        from tools.sandbox.snapchat import snapchat_app
 
         return snapchat_app(state_dir, faults)
     raise ValueError(f"unknown platform {platform!r}")
