@@ -7,16 +7,14 @@ from pathlib import Path
 import httpx
 from starlette.types import ASGIApp
 
-from tools.platforms import meta, snapchat, tiktok
+from tools.platforms.meta import API_BASE_URL as META_API_BASE_URL
+from tools.platforms.meta import OAUTH_BASE_URL as META_OAUTH_BASE_URL
+from tools.platforms.snapchat import API_BASE_URL as SNAPCHAT_API_BASE_URL
+from tools.platforms.snapchat import OAUTH_BASE_URL as SNAPCHAT_OAUTH_BASE_URL
+from tools.platforms.tiktok import API_BASE_URL as TIKTOK_API_BASE_URL
+from tools.platforms.tiktok import OAUTH_BASE_URL as TIKTOK_OAUTH_BASE_URL
 from tools.sandbox.core import SandboxFaults, SandboxTransport, complete_consent
 from tools.sandbox.pages import browser_client, consent_pages
-
-META_API_BASE_URL = meta.API_BASE_URL
-META_OAUTH_BASE_URL = meta.OAUTH_BASE_URL
-TIKTOK_API_BASE_URL = tiktok.API_BASE_URL
-TIKTOK_OAUTH_BASE_URL = tiktok.OAUTH_BASE_URL
-SNAPCHAT_API_BASE_URL = snapchat.API_BASE_URL
-SNAPCHAT_OAUTH_BASE_URL = snapchat.OAUTH_BASE_URL
 
 API_BASE_URLS = {"meta": META_API_BASE_URL, "tiktok": TIKTOK_API_BASE_URL, "snapchat": SNAPCHAT_API_BASE_URL}
 OAUTH_BASE_URLS = {
@@ -46,15 +44,15 @@ def sandbox_app(platform: str, *, state_dir: Path, faults: SandboxFaults | None 
     """The simulator for one platform; its state lives in `state_dir/<platform>.sqlite`."""
     _warm_up()
     if platform == "meta":
-        from tools.sandbox.meta_sim import meta_app
+        from tools.sandbox.meta import meta_app
 
         return meta_app(state_dir, faults)
     if platform == "tiktok":
-        from tools.sandbox.tiktok_sim import tiktok_app
+        from tools.sandbox.tiktok import tiktok_app
 
         return tiktok_app(state_dir, faults)
     if platform == "snapchat":
-        from tools.sandbox.snapchat_sim import snapchat_app
+        from tools.sandbox.snapchat import snapchat_app
 
         return snapchat_app(state_dir, faults)
     raise ValueError(f"unknown platform {platform!r}")

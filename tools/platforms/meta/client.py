@@ -1,29 +1,22 @@
-"""Meta Marketing API (Graph) client: form-encoded writes, act_<id> paths, everything created PAUSED."""
+"""MetaClient: the Meta Marketing API (Graph) calls, form-encoded writes on act_<id> paths, everything PAUSED.
+
+What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
+too (errors, reads); this room holds the calls, their order and the lookups they cache."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import mimetypes
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 import httpx
 
-from tools.platforms._common import (
-    SingleFlight,
-    json_body,
-    key_marker,
-    money_error,
-    name_with_marker,
-    read_media,
-    send,
-)
+from tools.platforms._common import SingleFlight, json_body, key_marker, name_with_marker, read_media, send
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
@@ -36,154 +29,35 @@ from tools.platforms.base import (
     InvalidRequest,
     MediaRef,
     MediaSpec,
-    NeutralStatus,
     ObjectKind,
     ObjectState,
     PermissionMissing,
     PlatformError,
     PlatformName,
-    PolicyRejected,
-    RateLimited,
-    Targeting,
     TokenExpired,
     TokenSet,
     TransientError,
 )
-from tools.platforms.money import MoneyError, to_wire
-
-GRAPH_VERSION = "v26.0"
-API_BASE_URL = "https://graph.facebook.com"
-VIDEO_BASE_URL = "https://graph-video.facebook.com"
-OAUTH_BASE_URL = "https://www.facebook.com"
-SCOPES = ("ads_management", "ads_read", "business_management", "pages_show_list", "pages_read_engagement")
-NAME_MAX = 400
-MULTI_ID_MAX = 50  # ids per Graph multi-ID read
-BATCH_MAX = 50  # requests per Graph batch
-
-# Our objective vocabulary -> (ODAX objective, ad set optimization_goal, destination_type or None).
-# Pairs follow Meta's objective validation table as far as the reference confirms it; sales and leads
-# optimise for link clicks because no pixel or lead form is configured at this layer.
-OBJECTIVES: dict[str, tuple[str, str, str | None]] = {
-    "sales": ("OUTCOME_SALES", "LINK_CLICKS", "WEBSITE"),
-    "traffic": ("OUTCOME_TRAFFIC", "LINK_CLICKS", "WEBSITE"),
-    "awareness": ("OUTCOME_AWARENESS", "REACH", None),
-    "engagement": ("OUTCOME_ENGAGEMENT", "POST_ENGAGEMENT", None),
-    "leads": ("OUTCOME_LEADS", "LINK_CLICKS", "WEBSITE"),
-    "app_installs": ("OUTCOME_APP_PROMOTION", "APP_INSTALLS", None),
-    "video_views": ("OUTCOME_AWARENESS", "THRUPLAY", None),
-}
-CTAS = {
-    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
-    "book_now": "BOOK_NOW", "contact_us": "CONTACT_US", "download": "DOWNLOAD", "get_offer": "GET_OFFER",
-}  # fmt: skip
-# Locale IDs from the adlocale search (Arabic 28, English (All) 1001) [unconfirmed IDs, widely used].
-LOCALES = {"ar": 28, "en": 1001}
-EDGES: dict[str, str] = {
-    "campaign": "campaigns", "ad_set": "adsets", "ad": "ads", "creative": "adcreatives",
-    "image": "adimages", "video": "advideos",
-}  # fmt: skip
-RATE_LIMIT_CODES = {4, 17, 32, 341, 613, *range(80000, 80015)}
-PERMISSION_CODES = {3, 10, 294, *range(200, 300)}
-STATUS_MAP: dict[str, NeutralStatus] = {
-    "ACTIVE": "active", "PAUSED": "paused", "CAMPAIGN_PAUSED": "paused", "ADSET_PAUSED": "paused",
-    "DELETED": "deleted", "ARCHIVED": "archived", "PENDING_REVIEW": "pending_review",
-    "IN_PROCESS": "pending_review", "PREAPPROVED": "pending_review", "DISAPPROVED": "rejected",
-}  # fmt: skip
-
-
-def encode_params(params: dict[str, Any]) -> dict[str, str]:
-    """The SDK's `_top_level_param_json_encode`: nested values and bools as compact, key-sorted JSON."""
-    out: dict[str, str] = {}
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, dict | list | tuple | bool):
-            out[key] = json.dumps(value, sort_keys=True, separators=(",", ":"))
-        else:
-            out[key] = str(value)
-    return out
-
-
-def act(account_id: str) -> str:
-    return account_id if account_id.startswith("act_") else f"act_{account_id}"
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """Minutes in X-Business-Use-Case-Usage (estimated_time_to_regain_access), else the ad-account reset."""
-    best: float | None = None
-    raw = headers.get("x-business-use-case-usage")
-    if raw:
-        try:
-            for entries in json.loads(raw).values():
-                for entry in entries:
-                    minutes = float(entry.get("estimated_time_to_regain_access") or 0)
-                    if minutes > 0:
-                        best = max(best or 0.0, minutes * 60)
-        except (ValueError, AttributeError, TypeError):
-            pass
-    raw = headers.get("x-ad-account-usage")
-    if best is None and raw:
-        try:
-            seconds = float(json.loads(raw).get("reset_time_duration") or 0)
-            best = seconds or None
-        except (ValueError, AttributeError, TypeError):
-            pass
-    return best
-
-
-def raise_for_error(response: httpx.Response) -> None:
-    """Map a Graph error body into the error tree, keeping Meta's code, subcode and message."""
-    body = json_body(response)
-    error = body.get("error")
-    if response.status_code < 400 and not error:
-        return
-    if not isinstance(error, dict):
-        cls = TransientError if response.status_code >= 500 else InvalidRequest
-        raise cls(
-            f"meta: HTTP {response.status_code}", platform="meta", http_status=response.status_code, raw=body
-        )
-    code = int(error.get("code") or 0)
-    subcode = error.get("error_subcode")
-    message = str(error.get("error_user_msg") or error.get("message") or "error")
-    kw: dict[str, Any] = {
-        "platform": "meta", "platform_code": f"{code}/{subcode}" if subcode else code,
-        "platform_message": str(error.get("message") or message), "http_status": response.status_code, "raw": body,
-    }  # fmt: skip
-    text = f"meta ({code}{'/' + str(subcode) if subcode else ''}): {message}"
-    if code == 190 or code == 102:
-        raise TokenExpired(text, **kw)
-    if code in RATE_LIMIT_CODES:
-        raise RateLimited(text, retry_after_s=_retry_after(response.headers), **kw)
-    if code in PERMISSION_CODES:
-        raise PermissionMissing(text, **kw)
-    if code == 368:
-        raise PolicyRejected(text, **kw)
-    if code in (1, 2) or error.get("is_transient") or response.status_code >= 500:
-        raise TransientError(text, **kw)
-    field = None
-    blame = (
-        (error.get("error_data") or {}).get("blame_field_specs")
-        if isinstance(error.get("error_data"), dict)
-        else None
-    )
-    if blame and isinstance(blame, list) and blame[0]:
-        field = ".".join(str(p) for p in blame[0])
-    else:
-        match = re.search(r"param(?:eter)? ([a-z_.\[\]0-9]+)", str(error.get("message") or ""))
-        field = match.group(1) if match else None
-    raise InvalidRequest(text, field=field, **kw)
-
-
-def _node_state(kind: ObjectKind, external_id: str, body: dict[str, Any]) -> ObjectState:
-    """An object's neutral status from its Graph fields: the effective status wins when it says more."""
-    configured = str(body.get("status") or "")
-    effective = str(body.get("effective_status") or configured)
-    status: NeutralStatus = STATUS_MAP.get(configured, "unknown")
-    if effective in ("DISAPPROVED", "PENDING_REVIEW", "IN_PROCESS", "WITH_ISSUES", "DELETED", "ARCHIVED"):
-        status = STATUS_MAP.get(effective, "unknown")
-    if kind == "video" and configured.lower() == "ready":
-        status = "active"
-    return ObjectState(kind=kind, external_id=external_id, status=status, raw_status=effective, name=body.get("name"))
+from tools.platforms.meta.errors import raise_for_error
+from tools.platforms.meta.reads import image_state, insight_row, object_state
+from tools.platforms.meta.tree import (
+    ad_params,
+    ad_set_params,
+    budget_params,
+    campaign_params,
+    creative_params,
+    objective_for,
+    targeting_spec,
+)
+from tools.platforms.meta.wire import (
+    BATCH_MAX,
+    EDGES,
+    GRAPH_VERSION,
+    MULTI_ID_MAX,
+    SCOPES,
+    act,
+    encode_params,
+)
 
 
 class MetaClient:
@@ -425,125 +299,29 @@ class MetaClient:
             )  # fmt: skip
         return [MediaRef(kind="image", external_id=str(images[name]["hash"])) for name in files]
 
-    def _budget(self, params: dict[str, Any], budget: Any, period: str, currency: str) -> None:
-        if budget.currency.upper() != currency.upper():
-            raise InvalidRequest(
-                f"meta: budget in {budget.currency} but the ad account bills in {currency}",
-                platform="meta", field=f"{period}_budget",
-            )  # fmt: skip
-        field = "daily_budget" if period == "daily" else "lifetime_budget"
-        try:
-            params[field] = to_wire(budget, "meta")
-        except MoneyError as exc:
-            raise money_error(exc, platform="meta", field=field) from exc
-
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective"
-            )
-        params: dict[str, Any] = {
-            "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "objective": objective[0],
-            "status": "PAUSED",
-            "buying_type": "AUCTION",
-            "special_ad_categories": [c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"],
-        }
-        if spec.budget is not None:
-            self._budget(params, spec.budget, spec.budget_period, await self._currency(token, account_id))
-            params["bid_strategy"] = "LOWEST_COST_WITHOUT_CAP"
-        else:
-            # v24+ asks non-CBO campaigns to state ad-set budget sharing explicitly.
-            params["is_adset_budget_sharing_enabled"] = False
-        body = await self._post(f"{act(account_id)}/campaigns", token, params)
+        objective = objective_for(spec.objective)
+        budget = None
+        if spec.budget is not None:  # the campaign carries the budget (CBO): in the account's currency
+            budget = budget_params(spec.budget, spec.budget_period, await self._currency(token, account_id))
+        body = await self._post(f"{act(account_id)}/campaigns", token, campaign_params(spec, objective, budget))
         return str(body["id"])
 
-    async def _targeting(self, token: str, account_id: str, targeting: Targeting) -> dict[str, Any]:
-        geo: dict[str, Any] = {}
-        for location in targeting.locations:
-            key = await self.resolve_location(token=token, account_id=account_id, location=location)
-            if location.kind == "country":
-                geo.setdefault("countries", []).append(key)
-            else:
-                geo.setdefault("cities" if location.kind == "city" else "regions", []).append({"key": key})
-        if geo:
-            geo["location_types"] = ["home", "recent"]
-        spec: dict[str, Any] = {"geo_locations": geo, "targeting_automation": {"advantage_audience": 0}}
-        if targeting.age_min is not None:
-            spec["age_min"] = max(13, targeting.age_min)
-        if targeting.age_max is not None:
-            spec["age_max"] = min(65, targeting.age_max)
-        if targeting.genders and len(set(targeting.genders)) == 1:
-            spec["genders"] = [1 if targeting.genders[0] == "male" else 2]
-        locales = sorted({LOCALES[lang] for lang in targeting.languages if lang in LOCALES})
-        if locales:
-            spec["locales"] = locales
-        if targeting.publisher_platforms:
-            spec["publisher_platforms"] = targeting.publisher_platforms
-        return spec
-
-    @staticmethod
-    def _time(value: datetime) -> str:
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%S%z")
-
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"meta: unsupported objective {spec.objective!r}", platform="meta", field="objective"
-            )
-        params: dict[str, Any] = {
-            "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "campaign_id": spec.campaign_id,
-            "status": "PAUSED",
-            "billing_event": "IMPRESSIONS",
-            "optimization_goal": objective[1],
-            "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
-            "start_time": self._time(spec.start_time),
-            "targeting": await self._targeting(token, account_id, spec.targeting),
-        }
-        if objective[2]:
-            params["destination_type"] = objective[2]
-        if spec.end_time is not None:
-            params["end_time"] = self._time(spec.end_time)
-        self._budget(params, spec.budget, spec.budget_period, await self._currency(token, account_id))
-        body = await self._post(f"{act(account_id)}/adsets", token, params)
+        objective = objective_for(spec.objective)
+        keys = [
+            await self.resolve_location(token=token, account_id=account_id, location=location)
+            for location in spec.targeting.locations
+        ]
+        targeting = targeting_spec(spec.targeting, keys)
+        budget = budget_params(spec.budget, spec.budget_period, await self._currency(token, account_id))
+        body = await self._post(f"{act(account_id)}/adsets", token, ad_set_params(spec, objective, targeting, budget))
         return str(body["id"])
 
     async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
         """An ad creative (object_story_spec). One per language: Arabic and English copy become two ads."""
         page_id = await self._page_id(token, account_id)
-        images = [m.external_id for m in spec.media if m.kind == "image"]
-        videos = [m.external_id for m in spec.media if m.kind == "video"]
-        cta = {"type": CTAS[spec.cta], "value": {"link": spec.landing_url}}
-        story: dict[str, Any] = {"page_id": page_id}
-        if videos:
-            video: dict[str, Any] = {
-                "video_id": videos[0], "title": spec.headline, "message": spec.primary_text, "call_to_action": cta,
-            }  # fmt: skip
-            if images:
-                video["image_hash"] = images[0]
-            if spec.description:
-                video["link_description"] = spec.description
-            story["video_data"] = video
-        elif images:
-            link: dict[str, Any] = {
-                "link": spec.landing_url, "message": spec.primary_text, "name": spec.headline,
-                "image_hash": images[0], "call_to_action": cta,
-            }  # fmt: skip
-            if spec.description:
-                link["description"] = spec.description
-            story["link_data"] = link
-        else:
-            raise InvalidRequest("meta: an ad needs an image or a video", platform="meta", field="media")
-        creative = await self._post(
-            f"{act(account_id)}/adcreatives",
-            token,
-            {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "object_story_spec": story},
-        )
+        creative = await self._post(f"{act(account_id)}/adcreatives", token, creative_params(spec, page_id))
         return str(creative["id"])
 
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
@@ -551,14 +329,7 @@ class MetaClient:
         creative_id = spec.creative_id
         if creative_id is None:
             creative_id = await self.create_creative(token=token, account_id=account_id, spec=spec.creative())
-        ad = await self._post(
-            f"{act(account_id)}/ads",
-            token,
-            {
-                "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "adset_id": spec.ad_set_id,
-                "creative": {"creative_id": creative_id}, "status": "PAUSED",
-            },
-        )  # fmt: skip
+        ad = await self._post(f"{act(account_id)}/ads", token, ad_params(spec, creative_id))
         return AdCreated(ad_id=str(ad["id"]), creative_id=creative_id)
 
     # ------------------------------------------------------------------------------------------ reads
@@ -602,14 +373,10 @@ class MetaClient:
             rows = await self._get(
                 f"{act(account_id)}/adimages", token, {"hashes": [external_id], "fields": "hash,name,status"}
             )
-            data = rows.get("data") or []
-            raw = str(data[0].get("status", "ACTIVE")) if data else "DELETED"
-            return ObjectState(
-                kind=kind, external_id=external_id, status=STATUS_MAP.get(raw, "unknown"), raw_status=raw
-            )
+            return image_state(external_id, rows)
         fields = "id,name,status" if kind in ("video", "creative") else "id,name,status,effective_status"
         body = await self._get(external_id, token, {"fields": fields})
-        return _node_state(kind, external_id, body)
+        return object_state(kind, external_id, body)
 
     async def get_states(
         self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
@@ -626,7 +393,7 @@ class MetaClient:
         found: dict[tuple[str, str], ObjectState] = {}
         for chunk, body in zip(chunks, bodies, strict=True):
             for kind, external_id in chunk:
-                found[(kind, external_id)] = _node_state(kind, external_id, body.get(external_id) or {})
+                found[(kind, external_id)] = object_state(kind, external_id, body.get(external_id) or {})
         rest = [(k, i) for k, i in objects if (k, i) not in found]
         singles = await asyncio.gather(
             *(self.get_state(token=token, account_id=account_id, kind=k, external_id=i) for k, i in rest)
@@ -710,21 +477,7 @@ class MetaClient:
                 "limit": 500,
             },
         )
-        out = []
-        for row in rows:
-            actions = {
-                a.get("action_type"): int(float(a.get("value") or 0)) for a in row.get("actions") or []
-            }
-            out.append(
-                InsightRow(
-                    external_id=str(row["campaign_id"]), day=date.fromisoformat(row["date_start"]),
-                    impressions=int(row.get("impressions") or 0), clicks=int(row.get("clicks") or 0),
-                    spend=Decimal(str(row.get("spend") or "0")), currency=str(row.get("account_currency") or ""),
-                    conversions=actions.get("offsite_conversion.fb_pixel_purchase", 0) + actions.get("lead", 0),
-                    video_views=actions.get("video_view", 0),
-                )
-            )  # fmt: skip
-        return out
+        return [insight_row(row) for row in rows]
 
     def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
         numeric = account_id.removeprefix("act_")

@@ -1,4 +1,7 @@
-"""Snap Marketing API v1 client: Bearer auth, wrapped lists, micro money, errors that can hide in a 200."""
+"""SnapchatClient: the Snap Marketing API v1 calls, Bearer auth, one entity per write, OAuth with refresh.
+
+What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
+too (errors, reads); this room holds the calls, their order and the lookups and entities they cache."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import mimetypes
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 from time import monotonic
 from typing import Any, Literal
@@ -20,7 +22,6 @@ from tools.platforms._common import (
     SingleFlight,
     json_body,
     key_marker,
-    money_error,
     name_with_marker,
     read_media,
     send,
@@ -38,44 +39,29 @@ from tools.platforms.base import (
     InvalidRequest,
     MediaRef,
     MediaSpec,
-    NeutralStatus,
     ObjectKind,
     ObjectState,
-    OutcomeUnknown,
     PermissionMissing,
-    PlatformError,
     PlatformName,
-    PolicyRejected,
-    RateLimited,
     TokenExpired,
     TokenSet,
-    TransientError,
 )
-from tools.platforms.money import MoneyError, from_wire, to_wire
+from tools.platforms.snapchat.errors import raise_for_error, raise_for_token_error
+from tools.platforms.snapchat.reads import insight_rows, object_state
+from tools.platforms.snapchat.tree import (
+    ad_entity,
+    ad_squad_budget,
+    ad_squad_entity,
+    campaign_budget,
+    campaign_entity,
+    creative_entity,
+    objective_for,
+    targeting_spec,
+    top_snap_media,
+)
+from tools.platforms.snapchat.wire import API_VERSION, ENTITIES, NAME_MAX, SCOPE, unwrap
 
-API_VERSION = "v1"
-API_BASE_URL = "https://adsapi.snapchat.com"
-OAUTH_BASE_URL = "https://accounts.snapchat.com"
-SCOPE = "snapchat-marketing-api"
-NAME_MAX = 375
 SEEN_TTL_S = 60.0  # how long an entity we read or wrote may stand in for a fresh read before a PUT
-
-# objective -> (objective_v2_type [unconfirmed enum], ad squad optimization_goal)
-OBJECTIVES: dict[str, tuple[str, str]] = {
-    "sales": ("SALES", "SWIPES"), "traffic": ("TRAFFIC", "SWIPES"), "awareness": ("AWARENESS_AND_ENGAGEMENT", "IMPRESSIONS"),
-    "engagement": ("AWARENESS_AND_ENGAGEMENT", "SWIPES"), "leads": ("LEADS", "SWIPES"),
-    "video_views": ("AWARENESS_AND_ENGAGEMENT", "VIDEO_VIEWS"), "app_installs": ("APP_PROMOTION", "APP_INSTALLS"),
-}  # fmt: skip
-CTAS = {
-    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
-    "book_now": "BOOK_NOW", "contact_us": "LEARN_MORE", "download": "DOWNLOAD", "get_offer": "GET_NOW",
-}  # fmt: skip
-# kind -> (plural, singular, parent collection for creates/updates)
-ENTITIES: dict[str, tuple[str, str]] = {
-    "campaign": ("campaigns", "campaign"), "ad_set": ("adsquads", "adsquad"), "ad": ("ads", "ad"),
-    "creative": ("creatives", "creative"), "image": ("media", "media"), "video": ("media", "media"),
-}  # fmt: skip
-
 
 _REGION_WORDS = re.compile(r"\b(province|region|governorate|emirate|municipality)\b")
 
@@ -83,37 +69,6 @@ _REGION_WORDS = re.compile(r"\b(province|region|governorate|emirate|municipality
 def _region_key(name: str) -> str:
     """A region name without its administrative word: "Riyadh Province" and "Riyadh Region" name one place."""
     return " ".join(_REGION_WORDS.sub(" ", name.casefold()).split())
-
-
-def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bool = False) -> None:
-    """HTTP status first; then `request_status` and each item's `sub_request_status` (a 200 can hide failures)."""
-    status = response.status_code
-    failed_items = [
-        item for key, items in body.items() if isinstance(items, list)
-        for item in items if isinstance(item, dict) and item.get("sub_request_status") == "ERROR"
-    ]  # fmt: skip
-    if status < 400 and body.get("request_status", "SUCCESS") != "ERROR" and not failed_items:
-        return
-    reason = ""
-    if failed_items:
-        reason = str(failed_items[0].get("sub_request_error_reason") or "")
-    message = str(body.get("display_message") or body.get("debug_message") or reason or f"HTTP {status}")
-    code = body.get("error_code")
-    kw: dict[str, Any] = {"platform": "snapchat", "platform_code": code, "platform_message": message,
-                          "http_status": status, "raw": body}  # fmt: skip
-    text = f"snapchat ({status}{' ' + str(code) if code else ''}): {message}"
-    if status == 401:
-        raise TokenExpired(text, **kw)
-    if status == 403:
-        raise PermissionMissing(text, **kw)
-    if status == 429:
-        raise RateLimited(text, retry_after_s=None, **kw)  # Snap sends no Retry-After
-    if status >= 500:
-        raise (OutcomeUnknown if write and status == 504 else TransientError)(text, **kw)
-    if "policy" in message.lower():
-        raise PolicyRejected(text, **kw)
-    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", reason or message)
-    raise InvalidRequest(text, field=match.group(1) if match else None, **kw)
 
 
 class SnapchatClient:
@@ -158,18 +113,12 @@ class SnapchatClient:
         raise_for_error(response, body, write=write)
         return body
 
-    @staticmethod
-    def _items(body: dict[str, Any], plural: str, singular: str) -> list[dict[str, Any]]:
-        return [
-            item[singular] for item in body.get(plural) or [] if isinstance(item, dict) and singular in item
-        ]
-
     async def _create_one(
         self, path: str, token: str, plural: str, singular: str, obj: dict[str, Any]
     ) -> dict[str, Any]:
         # One entity per request, so a failure is never partial.
         body = await self._call("POST", path, token, write=True, json={plural: [obj]})
-        items = self._items(body, plural, singular)
+        items = unwrap(body, plural, singular)
         if not items:
             raise InvalidRequest(f"snapchat: create returned no {singular}", platform="snapchat", raw=body)
         self._remember(items[0])
@@ -189,7 +138,7 @@ class SnapchatClient:
         params: dict[str, Any] | None = {"limit": 1000}
         while url:
             body = await self._call("GET", url, token, params=params)
-            rows.extend(self._items(body, plural, singular))
+            rows.extend(unwrap(body, plural, singular))
             url, params = (body.get("paging") or {}).get("next_link"), None
         return rows
 
@@ -216,21 +165,7 @@ class SnapchatClient:
             data=form,
         )
         body = json_body(response)
-        if response.status_code >= 400 or "access_token" not in body:
-            message = str(
-                body.get("error_description") or body.get("error") or f"HTTP {response.status_code}"
-            )
-            kw: dict[str, Any] = {
-                "platform": "snapchat",
-                "platform_code": body.get("error"),
-                "http_status": response.status_code,
-                "raw": body,
-            }
-            if response.status_code >= 500:
-                raise TransientError(f"snapchat oauth: {message}", **kw)
-            if body.get("error") == "invalid_grant":
-                raise TokenExpired(f"snapchat oauth: {message}", **kw)
-            raise InvalidRequest(f"snapchat oauth: {message}", field=form.get("grant_type"), **kw)
+        raise_for_token_error(response, body, grant_type=form.get("grant_type"))
         return TokenSet(
             access_token=str(body["access_token"]),
             # The refresh token may not come back on refresh; the old one stays valid.
@@ -254,7 +189,7 @@ class SnapchatClient:
     async def list_ad_accounts(self, *, token: str) -> list[AdAccountInfo]:
         body = await self._call("GET", "me/organizations", token, params={"with_ad_accounts": "true"})
         accounts = []
-        for org in self._items(body, "organizations", "organization"):
+        for org in unwrap(body, "organizations", "organization"):
             for row in org.get("ad_accounts") or []:
                 self._accounts[row["id"]] = row
                 status = str(row.get("status") or "")
@@ -280,7 +215,7 @@ class SnapchatClient:
     async def _account_unlocked(self, token: str, account_id: str) -> dict[str, Any]:
         if account_id not in self._accounts:
             body = await self._call("GET", f"adaccounts/{account_id}", token)
-            self._accounts[account_id] = self._items(body, "adaccounts", "adaccount")[0]
+            self._accounts[account_id] = unwrap(body, "adaccounts", "adaccount")[0]
         return self._accounts[account_id]
 
     async def resolve_location(self, *, token: str, account_id: str, location: GeoTarget) -> str:
@@ -341,88 +276,31 @@ class SnapchatClient:
     async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
         return await upload_each(self.upload_media, token=token, account_id=account_id, specs=specs)
 
-    def _micro(self, budget: Any, currency: str, field: str) -> int:
-        if budget.currency.upper() != currency.upper():
-            raise InvalidRequest(
-                f"snapchat: budget in {budget.currency}, account bills in {currency}",
-                platform="snapchat",
-                field=field,
-            )
-        try:
-            return int(to_wire(budget, "snapchat"))
-        except MoneyError as exc:
-            raise money_error(exc, platform="snapchat", field=field) from exc
-
-    @staticmethod
-    def _iso(value: datetime) -> str:
-        return (
-            (value if value.tzinfo else value.replace(tzinfo=UTC))
-            .astimezone(UTC)
-            .strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        )
-
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"snapchat: unsupported objective {spec.objective!r}", platform="snapchat", field="objective"
-            )
-        obj: dict[str, Any] = {
-            "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "status": "PAUSED", "start_time": self._iso(datetime.now(UTC)),
-            "objective_v2_properties": {"objective_v2_type": objective[0]}, "buy_model": "AUCTION",
-        }  # fmt: skip
-        if spec.budget is not None:
+        objective = objective_for(spec.objective, field="objective")
+        budget = None
+        if spec.budget is not None:  # the campaign carries the budget: in the account's currency
             currency = (await self._account(token, account_id))["currency"]
-            field = "daily_budget_micro" if spec.budget_period == "daily" else "lifetime_spend_cap_micro"
-            obj[field] = self._micro(spec.budget, currency, field)
+            budget = campaign_budget(spec.budget, spec.budget_period, currency)
         created = await self._create_one(
-            f"adaccounts/{account_id}/campaigns", token, "campaigns", "campaign", obj
-        )
+            f"adaccounts/{account_id}/campaigns", token, "campaigns", "campaign",
+            campaign_entity(spec, account_id, objective, budget),
+        )  # fmt: skip
         return str(created["id"])
 
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"snapchat: unsupported objective {spec.objective!r}",
-                platform="snapchat",
-                field="optimization_goal",
-            )
+        objective = objective_for(spec.objective, field="optimization_goal")
         currency = (await self._account(token, account_id))["currency"]
-        geos: dict[str, dict[str, Any]] = {}
-        for location in spec.targeting.locations:
-            key = await self.resolve_location(token=token, account_id=account_id, location=location)
-            entry = geos.setdefault(
-                location.country_code.lower(), {"country_code": location.country_code.lower()}
-            )
-            if location.kind != "country":
-                entry.setdefault("region_id", []).append(key)
-        demographics: dict[str, Any] = {}
-        if spec.targeting.age_min is not None:
-            demographics["min_age"] = max(13, spec.targeting.age_min)
-        if spec.targeting.age_max is not None:
-            demographics["max_age"] = spec.targeting.age_max
-        if spec.targeting.genders and len(set(spec.targeting.genders)) == 1:
-            demographics["gender"] = spec.targeting.genders[0].upper()
-        if spec.targeting.languages:
-            demographics["languages"] = spec.targeting.languages
-        targeting: dict[str, Any] = {"geos": list(geos.values())}
-        if demographics:
-            targeting["demographics"] = [demographics]
-        field = "daily_budget_micro" if spec.budget_period == "daily" else "lifetime_budget_micro"
-        obj: dict[str, Any] = {
-            "campaign_id": spec.campaign_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "type": "SNAP_ADS", "status": "PAUSED", "placement_v2": {"config": "AUTOMATIC"},
-            "optimization_goal": objective[1], "billing_event": "IMPRESSION", "bid_strategy": "AUTO_BID",
-            "targeting": targeting, "start_time": self._iso(spec.start_time),
-            field: self._micro(spec.budget, currency, field),
-        }  # fmt: skip
-        if spec.end_time is not None:
-            obj["end_time"] = self._iso(spec.end_time)
+        region_ids = [
+            await self.resolve_location(token=token, account_id=account_id, location=location)
+            for location in spec.targeting.locations
+        ]
+        targeting = targeting_spec(spec.targeting, region_ids)
+        budget = ad_squad_budget(spec.budget, spec.budget_period, currency)
         created = await self._create_one(
-            f"campaigns/{spec.campaign_id}/adsquads", token, "adsquads", "adsquad", obj
-        )
+            f"campaigns/{spec.campaign_id}/adsquads", token, "adsquads", "adsquad",
+            ad_squad_entity(spec, objective, targeting, budget),
+        )  # fmt: skip
         return str(created["id"])
 
     async def _profile_id(self, token: str, account_id: str) -> str:
@@ -433,7 +311,7 @@ class SnapchatClient:
         if account_id not in self._profiles:
             org = (await self._account(token, account_id))["organization_id"]
             body = await self._call("GET", f"organizations/{org}/public_profiles", token)
-            profiles = self._items(body, "public_profiles", "public_profile")
+            profiles = unwrap(body, "public_profiles", "public_profile")
             if not profiles:
                 raise PermissionMissing(
                     "snapchat: the organization has no public profile", platform="snapchat"
@@ -443,20 +321,11 @@ class SnapchatClient:
 
     async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
         """A WEB_VIEW creative on the video (or else the image); one per language (no multi-language creative)."""
-        media = [m for m in spec.media if m.kind == "video"] or [m for m in spec.media if m.kind == "image"]
-        if not media:
-            raise InvalidRequest(
-                "snapchat: an ad needs an image or a video", platform="snapchat", field="top_snap_media_id"
-            )
+        media_id = top_snap_media(spec)
+        profile_id = await self._profile_id(token, account_id)
         creative = await self._create_one(
             f"adaccounts/{account_id}/creatives", token, "creatives", "creative",
-            {
-                "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-                "type": "WEB_VIEW", "brand_name": spec.brand_name[:32], "headline": spec.headline[:34],
-                "top_snap_media_id": media[0].external_id, "call_to_action": CTAS[spec.cta], "shareable": True,
-                "profile_properties": {"profile_id": await self._profile_id(token, account_id)},
-                "web_view_properties": {"url": spec.landing_url},
-            },
+            creative_entity(spec, account_id, media_id, profile_id),
         )  # fmt: skip
         return str(creative["id"])
 
@@ -466,10 +335,8 @@ class SnapchatClient:
         if creative_id is None:
             creative_id = await self.create_creative(token=token, account_id=account_id, spec=spec.creative())
         ad = await self._create_one(
-            f"adsquads/{spec.ad_set_id}/ads", token, "ads", "ad",
-            {"ad_squad_id": spec.ad_set_id, "creative_id": creative_id, "status": "PAUSED", "type": "REMOTE_WEBPAGE",
-             "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX)},
-        )  # fmt: skip
+            f"adsquads/{spec.ad_set_id}/ads", token, "ads", "ad", ad_entity(spec, creative_id)
+        )
         return AdCreated(ad_id=str(ad["id"]), creative_id=creative_id)
 
     # ------------------------------------------------------------------------------------------ reads
@@ -507,7 +374,7 @@ class SnapchatClient:
             if exc.http_status == 404:
                 return None
             raise
-        items = self._items(body, plural, singular)
+        items = unwrap(body, plural, singular)
         if items:
             self._remember(items[0])
         return items[0] if items else None
@@ -515,21 +382,7 @@ class SnapchatClient:
     async def get_state(
         self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
     ) -> ObjectState:
-        row = await self._get(token, kind, external_id)
-        if row is None:
-            return ObjectState(kind=kind, external_id=external_id, status="deleted", raw_status="NOT_FOUND")
-        raw = str(row.get("status") or row.get("media_status") or "")
-        status: NeutralStatus = {"ACTIVE": "active", "PAUSED": "paused", "READY": "active"}.get(
-            raw, "unknown"
-        )  # type: ignore[assignment]
-        review = str(row.get("review_status") or "")
-        if review == "REJECTED":
-            status = "rejected"
-        elif review == "PENDING" and status == "active":
-            status = "pending_review"
-        return ObjectState(
-            kind=kind, external_id=external_id, status=status, raw_status=review or raw, name=row.get("name")
-        )
+        return object_state(kind, external_id, await self._get(token, kind, external_id))
 
     async def get_states(
         self, *, token: str, account_id: str, objects: list[tuple[ObjectKind, str]]
@@ -565,7 +418,7 @@ class SnapchatClient:
                       "ad": f"adsquads/{row.get('ad_squad_id')}"}[kind]  # fmt: skip
             updated = {**row, "status": "ACTIVE" if status == "active" else "PAUSED"}
             body = await self._call("PUT", f"{parent}/{plural}", token, write=True, json={plural: [updated]})
-            for item in self._items(body, plural, singular):
+            for item in unwrap(body, plural, singular):
                 self._remember(item)
 
         await asyncio.gather(*(one(i) for i in external_ids))
@@ -597,27 +450,9 @@ class SnapchatClient:
                     "end_time": datetime.combine(end + timedelta(days=1), time(), tz).isoformat(),
                 },
             )  # fmt: skip
-            for item in body.get("timeseries_stats") or []:
-                stat = item.get("timeseries_stat") or {}
-                for child in (stat.get("breakdown_stats") or {}).get("campaign") or []:
-                    if child.get("id") not in wanted:
-                        continue
-                    for point in child.get("timeseries") or []:
-                        s = point.get("stats") or {}
-                        out.append(
-                            InsightRow(
-                                external_id=str(child["id"]), day=date.fromisoformat(str(point["start_time"])[:10]),
-                                impressions=int(s.get("impressions") or 0), clicks=int(s.get("swipes") or 0),
-                                spend=from_wire(int(s.get("spend") or 0), currency, "snapchat").quantize(Decimal("0.000001")).normalize(),
-                                currency=currency, conversions=int(s.get("conversion_purchases") or 0),
-                                video_views=int(s.get("video_views") or 0),
-                            )
-                        )  # fmt: skip
+            out.extend(insight_rows(body, wanted, currency))
             start = end + timedelta(days=1)
         return out
 
     def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
         return f"https://ads.snapchat.com/{account_id}/campaigns/{campaign_id}"
-
-
-__all__ = ["API_BASE_URL", "OAUTH_BASE_URL", "PlatformError", "SnapchatClient"]

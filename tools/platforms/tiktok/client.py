@@ -1,14 +1,16 @@
-"""TikTok API for Business v1.3 client: JSON bodies, Access-Token header, errors inside HTTP 200."""
+"""TikTokClient: the TikTok API for Business v1.3 calls, JSON bodies under the Access-Token header.
+
+What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
+too (errors, reads); this room holds the calls, their order, the retries that adopt an earlier attempt's
+object, and the lookups they cache (currency, locations, the brand identity)."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -19,9 +21,7 @@ from tools.platforms._common import (
     SingleFlight,
     json_body,
     key_marker,
-    money_error,
     name_with_marker,
-    numeric_request_id,
     read_media,
     send,
     upload_each,
@@ -38,96 +38,24 @@ from tools.platforms.base import (
     InvalidRequest,
     MediaRef,
     MediaSpec,
-    NeutralStatus,
     ObjectKind,
     ObjectState,
-    OutcomeUnknown,
-    PermissionMissing,
     PlatformError,
     PlatformName,
-    PolicyRejected,
-    RateLimited,
     TokenExpired,
     TokenSet,
-    TransientError,
 )
-from tools.platforms.money import MoneyError, to_wire
-
-API_VERSION = "v1.3"
-API_BASE_URL = "https://business-api.tiktok.com"
-SANDBOX_API_BASE_URL = "https://sandbox-ads.tiktok.com"
-OAUTH_BASE_URL = "https://business-api.tiktok.com"
-NAME_MAX = 512
-
-# objective -> (objective_type, optimization_goal, billing_event, promotion_type or None)
-OBJECTIVES: dict[str, tuple[str, str, str, str | None]] = {
-    "sales": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
-    "traffic": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
-    "awareness": ("REACH", "REACH", "CPM", None),
-    "engagement": ("ENGAGEMENT", "ENGAGED_VIEW", "OCPM", None),
-    "leads": ("TRAFFIC", "CLICK", "CPC", "WEBSITE"),
-    "video_views": ("VIDEO_VIEWS", "ENGAGED_VIEW", "OCPM", None),
-}
-CTAS = {
-    "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
-    "book_now": "BOOK_NOW", "contact_us": "CONTACT_US", "download": "DOWNLOAD_NOW", "get_offer": "LEARN_MORE",
-}  # fmt: skip
-RATE_LIMIT_CODES = {40016, 40100, 40133}
-TOKEN_CODES = {40102, 40104, 40105}
-PERMISSION_CODES = {40001, 40106, 40118, 40119, 40125}
-TRANSIENT_CODES = {40201, 40202, 40901, 40902, 40903, 40913, 50000, 50002, 51305, 60001}
-AGE_GROUPS = [("AGE_13_17", 13, 17), ("AGE_18_24", 18, 24), ("AGE_25_34", 25, 34), ("AGE_35_44", 35, 44),
-              ("AGE_45_54", 45, 54), ("AGE_55_100", 55, 100)]  # fmt: skip
-SECONDARY: dict[str, NeutralStatus] = {
-    "CAMPAIGN_STATUS_ENABLE": "active", "CAMPAIGN_STATUS_DISABLE": "paused", "CAMPAIGN_STATUS_DELETE": "deleted",
-    "ADGROUP_STATUS_DELIVERY_OK": "active", "ADGROUP_STATUS_DISABLE": "paused", "ADGROUP_STATUS_DELETE": "deleted",
-    "ADGROUP_STATUS_CAMPAIGN_DISABLE": "paused", "AD_STATUS_DELIVERY_OK": "active", "AD_STATUS_DISABLE": "paused",
-    "AD_STATUS_DELETE": "deleted", "AD_STATUS_AUDIT": "pending_review", "AD_STATUS_AUDIT_DENY": "rejected",
-    "AD_STATUS_ADGROUP_DISABLE": "paused", "AD_STATUS_CAMPAIGN_DISABLE": "paused",
-}  # fmt: skip
-
-
-def raise_for_code(body: dict[str, Any], response: httpx.Response, *, write: bool = False) -> None:
-    """TikTok answers HTTP 200 with `code` != 0 for application errors; 4xx means a wrong path or method."""
-    if response.status_code >= 500:
-        cls = OutcomeUnknown if write and response.status_code == 504 else TransientError
-        raise cls(
-            f"tiktok: HTTP {response.status_code}",
-            platform="tiktok",
-            http_status=response.status_code,
-            raw=body,
-        )
-    if response.status_code >= 400:
-        raise InvalidRequest(
-            f"tiktok: HTTP {response.status_code} for {response.request.url.path} (wrong path or missing trailing slash?)",
-            platform="tiktok", http_status=response.status_code, raw=body,
-        )  # fmt: skip
-    code = int(body.get("code", -1))
-    if code in (0, 20001):
-        return
-    message = str(body.get("message") or "error")
-    kw: dict[str, Any] = {
-        "platform": "tiktok", "platform_code": code, "platform_message": message,
-        "http_status": response.status_code, "raw": body,
-    }  # fmt: skip
-    text = f"tiktok ({code}): {message}"
-    if code in RATE_LIMIT_CODES:
-        # No headers say how long; QPS limits clear within a second, QPM within a minute.
-        raise RateLimited(text, retry_after_s=None, **kw)
-    if code in TOKEN_CODES:
-        raise TokenExpired(text, **kw)
-    if code in PERMISSION_CODES:
-        raise PermissionMissing(text, **kw)
-    if code in TRANSIENT_CODES:
-        raise TransientError(text, **kw)
-    if code in (40004, 40005) or "policy" in message.lower():
-        raise PolicyRejected(text, **kw)
-    # Messages name the field first ("budget: ...") or after "field"/"param" ("Invalid param budget").
-    match = re.match(r"([a-z_][a-z0-9_.\[\]]*): ", message) or re.search(
-        r"(?:field|param|parameter) ([a-z_][a-z0-9_.]*)", message
-    )
-    field = match.group(1) if match else None
-    raise InvalidRequest(text, field=field, **kw)
+from tools.platforms.tiktok.errors import raise_for_code
+from tools.platforms.tiktok.reads import insight_row, object_state
+from tools.platforms.tiktok.tree import (
+    ad_group_payload,
+    ad_payload,
+    budget_amount,
+    campaign_payload,
+    identity_name,
+    objective_for,
+)
+from tools.platforms.tiktok.wire import API_VERSION, LEVELS, encode_query
 
 
 class TikTokClient:
@@ -154,11 +82,7 @@ class TikTokClient:
         return f"{self._base}/open_api/{API_VERSION}/{path.strip('/')}/"
 
     async def _get(self, path: str, token: str | None, params: dict[str, Any]) -> dict[str, Any]:
-        query = {
-            k: json.dumps(v) if isinstance(v, list | dict) else str(v)
-            for k, v in params.items()
-            if v is not None
-        }
+        query = encode_query(params)
         headers = {"Access-Token": token} if token else {}
         response = await send(
             self._http, "GET", self._url(path), platform="tiktok", write=False, params=query, headers=headers
@@ -235,7 +159,7 @@ class TikTokClient:
         """Warm the lookups creates need (currency, the brand identity) so they run beside the first create."""
         await asyncio.gather(
             self._currency(token, account_id),
-            self._identity(token, account_id, brand_name.strip()[:40], brand_avatar),
+            self._identity(token, account_id, identity_name(brand_name), brand_avatar),
         )
 
     async def _currency(self, token: str, account_id: str) -> str:
@@ -324,44 +248,12 @@ class TikTokClient:
         rows = data.get("list") or [data]
         return MediaRef(kind="video", external_id=str(rows[0]["video_id"]))
 
-    async def _budget(self, token: str, account_id: str, budget: Any, field: str) -> float:
-        currency = await self._currency(token, account_id)
-        if currency and budget.currency.upper() != currency.upper():
-            raise InvalidRequest(
-                f"tiktok: budget in {budget.currency} but the advertiser bills in {currency}",
-                platform="tiktok", field=field,
-            )  # fmt: skip
-        try:
-            return float(to_wire(budget, "tiktok"))
-        except MoneyError as exc:
-            raise money_error(exc, platform="tiktok", field=field) from exc
-
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"tiktok: unsupported objective {spec.objective!r}", platform="tiktok", field="objective_type"
-            )
-        payload: dict[str, Any] = {
-            "advertiser_id": account_id,
-            "campaign_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "objective_type": objective[0],
-            "request_id": numeric_request_id(spec.idempotency_key),
-            "operation_status": "DISABLE",
-        }
-        if spec.budget is not None:
-            payload["budget_optimize_on"] = True
-            payload["budget_mode"] = (
-                "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL"
-            )
-            payload["budget"] = await self._budget(token, account_id, spec.budget, "budget")
-        else:
-            payload["budget_optimize_on"] = False
-            payload["budget_mode"] = "BUDGET_MODE_INFINITE"
-        if spec.special_ad_categories:
-            payload["special_industries"] = [
-                c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"
-            ]
+        objective = objective_for(spec.objective, field="objective_type")
+        budget = None
+        if spec.budget is not None:  # the campaign carries the budget (CBO): in the advertiser's currency
+            budget = budget_amount(spec.budget, await self._currency(token, account_id), "budget")
+        payload = campaign_payload(spec, account_id, objective, budget)
         try:
             data = await self._post("campaign/create", token, payload)
         except PlatformError as exc:
@@ -374,63 +266,14 @@ class TikTokClient:
             raise
         return str(data["campaign_id"])
 
-    @staticmethod
-    def _utc(value: datetime) -> str:
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
-        objective = OBJECTIVES.get(spec.objective)
-        if objective is None:
-            raise InvalidRequest(
-                f"tiktok: unsupported objective {spec.objective!r}",
-                platform="tiktok",
-                field="optimization_goal",
-            )
-        targeting = spec.targeting
+        objective = objective_for(spec.objective, field="optimization_goal")
         location_ids = [
             await self.resolve_location(token=token, account_id=account_id, location=loc)
-            for loc in targeting.locations
+            for loc in spec.targeting.locations
         ]
-        payload: dict[str, Any] = {
-            "advertiser_id": account_id,
-            "campaign_id": spec.campaign_id,
-            "adgroup_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "request_id": numeric_request_id(spec.idempotency_key),
-            "operation_status": "DISABLE",
-            "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
-            "location_ids": location_ids,
-            "billing_event": objective[2],
-            "optimization_goal": objective[1],
-            "bid_type": "BID_TYPE_NO_BID",
-            "pacing": "PACING_MODE_SMOOTH",
-            "budget_mode": "BUDGET_MODE_DAY" if spec.budget_period == "daily" else "BUDGET_MODE_TOTAL",
-            "budget": await self._budget(token, account_id, spec.budget, "budget"),
-            "schedule_start_time": self._utc(spec.start_time),
-        }
-        if objective[3]:
-            payload["promotion_type"] = objective[3]
-        if spec.end_time is not None or spec.budget_period == "lifetime":
-            if spec.end_time is None:
-                raise InvalidRequest(
-                    "tiktok: a lifetime budget needs an end time",
-                    platform="tiktok",
-                    field="schedule_end_time",
-                )
-            payload["schedule_type"] = "SCHEDULE_START_END"
-            payload["schedule_end_time"] = self._utc(spec.end_time)
-        else:
-            payload["schedule_type"] = "SCHEDULE_FROM_NOW"
-        if targeting.genders and len(set(targeting.genders)) == 1:
-            payload["gender"] = "GENDER_MALE" if targeting.genders[0] == "male" else "GENDER_FEMALE"
-        else:
-            payload["gender"] = "GENDER_UNLIMITED"
-        if targeting.age_min is not None or targeting.age_max is not None:
-            lo, hi = targeting.age_min or 18, targeting.age_max or 100
-            payload["age_groups"] = [g for g, a, b in AGE_GROUPS if b >= lo and a <= hi and a >= 18]
-        if targeting.languages:
-            payload["languages"] = list(targeting.languages)
+        budget = budget_amount(spec.budget, await self._currency(token, account_id), "budget")
+        payload = ad_group_payload(spec, account_id, objective, location_ids, budget)
         try:
             data = await self._post("adgroup/create", token, payload)
         except PlatformError as exc:
@@ -528,51 +371,16 @@ class TikTokClient:
 
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
         """One ad per language (TikTok has no multi-language creative); ads are created DISABLE."""
-        images = [m.external_id for m in spec.media if m.kind == "image"]
-        videos = [m.external_id for m in spec.media if m.kind == "video"]
-        display_name = spec.brand_name.strip()[:40]
-        creative: dict[str, Any] = {
-            "ad_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
-            "identity_type": "CUSTOMIZED_USER",
-            "identity_id": await self._identity(token, account_id, display_name, spec.brand_avatar),
-            "display_name": display_name,
-            "ad_text": spec.primary_text[:100],
-            "call_to_action": CTAS[spec.cta],
-            "landing_page_url": spec.landing_url,
-            "operation_status": "DISABLE",
-        }
-        if videos:
-            creative["ad_format"] = "SINGLE_VIDEO"
-            creative["video_id"] = videos[0]
-            if images:
-                creative["image_ids"] = images[:1]  # the cover
-        elif images:
-            creative["ad_format"] = "SINGLE_IMAGE"
-            creative["image_ids"] = images[:1]
-        else:
-            raise InvalidRequest(
-                "tiktok: an ad needs an image or a video", platform="tiktok", field="creatives"
-            )
-        data = await self._post(
-            "ad/create",
-            token,
-            {"advertiser_id": account_id, "adgroup_id": spec.ad_set_id, "creatives": [creative]},
-        )
+        identity_id = await self._identity(token, account_id, identity_name(spec.brand_name), spec.brand_avatar)
+        data = await self._post("ad/create", token, ad_payload(spec, account_id, identity_id))
         return AdCreated(ad_id=str(data["ad_ids"][0]))
 
     # ------------------------------------------------------------------------------------------ reads
 
-    _GET: dict[str, tuple[str, str, str, str]] = {
-        # kind -> (path, id field, name field, id filter)
-        "campaign": ("campaign/get", "campaign_id", "campaign_name", "campaign_ids"),
-        "ad_set": ("adgroup/get", "adgroup_id", "adgroup_name", "adgroup_ids"),
-        "ad": ("ad/get", "ad_id", "ad_name", "ad_ids"),
-    }
-
     async def _list(
         self, kind: str, token: str, account_id: str, filtering: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        path = self._GET[kind][0]
+        path = LEVELS[kind][0]
         rows: list[dict[str, Any]] = []
         page = 1
         while True:
@@ -602,7 +410,7 @@ class TikTokClient:
             return await self._find_upload(token, account_id, kind, lambda name: marker in name)
         if kind == "creative":
             return None  # creatives are embedded in the ad
-        path, id_field, name_field, _ = self._GET[kind]
+        path, id_field, name_field, _ = LEVELS[kind]
         filtering: dict[str, Any] = {name_field: marker}
         if parent_id:
             filtering["campaign_ids" if kind == "ad_set" else "adgroup_ids"] = [parent_id]
@@ -622,37 +430,17 @@ class TikTokClient:
         """One filtered /get/ call per level (up to 100 ids each), all levels at once."""
         wanted: dict[str, list[str]] = {}
         for kind, external_id in objects:
-            if kind in self._GET:
+            if kind in LEVELS:
                 wanted.setdefault(kind, []).append(external_id)
         batches = [(kind, ids[n : n + 100]) for kind, ids in wanted.items() for n in range(0, len(ids), 100)]
         results = await asyncio.gather(
-            *(self._list(kind, token, account_id, {self._GET[kind][3]: ids}) for kind, ids in batches)
+            *(self._list(kind, token, account_id, {LEVELS[kind][3]: ids}) for kind, ids in batches)
         )
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for (level, _), listed in zip(batches, results, strict=True):
-            id_field = self._GET[level][1]
+            id_field = LEVELS[level][1]
             rows.update({(level, str(row.get(id_field))): row for row in listed})
-        return [self._state(kind, external_id, rows.get((kind, external_id))) for kind, external_id in objects]
-
-    def _state(self, kind: ObjectKind, external_id: str, row: dict[str, Any] | None) -> ObjectState:
-        if kind not in self._GET:
-            return ObjectState(kind=kind, external_id=external_id, status="active", raw_status="UPLOADED")
-        if row is None:
-            return ObjectState(kind=kind, external_id=external_id, status="deleted", raw_status="NOT_FOUND")
-        operation = str(row.get("operation_status") or "")
-        secondary = str(row.get("secondary_status") or "")
-        status: NeutralStatus = {"ENABLE": "active", "DISABLE": "paused", "DELETE": "deleted"}.get(
-            operation, "unknown"
-        )  # type: ignore[assignment]
-        if SECONDARY.get(secondary) in ("rejected", "pending_review", "deleted"):
-            status = SECONDARY[secondary]
-        return ObjectState(
-            kind=kind,
-            external_id=external_id,
-            status=status,
-            raw_status=secondary or operation,
-            name=row.get(self._GET[kind][2]),
-        )
+        return [object_state(kind, external_id, rows.get((kind, external_id))) for kind, external_id in objects]
 
     async def _status(self, token: str, account_id: str, kind: ObjectKind, ids: list[str], wire: str) -> None:
         paths = {"campaign": ("campaign/status/update", "campaign_ids"), "ad_set": ("adgroup/status/update", "adgroup_ids"),
@@ -710,18 +498,7 @@ class TikTokClient:
                         "page": page, "page_size": 1000,
                     },
                 )  # fmt: skip
-                for row in data.get("list") or []:
-                    dims, metrics = row.get("dimensions") or {}, row.get("metrics") or {}
-                    out.append(
-                        InsightRow(
-                            external_id=str(dims["campaign_id"]), day=date.fromisoformat(str(dims["stat_time_day"])[:10]),
-                            impressions=int(float(metrics.get("impressions") or 0)),
-                            clicks=int(float(metrics.get("clicks") or 0)),
-                            spend=Decimal(str(metrics.get("spend") or "0")), currency=currency,
-                            conversions=int(float(metrics.get("conversion") or 0)),
-                            video_views=int(float(metrics.get("video_play_actions") or 0)),
-                        )
-                    )  # fmt: skip
+                out.extend(insight_row(row, currency) for row in data.get("list") or [])
                 if page >= int((data.get("page_info") or {}).get("total_page") or 1):
                     break
                 page += 1

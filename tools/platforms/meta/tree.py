@@ -1,0 +1,153 @@
+"""Campaign, ad set, creative and ad specs as Graph params: everything PAUSED, budgets in the account's minor units.
+
+Pure: the client looks up what these need (the account's currency, location keys, the Page) and sends them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tools.platforms._common import money_error, name_with_marker
+from tools.platforms.base import (
+    AdSetSpec,
+    AdSpec,
+    CampaignSpec,
+    CreativeSpec,
+    InvalidRequest,
+    Money,
+    Targeting,
+)
+from tools.platforms.meta.wire import CTAS, LOCALES, NAME_MAX, OBJECTIVES
+from tools.platforms.money import MoneyError, to_wire
+
+
+def objective_for(objective: str) -> tuple[str, str, str | None]:
+    """Our objective as (ODAX objective, optimization_goal, destination_type or None); refused when Meta has none."""
+    found = OBJECTIVES.get(objective)
+    if found is None:
+        raise InvalidRequest(f"meta: unsupported objective {objective!r}", platform="meta", field="objective")
+    return found
+
+
+def budget_params(budget: Money, period: str, currency: str) -> dict[str, Any]:
+    """daily_budget or lifetime_budget in minor units; refused unless in the currency the ad account bills in."""
+    if budget.currency.upper() != currency.upper():
+        raise InvalidRequest(
+            f"meta: budget in {budget.currency} but the ad account bills in {currency}",
+            platform="meta", field=f"{period}_budget",
+        )  # fmt: skip
+    field = "daily_budget" if period == "daily" else "lifetime_budget"
+    try:
+        return {field: to_wire(budget, "meta")}
+    except MoneyError as exc:
+        raise money_error(exc, platform="meta", field=field) from exc
+
+
+def graph_time(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def campaign_params(
+    spec: CampaignSpec, objective: tuple[str, str, str | None], budget: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The campaign; `budget` (budget_params) when the campaign carries it, None when its ad sets do."""
+    params: dict[str, Any] = {
+        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "objective": objective[0],
+        "status": "PAUSED",
+        "buying_type": "AUCTION",
+        "special_ad_categories": [c.upper() for c in spec.special_ad_categories if c.upper() != "NONE"],
+    }
+    if budget is not None:
+        params.update(budget)
+        params["bid_strategy"] = "LOWEST_COST_WITHOUT_CAP"
+    else:
+        # v24+ asks non-CBO campaigns to state ad-set budget sharing explicitly.
+        params["is_adset_budget_sharing_enabled"] = False
+    return params
+
+
+def targeting_spec(targeting: Targeting, location_keys: list[str]) -> dict[str, Any]:
+    """Graph's targeting spec; `location_keys` are the resolved keys of `targeting.locations`, in order."""
+    geo: dict[str, Any] = {}
+    for location, key in zip(targeting.locations, location_keys, strict=True):
+        if location.kind == "country":
+            geo.setdefault("countries", []).append(key)
+        else:
+            geo.setdefault("cities" if location.kind == "city" else "regions", []).append({"key": key})
+    if geo:
+        geo["location_types"] = ["home", "recent"]
+    spec: dict[str, Any] = {"geo_locations": geo, "targeting_automation": {"advantage_audience": 0}}
+    if targeting.age_min is not None:
+        spec["age_min"] = max(13, targeting.age_min)
+    if targeting.age_max is not None:
+        spec["age_max"] = min(65, targeting.age_max)
+    if targeting.genders and len(set(targeting.genders)) == 1:
+        spec["genders"] = [1 if targeting.genders[0] == "male" else 2]
+    locales = sorted({LOCALES[lang] for lang in targeting.languages if lang in LOCALES})
+    if locales:
+        spec["locales"] = locales
+    if targeting.publisher_platforms:
+        spec["publisher_platforms"] = targeting.publisher_platforms
+    return spec
+
+
+def ad_set_params(
+    spec: AdSetSpec, objective: tuple[str, str, str | None], targeting: dict[str, Any], budget: dict[str, Any]
+) -> dict[str, Any]:
+    """The ad set under its campaign; `targeting` from targeting_spec, `budget` from budget_params."""
+    params: dict[str, Any] = {
+        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "campaign_id": spec.campaign_id,
+        "status": "PAUSED",
+        "billing_event": "IMPRESSIONS",
+        "optimization_goal": objective[1],
+        "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+        "start_time": graph_time(spec.start_time),
+        "targeting": targeting,
+    }
+    if objective[2]:
+        params["destination_type"] = objective[2]
+    if spec.end_time is not None:
+        params["end_time"] = graph_time(spec.end_time)
+    params.update(budget)
+    return params
+
+
+def creative_params(spec: CreativeSpec, page_id: str) -> dict[str, Any]:
+    """An ad creative (object_story_spec) published from `page_id`: a video ad when there is a video (an image
+    is its thumbnail), else a link ad on the image."""
+    images = [m.external_id for m in spec.media if m.kind == "image"]
+    videos = [m.external_id for m in spec.media if m.kind == "video"]
+    cta = {"type": CTAS[spec.cta], "value": {"link": spec.landing_url}}
+    story: dict[str, Any] = {"page_id": page_id}
+    if videos:
+        video: dict[str, Any] = {
+            "video_id": videos[0], "title": spec.headline, "message": spec.primary_text, "call_to_action": cta,
+        }  # fmt: skip
+        if images:
+            video["image_hash"] = images[0]
+        if spec.description:
+            video["link_description"] = spec.description
+        story["video_data"] = video
+    elif images:
+        link: dict[str, Any] = {
+            "link": spec.landing_url, "message": spec.primary_text, "name": spec.headline,
+            "image_hash": images[0], "call_to_action": cta,
+        }  # fmt: skip
+        if spec.description:
+            link["description"] = spec.description
+        story["link_data"] = link
+    else:
+        raise InvalidRequest("meta: an ad needs an image or a video", platform="meta", field="media")
+    return {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "object_story_spec": story}
+
+
+def ad_params(spec: AdSpec, creative_id: str) -> dict[str, Any]:
+    """The ad, PAUSED, in its ad set, on its creative."""
+    return {
+        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "adset_id": spec.ad_set_id,
+        "creative": {"creative_id": creative_id}, "status": "PAUSED",
+    }  # fmt: skip
