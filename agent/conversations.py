@@ -7,18 +7,21 @@ import contextlib
 import hashlib
 import json
 import logging
-import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext, ProgressSink
+from agent.instructions import (
+    HiddenCharacters,
+    InstructionTooLong,
+    clean_instruction,
+)
 from agent.interactions import (
     ADMIN_KINDS,
     APPROVAL_KINDS,
@@ -31,6 +34,7 @@ from agent.models import CampaignRequest
 from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
 from agent.texts import platform_name, t
+from agent.turns import Prompt, Refusal, Turn, TurnStatus, Where
 from agent.workspace_settings import SettingsChange, SettingsRefused, change_settings
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
@@ -40,102 +44,6 @@ log = logging.getLogger(__name__)
 # Whether `actor` is an approver of `workspace` (a Workspace row); a front door may plug in its own (Slack resolves
 # user groups at click time). Without one, the workspace's approvers list is matched as plain user ids.
 ApproverCheck = Callable[[Any, str], Awaitable[bool]]
-
-TurnStatus = Literal["waiting", "live", "failed", "cancelled", "paused", "error", "refused"]
-
-
-class Prompt(BaseModel):
-    """A pending question: render `payload` (a typed interaction) and answer with `interrupt_id`."""
-
-    approval_id: str
-    interrupt_id: str
-    kind: str
-    payload: dict[str, Any]
-
-
-class Turn(BaseModel):
-    """What to show next, the same for every front door."""
-
-    conversation_id: str
-    thread_id: str
-    language: str = "en"
-    status: TurnStatus
-    prompt: Prompt | None = None
-    notice: str | None = None  # a refusal or an error, in the user's language
-    result: dict[str, Any] | None = None  # the final state's outcome (publish results) when the flow ended
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a conversation lives: a Slack thread, a console session, an API call."""
-
-    channel_kind: Literal["slack", "console", "api"]
-    channel_id: str | None = None
-    thread_ts: str | None = None
-
-
-# Direction overrides, embeddings and isolates: invisible, and they reorder what a person sees ("\u202e0001" reads
-# as "1000"). Zero-width characters and the marks (LRM, RLM, ALM) are invisible too but reorder nothing.
-_REORDERING = "\u202a-\u202e\u2066-\u2069"
-_NEAR_DIGITS = re.compile(f"[{_REORDERING}][\\d\u0660-\u0669\u06f0-\u06f9.,٫٬]|[\\d\u0660-\u0669\u06f0-\u06f9][{_REORDERING}]")
-_INVISIBLE = re.compile(f"[{_REORDERING}\u200b-\u200d\u2060\ufeff]")
-_IN_URL = re.compile(f"(?i)(?:https?://|www\\.)[^\\s{_REORDERING}]*[{_REORDERING}]")
-
-
-class InstructionRefused(ValueError):
-    """An instruction refused before any work; `text(language)` says why to the user."""
-
-    def text(self, language: str) -> str:
-        raise NotImplementedError
-
-
-class HiddenCharacters(InstructionRefused):
-    """Invisible direction controls next to a number: what the user saw is not what would be parsed."""
-
-    def text(self, language: str) -> str:
-        return t("hidden_in_number", language)
-
-
-def check_instruction(text: str, limit: int) -> None:
-    """InstructionRefused when `text` may not start a conversation (too long; hidden characters in a number)."""
-    if len(text) > limit:
-        raise InstructionTooLong(len(text), limit)
-    clean_instruction(text)
-
-
-def clean_instruction(text: str) -> tuple[str, bool]:
-    """The text without invisible reordering and zero-width characters, and whether any were removed.
-
-    HiddenCharacters when one touches a number: there the displayed and the parsed amounts differ, so the user
-    must retype it rather than have ADLY guess which one she meant."""
-    if _NEAR_DIGITS.search(text) or _IN_URL.search(text):
-        raise HiddenCharacters("invisible direction characters inside a number or a web address (what is shown is "
-                               "not what is written); type it again")
-    cleaned = _INVISIBLE.sub("", text)
-    return cleaned, cleaned != text
-
-
-class InstructionTooLong(InstructionRefused):
-    """An instruction over the limit: refused before anything is created or parsed."""
-
-    def __init__(self, length: int, limit: int) -> None:
-        super().__init__(f"the instruction is {length:,} characters; the limit is {limit:,} (ADLY_MAX_INSTRUCTION_CHARS)")
-        self.length = length
-        self.limit = limit
-
-    def text(self, language: str) -> str:
-        return t("instruction_too_long", language, length=self.length, limit=self.limit)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why an answer is not taken: a stable `code` (not_approver, self_approval, stale_plan, stale_content,
-    edit_rejected, unknown_account, invalid_answer, already_handled) and the sentence for the user."""
-
-    code: str
-    text: str
-    field: str | None = None  # the setting or answer field it is about, when one
-
 
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from agent.context import AgentContext, ProgressSink
-from agent.conversations import ConversationDriver, Refusal, Turn
+from agent.conversations import ConversationDriver
+from agent.turns import Refusal, Turn
 from store import repositories as repo
 from store.models import Campaign, Conversation, PublishStep
 

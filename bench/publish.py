@@ -44,9 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from agent.conversations import Where  # noqa: E402
 from agent.planning import CampaignPlan  # noqa: E402
 from agent.publishing import media_kinds, publish_plan  # noqa: E402
+from agent.turns import Where  # noqa: E402
 from bot.console import connect_in_sandbox  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
-from agent.conversations import InstructionRefused, Prompt, Turn, Where, check_instruction
+from agent.instructions import InstructionRefused, check_instruction
 from agent.interactions import numbered_choices
 from agent.nodes.ceiling import workspace_ceilings
 from agent.oauth import OAuthFailed
@@ -21,6 +21,7 @@ from agent.parsing.text import input_language
 from agent.planning import CampaignPlan
 from agent.reports import campaign_summary
 from agent.texts import t
+from agent.turns import Prompt, Turn, Where
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo

@@ -134,7 +134,7 @@ async def run(args: argparse.Namespace) -> int:
     if len(currency) != 3 or not currency.isalpha():
         print(f"adly generate: --currency must be an ISO 4217 code, got {currency!r}", file=sys.stderr)
         return 2
-    from agent.conversations import InstructionRefused, check_instruction
+    from agent.instructions import InstructionRefused, check_instruction
     from bot.settings import Settings
 
     try:

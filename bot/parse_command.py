@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"adly parse: --currency must be an ISO 4217 code, got {args.currency!r}", file=sys.stderr)
         return 2
     texts = [line.rstrip("\r\n") for line in sys.stdin] if args.text == "-" else [args.text]
-    from agent.conversations import InstructionRefused, check_instruction
+    from agent.instructions import InstructionRefused, check_instruction
 
     limit = _instruction_limit()
     for n, text in enumerate(texts, 1):

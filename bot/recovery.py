@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from agent.conversations import Refusal
 from agent.recovery import STALE_AFTER, interrupted_publishes, resume_publish
 from agent.texts import t
+from agent.turns import Refusal
 from bot.services import Services
 from store import repositories as repo
 

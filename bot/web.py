@@ -13,8 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from agent.conversations import Prompt
 from agent.oauth import OAuthFailed, state_claims
+from agent.turns import Prompt
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
 from bot.deps import ServicesDep

@@ -16,12 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
-from agent.conversations import HiddenCharacters, Refusal, Turn, Where, clean_instruction
+from agent.instructions import HiddenCharacters, clean_instruction
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
 from agent.recovery import resume_publish
 from agent.reports import campaign_summary
+from agent.turns import Refusal, Turn, Where
 from bot.api import generation
 from bot.api.auth import Approver, Creator, Principal, Publisher, Reader
 from bot.api.jobs import start_job, status_url

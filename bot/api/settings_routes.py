@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agent.conversations import Refusal
+from agent.turns import Refusal
 from agent.workspace_settings import SettingsChange, settings_view
 from bot.api.auth import Approver, Reader
 from bot.api.models import WorkspaceSettingsView

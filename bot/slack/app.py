@@ -14,9 +14,10 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agent.conversations import InstructionRefused, Prompt, Refusal, Turn, Where, check_instruction
+from agent.instructions import InstructionRefused, check_instruction
 from agent.parsing.text import input_language
 from agent.texts import t
+from agent.turns import Prompt, Refusal, Turn, Where
 from bot.services import Services
 from bot.slack import blocks as b
 from bot.slack.approvers import ApproverDirectory

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agent import messages as catalogue
-from agent.conversations import Refusal
+from agent.turns import Refusal
 from agent.workspace_settings import SettingsChange, landing_setting_problem
 from bot.slack import blocks as b
 from bot.slack.approvers import is_group

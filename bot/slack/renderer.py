@@ -13,9 +13,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agent.conversations import Prompt, Turn
 from agent.reports import campaign_summary
 from agent.texts import t
+from agent.turns import Prompt, Turn
 from bot.services import Services
 from bot.slack import blocks as b
 from bot.slack.texts import st

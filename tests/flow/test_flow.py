@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from agent.conversations import Turn, Where
 from agent.reports import campaign_summary
+from agent.turns import Turn, Where
 from bot.console import SEED_INSTRUCTION, connect_in_sandbox, run_demo
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -140,7 +140,7 @@ async def test_killed_while_waiting_for_review_resumes_without_regenerating(sett
     script = textwrap.dedent(
         f"""
         import asyncio, os, signal, uuid
-        from agent.conversations import Where
+        from agent.turns import Where
         from bot.console import SEED_INSTRUCTION, connect_in_sandbox
         from bot.services import open_services
         from bot.settings import Settings

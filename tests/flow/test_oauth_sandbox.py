@@ -11,8 +11,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from agent.conversations import Turn, Where
 from agent.oauth import OAuthFailed
+from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.platform_wiring import platform_route
 from bot.services import Services, open_services

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from agent.conversations import InstructionTooLong, Where
+from agent.instructions import InstructionTooLong
 from agent.parsing import parse_instruction
 from agent.parsing.lexicon import fuzzy_key
+from agent.turns import Where
 from bot.services import open_services
 from bot.settings import Settings
 from store.models import Conversation

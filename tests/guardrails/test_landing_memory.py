@@ -6,7 +6,7 @@ import uuid
 
 from pydantic import SecretStr
 
-from agent.conversations import Turn, Where
+from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings

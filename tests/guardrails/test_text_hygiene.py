@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from agent.conversations import HiddenCharacters, Where, clean_instruction
+from agent.instructions import HiddenCharacters, clean_instruction
+from agent.turns import Where
 from agent.validation import landing_url_problem
 from bot.services import open_services
 from bot.settings import Settings

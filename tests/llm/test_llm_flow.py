@@ -6,7 +6,7 @@ import uuid
 
 from llm_fakes import fake_model, reading
 
-from agent.conversations import Where
+from agent.turns import Where
 from bot.services import open_services
 from bot.settings import Settings
 

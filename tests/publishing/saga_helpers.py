@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from agent.conversations import Turn, Where
 from agent.planning import CampaignPlan
+from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings

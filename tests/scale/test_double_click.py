@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from agent.conversations import Turn, Where
+from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from agent.conversations import Where
+from agent.turns import Where
 from bot.console import SEED_INSTRUCTION, connect_in_sandbox
 from bot.services import open_services
 from bot.settings import Settings

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
-from agent.conversations import Turn, Where
+from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings

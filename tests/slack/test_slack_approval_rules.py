@@ -9,7 +9,7 @@ import pytest
 from fake_slack import FakeSlack
 from slack_harness import APPROVER, MARKETER, Slack, open_slack
 
-from agent.conversations import Where
+from agent.turns import Where
 from bot.console import SEED_INSTRUCTION, connect_in_sandbox
 from bot.services import open_services
 from bot.settings import Settings

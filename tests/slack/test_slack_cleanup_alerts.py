@@ -14,9 +14,9 @@ import httpx
 from slack_harness import APPROVER, CHANNEL, MARKETER, Slack, validate_blocks
 
 from agent.cleanup import StuckCleanup, retry_interval
-from agent.conversations import Where
 from agent.planning import CampaignPlan
 from agent.publishing import publish_plan
+from agent.turns import Where
 from bot.console import SEED_INSTRUCTION, connect_in_sandbox
 from bot.scheduler import CLEANUP_JOB, build_scheduler
 from bot.slack.alerts import alert_message, cleanup_jobs, run_cleanup_alerts

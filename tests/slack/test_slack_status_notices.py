@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_harness import Slack, validate_blocks
 
-from agent.conversations import Turn
+from agent.turns import Turn
 from bot.console import SEED_INSTRUCTION
 from bot.scheduler import STATUS_JOB, build_scheduler
 from bot.slack.status_notices import run_status_notices, status_change_message, status_jobs
