@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from bot.checkpoints import libpq_url
 from bot.console import SEED_INSTRUCTION, run_demo
 from bot.settings import Settings
+from store.db import create_engine, is_sqlite
 
 
 def _platform_tokens(sandbox_dir: Path) -> list[str]:
@@ -23,6 +27,18 @@ def _platform_tokens(sandbox_dir: Path) -> list[str]:
     return tokens
 
 
+def _stored(settings: Settings) -> tuple[bytes, bytes]:
+    """Every byte the checkpoints and the app tables hold: their SQLite files, or a dump of the PostgreSQL database."""
+    if not is_sqlite(settings.app_database_url):
+        dumped = subprocess.run(["pg_dump", "--data-only", libpq_url(settings.app_database_url)],
+                                capture_output=True, check=True).stdout
+        return dumped, dumped
+    app_db = (settings.data_dir / "adly.sqlite").read_bytes()
+    wal = settings.data_dir / "adly.sqlite-wal"
+    app_db += wal.read_bytes() if wal.exists() else b""
+    return settings.checkpoint_path.read_bytes(), app_db
+
+
 async def test_tokens_appear_nowhere_but_encrypted(
     settings: Settings, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -32,10 +48,7 @@ async def test_tokens_appear_nowhere_but_encrypted(
     tokens = _platform_tokens(settings.sandbox_dir)
     assert len(tokens) >= 2, "the demo connected Meta and TikTok, so their tokens exist"
 
-    checkpoints = settings.checkpoint_path.read_bytes()
-    app_db = (settings.data_dir / "adly.sqlite").read_bytes()
-    wal = settings.data_dir / "adly.sqlite-wal"
-    app_db += wal.read_bytes() if wal.exists() else b""
+    checkpoints, app_db = _stored(settings)
     logs = caplog.text
     summary = json.loads(out.strip().splitlines()[-1])
     for token in tokens:
@@ -45,6 +58,8 @@ async def test_tokens_appear_nowhere_but_encrypted(
         assert token not in out, "a token was printed"
         assert token not in json.dumps(summary)
 
-    with sqlite3.connect(settings.data_dir / "adly.sqlite") as db:
-        stored = db.execute("SELECT access_token_enc FROM ad_accounts").fetchall()
+    engine = create_engine(settings.app_database_url)
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT access_token_enc FROM ad_accounts"))).all()
+    await engine.dispose()
     assert stored and all(value.startswith("v1.") for (value,) in stored), "tokens are stored as ciphertext"

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
+import pg_cluster
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import pg_cluster  # noqa: E402
-
-from bot.settings import Settings  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    if not pg_cluster.available():
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
-    with pg_cluster.running_cluster() as url:
-        yield url
+from bot.settings import Settings
 
 
 @pytest.fixture
