@@ -31,7 +31,9 @@ def _aware(moment: datetime) -> datetime:
 async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None = None,
                                 driver: ConversationDriver | None = None) -> list[str]:
     """Conversation ids of campaigns left "publishing". With `idle_for`: only those whose campaign and ledger
-    have not changed for that long, and (with `driver`) that this process is not running."""
+    have not changed for that long, that no process holds the lease of (agent/leases.py), and (with `driver`)
+    that this process is not running. Without it (at startup), every one: resuming waits for a dead holder's
+    lease to expire."""
     async with ctx.reads()() as session:
         campaigns = await repo.campaigns_in_status(session=session, statuses=["publishing"])
         if idle_for is None:
@@ -45,11 +47,15 @@ async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None
             .where(Campaign.id.in_([c.id for c in campaigns]))
             .group_by(Campaign.id, Campaign.conversation_id, Campaign.updated_at, Conversation.thread_id)
         )).all()
-    stale = []
-    for _, conversation_id, updated, thread_id, last_step in rows:
-        last = max(_aware(updated), _aware(last_step)) if last_step is not None else _aware(updated)
-        if conversation_id and last < cutoff and not (driver is not None and driver.busy(thread_id)):
-            stale.append(conversation_id)
+        stale = []
+        for _, conversation_id, updated, thread_id, last_step in rows:
+            last = max(_aware(updated), _aware(last_step)) if last_step is not None else _aware(updated)
+            if not conversation_id or last >= cutoff or (driver is not None and driver.busy(thread_id)):
+                continue
+            # A live lease means a process is still on it (a publish parked on a rate limit writes no ledger
+            # rows for minutes, but renews its lease): not abandoned.
+            if await repo.live_lease(session=session, thread_id=thread_id, now=ctx.clock()) is None:
+                stale.append(conversation_id)
     return stale
 
 

@@ -25,7 +25,7 @@ async def take_lease(*, session: AsyncSession, thread_id: str, holder: str, now:
         taken = cast(CursorResult[Any], await session.execute(
             update(ConversationLease)
             .where(ConversationLease.thread_id == thread_id,
-                   (ConversationLease.expires_at < now) | (ConversationLease.holder == holder))
+                   (ConversationLease.expires_at <= now) | (ConversationLease.holder == holder))
             .values(holder=holder, token=ConversationLease.token + 1, expires_at=until)
             .execution_options(synchronize_session=False)))
         if taken.rowcount == 1:
@@ -61,7 +61,7 @@ async def end_lease(*, session: AsyncSession, thread_id: str, holder: str, token
 async def live_lease(*, session: AsyncSession, thread_id: str, now: datetime) -> ConversationLease | None:
     """The thread's lease while someone holds it (not expired), else None."""
     return await first_row(session, select(ConversationLease).where(
-        ConversationLease.thread_id == thread_id, ConversationLease.expires_at >= now))
+        ConversationLease.thread_id == thread_id, ConversationLease.expires_at > now))
 
 
 async def purge_leases(*, session: AsyncSession, before: datetime) -> int:

@@ -19,6 +19,7 @@ from agent.recovery import STALE_AFTER, interrupted_publishes
 from bot.recovery import resume_interrupted_publishes
 from bot.services import open_services
 from bot.settings import Settings
+from store import repositories as repo
 from tools.platforms._common import key_marker
 
 PLATFORMS = ["meta", "snapchat", "tiktok"]
@@ -78,6 +79,9 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
     )  # fmt: skip
     try:
         await wait_for(lambda: _applied_but_unrecorded(cloned) or proc.returncode is not None, limit_s=120)
+        if proc.returncode is not None:
+            assert proc.stderr is not None
+            raise AssertionError("the publishing process ended by itself: " + (await proc.stderr.read()).decode()[-3000:])
         proc.send_signal(signal.SIGKILL)
         _, stderr = await proc.communicate()
     finally:
@@ -97,6 +101,17 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
         now = services.ctx.clock()
         services.ctx.clock = lambda: now + STALE_AFTER + timedelta(minutes=1)
         assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER) == [conversation_id]
+        # While another process holds the conversation's lease (a publish parked on a rate limit writes no ledger
+        # rows for minutes), it is not abandoned, however idle.
+        thread_id = turn.thread_id
+        later = services.ctx.clock()
+        async with services.sessions() as session:
+            token = await repo.take_lease(session=session, thread_id=thread_id, holder="elsewhere", now=later,
+                                          until=later + timedelta(minutes=1))
+        assert token is not None
+        assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER) == []
+        async with services.sessions() as session:
+            await repo.end_lease(session=session, thread_id=thread_id, holder="elsewhere", token=token, now=later)
         assert await resume_interrupted_publishes(services, None, idle_for=STALE_AFTER) == 1
         turn = await services.driver.current(conversation_id)
         assert turn.status == "live", [(p, o["error"]) for p, o in turn.result["publish"].items()]
