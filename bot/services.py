@@ -29,7 +29,7 @@ from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
 from store import repositories as repo
 from store.crypto import TokenCipher, create_secret_file, load_or_create_keyfile
-from store.db import create_engine, create_session_factory, upgrade_database
+from store.db import create_engine, create_session_factory, is_sqlite, upgrade_database
 from store.models import Workspace
 from tools.generation.avatar import UnusableLogo, drawn_avatar, logo_avatar
 from tools.generation.layout import FontUnavailable
@@ -132,6 +132,24 @@ def _cipher(settings: Settings) -> TokenCipher:
     return load_or_create_keyfile(settings.data_dir)
 
 
+def _warn_unshared_secrets(settings: Settings) -> None:
+    """A shared database with keys and files in this data dir: another process (its own data dir) could neither
+    read the tokens this one stores, check the OAuth links it signs, nor upload the creative it generated. Said at
+    start, not at the first failure."""
+    if is_sqlite(settings.app_database_url):
+        return
+    unset = [name for name, value in (("ADLY_ENCRYPTION_KEYS", settings.adly_encryption_keys),
+                                      ("ADLY_OAUTH_SECRET", settings.adly_oauth_secret)) if value is None]
+    if settings.adly_asset_dir is None:
+        unset.append("ADLY_ASSET_DIR")
+    if unset:
+        log.warning("DATABASE_URL is shared but %s %s not set: this process keeps them in its data dir "
+                    "(%s), so processes with other data dirs cannot read its tokens, OAuth links or generated "
+                    "files. Set the same value in every process (`adly keys new` makes an encryption key; "
+                    "ADLY_ASSET_DIR a shared volume).", ", ".join(unset),
+                    "is" if len(unset) == 1 else "are", settings.data_dir)
+
+
 def _oauth_secret(settings: Settings) -> bytes:
     """The key that signs OAuth states: from settings, or generated once and kept beside the token key."""
     if settings.adly_oauth_secret is not None:
@@ -232,6 +250,7 @@ async def open_services(
         read_sessions = create_session_factory(engine, read_only=True)
         audit_batch = AuditBatcher(sessions)
         stack.push_async_callback(audit_batch.close)  # before the engine is disposed (callbacks run in reverse)
+        _warn_unshared_secrets(settings)
         cipher = _cipher(settings)
         saver = await open_checkpointer(settings, stack)
         graph = build_graph().compile(checkpointer=saver)

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
 
     # Storage
     adly_data_dir: Path = Path(".adly")
+    adly_asset_dir: Path | None = None  # generated creative; default <data dir>/assets; shared by every process
     database_url: str | None = None  # default: SQLite file in the data dir
     checkpoint_url: str | None = None  # default: its own SQLite file in the data dir
     adly_encryption_keys: SecretStr | None = None  # "kid1:base64key,kid2:base64key"; first encrypts
@@ -111,7 +112,7 @@ class Settings(BaseSettings):
 
     @property
     def asset_dir(self) -> Path:
-        return (self.adly_data_dir / "assets").resolve()
+        return (self.adly_asset_dir or self.adly_data_dir / "assets").resolve()
 
     @property
     def sandbox_dir(self) -> Path:
