@@ -14,7 +14,7 @@ from agent.turns import Turn, Where
 from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings
-from store.models import ApprovalRequest, AuditEvent, PublishStep
+from store.models import ApprovalRequest, AuditEvent, ConversationLease, PublishStep
 
 USER = "console:you"
 TEXT = "Create Instagram campaign for Ramadan sale with 3000 SAR budget targeting women 25-40 in Riyadh, images only"
@@ -76,3 +76,25 @@ async def test_a_double_click_on_two_processes_moves_the_flow_once(pg_settings: 
         created = await _count(first, select(func.count()).select_from(PublishStep).where(
             PublishStep.state.in_(["created"])))
         assert steps == created, (steps, created)
+
+
+async def test_fifty_conversations_at_once_on_two_processes_finish_without_deadlock(pg_settings: Settings) -> None:
+    async with open_services(pg_settings) as first, open_services(pg_settings) as second:
+        workspace = await first.local_workspace(USER)
+
+        async def one(n: int) -> Turn:
+            services = (first, second)[n % 2]
+            turn = await services.driver.start(workspace_id=workspace.id, user=USER, text=TEXT,
+                                               where=Where("console", "t", uuid.uuid4().hex))
+            # Each conversation is then answered on the other process.
+            other = (second, first)[n % 2]
+            return await other.driver.current(turn.conversation_id)
+
+        turns = await asyncio.wait_for(asyncio.gather(*(one(n) for n in range(50))), timeout=300)
+        assert len({t.conversation_id for t in turns}) == 50
+        assert all(t.prompt is not None and t.prompt.kind in ("connect", "review") for t in turns), \
+            {t.prompt.kind if t.prompt else t.status for t in turns}
+        async with first.sessions() as session:
+            leases = int(await session.scalar(select(func.count()).select_from(ConversationLease).where(
+                ConversationLease.expires_at > first.ctx.clock())) or 0)
+        assert leases == 0  # every lease was handed back
