@@ -119,3 +119,17 @@ async def claimer_alive(ctx: AgentContext, thread_id: str, holder: str) -> bool:
     async with ctx.reads()() as session:
         lease = await repo.live_lease(session=session, thread_id=thread_id, now=ctx.clock())
     return lease is not None and lease.holder != holder
+
+
+async def lease_released(ctx: AgentContext, thread_id: str, *, within_s: float) -> bool:
+    """Wait until nobody holds the thread's lease (a dead holder's lapses within one TTL); False if it is still held
+    after `within_s`, that is while its holder keeps renewing it: alive, and working on the thread."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while True:
+        async with ctx.reads()() as session:
+            if await repo.live_lease(session=session, thread_id=thread_id, now=ctx.clock()) is None:
+                return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(POLL_S * 10)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from agent.leases import lease_released
 from agent.recovery import STALE_AFTER, interrupted_publishes, resume_publish
 from agent.texts import t
 from agent.turns import Refusal
@@ -29,6 +30,16 @@ async def resume_interrupted_publishes(services: Services, slack: SlackFrontDoor
         async with services.ctx.reads()() as session:
             conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
         language = conversation.language if conversation is not None else "en"
+        # A publish whose process died still has that process's lease for up to one TTL; a lease that keeps being
+        # renewed belongs to a live process that is publishing it now: not interrupted, nothing to say.
+        if conversation is not None and not await lease_released(
+                services.ctx, conversation.thread_id, within_s=services.ctx.lease_ttl_s * 1.5):
+            continue
+        if conversation is not None and conversation.campaign_id:
+            async with services.ctx.reads()() as session:
+                campaign = await repo.get_campaign(session=session, campaign_id=conversation.campaign_id)
+            if campaign is None or campaign.status != "publishing":
+                continue  # its process finished it while we waited for the lease
         log.warning("resuming the publish of conversation %s, interrupted by a stop", conversation_id)
         if slack is not None:
             await slack.renderer.deliver_notice(conversation_id, t("publish_resuming", language))
