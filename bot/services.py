@@ -281,6 +281,7 @@ async def open_services(
             live_platforms=frozenset(p for p, r in wiring.routes.items() if r.mode == "live"),
             max_campaign_budget=settings.adly_max_campaign_budget,
             max_daily_budget=settings.adly_max_daily_budget,
+            lease_ttl_s=settings.adly_lease_ttl_s,
         )
         settings.asset_dir.mkdir(parents=True, exist_ok=True)
         driver = ConversationDriver(ctx, graph)

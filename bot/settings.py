@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # Scheduler
     adly_scheduler_enabled: bool = True
     adly_leader_retry_s: float = Field(default=15.0, gt=0)  # how often a follower tries to take over the scheduler
+    # A conversation lease not renewed this long belongs to a dead process (agent/leases.py): its work is resumed
+    # by another after at most this long. Renewed every third of it while the flow runs.
+    adly_lease_ttl_s: float = Field(default=60.0, ge=3)
     adly_digest_hour: int = Field(default=9, ge=0, le=23)
 
     @property
