@@ -299,6 +299,17 @@ class ConversationDriver:
             return Refusal("not_allowed_to_retry", t("not_allowed_to_retry", conversation.language or "en"))
         return await self._resume(conversation, actor, progress)
 
+    async def retry_refusal(self, conversation_id: str, actor: str) -> Refusal | None:
+        """Why `resume` would refuse `actor` now (None: it would run); changes nothing. For doors that answer
+        before the work runs (the HTTP API's 403 and 409); `resume` checks again."""
+        conversation = await self._conversation(conversation_id)
+        if actor != conversation.requested_by and not await self._may_oversee(conversation, actor):
+            return Refusal("not_allowed_to_retry", t("not_allowed_to_retry", conversation.language or "en"))
+        current = await self.current(conversation_id)
+        if not await self._retryable(conversation, current):
+            return Refusal("nothing_to_retry", t("nothing_to_retry", current.language))
+        return None
+
     async def recover(self, conversation_id: str, progress: ProgressSink | None = None) -> Turn | Refusal:
         """Resume, on ADLY's own account, a publish a stopped process left half-done (startup, the scheduler)."""
         return await self._resume(await self._conversation(conversation_id), "adly:recovery", progress)
@@ -315,11 +326,6 @@ class ConversationDriver:
                                  action="publish.resumed", subject_type="conversation", subject_id=conversation.id,
                                  details={})
             return await self._run(conversation.id, conversation.thread_id, None, progress)
-
-    def busy(self, thread_id: str) -> bool:
-        """Whether this process is running the thread now (its lock is held)."""
-        lock = self._locks.get(thread_id)
-        return lock is not None and lock.locked()
 
     async def _retryable(self, conversation: Any, current: Turn) -> bool:
         if current.prompt is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.context import AgentContext, is_placeholder_url
+from agent.context import AgentContext
 from agent.validation import landing_url_problem
+from agent.workspace_settings import landing_setting_problem
 from store import repositories as repo
 
 
@@ -24,7 +25,7 @@ async def landing_default(ctx: AgentContext, workspace_id: str, platforms: list[
 async def remember_landing(*, session: AsyncSession, workspace_id: str, url: str | None, actor: str | None) -> bool:
     """Keep the page the user named as the workspace's default; True when it changed. Placeholders and pages that
     fail the landing-page rules are never remembered."""
-    if not url or is_placeholder_url(url) or landing_url_problem(url) is not None:
+    if not url or landing_setting_problem(url) is not None:
         return False
     workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
     if workspace is None or workspace.landing_url == url:

@@ -28,12 +28,10 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None = None,
-                                driver: ConversationDriver | None = None) -> list[str]:
+async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None = None) -> list[str]:
     """Conversation ids of campaigns left "publishing". With `idle_for`: only those whose campaign and ledger
-    have not changed for that long, that no process holds the lease of (agent/leases.py), and (with `driver`)
-    that this process is not running. Without it (at startup), every one: resuming waits for a dead holder's
-    lease to expire."""
+    have not changed for that long and that no process (this one included) holds the lease of
+    (agent/leases.py). Without it (at startup), every one: resuming waits for a dead holder's lease to lapse."""
     async with ctx.reads()() as session:
         campaigns = await repo.campaigns_in_status(session=session, statuses=["publishing"])
         if idle_for is None:
@@ -50,7 +48,7 @@ async def interrupted_publishes(ctx: AgentContext, *, idle_for: timedelta | None
         stale = []
         for _, conversation_id, updated, thread_id, last_step in rows:
             last = max(_aware(updated), _aware(last_step)) if last_step is not None else _aware(updated)
-            if not conversation_id or last >= cutoff or (driver is not None and driver.busy(thread_id)):
+            if not conversation_id or last >= cutoff:
                 continue
             # A live lease means a process is still on it (a publish parked on a rate limit writes no ledger
             # rows for minutes, but renews its lease): not abandoned.

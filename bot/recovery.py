@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 
 async def resume_interrupted_publishes(services: Services, slack: SlackFrontDoor | None, *,
                                       idle_for: timedelta | None = None) -> int:
-    """Each campaign left "publishing" (with `idle_for`: untouched that long and not running here): its thread is
+    """Each campaign left "publishing" (with `idle_for`: untouched that long and leased by no process): its thread is
     told, the publish resumes, the outcome is shown there."""
-    conversations = await interrupted_publishes(services.ctx, idle_for=idle_for, driver=services.driver)
+    conversations = await interrupted_publishes(services.ctx, idle_for=idle_for)
     for conversation_id in conversations:
         async with services.ctx.reads()() as session:
             conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)

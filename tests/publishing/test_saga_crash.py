@@ -97,7 +97,7 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
         assert turn.prompt is None and turn.status == "error"  # consumed approval; a publish due, not done
         # The scheduler's recovery job leaves a publish alone while it may still be running somewhere; once the
         # campaign and its ledger have been idle longer than the saga ever waits, it resumes it.
-        assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER, driver=services.driver) == []
+        assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER) == []
         now = services.ctx.clock()
         services.ctx.clock = lambda: now + STALE_AFTER + timedelta(minutes=1)
         assert await interrupted_publishes(services.ctx, idle_for=STALE_AFTER) == [conversation_id]
