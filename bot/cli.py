@@ -1,4 +1,4 @@
-"""The `adly` command: demo, chat, parse, generate, serve, sandbox, workspaces, api-keys, db and keys."""
+"""The `adly` command: demo, chat, parse, generate, serve, worker, sandbox, workspaces, api-keys, db and keys."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="HTTP mode even when a Socket Mode token is set")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="run flow jobs in N worker processes (PostgreSQL only; default: in this process)")
+
+    worker = sub.add_parser("worker", help="run queued flow jobs (conversations, publishing, syncs) from PostgreSQL")
+    worker.add_argument("--concurrency", type=int, default=None, metavar="N",
+                        help="jobs run at once (default ADLY_WORKER_CONCURRENCY)")
 
     sandbox = sub.add_parser("sandbox", help="the sandbox ad platforms")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
@@ -124,7 +130,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from bot.web import serve
 
-        return _run(serve(settings, force_http=args.http, host=args.host, port=args.port))
+        return _run(serve(settings, force_http=args.http, host=args.host, port=args.port, workers=args.workers,
+                          verbose=args.verbose))
+    if args.command == "worker":
+        from bot.work.worker import run_worker
+
+        return _run(run_worker(settings, concurrency=args.concurrency))
     if args.command == "sandbox":
         from bot import sandbox_command
 

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from agent.cleanup import retry_compensations
 from agent.context import AgentContext
 from agent.tracking import check_statuses, refresh_tokens, sync_all
+from bot.work.queue import Handler, JobRun, WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +57,58 @@ async def retry_cleanups(ctx: AgentContext) -> int:
     return len(stuck)
 
 
-def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]
-                    | None = None) -> AsyncIOScheduler:
+ScheduledJob = tuple[Callable[[], Awaitable[Any]], dict[str, Any]]  # (the work, its APScheduler trigger)
+
+
+def scheduled_jobs(ctx: AgentContext, extra_jobs: dict[str, ScheduledJob] | None = None) -> dict[str, ScheduledJob]:
     """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests), and
     replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts) and the plain status
     check under `STATUS_JOB` (Slack status notices)."""
+    jobs: dict[str, ScheduledJob] = {
+        "performance_sync": (lambda: sync_all(ctx), {"trigger": "interval", "hours": 1}),
+        STATUS_JOB: (lambda: check_statuses(ctx), dict(STATUS_TRIGGER)),
+        "token_refresh": (lambda: refresh_tokens(ctx), {"trigger": "interval", "days": 1}),
+        CLEANUP_JOB: (lambda: retry_cleanups(ctx), dict(CLEANUP_TRIGGER)),
+    }
+    return {**jobs, **(extra_jobs or {})}
+
+
+def job_name(name: str) -> str:
+    """A scheduled job's name on the work queue."""
+    return f"scheduled.{name}"
+
+
+def register_scheduled(queue: WorkQueue, jobs: dict[str, ScheduledJob]) -> None:
+    """Make the scheduled jobs runnable by this process's workers (the leader only defers them)."""
+    for name, (job, _) in jobs.items():
+        queue.register(job_name(name), _scheduled_handler(job))
+
+
+def _scheduled_handler(job: Callable[[], Awaitable[Any]]) -> Handler:
+    async def handle(payload: dict[str, Any], run: JobRun) -> Any:
+        return await job()
+
+    return handle
+
+
+def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, ScheduledJob] | None = None,
+                    queue: WorkQueue | None = None) -> AsyncIOScheduler:
+    """An APScheduler over `scheduled_jobs`. With a `queue`, a tick only defers the job (one waiting at most), and
+    a worker runs it, off the web process's loop; without, the tick runs it here."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
-    scheduler.add_job(_guarded("performance_sync", lambda: sync_all(ctx)), "interval", hours=1,
-                      id="performance_sync", **defaults)
-    if STATUS_JOB not in (extra_jobs or {}):
-        scheduler.add_job(_guarded(STATUS_JOB, lambda: check_statuses(ctx)), id=STATUS_JOB, **STATUS_TRIGGER,
-                          **defaults)
-    scheduler.add_job(_guarded("token_refresh", lambda: refresh_tokens(ctx)), "interval", days=1,
-                      id="token_refresh", **defaults)
-    if CLEANUP_JOB not in (extra_jobs or {}):
-        scheduler.add_job(_guarded(CLEANUP_JOB, lambda: retry_cleanups(ctx)), id=CLEANUP_JOB, **CLEANUP_TRIGGER,
-                          **defaults)
-    for name, (job, trigger) in (extra_jobs or {}).items():
-        scheduler.add_job(_guarded(name, job), id=name, **trigger, **defaults)
+    for name, (job, trigger) in scheduled_jobs(ctx, extra_jobs).items():
+        run = _guarded(name, job) if queue is None else _deferred(queue, name)
+        scheduler.add_job(run, id=name, **trigger, **defaults)
     return scheduler
+
+
+def _deferred(queue: WorkQueue, name: str) -> Callable[[], Awaitable[None]]:
+    async def tick() -> None:
+        try:
+            if not await queue.defer(job_name(name), {}, single=True):
+                log.info("job %s is still waiting from its last tick: not queued twice", name)
+        except Exception:
+            log.exception("job %s could not be queued; the next tick tries again", name)
+
+    return tick

@@ -6,8 +6,7 @@ import asyncio
 import hashlib
 import logging
 import secrets
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,8 @@ from bot.audit_batch import AuditBatcher
 from bot.checkpoints import open_checkpointer
 from bot.platform_wiring import PLATFORMS, Mode, wire_platforms
 from bot.settings import SettingError, Settings
+from bot.work.background import TaskSet
+from bot.work.queue import InProcessQueue, WorkQueue
 from store import repositories as repo
 from store.crypto import TokenCipher, create_secret_file, load_or_create_keyfile
 from store.db import create_engine, create_session_factory, is_sqlite, upgrade_database
@@ -40,60 +41,6 @@ from tools.sandbox import SandboxFaults
 log = logging.getLogger(__name__)
 
 LOCAL_WORKSPACE = "local"
-
-
-class TaskSet:
-    """Work that outlives the request that started it (Slack acks first): referenced until done, drainable."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def spawn(
-        self, work: Coroutine[Any, Any, Any], *, name: str | None = None,
-        on_error: Callable[[BaseException, str], Awaitable[None]] | None = None,
-    ) -> asyncio.Task[Any]:
-        """Run `work` in the background; a failure is logged with a reference id and handed to `on_error`."""
-
-        async def guarded() -> Any:
-            try:
-                return await work
-            except asyncio.CancelledError:
-                raise
-            except BaseException as exc:
-                reference = uuid.uuid4().hex[:8]
-                log.exception("background work %s failed (reference %s)", name or "task", reference)
-                if on_error is not None:
-                    try:
-                        await on_error(exc, reference)
-                    except Exception:
-                        log.exception("reporting failure %s failed too", reference)
-                raise
-
-        task = asyncio.create_task(guarded(), name=name)
-        # The event loop keeps only weak references to tasks: without this set, work could vanish mid-flight.
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled():
-            task.exception()  # retrieved here so asyncio does not warn; guarded() already logged it
-
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
-
-    async def drain(self) -> None:
-        """Wait until no background work is left (work may spawn more work; that is waited for too)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(set(self._tasks))
 
 
 @dataclass
@@ -114,6 +61,13 @@ class Services:
     sandbox_pages: ASGIApp | None = None  # the in-process simulators' consent pages; bot/web.py mounts them
     platform_modes: dict[str, Mode] = field(default_factory=dict)  # live, sandbox-http or sandbox, per platform
     background: TaskSet = field(default_factory=TaskSet)  # work continuing after an HTTP answer (Slack, OAuth)
+    work: WorkQueue | None = None  # jobs deferred after the ack (bot/work/); set by open_services
+
+    @property
+    def queue(self) -> WorkQueue:
+        if self.work is None:
+            raise RuntimeError("services opened without a work queue")
+        return self.work
 
     async def local_workspace(self, user: str) -> Workspace:
         """The workspace of the terminal and the demo; the local user approves unless approvers are set."""
@@ -207,6 +161,19 @@ def rate_limits(settings: Settings) -> RateLimits:
     return RateLimits(values)
 
 
+async def _work_queue(settings: Settings, stack: AsyncExitStack, background: TaskSet) -> WorkQueue:
+    """In-process on SQLite; jobs in PostgreSQL (procrastinate) with a PostgreSQL database (bot/work/)."""
+    if not settings.queue_in_postgres:
+        return InProcessQueue(background)
+    from bot.checkpoints import libpq_url
+    from bot.work.postgres import PostgresQueue
+
+    queue = PostgresQueue(libpq_url(settings.app_database_url), heartbeat_s=settings.adly_worker_heartbeat_s)
+    await queue.open()
+    stack.push_async_callback(queue.close)
+    return queue
+
+
 def _providers(settings: Settings) -> Providers:
     if settings.openai_api_key is None:
         return offline_providers()
@@ -292,6 +259,7 @@ async def open_services(
                             api_limits=rate_limits(settings),
                             api_keys=KeyChecker(read_sessions, sessions, ttl_s=settings.adly_api_key_cache_s),
                             audit_batch=audit_batch)
+        services.work = await _work_queue(settings, stack, services.background)
         try:
             yield services
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -100,6 +101,12 @@ class Settings(BaseSettings):
     # by another after at most this long. Renewed every third of it while the flow runs.
     adly_lease_ttl_s: float = Field(default=60.0, ge=3)
     adly_digest_hour: int = Field(default=9, ge=0, le=23)
+    # Work queue (bot/work/): "auto" keeps jobs in PostgreSQL (procrastinate) when DATABASE_URL is PostgreSQL, and
+    # runs them in-process on SQLite; "inprocess" runs them in-process everywhere (one process only).
+    adly_work_queue: Literal["auto", "inprocess", "postgres"] = "auto"
+    adly_worker_concurrency: int = Field(default=8, ge=1, le=64)  # jobs one worker runs at once
+    # A worker writes a heartbeat this often; one silent for three of them is dead and its jobs run elsewhere.
+    adly_worker_heartbeat_s: float = Field(default=10.0, ge=0.5)
 
     @property
     def data_dir(self) -> Path:
@@ -123,6 +130,16 @@ class Settings(BaseSettings):
 
     def public_url(self, port: int | None = None) -> str:
         return (self.adly_public_url or f"http://127.0.0.1:{port or self.adly_port}").rstrip("/")
+
+    @property
+    def queue_in_postgres(self) -> bool:
+        """True when jobs live in PostgreSQL (bot/work/postgres.py) rather than run in this process."""
+        if self.adly_work_queue == "inprocess":
+            return False
+        is_postgres = self.app_database_url.startswith("postgresql")
+        if self.adly_work_queue == "postgres" and not is_postgres:
+            raise SettingError("ADLY_WORK_QUEUE=postgres needs a PostgreSQL DATABASE_URL (postgresql+asyncpg://...)")
+        return is_postgres
 
     def admin_ids(self) -> list[str]:
         return [a.strip() for a in self.adly_admins.split(",") if a.strip()]

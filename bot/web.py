@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -193,22 +194,30 @@ def _page(title: str, message: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
-async def serve(settings: Settings, *, force_http: bool = False, host: str | None = None, port: int | None = None) -> int:
-    """`adly serve`: the HTTP API and the Slack app (Socket Mode with an app token, else HTTP) under uvicorn."""
+async def serve(settings: Settings, *, force_http: bool = False, host: str | None = None, port: int | None = None,
+                workers: int = 0, verbose: bool = False) -> int:
+    """`adly serve`: the HTTP API and the Slack app (Socket Mode with an app token, else HTTP) under uvicorn.
+
+    Flow work is deferred to the work queue (bot/work/). On SQLite it runs in this process. On PostgreSQL it runs in
+    `workers` child processes (`adly worker`), or, with none, in this process beside the web server."""
     import uvicorn
 
     from bot.leadership import Leadership, leader_lock
-    from bot.recovery import recovery_job, resume_interrupted_publishes
+    from bot.recovery import resume_interrupted_publishes
     from bot.scheduler import build_scheduler
-    from bot.slack.alerts import cleanup_jobs
     from bot.slack.app import build_slack
-    from bot.slack.digest import digest_jobs
-    from bot.slack.status_notices import status_jobs
+    from bot.work.catalogue import register_jobs
+    from bot.work.postgres import PostgresQueue
+    from bot.work.worker import WorkerProcesses, needs_postgres_message
     from tools.generation.workers import warm_pool
 
+    if workers and not settings.queue_in_postgres:
+        print(f"--workers: {needs_postgres_message()}", file=sys.stderr)
+        return 2
     port = port or settings.adly_port
     async with open_services(settings, port=port) as services:
         slack = build_slack(services, port=port)
+        front_jobs = register_jobs(services, slack)
         socket = None
         if slack is not None:
             if settings.slack_app_token is not None and not force_http:
@@ -230,10 +239,8 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
             # its election and then every few minutes from the scheduler.
             services.background.spawn(resume_interrupted_publishes(services, slack), name="resume-publishes")
             if settings.adly_scheduler_enabled:
-                jobs = {"publish_recovery": recovery_job(services, slack)}
-                if slack is not None:
-                    jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
-                scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
+                queue = None if services.queue.runs_here else services.queue
+                scheduler = build_scheduler(services.ctx, extra_jobs=front_jobs, queue=queue)
                 scheduler.start()
 
         async def lost() -> None:
@@ -248,12 +255,23 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
             # API jobs left "running" by a stopped process (only the first leader, at its start: a process that
             # is elected later has jobs of its own running).
             await fail_abandoned_jobs(services)
+        children = WorkerProcesses(workers, verbose=verbose) if workers else None
+        local_worker = None
+        if children is not None:
+            await children.start()
+        elif isinstance(services.queue, PostgresQueue):
+            local_worker = services.background.spawn(
+                services.queue.work(concurrency=settings.adly_worker_concurrency), name="work")
         app = create_app(settings, services=services, port=port, slack=slack)
         warm_pool()
         config = uvicorn.Config(app, host=host or settings.adly_host, port=port, log_level="info")
         try:
             await uvicorn.Server(config).serve()
         finally:
+            if children is not None:
+                await children.stop()
+            if local_worker is not None:
+                local_worker.cancel()
             await leadership.stop()
             if socket is not None:
                 await socket.close_async()

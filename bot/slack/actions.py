@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agent.texts import t
 from bot.slack import blocks as b
 from bot.slack.texts import st
+from bot.work.queue import JobRun
 from tools.generation.base import CopyVariant, check_copy_limits
 
 if TYPE_CHECKING:
@@ -42,7 +43,51 @@ def _team(body: dict[str, Any], context: AsyncBoltContext) -> str | None:
     return (body.get("user") or {}).get("team_id") or context.team_id
 
 
+async def _defer_decision(door: SlackFrontDoor, body: dict[str, Any], context: AsyncBoltContext, ref: b.Ref,
+                          decision: dict[str, Any], resolution_key: str, *, modal_channel: str | None = None) -> None:
+    """A click or a modal's answer, as a job: the driver decides wherever a worker runs it."""
+    if "view" in body:  # a modal's answer: no channel in the body; the Edit modal carries its own
+        channel, user = modal_channel, body["user"]["id"]
+    else:
+        channel, user = _where(body)
+    await door.defer("slack.decide", {"ref": ref.encode(), "decision": decision, "resolution_key": resolution_key},
+                     team_id=_team(body, context), channel=channel, user=user,
+                     lock=f"conversation:{ref.conversation_id}")
+
+
+async def _decide_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRun) -> None:
+    client, ref, where = await door.job_client(payload), b.Ref.decode(payload["ref"]), payload["where"]
+    if ref is None:
+        return
+    if run.attempt and await _resumed(door, client, where, ref):
+        return
+    await door.decide(client, team_id=where["team_id"], user=where["user"], ref=ref, decision=payload["decision"],
+                      resolution_key=payload["resolution_key"], channel=where["channel"])
+
+
+async def _retry_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRun) -> None:
+    client, ref, where = await door.job_client(payload), b.Ref.decode(payload["ref"]), payload["where"]
+    if ref is None:
+        return
+    if run.attempt and await _resumed(door, client, where, ref):
+        return
+    await door.retry(client, team_id=where["team_id"], user=where["user"], ref=ref, channel=where["channel"],
+                     message_ts=payload.get("message_ts"), notice=payload.get("notice") or "")
+
+
+async def _resumed(door: SlackFrontDoor, client: AsyncWebClient, where: dict[str, Any], ref: b.Ref) -> bool:
+    """Run again after its worker died: whatever that worker left half-done continues instead."""
+    workspace_id = await door.workspace_id(where["team_id"], client)
+    conversation = await door.conversation_in(workspace_id, ref.conversation_id)
+    return conversation is not None and await door.resume_after_dead_worker(client, conversation)
+
+
 def register(app: AsyncApp, door: SlackFrontDoor) -> None:
+    queue = door.services.queue
+    queue.register("slack.decide", lambda payload, run: _decide_job(door, payload, run),
+                   on_error=door.report_job_failure)
+    queue.register("slack.retry", lambda payload, run: _retry_job(door, payload, run),
+                   on_error=door.report_job_failure)
     decision_ids = "|".join(re.escape(k) for k in _DECISIONS)
 
     @app.action(re.compile(rf"^(?:{decision_ids})(?:\.\d+)?$"))
@@ -55,9 +100,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
             return
         key = re.sub(r"\.\d+$", "", action["action_id"])
         make, resolution = _DECISIONS[key]
-        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref, decision=make(ref),
-                               resolution_key=resolution, channel=channel),
-                   client=client, channel=channel, user=user, name=f"slack-{key}")
+        await _defer_decision(door, body, context, ref, make(ref), resolution)
 
     @app.action("adly.review.regenerate")
     async def on_regenerate(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
@@ -68,10 +111,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         channel, user = _where(body)
         if ref is None or not slot:
             return
-        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref,
-                               decision={"action": "regenerate", "slot": slot}, resolution_key="resolved_regenerate",
-                               channel=channel),
-                   client=client, channel=channel, user=user, name="slack-regenerate")
+        await _defer_decision(door, body, context, ref, {"action": "regenerate", "slot": slot}, "resolved_regenerate")
 
     @app.action(re.compile(r"^adly\.review\.edit\."))
     async def on_edit(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext,
@@ -107,10 +147,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         if ref is None or not ad_account_id:
             return
         # The driver checks the account is this workspace's, on this platform.
-        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref,
-                               decision={"connected": {platform: ad_account_id}},
-                               resolution_key="resolved_account_chosen", channel=channel),
-                   client=client, channel=channel, user=user, name="slack-choose-account")
+        await _defer_decision(door, body, context, ref, {"connected": {platform: ad_account_id}}, "resolved_account_chosen")
 
     @app.action("adly.retry")
     async def on_retry(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext,
@@ -122,9 +159,9 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         message_ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
         if ref is None:
             return
-        door.spawn(door.retry(client, team_id=_team(body, context), user=user, ref=ref, channel=channel,
-                              message_ts=message_ts, notice=str(message.get("text") or "")),
-                   client=client, channel=channel, user=user, name="slack-retry")
+        await door.defer("slack.retry", {"ref": ref.encode(), "message_ts": message_ts,
+                                         "notice": str(message.get("text") or "")},
+                         team_id=_team(body, context), channel=channel, user=user, lock=f"conversation:{ref.conversation_id}")
 
     @app.action(re.compile(r"^adly\.(?:connect|report)\.open\."))
     async def on_link(ack: AsyncAck) -> None:
@@ -147,11 +184,8 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         edits = {f: v for f, v in values.items() if v != original.get(f)}
         if ref is None or not edits:
             return
-        user = body["user"]["id"]
-        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref,
-                               decision={"action": "edit", "slot": meta.get("slot"), "edits": edits},
-                               resolution_key="resolved_edited"),
-                   client=client, channel=meta.get("channel"), user=user, name="slack-edit")
+        await _defer_decision(door, body, context, ref, {"action": "edit", "slot": meta.get("slot"), "edits": edits},
+                              "resolved_edited", modal_channel=meta.get("channel"))
 
     @app.view("adly.adjust")
     async def on_adjust_submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
@@ -165,10 +199,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
         ref = b.Ref.decode(meta.get("ref"))
         if ref is None:
             return
-        user = body["user"]["id"]
-        door.spawn(door.decide(client, team_id=_team(body, context), user=user, ref=ref,
-                               decision={"action": "adjust", "text": text}, resolution_key="resolved_adjusted"),
-                   client=client, user=user, name="slack-adjust")
+        await _defer_decision(door, body, context, ref, {"action": "adjust", "text": text}, "resolved_adjusted")
 
 
 def _input(view: dict[str, Any], block_id: str) -> str:

@@ -15,6 +15,7 @@ from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.instructions import InstructionRefused, check_instruction
+from agent.leases import lease_released
 from agent.parsing.text import input_language
 from agent.texts import t
 from agent.turns import Prompt, Refusal, Turn, Where
@@ -118,6 +119,53 @@ class SlackFrontDoor:
                 await self.renderer.ephemeral(client, channel, user, text)
 
         self.services.background.spawn(work, name=name, on_error=report)
+
+    async def defer(self, job: str, payload: dict[str, Any], *, team_id: str | None, channel: str | None,
+                    user: str | None, thread_ts: str | None = None, language: str = "en",
+                    lock: str | None = None) -> None:
+        """Flow work after the ack, as a job on the work queue (bot/work/): run here on the embedded default, by
+        any worker process at scale. Everything it needs travels in the payload; the client is rebuilt from the
+        team's stored token where it runs."""
+        where = {"team_id": team_id, "channel": channel, "user": user, "thread_ts": thread_ts, "language": language}
+        await self.services.queue.defer(job, {**payload, "where": where}, lock=lock)
+
+    async def job_client(self, payload: dict[str, Any]) -> AsyncWebClient:
+        """The Web API client of the team a job came from."""
+        team_id = payload["where"]["team_id"]
+        token = await self.authorize.token_for(team_id)
+        if token is None:
+            raise RuntimeError(f"no Slack bot token is stored for team {team_id}: reinstall the app there")
+        if token not in self._clients:
+            self._clients[token] = make_client(self.settings, token)
+        return self._clients[token]
+
+    async def report_job_failure(self, payload: dict[str, Any], _: BaseException, reference: str) -> None:
+        """A job that failed: one short sentence with a reference id, in its thread or to the person alone."""
+        where = payload.get("where") or {}
+        channel, user, thread_ts = where.get("channel"), where.get("user"), where.get("thread_ts")
+        if channel is None:
+            return
+        client = await self.job_client(payload)
+        text = t("internal_error", where.get("language") or "en", ref=reference)
+        if thread_ts is not None:
+            await self.renderer.post(client, channel, thread_ts, b.notice_message(text))
+        elif user is not None:
+            await self.renderer.ephemeral(client, channel, user, text)
+
+    async def resume_after_dead_worker(self, client: AsyncWebClient, conversation: Any) -> bool:
+        """A job run again because the worker running it died: what that worker left half-done continues from the
+        conversation's checkpoint (the publish ledger keeps every platform write once). False when it had
+        nothing half-done (it finished, or never began), so the job runs as if new."""
+        ctx = self.services.ctx
+        # The dead worker's lease lapses within its TTL; until then the conversation reads as busy.
+        await lease_released(ctx, conversation.thread_id, within_s=ctx.lease_ttl_s * 1.5)
+        line = self.renderer.status_line(client, conversation)
+        outcome = await self.services.driver.recover(conversation.id, progress=line)
+        await self._remember_status(conversation.id, line)
+        if isinstance(outcome, Refusal):
+            return False
+        await self.renderer.show(client, conversation, outcome)
+        return True
 
     async def first_delivery(self, event_id: str | None) -> bool:
         """Slack redelivers events (X-Slack-Retry-Num); the event_id makes every delivery after the first a no-op."""

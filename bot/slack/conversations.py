@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agent.parsing.text import input_language
 from bot.slack import blocks as b
 from bot.slack.texts import st
+from bot.work.queue import JobRun
 from store import repositories as repo
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
     @app.event("app_mention")
     async def on_mention(body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext,
                          client: AsyncWebClient) -> None:
-        _spawn_message(door, client, context, body, event, may_start=True)
+        await _defer_message(door, context, body, event, may_start=True)
 
     @app.event("message")
     async def on_message(body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext,
@@ -48,7 +49,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
             return  # the app_mention event for the same message handles it
         if not is_dm and not event.get("thread_ts"):
             return  # channel chatter outside our threads is none of our business
-        _spawn_message(door, client, context, body, event, may_start=is_dm)
+        await _defer_message(door, context, body, event, may_start=is_dm)
 
     @app.command("/adly")
     async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext,
@@ -66,19 +67,51 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
             door.spawn(open_settings(door, client, context.team_id, user, body["trigger_id"]), client=client,
                        channel=channel, user=user, name="slack-settings")
             return
-        door.spawn(_start_from_command(door, client, context.team_id, channel, user, text, language),
-                   client=client, channel=channel, user=user, language=language, name="slack-command")
+        await door.defer("slack.command", {"text": text}, team_id=context.team_id, channel=channel, user=user,
+                         language=language)
+
+    queue = door.services.queue
+    queue.register("slack.message", lambda payload, run: _message_job(door, payload, run),
+                   on_error=door.report_job_failure)
+    queue.register("slack.command", lambda payload, run: _command_job(door, payload, run),
+                   on_error=door.report_job_failure)
 
 
-def _spawn_message(door: SlackFrontDoor, client: AsyncWebClient, context: AsyncBoltContext,
-                   body: dict[str, Any], event: dict[str, Any], *, may_start: bool) -> None:
+async def _defer_message(door: SlackFrontDoor, context: AsyncBoltContext, body: dict[str, Any],
+                         event: dict[str, Any], *, may_start: bool) -> None:
     text = clean_text(event.get("text") or "")
+    channel = event.get("channel")
     thread_root = event.get("thread_ts") or event.get("ts")
-    door.spawn(
-        _on_message(door, client, context.team_id, body.get("event_id"), event, text, may_start=may_start),
-        client=client, channel=event.get("channel"), user=event.get("user"), thread_ts=thread_root,
-        language=input_language(text) if text else "en", name="slack-message",
-    )
+    # One thread's messages run in order, one at a time, wherever the workers are.
+    await door.defer("slack.message", {"event_id": body.get("event_id"), "event": event, "text": text,
+                                       "may_start": may_start},
+                     team_id=context.team_id, channel=channel, user=event.get("user"), thread_ts=thread_root,
+                     language=input_language(text) if text else "en", lock=f"slack:{channel}:{thread_root}")
+
+
+async def _message_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRun) -> None:
+    client = await door.job_client(payload)
+    event, team_id = payload["event"], payload["where"]["team_id"]
+    event_id = payload.get("event_id")
+    if run.attempt:
+        # Its first run (on a worker that died) marked the event seen and may have started the conversation.
+        workspace_id = await door.workspace_id(team_id, client)
+        async with door.reads() as session:
+            conversation = await repo.find_conversation(
+                session=session, channel_kind="slack", channel_id=event["channel"],
+                thread_ts=event.get("thread_ts") or event["ts"])
+        if conversation is not None and conversation.workspace_id == workspace_id:
+            await door.resume_after_dead_worker(client, conversation)
+            return
+        event_id = None
+    await _on_message(door, client, team_id, event_id, event, payload["text"], may_start=payload["may_start"])
+
+
+async def _command_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRun) -> None:
+    where = payload["where"]
+    client = await door.job_client(payload)
+    await _start_from_command(door, client, where["team_id"], where["channel"], where["user"], payload["text"],
+                              where["language"])
 
 
 async def _on_message(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, event_id: str | None,

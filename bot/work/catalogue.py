@@ -1,0 +1,34 @@
+"""Every job a process can run, registered on its work queue: the Slack door's own (at its construction) and the
+scheduled ones (here), so a web process and a worker process run the same jobs the same way."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.recovery import recovery_job
+from bot.scheduler import ScheduledJob, register_scheduled, scheduled_jobs
+from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackFrontDoor
+
+
+def front_door_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[str, ScheduledJob]:
+    """The scheduled jobs this installation adds to the plain ones: publish recovery, and Slack's digests,
+    cleanup alerts and status notices when Slack is configured."""
+    jobs = {"publish_recovery": recovery_job(services, slack)}
+    if slack is not None:
+        from bot.slack.alerts import cleanup_jobs
+        from bot.slack.digest import digest_jobs
+        from bot.slack.status_notices import status_jobs
+
+        jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
+    return jobs
+
+
+def register_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[str, ScheduledJob]:
+    """Register the scheduled jobs on this process's queue (Slack's listener jobs registered themselves when the
+    door was built); returns what the leader schedules."""
+    extra = front_door_jobs(services, slack)
+    register_scheduled(services.queue, scheduled_jobs(services.ctx, extra))
+    return extra
