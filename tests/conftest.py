@@ -37,4 +37,6 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fi
                  "ADLY_BRAND_LOGO"):
         monkeypatch.delenv(name, raising=False)
     database_url = pg_cluster.create_database(request.getfixturevalue("pg_server")) if ON_POSTGRES else None
-    return Settings(_env_file=None, adly_data_dir=tmp_path / "data", database_url=database_url)  # type: ignore[call-arg]
+    # On PostgreSQL too, a test's jobs run in its own process (drainable); tests/scale runs the durable queue.
+    return Settings(_env_file=None, adly_data_dir=tmp_path / "data", database_url=database_url,  # type: ignore[call-arg]
+                    adly_work_queue="inprocess")

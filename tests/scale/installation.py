@@ -121,7 +121,8 @@ class Installation:
 
 @asynccontextmanager
 async def installation(root: Path, database_url: str, fake: FakeSlack, *, processes: int = 3,
-                       extra_env: dict[str, str] | None = None) -> AsyncIterator[Installation]:
+                       extra_env: dict[str, str] | None = None, serve_args: tuple[str, ...] = (),
+                       sandbox_env: dict[str, str] | None = None) -> AsyncIterator[Installation]:
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("META_", "TIKTOK_", "SNAPCHAT_", "OPENAI_", "SLACK_", "ADLY_", "DATABASE_",
                                   "SANDBOX_"))}
@@ -132,7 +133,7 @@ async def installation(root: Path, database_url: str, fake: FakeSlack, *, proces
     with (sandbox_home / "log").open("wb") as log:
         sandbox = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything runs on the loop
             [sys.executable, "-m", "bot.cli", "sandbox", "serve", "--port", str(sandbox_port)], cwd=sandbox_home,
-            env={**clean, "ADLY_DATA_DIR": str(sandbox_home / "data")}, stdout=log, stderr=subprocess.STDOUT,
+            env={**clean, "ADLY_DATA_DIR": str(sandbox_home / "data"), **(sandbox_env or {})}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
     # Processes of one installation share its secrets and its generated files.
     shared = {"ADLY_ENCRYPTION_KEYS": f"k1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
@@ -150,7 +151,8 @@ async def installation(root: Path, database_url: str, fake: FakeSlack, *, proces
                    "SNAPCHAT_API_BASE_URL": f"http://127.0.0.1:{sandbox_port + 2}", **(extra_env or {})}
             with (home / "log").open("wb") as log:
                 site.servers.append(subprocess.Popen(  # noqa: ASYNC220
-                    [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port)], cwd=home, env=env,
+                    [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port), *serve_args], cwd=home,
+                    env=env,
                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         site.clients = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) for port in ports]
         deadline = time.monotonic() + 120
