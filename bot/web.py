@@ -251,9 +251,9 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
 
         leadership = Leadership(leader_lock(settings.app_database_url, settings.data_dir), on_elected=elected,
                                 on_lost=lost, retry_s=settings.adly_leader_retry_s)
-        if await leadership.start():
-            # API jobs left "running" by a stopped process (only the first leader, at its start: a process that
-            # is elected later has jobs of its own running).
+        if await leadership.start() and services.queue.runs_here:
+            # In-process API jobs left "running" by a stopped process (only the first leader, at its start: a
+            # process elected later has jobs of its own running). Queued in PostgreSQL, they run again instead.
             await fail_abandoned_jobs(services)
         children = WorkerProcesses(workers, verbose=verbose) if workers else None
         local_worker = None

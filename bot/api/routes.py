@@ -17,6 +17,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
 from agent.instructions import HiddenCharacters, clean_instruction
+from agent.leases import lease_released
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
@@ -25,7 +26,7 @@ from agent.reports import campaign_summary
 from agent.turns import Refusal, Turn, Where
 from bot.api import generation
 from bot.api.auth import Approver, Creator, Principal, Publisher, Reader
-from bot.api.jobs import start_job, status_url
+from bot.api.jobs import NothingHalfDone, job_op, start_job, status_url
 from bot.api.models import (
     ApprovalBody,
     AssetView,
@@ -158,10 +159,14 @@ async def _generate(kind: str, body: Brief, caller: Principal, services: Service
         _check_instruction(services, body.instruction, "instruction")
     await services.api_limits.check("generate", key_id=caller.key_id, workspace_id=caller.workspace_id)
 
-    async def work() -> tuple[dict[str, Any], str | None]:
-        return await generation.generate(services, caller.workspace_id, kind, body), None
+    return await start_job(services, caller, f"generate_{kind}", "generate",
+                           {"kind": kind, "brief": body.model_dump(mode="json", exclude_none=True)})
 
-    return await start_job(services, caller, f"generate_{kind}", work)
+
+@job_op("generate")
+async def _generate_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], None]:
+    brief = Brief.model_validate(args["brief"])
+    return await generation.generate(services, caller.workspace_id, args["kind"], brief), None
 
 
 @router.post("/generate/text", status_code=202, response_model=JobAccepted,
@@ -198,14 +203,19 @@ async def create_campaign(body: Brief, caller: Creator, services: ServicesDep) -
         text = f"(structured request: {', '.join(request.platforms)})"
     await services.api_limits.check("generate", key_id=caller.key_id, workspace_id=caller.workspace_id)
 
-    async def work() -> tuple[dict[str, Any], str | None]:
-        turn = await services.driver.start(workspace_id=caller.workspace_id, user=caller.user, text=text,
-                                           where=Where("api", f"key:{caller.key_id}"), request=request)
-        _turn_outcome(turn)
-        conversation = await _conversation(services, caller, turn.conversation_id)
-        return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
+    return await start_job(services, caller, "campaign", "start",
+                           {"text": text, "request": request.model_dump(mode="json") if request else None},
+                           audit={"structured": request is not None})
 
-    return await start_job(services, caller, "campaign", work, audit={"structured": request is not None})
+
+@job_op("start")
+async def _start_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    request = CampaignRequest.model_validate(args["request"]) if args.get("request") else None
+    turn = await services.driver.start(workspace_id=caller.workspace_id, user=caller.user, text=args["text"],
+                                       where=Where("api", f"key:{caller.key_id}"), request=request)
+    _turn_outcome(turn)
+    conversation = await _conversation(services, caller, turn.conversation_id)
+    return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
 
 
 @router.get("/campaigns", response_model=list[CampaignSummary], summary="The workspace's campaigns, newest first")
@@ -250,14 +260,18 @@ async def _answer(services: Services, caller: Principal, conversation: Conversat
         status = REFUSAL_STATUS.get(refusal.code, 409)
         raise Problem(status, refusal.code, refusal.text, field="decision" if status == 422 else None)
 
-    async def work() -> tuple[dict[str, Any], str | None]:
-        turn = await services.driver.decide(conversation_id=conversation.id, interrupt_id=interrupt_id,
-                                            decision=decision, actor=caller.user)
-        _turn_outcome(turn)
-        return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
+    return await start_job(services, caller, kind, "decide",
+                           {"conversation_id": conversation.id, "interrupt_id": interrupt_id, "decision": decision},
+                           subject_id=conversation.id, audit={"interrupt_id": interrupt_id, "decision": decision})
 
-    return await start_job(services, caller, kind, work, subject_id=conversation.id,
-                           audit={"interrupt_id": interrupt_id, "decision": decision})
+
+@job_op("decide")
+async def _decide_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    conversation = await _conversation(services, caller, args["conversation_id"])
+    turn = await services.driver.decide(conversation_id=conversation.id, interrupt_id=args["interrupt_id"],
+                                        decision=args["decision"], actor=caller.user)
+    _turn_outcome(turn)
+    return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
 
 
 @router.post("/campaigns/{campaign_id}/approval", status_code=202, response_model=JobAccepted,
@@ -280,13 +294,17 @@ async def answer(campaign_id: Id, body: ApprovalBody, caller: Approver, services
 async def reply(campaign_id: Id, body: ReplyBody, caller: Creator, services: ServicesDep) -> JobAccepted:
     conversation = await _conversation(services, caller, campaign_id)
 
-    async def work() -> tuple[dict[str, Any], str | None]:
-        turn = await services.driver.reply(conversation_id=conversation.id, text=body.text, actor=caller.user)
-        _turn_outcome(turn)
-        return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
+    return await start_job(services, caller, "campaign", "reply", {"conversation_id": conversation.id,
+                                                                    "text": body.text},
+                           subject_id=conversation.id, audit={"reply_chars": len(body.text)})
 
-    return await start_job(services, caller, "campaign", work, subject_id=conversation.id,
-                           audit={"reply_chars": len(body.text)})
+
+@job_op("reply")
+async def _reply_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    conversation = await _conversation(services, caller, args["conversation_id"])
+    turn = await services.driver.reply(conversation_id=conversation.id, text=args["text"], actor=caller.user)
+    _turn_outcome(turn)
+    return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id
 
 
 @router.post("/campaigns/{campaign_id}/publish", status_code=202, response_model=JobAccepted,
@@ -315,14 +333,31 @@ async def retry(campaign_id: Id, caller: Publisher, services: ServicesDep) -> Jo
     if refused is not None:
         raise Problem(REFUSAL_STATUS.get(refused.code, 409), refused.code, refused.text)
 
-    async def work() -> tuple[dict[str, Any], str | None]:
-        retried = await resume_publish(services.driver, conversation.id, actor=caller.user)
-        if isinstance(retried, Refusal):
-            raise Problem(REFUSAL_STATUS.get(retried.code, 409), retried.code, retried.text)
-        _turn_outcome(retried)
-        return (await campaign_view(services, conversation, retried)).model_dump(mode="json"), conversation.id
+    return await start_job(services, caller, "publish", "retry", {"conversation_id": conversation.id},
+                           subject_id=conversation.id, audit={"retry": True})
 
-    return await start_job(services, caller, "publish", work, subject_id=conversation.id, audit={"retry": True})
+
+@job_op("retry")
+async def _retry_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    conversation = await _conversation(services, caller, args["conversation_id"])
+    retried = await resume_publish(services.driver, conversation.id, actor=caller.user)
+    if isinstance(retried, Refusal):
+        raise Problem(REFUSAL_STATUS.get(retried.code, 409), retried.code, retried.text)
+    _turn_outcome(retried)
+    return (await campaign_view(services, conversation, retried)).model_dump(mode="json"), conversation.id
+
+
+@job_op("recover")
+async def _recover_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Run again after its worker died: the conversation's half-done step continues (the ledger dedupes)."""
+    conversation = await _conversation(services, caller, args["conversation_id"])
+    ctx = services.ctx
+    await lease_released(ctx, conversation.thread_id, within_s=ctx.lease_ttl_s * 1.5)
+    recovered = await services.driver.recover(conversation.id)
+    if isinstance(recovered, Refusal):
+        raise NothingHalfDone(conversation.id)
+    _turn_outcome(recovered)
+    return (await campaign_view(services, conversation, recovered)).model_dump(mode="json"), conversation.id
 
 
 # ---------------------------------------------------------------------------------------------- jobs, assets

@@ -1,5 +1,5 @@
-"""Every job a process can run, registered on its work queue: the Slack door's own (at its construction) and the
-scheduled ones (here), so a web process and a worker process run the same jobs the same way."""
+"""Every job a process can run, registered on its work queue: the Slack door's own (at its construction), the HTTP
+API's and the scheduled ones (here), so a web process and a worker process run the same jobs the same way."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ def front_door_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[st
 def register_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[str, ScheduledJob]:
     """Register the scheduled jobs on this process's queue (Slack's listener jobs registered themselves when the
     door was built); returns what the leader schedules."""
+    from bot.api import routes  # noqa: F401 - the API's job operations are defined with its routes
+    from bot.api.jobs import register_api_jobs
+
     extra = front_door_jobs(services, slack)
     register_scheduled(services.queue, scheduled_jobs(services.ctx, extra))
+    register_api_jobs(services)
     return extra
