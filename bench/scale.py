@@ -1,12 +1,17 @@
-"""Conversations completed per minute with one `adly serve` process versus three on one PostgreSQL, and the Slack ack
-latency under that load.
+"""Conversations completed per minute with one `adly serve` process versus three on one PostgreSQL (and one with
+worker processes), and the Slack ack latency under that load next to a trivial Bolt app's on the same machine.
 
 Each run starts a throwaway PostgreSQL 15 cluster, `adly sandbox serve` (the ad platforms, shared) and N `adly serve`
 processes with a fake Slack Web API (tests/scale/installation.py). One conversation connects Meta and goes live
 first (not timed); then K conversations start at once, mentions spread round-robin over the processes, and each is
 approved and published by clicks that land on any process. Timed: the first mention to the last live report.
+Meanwhile a probe keeps 20 signed `/adly help` commands in flight (answered in the ack itself), spread over the
+processes: their p99 is the ack latency under load. The same probe then runs against a trivial slack-bolt app (an
+AsyncApp that only acks, under uvicorn, in its own process) for comparison.
 
-    .venv/bin/python bench/scale.py [--conversations 24] [--processes 1 3] [--json]
+    .venv/bin/python bench/scale.py [--conversations 24] [--setups 1 3 1+2] [--json]
+
+A setup is `P` (P `adly serve` processes, each running its own jobs) or `P+W` (P processes with `--workers W`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "scale"))
+sys.path.insert(0, str(ROOT / "tests" / "slack"))
 
 import pg_cluster  # noqa: E402
 from installation import FakeSlack, click_body, event_body, installation, mention_event, until  # noqa: E402
@@ -53,40 +59,128 @@ async def _one(site: Any, n: int, thread_ts: str, acks: list[float], *, connect:
     await until("live", lambda: site.live_report(thread_ts), 600)
 
 
-async def run(processes: int, conversations: int, server_url: str) -> dict[str, Any]:
+HELP = "command=%2Fadly&text=help&user_id=UPROBE&channel_id=CPROBE&team_id=T1&trigger_id=t1&response_url=x"
+PROBE_CONCURRENCY = 20
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(len(values) * q))] * 1000, 1)
+
+
+async def _probe(post: Any, stop: asyncio.Event, latencies: list[float], senders: int = PROBE_CONCURRENCY) -> None:
+    """`senders` requests always in flight until `stop`: each sender posts again as soon as it is answered."""
+    async def sender(n: int) -> None:
+        while not stop.is_set():
+            latencies.append(await post(n, HELP))
+
+    await asyncio.gather(*(sender(n) for n in range(senders)))
+
+
+async def run(setup: str, conversations: int, server_url: str) -> dict[str, Any]:
+    processes, _, workers = setup.partition("+")
+    serve_args = ("--workers", workers) if workers else ()
     database = pg_cluster.create_database(server_url)
     fake = await FakeSlack().start()
     try:
         with tempfile.TemporaryDirectory(prefix="adly-scale-") as root:
-            async with installation(Path(root), database, fake, processes=processes) as site:
+            async with installation(Path(root), database, fake, processes=int(processes),
+                                    serve_args=serve_args) as site:
                 await _one(site, 0, "1699999999.000100", [], connect=True)
                 acks: list[float] = []
+                probe: list[float] = []
+                stop = asyncio.Event()
+                prober = asyncio.create_task(_probe(
+                    lambda n, body: site.post(n % len(site.servers), body, FORM), stop, probe))
                 started = time.perf_counter()
                 await asyncio.gather(*(_one(site, n, f"1700000{n:03d}.000100", acks) for n in range(conversations)))
                 wall = time.perf_counter() - started
+                stop.set()
+                await prober
     finally:
         await fake.close()
-    acks.sort()
-    return {"processes": processes, "conversations": conversations, "wall_s": round(wall, 2),
+    return {"setup": setup, "conversations": conversations, "wall_s": round(wall, 2),
             "per_minute": round(conversations / wall * 60, 1),
-            "ack_p50_ms": round(statistics.median(acks) * 1000, 1),
-            "ack_p99_ms": round(acks[min(len(acks) - 1, int(len(acks) * 0.99))] * 1000, 1)}
+            "ack_p50_ms": round(statistics.median(acks) * 1000, 1), "ack_p99_ms": _p(acks, 0.99),
+            "probe_requests": len(probe), "probe_p99_ms": _p(probe, 0.99)}
+
+
+TRIVIAL_BOLT = """
+import re, sys, uvicorn
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from starlette.applications import Starlette
+from starlette.routing import Route
+app = AsyncApp(token="xoxb-test", signing_secret=sys.argv[2], token_verification_enabled=False,
+               process_before_response=True)
+@app.command("/adly")
+async def command(ack):
+    await ack(text="help")
+handler = AsyncSlackRequestHandler(app)
+async def events(request):
+    return await handler.handle(request)
+uvicorn.run(Starlette(routes=[Route("/slack/events", events, methods=["POST"])]), port=int(sys.argv[1]),
+            log_level="warning")
+"""
+
+
+async def trivial_bolt(requests: int) -> dict[str, Any]:
+    """The same probe against an AsyncApp that only acks: the floor any Bolt app on this machine stands on."""
+    import subprocess
+
+    import httpx
+    from installation import free_port
+    from slack_harness import SECRET, signed_headers
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", TRIVIAL_BOLT, str(port), SECRET])  # noqa: ASYNC220
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            for _ in range(100):
+                try:
+                    await client.get("/")
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.1)
+
+            async def post(n: int, body: str) -> float:
+                begun = time.perf_counter()
+                answer = await client.post("/slack/events", content=body.encode(),
+                                           headers={"Content-Type": FORM, **signed_headers(body)})
+                assert answer.status_code == 200, answer.text
+                return time.perf_counter() - begun
+
+            latencies: list[float] = []
+            stop = asyncio.Event()
+            prober = asyncio.create_task(_probe(post, stop, latencies))
+            while len(latencies) < requests:  # noqa: ASYNC110 - counting answers, not waiting for one event
+                await asyncio.sleep(0.05)
+            stop.set()
+            await prober
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {"setup": "trivial-bolt", "probe_requests": len(latencies), "probe_p99_ms": _p(latencies, 0.99)}
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=24)
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--setups", nargs="+", default=["1", "3", "1+2"])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
     with pg_cluster.running_cluster() as server_url:
-        for processes in args.processes:
-            result = await run(processes, args.conversations, server_url)
+        for setup in args.setups:
+            result = await run(setup, args.conversations, server_url)
             results.append(result)
-            print(f"{processes} process(es): {result['conversations']} conversations in {result['wall_s']} s = "
-                  f"{result['per_minute']}/min; Slack ack p50 {result['ack_p50_ms']} ms, p99 {result['ack_p99_ms']} ms",
-                  flush=True)
+            print(f"{setup}: {result['conversations']} conversations in {result['wall_s']} s = "
+                  f"{result['per_minute']}/min; flow acks p50 {result['ack_p50_ms']} ms, p99 {result['ack_p99_ms']} ms;"
+                  f" {PROBE_CONCURRENCY} concurrent /adly help: p99 {result['probe_p99_ms']} ms "
+                  f"({result['probe_requests']} requests)", flush=True)
+    baseline = await trivial_bolt(max(r["probe_requests"] for r in results))
+    results.append(baseline)
+    print(f"trivial Bolt app, same probe: p99 {baseline['probe_p99_ms']} ms ({baseline['probe_requests']} requests)")
     if args.json:
         print(json.dumps(results))
 
