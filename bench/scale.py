@@ -108,11 +108,13 @@ async def run(setup: str, conversations: int, server_url: str) -> dict[str, Any]
 TRIVIAL_BOLT = """
 import re, sys, uvicorn
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
 from starlette.routing import Route
-app = AsyncApp(token="xoxb-test", signing_secret=sys.argv[2], token_verification_enabled=False,
-               process_before_response=True)
+async def authorize(**kwargs):
+    return AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-test", bot_user_id="UB", bot_id="B")
+app = AsyncApp(signing_secret=sys.argv[2], authorize=authorize, process_before_response=True)
 @app.command("/adly")
 async def command(ack):
     await ack(text="help")
@@ -166,7 +168,8 @@ async def trivial_bolt(requests: int) -> dict[str, Any]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=24)
-    parser.add_argument("--setups", nargs="+", default=["1", "3", "1+2"])
+    parser.add_argument("--setups", nargs="*", default=["1", "3", "1+2"])
+    parser.add_argument("--baseline-requests", type=int, default=4000, help="probe requests sent to the trivial app")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
@@ -178,7 +181,7 @@ async def main() -> None:
                   f"{result['per_minute']}/min; flow acks p50 {result['ack_p50_ms']} ms, p99 {result['ack_p99_ms']} ms;"
                   f" {PROBE_CONCURRENCY} concurrent /adly help: p99 {result['probe_p99_ms']} ms "
                   f"({result['probe_requests']} requests)", flush=True)
-    baseline = await trivial_bolt(max(r["probe_requests"] for r in results))
+    baseline = await trivial_bolt(max([args.baseline_requests, *(r["probe_requests"] for r in results)]))
     results.append(baseline)
     print(f"trivial Bolt app, same probe: p99 {baseline['probe_p99_ms']} ms ({baseline['probe_requests']} requests)")
     if args.json:
