@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
@@ -101,7 +101,10 @@ def _faults(
     """The simulator's faults (a test's override, else the settings'), on the app's clock unless told another."""
     if overrides and platform in overrides:
         faults = overrides[platform]
-        return faults if faults.clock or clock is None else replace(faults, clock=clock)
+        # Set on the very object, not a copy: tests change their faults while the simulator runs.
+        if faults.clock is None:
+            faults.clock = clock
+        return faults
     return SandboxFaults(
         latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
         extra_accounts=settings.sandbox_extra_accounts, clock=clock,
