@@ -216,3 +216,52 @@ async def test_a_kwd_account_pays_what_a_sar_account_pays_in_usd(platform: str, 
     assert all(Decimal(3) <= v <= Decimal("9.5") for v in cpm_usd.values()), cpm_usd
     # The same flight in the two currencies differs by its own draws only, not by 12x (3.75 / 0.307).
     assert Decimal("0.67") < cpm_usd["KWD"] / cpm_usd["SAR"] < Decimal("1.5"), cpm_usd
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_sixty_campaigns_come_back_in_a_few_calls_pages_followed(platform: str, tmp_path: Path) -> None:
+    """One account, 60 live campaigns over 20 days (1,200 campaign-days) and 60 ids it does not know: the
+    client's calls grow with pages and ID-filter chunks, not with campaigns."""
+    clock = Clock(BUILT)
+    async with connect(platform, tmp_path / "sandbox", SandboxFaults(clock=clock)) as c:
+        media, avatar = await upload(c, tmp_path), avatar_file(tmp_path)
+        ids: dict[str, list[str]] = {"campaign": [], "ad_set": [], "ad": []}
+        for n in range(60):
+            campaign_id = await c.client.create_campaign(
+                token=c.token, account_id=c.account_id,
+                spec=CampaignSpec(name=f"Sale {n}", objective="traffic", idempotency_key=f"c{n}"),
+            )  # fmt: skip
+            ad_set_id = await c.client.create_ad_set(
+                token=c.token, account_id=c.account_id,
+                spec=AdSetSpec(name=f"Riyadh {n}", campaign_id=campaign_id, objective="traffic",
+                               budget=Money(Decimal("100"), "SAR"), budget_period="daily",
+                               start_time=at(FLIGHT_START, 0), end_time=at(FLIGHT_END + timedelta(days=1), 0),
+                               targeting=riyadh(), idempotency_key=f"s{n}"),
+            )  # fmt: skip
+            spec = ad_spec(ad_set_id, media, key=f"a{n}", brand_avatar=avatar)
+            ids["ad"].append((await c.client.create_ad(token=c.token, account_id=c.account_id, spec=spec)).ad_id)
+            ids["ad_set"].append(ad_set_id)
+            ids["campaign"].append(campaign_id)
+        for kind in ("ad", "ad_set", "campaign"):
+            for i in range(0, 60, 20):
+                await c.client.set_status(token=c.token, account_id=c.account_id, kind=kind,  # type: ignore[arg-type]
+                                          external_ids=ids[kind][i : i + 20], status="active")  # fmt: skip
+        clock.now = LAST_LOOK
+        calls: list[str] = []
+
+        async def count(request: Any) -> None:
+            if any(p in request.url.path for p in ("/insights", "/report/integrated/get", "/stats")):
+                calls.append(request.url.path)
+
+        c.http.event_hooks["request"].append(count)
+        unknown = [f"{9000 + n}" for n in range(60)]
+        for level in ("campaign", "ad"):
+            calls.clear()
+            rows = await c.client.insights(token=c.token, account_id=c.account_id, campaign_ids=ids["campaign"] + unknown,
+                                           since=FLIGHT_START, until=FLIGHT_END, level=level)  # fmt: skip
+            delivered = {(r.external_id, r.day) for r in rows if r.spend}
+            assert len(delivered) == 60 * 20, (level, len(delivered))
+            assert {r.external_id for r in rows} == set(ids[level]) and {r.campaign_id for r in rows} == set(ids["campaign"])
+            # Meta: 1,200 rows at 500 a page; TikTok: 100 ids per filter, 1,000 rows a page; Snapchat: one
+            # account stats call per 31 days, whatever the number of campaigns.
+            assert len(calls) == {"meta": 3, "tiktok": 3, "snapchat": 1}[platform], (level, calls)
