@@ -12,8 +12,10 @@ The rule (contract: "Ad platform base URLs"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -92,12 +94,20 @@ def platform_route(settings: Settings, platform: str, *, public_url: str) -> Pla
     )
 
 
-def _faults(settings: Settings, platform: str, overrides: dict[str, SandboxFaults] | None) -> SandboxFaults:
+def _faults(
+    settings: Settings, platform: str, overrides: dict[str, SandboxFaults] | None,
+    clock: Callable[[], datetime] | None,
+) -> SandboxFaults:  # fmt: skip
+    """The simulator's faults (a test's override, else the settings'), on the app's clock unless told another."""
     if overrides and platform in overrides:
-        return overrides[platform]
+        faults = overrides[platform]
+        # Set on the very object, not a copy: tests change their faults while the simulator runs.
+        if faults.clock is None:
+            faults.clock = clock
+        return faults
     return SandboxFaults(
         latency_ms=settings.sandbox_latency_ms, error_rate=settings.sandbox_error_rate, seed=settings.sandbox_seed,
-        extra_accounts=settings.sandbox_extra_accounts,
+        extra_accounts=settings.sandbox_extra_accounts, clock=clock,
     )
 
 
@@ -114,9 +124,13 @@ class PlatformWiring:
 
 async def wire_platforms(
     settings: Settings, stack: AsyncExitStack, *, public_url: str, redirect_uris: dict[str, str],
-    sandbox_faults: dict[str, SandboxFaults] | None = None,
+    sandbox_faults: dict[str, SandboxFaults] | None = None, clock: Callable[[], datetime] | None = None,
 ) -> PlatformWiring:
-    """Open one HTTP client per platform (closed by `stack`) and the sandbox pages, per `platform_route`."""
+    """Open one HTTP client per platform (closed by `stack`) and the sandbox pages, per `platform_route`.
+
+    `clock`: the app's clock; the in-process simulators date status changes and deliver by it, so the days
+    they report are the app's days.
+    """
     routes = {p: platform_route(settings, p, public_url=public_url) for p in PLATFORMS}
     clients: dict[str, AdPlatformClient] = {}
     sandboxed: dict[str, httpx.AsyncClient] = {}
@@ -126,7 +140,7 @@ async def wire_platforms(
     for platform, route in routes.items():
         if route.mode == "sandbox":
             simulators[platform] = sandbox_app(
-                platform, state_dir=settings.sandbox_dir, faults=_faults(settings, platform, sandbox_faults)
+                platform, state_dir=settings.sandbox_dir, faults=_faults(settings, platform, sandbox_faults, clock)
             )
             http = await stack.enter_async_context(
                 sandbox_http_client(platform, state_dir=settings.sandbox_dir, app=simulators[platform])

@@ -222,9 +222,12 @@ async def open_services(
         saver = await open_checkpointer(settings, stack)
         graph = build_graph().compile(checkpointer=saver)
         public_url = settings.public_url(port)
+        # The in-process simulators run on the app's clock, read at each call (`ctx` is bound just below), so a
+        # test or a replay that moves `ctx.clock` moves the platforms' days with it.
         wiring = await wire_platforms(
             settings, stack, public_url=public_url,
             redirect_uris={p: oauth_callback_url(public_url, p) for p in PLATFORMS}, sandbox_faults=sandbox_faults,
+            clock=lambda: ctx.clock(),
         )  # fmt: skip
         ctx = AgentContext(
             sessions=sessions,

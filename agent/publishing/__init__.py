@@ -19,6 +19,7 @@ compensated, unknown while a lost answer is being reconciled.
 The package follows the saga's steps, each module importing only those below it:
 - `saga`: the orchestration across platforms (`publish_plan`, `withdraw_plan`);
 - `tree`: building one platform's tree, paused (media, campaign, ad sets, creatives, ads);
+- `utm`: the UTM tags on each ad's landing URL (platform, campaign, ad), the user's own kept;
 - `activation`: the read-back, the switch per level, pausing again;
 - `compensation`: pausing, then deleting, what a platform has (orphans looked up first);
 - `policy`: the publisher core (`PlatformPublisher`) and its call policy: retries, parking on rate limits,

@@ -18,6 +18,7 @@ from agent.planning import AdPlan, AdSetPlan
 from agent.publishing.ledger import media_kinds
 from agent.publishing.outcome import NeedsReconnect
 from agent.publishing.policy import PlatformPublisher
+from agent.publishing.utm import ad_landing_url
 from store import repositories as repo
 from tools.platforms.base import (
     AdPlatformClient,
@@ -285,7 +286,11 @@ class _Tree:
             primary_text=ad.primary_text,
             description=ad.description or None,
             cta=ad.cta,  # type: ignore[arg-type]
-            landing_url=pub.plan.landing_url,
+            # Tagged here, where the ad's link is made for its platform: the same link on every retry.
+            landing_url=ad_landing_url(
+                pub.plan.landing_url, platform=pub.platform, publisher_platforms=pub.pplan.publisher_platforms,
+                campaign_name=pub.plan.name, campaign_id=pub.plan.campaign_id, ad_key=ad.key,
+            ),
             brand_name=pub.ctx.brand_name,
             brand_avatar=pub.ctx.brand_avatar,
             media=media,

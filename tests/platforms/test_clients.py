@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,18 +63,23 @@ async def test_create_paused_then_activate(platform: str, connected: Any, tmp_pa
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 async def test_insights_are_deterministic(platform: str, connected: Any, tmp_path: Path) -> None:
-    async with connected(platform) as c:
+    built = datetime.now(UTC)
+    clock = {"now": built}
+    async with connected(platform, SandboxFaults(clock=lambda: clock["now"])) as c:
         campaign_id, ad_set_id, ad_id = await build(c, tmp_path)
         for kind, object_id in [("ad", ad_id), ("ad_set", ad_set_id), ("campaign", campaign_id)]:
             await c.client.set_status(
                 token=c.token, account_id=c.account_id, kind=kind, external_ids=[object_id], status="active"
             )
+        clock["now"] = built + timedelta(days=4)  # the ad set starts an hour after it was built
+        riyadh_day = (built + timedelta(hours=3)).date()
+        days = [riyadh_day + timedelta(days=n) for n in (1, 2, 3)]
         args = {"token": c.token, "account_id": c.account_id, "campaign_ids": [campaign_id],
-                "since": date(2026, 3, 1), "until": date(2026, 3, 3)}  # fmt: skip
+                "since": days[0], "until": days[-1]}  # fmt: skip
         first = await c.client.insights(**args)
         second = await c.client.insights(**args)
         assert first == second
-        assert [r.day for r in first] == [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)]
+        assert [r.day for r in first] == days
         for row in first:
             assert row.currency == "SAR" and row.impressions > row.clicks > 0
             assert Decimal(0) < row.spend <= Decimal("200")

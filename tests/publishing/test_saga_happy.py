@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import httpx
 from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
 from sqlalchemy import select
 
+from agent.publishing.utm import campaign_tag
 from bot.services import open_services
 from bot.settings import Settings
 from store import repositories as repo
@@ -73,3 +74,28 @@ async def test_everything_reads_back_paused_before_the_first_activation(cloned: 
             assert {a.external_id for s in pc.ad_sets for a in s.ads} == sim_ads
             assert all(s.status == "active" for s in pc.ad_sets)
             assert all(a.status == "active" for s in pc.ad_sets for a in s.ads)
+
+        # Every ad links to the plan's landing page, tagged with its platform, its campaign and itself.
+        for pplan in plan.platforms:
+            links = landing_links(cloned, pplan.platform)
+            assert len(links) == sum(len(s.ads) for s in pplan.ad_sets)
+            tags = [parse_qs(urlsplit(link).query) for link in links]
+            assert all(link.startswith(plan.landing_url.split("?")[0]) for link in links)
+            sources = {"meta": {"facebook", "instagram"}}.get(pplan.platform, {pplan.platform})
+            assert {t["utm_source"][0] for t in tags} <= sources
+            assert {(t["utm_medium"][0], t["utm_campaign"][0]) for t in tags} == {
+                ("paid_social", campaign_tag(plan.name, plan.campaign_id))
+            }
+            assert sorted(t["utm_content"][0] for t in tags) == sorted(
+                ad.key.split("/", 1)[1].replace("/", "_") for s in pplan.ad_sets for ad in s.ads
+            )
+
+
+def landing_links(settings: Settings, platform: str) -> list[str]:
+    """The link each ad sends people to, as the simulator stored it (Meta and Snapchat keep it on the creative)."""
+    if platform == "tiktok":
+        return [str(ad["landing_page_url"]) for ad in sim_objects(settings, platform, "ad")]
+    if platform == "snapchat":
+        return [str(c["web_view_properties"]["url"]) for c in sim_objects(settings, platform, "creative")]
+    specs = [c["object_story_spec"] for c in sim_objects(settings, platform, "creative")]
+    return [str((s.get("link_data") or s["video_data"]["call_to_action"]["value"]).get("link")) for s in specs]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from slack_harness import Slack
@@ -21,11 +21,16 @@ async def _digest(slack: Slack, text: str) -> tuple[list[dict[str, object]], str
     async with slack.services.sessions() as session, session.begin():
         await repo.update_workspace(session=session, workspace_id=workspace_id, digest_channel=DIGEST_CHANNEL)
     turn = await slack.drive_to_live(text, thread_ts="1700000000.000900")
+    assert turn.result is not None
+    async with slack.services.sessions() as session:
+        campaign = await repo.get_campaign(session=session, campaign_id=turn.result["campaign_id"])
+    assert campaign is not None and campaign.start_date is not None
+    # The platforms spend only once the flight has begun: sync on its third afternoon (the sandbox runs on
+    # the app's clock, so moving it moves the platforms' days too).
+    third_afternoon = datetime.combine(campaign.start_date + timedelta(days=2), time(13), UTC)
+    slack.services.ctx.clock = lambda: third_afternoon
     assert await sync_all(slack.services.ctx) >= 1
     async with slack.services.sessions() as session:
-        assert turn.result is not None
-        campaign = await repo.get_campaign(session=session, campaign_id=turn.result["campaign_id"])
-        assert campaign is not None
         snapshots = await repo.list_snapshots(session=session, campaign_id=campaign.id)
     assert snapshots, "sync_all stored no performance"
     # The digest covers the day before the one it runs on: run it the morning after the synced day.

@@ -27,6 +27,7 @@ PlatformName = Literal["meta", "tiktok", "snapchat"]
 ObjectKind = Literal["campaign", "ad_set", "ad", "creative", "image", "video"]
 NeutralStatus = Literal["active", "paused", "deleted", "archived", "pending_review", "rejected", "unknown"]
 BudgetPeriod = Literal["daily", "lifetime"]
+InsightLevel = Literal["campaign", "ad"]  # the levels `insights` reports at
 # Our CTA vocabulary; each client maps it to the platform's enum.
 Cta = Literal["shop_now", "learn_more", "sign_up", "order_now", "book_now", "contact_us", "download", "get_offer"]
 
@@ -207,10 +208,15 @@ class ObjectState(BaseModel):
 
 
 class InsightRow(BaseModel):
+    """One object's numbers for one day, as the platform reports them."""
+
     level: Literal["campaign", "ad_set", "ad"] = "campaign"
-    external_id: str
+    external_id: str  # the object's id at `level`
+    campaign_id: str | None = None  # the platform campaign the object belongs to (a campaign row: its own id)
+    name: str | None = None  # the object's name on the platform, when the report carries it
     day: date
     impressions: int = 0
+    reach: int = 0  # people reached that day (never above impressions)
     clicks: int = 0
     spend: Decimal = Decimal("0")  # major units of `currency`
     currency: str
@@ -276,7 +282,12 @@ class AdPlatformClient(Protocol):
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None: ...
 
     async def insights(
-        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
-    ) -> list[InsightRow]: ...
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date,
+        level: InsightLevel = "campaign",
+    ) -> list[InsightRow]:
+        """Daily rows of the campaigns `campaign_ids` of one ad account, in as few calls as the platform allows
+        (pages followed): a row per campaign and day, or with level="ad" per ad and day, each naming its campaign.
+        Days with nothing delivered may be left out."""
+        ...
 
     def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str: ...

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import html
 import json
 import random
@@ -16,7 +15,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -50,6 +49,9 @@ class SandboxFaults:
       (Meta only), so choosing an account can be tested; each works like the main one.
     - server_error_on: {"me/adaccounts": 1} answers the first N authenticated calls to an API path ending
       with that text with the platform's transient server error (Meta 500 code 2, TikTok 50000, Snapchat 503).
+    - clock: not a fault: the sandbox's now (a UTC-aware datetime), which dates status changes and decides
+      what has been delivered so far; None is the wall clock. ADLY hands its own clock in, so a test that
+      moves the app's clock moves the platforms' days with it.
     """
 
     latency_ms: int = 0
@@ -66,6 +68,7 @@ class SandboxFaults:
     account_currency: str = "SAR"
     extra_accounts: int = 0
     server_error_on: dict[str, int] = field(default_factory=dict)
+    clock: Callable[[], datetime] | None = None
 
 
 class SimulatedTimeout(Exception):
@@ -88,6 +91,11 @@ class FaultState:
         self.rate_limited = 0
         self.server_errors: Counter[str] = Counter()
         self.lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The sandbox's now, UTC-aware (`SandboxFaults.clock`, else the wall clock)."""
+        now = self.faults.clock() if self.faults.clock else datetime.now(UTC)
+        return now if now.tzinfo else now.replace(tzinfo=UTC)
 
     async def answer_after(self, started: float) -> None:
         """Wait out what is left of the response time of a request that arrived at `started` (monotonic)."""
@@ -397,26 +405,3 @@ async def complete_consent(
     if answer.status_code not in (301, 302, 303, 307) or "location" not in answer.headers:
         raise ValueError(f"consent did not redirect (HTTP {answer.status_code})")
     return answer.headers["location"]
-
-
-# ---------------------------------------------------------------------------------------------- insights
-
-
-def daily_stats(platform: str, object_id: str, day: date, daily_cap: float | None) -> dict[str, float | int]:
-    """Deterministic, plausible numbers for one campaign-day: CPM 8-25, CTR 0.6-2.5%, CVR 1-5% of clicks."""
-    seed = int(hashlib.sha256(f"{platform}:{object_id}:{day.isoformat()}".encode()).hexdigest()[:12], 16)
-    rng = random.Random(seed)
-    impressions = rng.randint(2_000, 40_000)
-    cpm = rng.uniform(8, 25)
-    spend = impressions * cpm / 1000
-    if daily_cap is not None and daily_cap > 0 and spend > daily_cap:
-        spend = daily_cap * rng.uniform(0.9, 1.0)
-        impressions = int(spend * 1000 / cpm)
-    clicks = int(impressions * rng.uniform(0.006, 0.025))
-    return {
-        "impressions": impressions,
-        "clicks": clicks,
-        "spend": round(spend, 2),
-        "conversions": int(clicks * rng.uniform(0.01, 0.05)),
-        "video_views": int(impressions * rng.uniform(0.1, 0.35)),
-    }

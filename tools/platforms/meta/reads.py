@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tools.platforms.base import InsightRow, NeutralStatus, ObjectKind, ObjectState
+from tools.platforms.base import InsightLevel, InsightRow, NeutralStatus, ObjectKind, ObjectState
 
 STATUS_MAP: dict[str, NeutralStatus] = {
     "ACTIVE": "active", "PAUSED": "paused", "CAMPAIGN_PAUSED": "paused", "ADSET_PAUSED": "paused",
@@ -34,14 +34,17 @@ def image_state(external_id: str, body: dict[str, Any]) -> ObjectState:
     return ObjectState(kind="image", external_id=external_id, status=STATUS_MAP.get(raw, "unknown"), raw_status=raw)
 
 
-def insight_row(row: dict[str, Any]) -> InsightRow:
-    """One campaign-day of the insights edge (level=campaign, time_increment=1)."""
+def insight_row(row: dict[str, Any], level: InsightLevel = "campaign") -> InsightRow:
+    """One object-day of the insights edge (level=campaign or level=ad, time_increment=1)."""
     actions = {
         a.get("action_type"): int(float(a.get("value") or 0)) for a in row.get("actions") or []
     }
     return InsightRow(
-        external_id=str(row["campaign_id"]), day=date.fromisoformat(row["date_start"]),
-        impressions=int(row.get("impressions") or 0), clicks=int(row.get("clicks") or 0),
+        level=level, external_id=str(row["ad_id" if level == "ad" else "campaign_id"]),
+        campaign_id=str(row["campaign_id"]), name=row.get("ad_name" if level == "ad" else "campaign_name"),
+        day=date.fromisoformat(row["date_start"]),
+        impressions=int(row.get("impressions") or 0), reach=int(row.get("reach") or 0),
+        clicks=int(row.get("clicks") or 0),
         spend=Decimal(str(row.get("spend") or "0")), currency=str(row.get("account_currency") or ""),
         conversions=actions.get("offsite_conversion.fb_pixel_purchase", 0) + actions.get("lead", 0),
         video_views=actions.get("video_view", 0),

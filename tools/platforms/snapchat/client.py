@@ -35,6 +35,7 @@ from tools.platforms.base import (
     CampaignSpec,
     CreativeSpec,
     GeoTarget,
+    InsightLevel,
     InsightRow,
     InvalidRequest,
     MediaRef,
@@ -431,26 +432,40 @@ class SnapchatClient:
         await self._call("DELETE", f"{plural}/{external_id}", token, write=True)
 
     async def insights(
-        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date,
+        level: InsightLevel = "campaign",
     ) -> list[InsightRow]:
-        """One account-level stats call per 31 days, broken down by campaign; spend arrives in micro."""
+        """One account-level stats call per 31 days, broken down by campaign (or by ad); spend arrives in micro.
+
+        Snap's ad breakdown names only the ad, so for level="ad" the account's ad squads and ads are listed
+        first (a call each, pages followed) to know which campaign each ad belongs to.
+        """
         account = await self._account(token, account_id)
         tz, currency = ZoneInfo(account.get("timezone") or "UTC"), account["currency"]
         wanted = set(campaign_ids)
+        campaign_of: dict[str, str] = {c: c for c in wanted}
+        if level == "ad" and wanted:
+            squads, ads = await asyncio.gather(
+                self._list(f"adaccounts/{account_id}/adsquads", token, "adsquads", "adsquad"),
+                self._list(f"adaccounts/{account_id}/ads", token, "ads", "ad"),
+            )
+            squad_campaign = {str(s["id"]): str(s.get("campaign_id")) for s in squads}
+            campaign_of = {str(a["id"]): squad_campaign.get(str(a.get("ad_squad_id")), "") for a in ads}
+            campaign_of = {ad: c for ad, c in campaign_of.items() if c in wanted}
         out: list[InsightRow] = []
         start = since
-        while start <= until and wanted:
+        while start <= until and campaign_of:
             end = min(until, start + timedelta(days=30))
             body = await self._call(
                 "GET", f"adaccounts/{account_id}/stats", token,
                 params={
-                    "breakdown": "campaign", "granularity": "DAY",
-                    "fields": "impressions,swipes,spend,video_views,conversion_purchases",
+                    "breakdown": level, "granularity": "DAY",
+                    "fields": "impressions,swipes,spend,uniques,video_views,conversion_purchases",
                     "start_time": datetime.combine(start, time(), tz).isoformat(),
                     "end_time": datetime.combine(end + timedelta(days=1), time(), tz).isoformat(),
                 },
             )  # fmt: skip
-            out.extend(insight_rows(body, wanted, currency))
+            out.extend(insight_rows(body, campaign_of, currency, level))
             start = end + timedelta(days=1)
         return out
 

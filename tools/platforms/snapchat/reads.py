@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tools.platforms.base import InsightRow, NeutralStatus, ObjectKind, ObjectState
+from tools.platforms.base import InsightLevel, InsightRow, NeutralStatus, ObjectKind, ObjectState
 from tools.platforms.money import from_wire
 
 
@@ -28,21 +28,26 @@ def object_state(kind: ObjectKind, external_id: str, row: dict[str, Any] | None)
     )
 
 
-def insight_rows(body: dict[str, Any], wanted: set[str], currency: str) -> list[InsightRow]:
-    """The campaign-days of one account stats answer (breakdown=campaign, DAY) for the campaigns `wanted`;
-    spend arrives in micro."""
+def insight_rows(
+    body: dict[str, Any], campaign_of: dict[str, str], currency: str, level: InsightLevel = "campaign"
+) -> list[InsightRow]:
+    """The object-days of one account stats answer (breakdown=campaign or ad, DAY) for the objects in
+    `campaign_of` (object id -> its campaign id); spend arrives in micro."""
     out: list[InsightRow] = []
     for item in body.get("timeseries_stats") or []:
         stat = item.get("timeseries_stat") or {}
-        for child in (stat.get("breakdown_stats") or {}).get("campaign") or []:
-            if child.get("id") not in wanted:
+        for child in (stat.get("breakdown_stats") or {}).get(level) or []:
+            object_id = str(child.get("id"))
+            if object_id not in campaign_of:
                 continue
             for point in child.get("timeseries") or []:
                 s = point.get("stats") or {}
                 out.append(
                     InsightRow(
-                        external_id=str(child["id"]), day=date.fromisoformat(str(point["start_time"])[:10]),
-                        impressions=int(s.get("impressions") or 0), clicks=int(s.get("swipes") or 0),
+                        level=level, external_id=object_id, campaign_id=campaign_of[object_id],
+                        day=date.fromisoformat(str(point["start_time"])[:10]),
+                        impressions=int(s.get("impressions") or 0), reach=int(s.get("uniques") or 0),
+                        clicks=int(s.get("swipes") or 0),
                         spend=from_wire(int(s.get("spend") or 0), currency, "snapchat").quantize(Decimal("0.000001")).normalize(),
                         currency=currency, conversions=int(s.get("conversion_purchases") or 0),
                         video_views=int(s.get("video_views") or 0),

@@ -34,6 +34,7 @@ from tools.platforms.base import (
     CampaignSpec,
     CreativeSpec,
     GeoTarget,
+    InsightLevel,
     InsightRow,
     InvalidRequest,
     MediaRef,
@@ -479,9 +480,15 @@ class TikTokClient:
         await self._status(token, account_id, kind, [external_id], "DELETE")
 
     async def insights(
-        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date
+        self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date,
+        level: InsightLevel = "campaign",
     ) -> list[InsightRow]:
+        """The integrated report by campaign (or ad) and day, 100 campaign ids per filter, pages followed."""
         currency = await self._currency(token, account_id)
+        data_level, dimension = ("AUCTION_AD", "ad_id") if level == "ad" else ("AUCTION_CAMPAIGN", "campaign_id")
+        metrics = ["spend", "impressions", "reach", "clicks", "conversion", "video_play_actions", "campaign_name"]
+        if level == "ad":
+            metrics += ["campaign_id", "ad_name"]  # attribute metrics: which campaign an ad row belongs to
         out: list[InsightRow] = []
         for i in range(0, len(campaign_ids), 100):  # an ID filter takes at most 100 IDs
             page = 1
@@ -490,15 +497,14 @@ class TikTokClient:
                     "report/integrated/get", token,
                     {
                         "advertiser_id": account_id, "service_type": "AUCTION", "report_type": "BASIC",
-                        "data_level": "AUCTION_CAMPAIGN", "dimensions": ["campaign_id", "stat_time_day"],
-                        "metrics": ["spend", "impressions", "clicks", "conversion", "video_play_actions"],
+                        "data_level": data_level, "dimensions": [dimension, "stat_time_day"], "metrics": metrics,
                         "start_date": since.isoformat(), "end_date": until.isoformat(),
                         "filtering": [{"field_name": "campaign_ids", "filter_type": "IN",
                                        "filter_value": json.dumps(campaign_ids[i : i + 100])}],
                         "page": page, "page_size": 1000,
                     },
                 )  # fmt: skip
-                out.extend(insight_row(row, currency) for row in data.get("list") or [])
+                out.extend(insight_row(row, currency, level) for row in data.get("list") or [])
                 if page >= int((data.get("page_info") or {}).get("total_page") or 1):
                     break
                 page += 1

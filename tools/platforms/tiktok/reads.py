@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tools.platforms.base import InsightRow, NeutralStatus, ObjectKind, ObjectState
+from tools.platforms.base import InsightLevel, InsightRow, NeutralStatus, ObjectKind, ObjectState
 from tools.platforms.tiktok.wire import LEVELS
 
 SECONDARY: dict[str, NeutralStatus] = {
@@ -41,12 +41,16 @@ def object_state(kind: ObjectKind, external_id: str, row: dict[str, Any] | None)
     )
 
 
-def insight_row(row: dict[str, Any], currency: str) -> InsightRow:
-    """One campaign-day of the integrated report (AUCTION_CAMPAIGN by campaign_id and stat_time_day)."""
+def insight_row(row: dict[str, Any], currency: str, level: InsightLevel = "campaign") -> InsightRow:
+    """One object-day of the integrated report (AUCTION_CAMPAIGN by campaign_id, or AUCTION_AD by ad_id, and
+    stat_time_day); an ad row names its campaign in the campaign_id attribute metric."""
     dims, metrics = row.get("dimensions") or {}, row.get("metrics") or {}
+    campaign_id = str(dims.get("campaign_id") or metrics.get("campaign_id") or "") or None
     return InsightRow(
-        external_id=str(dims["campaign_id"]), day=date.fromisoformat(str(dims["stat_time_day"])[:10]),
-        impressions=int(float(metrics.get("impressions") or 0)),
+        level=level, external_id=str(dims["ad_id" if level == "ad" else "campaign_id"]), campaign_id=campaign_id,
+        name=metrics.get("ad_name" if level == "ad" else "campaign_name"),
+        day=date.fromisoformat(str(dims["stat_time_day"])[:10]),
+        impressions=int(float(metrics.get("impressions") or 0)), reach=int(float(metrics.get("reach") or 0)),
         clicks=int(float(metrics.get("clicks") or 0)),
         spend=Decimal(str(metrics.get("spend") or "0")), currency=currency,
         conversions=int(float(metrics.get("conversion") or 0)),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tools.platforms.money import meta_offset
+from tools.sandbox.delivery import note_status
 from tools.sandbox.limits import META_GOAL_CLASS, META_MIN_DAILY
 from tools.sandbox.meta.accounts import GEO
 from tools.sandbox.meta.base import AD_ACCOUNT_ID, PAGE_ID, REQUEST_ACCOUNT, GraphError, MetaSimBase, invalid
@@ -84,8 +84,9 @@ class MetaObjects(MetaSimBase):
         status = str(params.get("status") or "ACTIVE")
         if status not in ("ACTIVE", "PAUSED"):
             raise invalid("status", "param status must be one of {ACTIVE, PAUSED}")
+        now = self.faults.now()
         obj: dict[str, Any] = {"name": name, "status": status, "account_id": REQUEST_ACCOUNT.get(),
-                               "created_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")}  # fmt: skip
+                               "created_time": now.strftime("%Y-%m-%dT%H:%M:%S+0000")}  # fmt: skip
         if kind != "adcreative" and not name:
             raise invalid("name", "param name is required")
         if kind == "campaign":
@@ -136,7 +137,7 @@ class MetaObjects(MetaSimBase):
                 )
             if not has_campaign_budget and not has_budget:
                 raise invalid("daily_budget", "param daily_budget or lifetime_budget is required", 1885272)
-            start = self._parse_time(params.get("start_time") or time.time(), "start_time")
+            start = self._parse_time(params.get("start_time") or int(now.timestamp()), "start_time")
             end = self._parse_time(params["end_time"], "end_time") if params.get("end_time") else None
             if params.get("lifetime_budget") is not None and end is None:
                 raise invalid("end_time", "param end_time is required with a lifetime_budget", 1487166)
@@ -154,7 +155,7 @@ class MetaObjects(MetaSimBase):
             if not isinstance(spec, dict):
                 raise invalid("object_story_spec", "param object_story_spec is required")
             self._check_story(spec)
-            obj.update(object_story_spec=spec, name=name or f"Creative {datetime.now(UTC):%Y-%m-%d}")
+            obj.update(object_story_spec=spec, name=name or f"Creative {now:%Y-%m-%d}")
             obj.pop("status")
             obj["status"] = "ACTIVE"
         elif kind == "ad":
@@ -173,6 +174,8 @@ class MetaObjects(MetaSimBase):
                        creative={"id": str(creative["creative_id"])})  # fmt: skip
         n = self.faults.before_create(FAULT_KIND[kind])
         obj["id"] = self._new_id()
+        if kind in ("campaign", "adset", "ad"):
+            note_status(obj, status, now)
         self.store.put(kind, obj)
         await self.faults.after_create(FAULT_KIND[kind], n)
         return {"id": obj["id"]}
@@ -288,12 +291,15 @@ class MetaObjects(MetaSimBase):
             return self._view(kind, obj, params)
         if method == "DELETE":
             obj["status"] = "DELETED"
+            note_status(obj, "DELETED", self.faults.now())
             self.store.put(kind, obj)
             return {"success": True}
         if "status" in params:
             if params["status"] not in WRITABLE_STATUS:
                 raise invalid("status", f"param status must be one of {sorted(WRITABLE_STATUS)}")
             obj["status"] = params["status"]
+            if kind in ("campaign", "adset", "ad"):
+                note_status(obj, obj["status"], self.faults.now())
             if obj["status"] == "ACTIVE":
                 obj["ever_active"] = True
         for field in ("daily_budget", "lifetime_budget"):

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tools.sandbox.core import SandboxFaults, with_latency
+from tools.sandbox.delivery import note_status
 from tools.sandbox.snapchat.accounts import REGIONS, SnapchatAccounts
 from tools.sandbox.snapchat.base import AD_ACCOUNT_ID, ORG_ID, PROFILE_ID, USER_ID, SnapError
 from tools.sandbox.snapchat.insights import SnapchatInsights
@@ -105,6 +106,7 @@ class SnapchatSimulator(SnapchatAccounts, SnapchatObjects, SnapchatMedia, Snapch
             if method == "DELETE" and parts[0] in ("campaigns", "adsquads", "ads"):
                 found[1]["deleted"] = True
                 found[1]["status"] = "PAUSED"
+                note_status(found[1], "PAUSED", self.faults.now())
                 self.store.put(singular, found[1])
                 return self._wrap(parts[0], singular, [self._view(found[1])])
         raise SnapError(404, "E1004", f"Unknown resource /v1/{'/'.join(parts)}")

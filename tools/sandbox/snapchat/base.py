@@ -31,8 +31,8 @@ def bad(field: str, message: str) -> SnapError:
     return SnapError(400, "E1001", f"{field}: {message}")
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def now_iso(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 class SnapchatSimBase:
@@ -55,5 +55,5 @@ class SnapchatSimBase:
 
     def _view(self, obj: dict[str, Any]) -> dict[str, Any]:
         return {
-            k: v for k, v in obj.items() if k not in ("parent_id", "account_id", "created_at", "ever_active")
+            k: v for k, v in obj.items() if k not in ("parent_id", "account_id", "created_at", "ever_active", "status_history")
         }

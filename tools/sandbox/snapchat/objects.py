@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from tools.sandbox.delivery import note_status
 from tools.sandbox.limits import SNAPCHAT_MIN_ADSQUAD_DAILY_MICRO, SNAPCHAT_MIN_CAMPAIGN_DAILY_MICRO
 from tools.sandbox.snapchat.accounts import REGIONS
 from tools.sandbox.snapchat.base import AD_ACCOUNT_ID, PROFILE_ID, SnapchatSimBase, SnapError, bad, now_iso
@@ -72,7 +73,9 @@ class SnapchatObjects(SnapchatSimBase):
             n = self.faults.before_create(kind)
             obj["id"] = self._new_id(singular)
             obj.setdefault("created_at", time.time())
-            obj["created_at_iso"] = obj["updated_at"] = now_iso()
+            obj["created_at_iso"] = obj["updated_at"] = now_iso(self.faults.now())
+            if singular in ("campaign", "adsquad", "ad"):
+                note_status(obj, obj["status"], self.faults.now())
             self.store.put(singular, obj)
             created.append(obj)
             await self.faults.after_create(kind, n)
@@ -221,11 +224,13 @@ class SnapchatObjects(SnapchatSimBase):
                     items=(child, singular),
                 )
             obj["status"] = status
+            if singular in ("campaign", "adsquad", "ad"):
+                note_status(obj, status, self.faults.now())
             if status == "ACTIVE":
                 obj["ever_active"] = True
                 if singular == "ad":
                     obj["review_status"] = "APPROVED"
-            obj["updated_at"] = now_iso()
+            obj["updated_at"] = now_iso(self.faults.now())
             self.store.put(singular, obj)
             updated.append(obj)
         return self._wrap(child, singular, [self._view(o) for o in updated])

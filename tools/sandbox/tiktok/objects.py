@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tools.sandbox.delivery import note_status
 from tools.sandbox.limits import TIKTOK_MIN_DAILY
 from tools.sandbox.tiktok.accounts import REGIONS
 from tools.sandbox.tiktok.base import ADVERTISER_ID, ApiError, TikTokSimBase, bad
@@ -61,7 +62,7 @@ class TikTokObjects(TikTokSimBase):
                 # A replayed request_id creates nothing new: the original object's ID comes back.
                 return {f"{kind}_id": existing}
         obj: dict[str, Any] = {"account_id": ADVERTISER_ID, "advertiser_id": ADVERTISER_ID,
-                               "create_time": f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}"}  # fmt: skip
+                               "create_time": f"{self.faults.now():%Y-%m-%d %H:%M:%S}"}  # fmt: skip
         if kind == "campaign":
             self._campaign(params, obj)
         elif kind == "adgroup":
@@ -70,6 +71,7 @@ class TikTokObjects(TikTokSimBase):
             return await self._ads(params)
         n = self.faults.before_create(FAULT_KIND[kind])
         obj["id"] = obj[f"{kind}_id"] = self._new_id()
+        note_status(obj, obj["operation_status"], self.faults.now())
         self.store.put(kind, obj)
         if request_id is not None:
             self.store.dedup_put(kind, str(request_id), obj["id"])
@@ -149,7 +151,7 @@ class TikTokObjects(TikTokSimBase):
         if params.get("operation_status", "ENABLE") not in ("ENABLE", "DISABLE"):
             raise bad("operation_status", "must be ENABLE or DISABLE.")
         start = self._time(params, "schedule_start_time")
-        if start < datetime.now(UTC) - timedelta(hours=12):
+        if start < self.faults.now() - timedelta(hours=12):
             raise bad("schedule_start_time", "cannot be more than 12 hours in the past.")
         end = None
         if params["schedule_type"] == "SCHEDULE_START_END":
@@ -244,8 +246,9 @@ class TikTokObjects(TikTokSimBase):
             obj = {**c, "account_id": ADVERTISER_ID, "advertiser_id": ADVERTISER_ID, "adgroup_id": adgroup["id"],
                    "parent_id": adgroup["id"], "campaign_id": adgroup["campaign_id"], "name": c["ad_name"],
                    "operation_status": c.get("operation_status", "ENABLE"),
-                   "create_time": f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}"}  # fmt: skip
+                   "create_time": f"{self.faults.now():%Y-%m-%d %H:%M:%S}"}  # fmt: skip
             obj["id"] = obj["ad_id"] = self._new_id()
+            note_status(obj, obj["operation_status"], self.faults.now())
             self.store.put("ad", obj)
             ids.append(obj["id"])
             await self.faults.after_create("ad", n)
@@ -300,7 +303,7 @@ class TikTokObjects(TikTokSimBase):
             view = {
                 k: v
                 for k, v in r.items()
-                if k not in ("id", "parent_id", "account_id", "created_at", "ever_enabled")
+                if k not in ("id", "parent_id", "account_id", "created_at", "ever_enabled", "status_history")
             }
             view["secondary_status"] = self._secondary(kind, r)
             out.append(view)
@@ -333,8 +336,10 @@ class TikTokObjects(TikTokSimBase):
             if found is None or found[1].get("operation_status") == "DELETE":
                 raise ApiError(40007, f"{field}: {object_id} does not exist.")
             objects.append(found[1])
+        now = self.faults.now()
         for obj in objects:
             obj["operation_status"] = status
+            note_status(obj, status, now)
             if status == "ENABLE":
                 obj["ever_enabled"] = True
             self.store.put(kind, obj)
