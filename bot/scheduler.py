@@ -1,5 +1,5 @@
-"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks and cleanup retries, daily
-token refresh.
+"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks, cleanup retries and token
+care (which also runs as soon as the scheduler starts, i.e. when a process is elected leader).
 
 Only one process runs them: the leader (bot/leadership.py); another process takes over when it dies.
 """
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from agent.cleanup import retry_compensations
 from agent.context import AgentContext
-from agent.tracking import check_statuses, refresh_tokens, sync_all
+from agent.tracking import check_statuses, refresh_tokens, sync_job
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,11 @@ CLEANUP_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 # (bot/slack/status_notices.py) passes its own job under this name in `extra_jobs`, which replaces this one.
 STATUS_JOB = "status_check"
 STATUS_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
+
+# Token care (agent/tracking/tokens.py): every 15 minutes, fitting the shortest-lived token (Snapchat's hour),
+# and once at start. A front door that can warn people (bot/slack/token_notices.py) replaces it under this name.
+TOKEN_JOB = "token_care"
+TOKEN_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
@@ -59,20 +65,23 @@ async def retry_cleanups(ctx: AgentContext) -> int:
 def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, tuple[Callable[[], Awaitable[Any]], dict[str, Any]]]
                     | None = None) -> AsyncIOScheduler:
     """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests), and
-    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts) and the plain status
-    check under `STATUS_JOB` (Slack status notices)."""
+    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts), the plain status
+    check under `STATUS_JOB` (Slack status notices) and the plain token care under `TOKEN_JOB` (Slack warnings)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
-    scheduler.add_job(_guarded("performance_sync", lambda: sync_all(ctx)), "interval", hours=1,
+    scheduler.add_job(_guarded("performance_sync", lambda: sync_job(ctx)), "interval", hours=1,
                       id="performance_sync", **defaults)
     if STATUS_JOB not in (extra_jobs or {}):
         scheduler.add_job(_guarded(STATUS_JOB, lambda: check_statuses(ctx)), id=STATUS_JOB, **STATUS_TRIGGER,
                           **defaults)
-    scheduler.add_job(_guarded("token_refresh", lambda: refresh_tokens(ctx)), "interval", days=1,
-                      id="token_refresh", **defaults)
+    if TOKEN_JOB not in (extra_jobs or {}):
+        scheduler.add_job(_guarded(TOKEN_JOB, lambda: refresh_tokens(ctx)), id=TOKEN_JOB, **TOKEN_TRIGGER,
+                          next_run_time=datetime.now(UTC), **defaults)
     if CLEANUP_JOB not in (extra_jobs or {}):
         scheduler.add_job(_guarded(CLEANUP_JOB, lambda: retry_cleanups(ctx)), id=CLEANUP_JOB, **CLEANUP_TRIGGER,
                           **defaults)
     for name, (job, trigger) in (extra_jobs or {}).items():
-        scheduler.add_job(_guarded(name, job), id=name, **trigger, **defaults)
+        # Token care runs at start too, whichever door brings it: a token may have lapsed while no leader ran.
+        start = {"next_run_time": datetime.now(UTC)} if name == TOKEN_JOB else {}
+        scheduler.add_job(_guarded(name, job), id=name, **trigger, **start, **defaults)
     return scheduler
