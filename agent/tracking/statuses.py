@@ -61,13 +61,12 @@ async def _read_account(ctx: AgentContext, work: AccountWork) -> dict[tuple[Obje
     for kind, ids in wanted.items():
         if not ids:
             continue
+
+        async def read(token: str, kind: ObjectKind = kind, ids: list[str] = ids) -> list[ObjectState]:
+            return await client.list_states(token=token, account_id=link.external_id, kind=kind, external_ids=ids)
+
         try:
-            listed = await link.call(
-                ctx,
-                lambda token, kind=kind, ids=ids: client.list_states(
-                    token=token, account_id=link.external_id, kind=kind, external_ids=ids),
-                lambda lk: refresh_link(ctx, lk),
-            )
+            listed = await link.call(ctx, read, lambda lk: refresh_link(ctx, lk))
         except PlatformError as exc:
             # This level is unknown this run (nothing changes for it); the other levels still count.
             log.warning("status check of %s %ss on account %s failed: %s", work.platform, kind,

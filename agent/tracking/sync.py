@@ -75,12 +75,12 @@ async def _fetch(ctx: AgentContext, link: AccountLink, campaign_ids: list[str], 
     client = ctx.platforms[link.platform]
     rows: list[InsightRow] = []
     for piece in chunks(campaign_ids, client.campaign_filter_max):
-        rows += await link.call(
-            ctx,
-            lambda token, piece=piece: client.insights(
-                token=token, account_id=link.external_id, campaign_ids=piece, since=since, until=until),
-            lambda lk: refresh_link(ctx, lk),
-        )
+
+        async def report(token: str, piece: list[str] = piece) -> list[InsightRow]:
+            return await client.insights(token=token, account_id=link.external_id, campaign_ids=piece,
+                                         since=since, until=until)
+
+        rows += await link.call(ctx, report, lambda lk: refresh_link(ctx, lk))
     return rows
 
 
