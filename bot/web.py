@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from agent.oauth import OAuthFailed, state_claims
+from agent.oauth import OAuthFailed, open_reconnect, state_claims
 from agent.turns import Prompt
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
@@ -102,6 +102,19 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if failure is not None:
             return _page("Not connected", failure, 400)
         return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
+
+    @app.get("/oauth/{platform}/reconnect", response_class=HTMLResponse, response_model=None)
+    async def oauth_reconnect(platform: str, request: Request, services: ServicesDep) -> Response:
+        """A Reconnect button of a token warning: a fresh connect link for the account's workspace, opened now."""
+        ticket = request.query_params.get("ticket")
+        if platform not in services.platforms or not ticket:
+            return _page("Not connected", "This reconnect link is incomplete. Use the button in the newest warning.",
+                         400)
+        try:
+            url = await open_reconnect(services.ctx, platform=platform, ticket=ticket)
+        except OAuthFailed as exc:
+            return _page("Not connected", exc.reason, 400)
+        return RedirectResponse(url, status_code=302)
 
     return app
 
@@ -204,6 +217,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
     from bot.slack.app import build_slack
     from bot.slack.digest import digest_jobs
     from bot.slack.status_notices import status_jobs
+    from bot.slack.token_notices import token_jobs
     from tools.generation.workers import warm_pool
 
     port = port or settings.adly_port
@@ -232,7 +246,7 @@ async def serve(settings: Settings, *, force_http: bool = False, host: str | Non
             if settings.adly_scheduler_enabled:
                 jobs = {"publish_recovery": recovery_job(services, slack)}
                 if slack is not None:
-                    jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
+                    jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack), **token_jobs(slack)}
                 scheduler = build_scheduler(services.ctx, extra_jobs=jobs)
                 scheduler.start()
 

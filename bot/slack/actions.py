@@ -126,7 +126,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
                               message_ts=message_ts, notice=str(message.get("text") or "")),
                    client=client, channel=channel, user=user, name="slack-retry")
 
-    @app.action(re.compile(r"^adly\.(?:connect|report)\.open\."))
+    @app.action(re.compile(r"^adly\.(?:connect|report|reconnect)\.open\."))
     async def on_link(ack: AsyncAck) -> None:
         # Link buttons open the browser themselves; Slack still sends the click, which only needs its ack.
         await ack()

@@ -109,7 +109,7 @@ async def tracked_platform_campaigns(
     if with_tree:
         stmt = stmt.options(selectinload(PlatformCampaign.ad_sets).selectinload(AdSet.ads))
     result = await session.execute(stmt.execution_options(populate_existing=True))
-    return [(pc, campaign) for pc, campaign in result.tuples()]
+    return [(pc, campaign) for pc, campaign in result.all()]
 
 
 async def campaigns_in_status(*, session: AsyncSession, statuses: Iterable[str]) -> list[Campaign]:
