@@ -38,12 +38,17 @@ class SyncReport:
     """What one sync did: campaigns and accounts synced, platform calls made, snapshot rows stored, and the
     accounts left out with why (`skipped`: {"ad_account_id", "platform", "reason"})."""
 
-    campaigns: int = 0
+    campaign_ids: set[str] = field(default_factory=set)
     accounts: int = 0
     calls: int = 0
     rows: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     totals: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # campaign -> platform -> sums
+
+    @property
+    def campaigns(self) -> int:
+        """Campaigns synced on at least one of their accounts."""
+        return len(self.campaign_ids)
 
     def as_json(self) -> dict[str, Any]:
         """The contract's fields (`adly sync --json`) and, beside them, the skipped accounts."""
@@ -128,9 +133,10 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
             sums[name] += getattr(row, name)
         sums["spend"] += row.spend
     async with ctx.sessions() as session, session.begin():
-        report.rows += await repo.upsert_snapshots(session=session, rows=snapshots)
+        written = await repo.upsert_snapshots(session=session, rows=snapshots)
+    report.rows += written  # not `+= await`: accounts run side by side, and that would read `rows` before waiting
     report.accounts += 1
-    report.campaigns += len({c.id for _, c in work.parts})
+    report.campaign_ids.update(c.id for _, c in work.parts)
 
 
 async def run_sync(ctx: AgentContext, *, days: int = 2, campaign_ids: list[str] | None = None) -> SyncReport:
