@@ -86,7 +86,6 @@ class AccountLink:
     calls: int = 0
     refreshed: bool = False  # once per run: a token refused again after a refresh is not refreshed again
     pause_until: float = 0.0  # event-loop time before which no call goes out for this account
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @classmethod
     def of(cls, ctx: AgentContext, account: AdAccount) -> AccountLink:

@@ -7,6 +7,7 @@ campaigns. The changes are then weighed and stored campaign by campaign, as `che
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from agent.context import AgentContext
 from agent.tracking.calls import AccountLink, AccountSkipped
 from agent.tracking.scope import AccountWork, tracked_work
-from agent.tracking.tokens import mark_for_reconnect, refresh_link
+from agent.tracking.sync import ACCOUNTS_AT_ONCE
+from agent.tracking.tokens import refresh_link, skip_account
 from store import repositories as repo
 from store.models import Campaign, PlatformCampaign
 from tools.platforms.base import ObjectKind, ObjectState, PlatformError
@@ -112,15 +114,18 @@ async def check_statuses(
     """
     works = await tracked_work(ctx, with_tree=True)
     states: dict[tuple[ObjectKind, str], ObjectState] = {}
-    for work in works:
+    gate = asyncio.Semaphore(ACCOUNTS_AT_ONCE)
+
+    async def read(work: AccountWork) -> None:
         if work.account is None:
-            continue
-        try:
-            states.update(await _read_account(ctx, work))
-        except AccountSkipped as exc:
-            if exc.needs_reconnect and work.account.status == "active":
-                await mark_for_reconnect(ctx, work.account.id, exc.reason)
-            log.warning("status check of %s account %s skipped: %s", work.platform, work.ad_account_id, exc.reason)
+            return
+        async with gate:
+            try:
+                states.update(await _read_account(ctx, work))
+            except AccountSkipped as exc:
+                await skip_account(ctx, work.account, exc, "status check")
+
+    await asyncio.gather(*(read(w) for w in works))
     by_campaign: dict[str, tuple[Campaign, list[PlatformCampaign]]] = {}
     for work in works:
         for pc, campaign in work.parts:

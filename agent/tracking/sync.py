@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from agent.context import AgentContext
 from agent.tracking.calls import AccountLink, AccountSkipped
 from agent.tracking.scope import AccountWork, tracked_work
-from agent.tracking.tokens import mark_for_reconnect, refresh_link
+from agent.tracking.tokens import refresh_link, skip_account
 from store import repositories as repo
 from tools.platforms.base import InsightRow, PlatformError
 
@@ -102,9 +102,7 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
         campaign_of = work.campaign_of()
         rows = await _fetch(ctx, link, list(campaign_of), until - timedelta(days=days - 1), until)
     except AccountSkipped as exc:
-        if exc.needs_reconnect and account.status == "active":
-            await mark_for_reconnect(ctx, account.id, exc.reason)
-        log.warning("sync of %s account %s skipped: %s", work.platform, work.ad_account_id, exc.reason)
+        await skip_account(ctx, account, exc, "sync")
         report.skipped.append({"ad_account_id": work.ad_account_id, "platform": work.platform, "reason": exc.reason})
         return
     except PlatformError as exc:

@@ -97,11 +97,19 @@ class TokenCare:
 async def mark_for_reconnect(ctx: AgentContext, ad_account_id: str, reason: str) -> None:
     """The account needs a person to connect it again; `reason` is kept with it and shown to people."""
     async with ctx.sessions() as session, session.begin():
-        await repo.mark_account_status(session=session, ad_account_id=ad_account_id, status="needs_reconnect",
-                                       reason=reason)
-        await repo.audit(session=session, workspace_id=None, actor="tracking", action="ad_account.needs_reconnect",
-                         subject_type="ad_account", subject_id=ad_account_id, details={"reason": reason})
+        account = await repo.mark_account_status(session=session, ad_account_id=ad_account_id,
+                                                 status="needs_reconnect", reason=reason)
+        await repo.audit(session=session, workspace_id=account.workspace_id, actor="tracking",
+                         action="ad_account.needs_reconnect", subject_type="ad_account", subject_id=ad_account_id,
+                         details={"reason": reason})
     log.warning("ad account %s needs reconnecting: %s", ad_account_id, reason)
+
+
+async def skip_account(ctx: AgentContext, account: AdAccount, skipped: AccountSkipped, what: str) -> None:
+    """An account left out of a run: logged with its reason, and marked for reconnecting when that is why."""
+    if skipped.needs_reconnect and account.status == "active":
+        await mark_for_reconnect(ctx, account.id, skipped.reason)
+    log.warning("%s of %s account %s skipped: %s", what, account.platform, account.id, skipped.reason)
 
 
 async def _store(ctx: AgentContext, ad_account_id: str, fresh: TokenSet, old_refresh: str | None) -> None:
@@ -117,8 +125,9 @@ async def _store(ctx: AgentContext, ad_account_id: str, fresh: TokenSet, old_ref
 async def refresh_link(ctx: AgentContext, link: AccountLink) -> None:
     """Renew the token of an account in use (the platform refused it): stored, and the link carries the new one.
 
-    Single flight per account in this process: a refresh another task finished meanwhile is taken as is. A
-    token that cannot be renewed marks the account for reconnecting; AccountSkipped either way it fails.
+    Single flight per account in this process: a refresh another task finished meanwhile is taken as is.
+    AccountSkipped when it fails; `needs_reconnect` on it when the token cannot be renewed at all (the caller
+    marks the account, see `skip_account`).
     """
     lock = _refresh_locks.setdefault(link.ad_account_id, asyncio.Lock())
     async with lock:
@@ -138,7 +147,6 @@ async def refresh_link(ctx: AgentContext, link: AccountLink) -> None:
                                  "tried again next run") from exc
         except PlatformError as exc:
             reason = f"the {link.platform} token expired and cannot be renewed ({exc.platform_message}); reconnect"
-            await mark_for_reconnect(ctx, link.ad_account_id, reason)
             raise AccountSkipped(reason, needs_reconnect=True) from exc
         await _store(ctx, link.ad_account_id, fresh, link.refresh_token)
         link.token, link.expires_at = fresh.access_token, fresh.expires_at
