@@ -8,6 +8,8 @@ are counted twice: by tracking itself (its report) and by an httpx hook of the t
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -19,9 +21,11 @@ import pytest
 from fleet import connect_account, launch_fleet, token_of
 
 from agent.tracking import care_for_tokens, check_statuses, run_sync
+from agent.tracking.calls import pause_for
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
+from tools.platforms.meta.usage import Usage, usage_of
 from tools.sandbox import SandboxFaults
 
 
@@ -132,16 +136,22 @@ async def test_an_account_whose_token_cannot_be_renewed_is_marked_and_skipped_wi
     assert [(w.ad_account_id, w.kind) for w in care.warnings] == [(account, "lapsed")]
 
 
-async def test_the_status_check_of_many_campaigns_is_batched(settings: Settings) -> None:
-    workspace_id, account, ids = await _fleet(settings, "meta", 120)
+# Reads of the status check of 120 campaigns on one account: Meta one filtered read (250 ids a piece, 500 a page),
+# TikTok two (100 ids a piece), Snapchat one (the account's whole list, 1,000 a page); not 120.
+@pytest.mark.parametrize(("platform", "expected_reads"), [("meta", 1), ("tiktok", 2), ("snapchat", 1)])
+async def test_the_status_check_of_many_campaigns_is_batched(
+    settings: Settings, platform: str, expected_reads: int
+) -> None:
+    workspace_id, account, ids = await _fleet(settings, platform, 120)
     async with open_services(settings) as services:
         token, external_account = await token_of(services, account)
         async with services.sessions() as session:
             paused = [pc.external_campaign_id
                       for c in ids[:2] for pc in await repo.campaign_tree(session=session, campaign_id=c)]
         # Two campaigns paused by hand in the Ads Manager.
-        await services.ctx.platforms["meta"].set_status(token=token, account_id=external_account, kind="campaign",
-                                                        external_ids=[str(i) for i in paused], status="paused")
+        await services.ctx.platforms[platform].set_status(token=token, account_id=external_account,
+                                                          kind="campaign", external_ids=[str(i) for i in paused],
+                                                          status="paused")
     told: list[list[dict[str, object]]] = []
 
     async def tell(changes: list[dict[str, object]]) -> bool:
@@ -150,12 +160,11 @@ async def test_the_status_check_of_many_campaigns_is_batched(settings: Settings)
 
     async with counted(settings) as (services, seen):
         changes = await check_statuses(services.ctx, tell=tell)
-        reads = seen["meta"]
+        reads = seen[platform]
         again = await check_statuses(services.ctx, tell=tell)
         async with services.sessions() as session:
             stored = {c: (await repo.campaign_tree(session=session, campaign_id=c))[0].status for c in ids[:3]}
-    # 120 campaigns: one filtered read of the account's campaigns (250 ids a piece, 500 a page), not 120 reads.
-    assert reads == 1, seen
+    assert reads == expected_reads, seen
     assert sorted((c["campaign_id"], c["from"], c["to"]) for c in changes) == sorted(
         (c, "active", "paused") for c in ids[:2])
     assert len(told) == 2 and all(len(t) == 1 for t in told)  # one notice per campaign
@@ -173,3 +182,33 @@ async def test_a_campaign_deleted_on_the_platform_reads_as_deleted(settings: Set
     async with open_services(settings) as services:
         changes = await check_statuses(services.ctx)
     assert [(c["campaign_id"], c["to"]) for c in changes] == [(ids[0], "deleted")]
+
+
+async def test_a_rate_limit_is_waited_out_as_the_platform_asks(settings: Settings) -> None:
+    _, account, ids = await _fleet(settings, "meta", 3)
+    # The first call after the restart is refused with Meta's 80004 and "regain access in 0.02 minutes" (1.2 s).
+    faults = {"meta": SandboxFaults(rate_limit_after_calls=0, rate_limit_calls=1, rate_limit_wait_minutes=0.02)}
+    async with counted(settings, faults) as (services, seen):
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        report = await run_sync(services.ctx)
+        waited = loop.time() - started
+    assert not report.skipped and report.campaigns == 3 and report.rows == 6
+    assert seen["meta"] == report.calls == 2  # the refused call, then the same call after the wait
+    assert waited >= 1.2
+
+
+def test_calls_slow_down_as_meta_usage_climbs() -> None:
+    def usage(pct: int, regain_minutes: float = 0) -> httpx.Headers:
+        entry = {"type": "ads_insights", "call_count": pct, "total_cputime": 10, "total_time": 10,
+                 "estimated_time_to_regain_access": regain_minutes}
+        return httpx.Headers({"x-business-use-case-usage": json.dumps({"123": [entry]})})
+
+    pauses = [pause_for(u) for u in (usage_of(usage(p)) for p in (10, 75, 80, 90, 99)) if u is not None]
+    assert pauses[:2] == [0.0, 0.0] and pauses == sorted(pauses) and 0 < pauses[2] < pauses[4] <= 5.0
+    assert pause_for(Usage(pct=100)) == 60.0
+    blocked = usage_of(usage(100, regain_minutes=3))
+    assert blocked is not None and pause_for(blocked) == 180.0
+    account = usage_of(httpx.Headers({"x-ad-account-usage": '{"acc_id_util_pct": 100, "reset_time_duration": 42}'}))
+    assert account is not None and pause_for(account) == 42.0
+    assert usage_of(httpx.Headers({"content-type": "application/json"})) is None
