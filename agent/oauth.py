@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 from agent.context import AgentContext
 from agent.interactions import ConnectLink
 from store import repositories as repo
-from tools.oauth import StateError, sign_state, verify_state
+from tools.oauth import StateError, sign_state, sign_ticket, verify_state, verify_ticket
 from tools.platforms.base import OutcomeUnknown, RateLimited, TransientError
 
 LINK_TTL = timedelta(minutes=30)
+RECONNECT_TTL = timedelta(days=30)  # a Reconnect button posted in a warning works this long
 OAUTH_ATTEMPTS = 4  # per platform call while completing a login
 MAX_OAUTH_WAIT_S = 10.0  # a rate limit asking for longer is not waited out with a person on the page
 
@@ -90,6 +91,37 @@ async def open_link(ctx: AgentContext, state: dict[str, Any], platform: str) -> 
     signed = sign_state(ctx.oauth_secret, reference=nonce)
     url = ctx.platforms[platform].authorize_url(state=signed, redirect_uri=ctx.redirect_uri(platform))
     return ConnectLink(platform=platform, authorize_url=url, state=signed)
+
+
+def reconnect_url(ctx: AgentContext, *, platform: str, ad_account_id: str) -> str:
+    """A link that stays valid for RECONNECT_TTL (for a warning posted days ahead): pressed, it opens a fresh
+    connect link for the account's workspace (`open_reconnect`), so the login lands on the account again."""
+    expires = int((ctx.clock() + RECONNECT_TTL).timestamp())
+    ticket = sign_ticket(ctx.oauth_secret, subject=ad_account_id, expires_at=expires)
+    return f"{ctx.oauth_redirect_base.rstrip('/')}/oauth/{platform}/reconnect?ticket={ticket}"
+
+
+async def open_reconnect(ctx: AgentContext, *, platform: str, ticket: str) -> str:
+    """The platform's authorize URL for a reconnect ticket we signed (OAuthFailed, safe to show, otherwise).
+
+    The state opened here belongs to the workspace and no conversation: the callback stores the accounts the
+    login sees (the account marked for reconnecting becomes active again with its new token).
+    """
+    try:
+        ad_account_id = verify_ticket(ctx.oauth_secret, ticket, now=ctx.clock().timestamp())
+    except StateError as exc:
+        raise OAuthFailed(f"this reconnect link is invalid or expired ({exc}); use the newest warning's link") from exc
+    async with ctx.sessions() as session, session.begin():
+        account = await repo.get_ad_account(session=session, ad_account_id=ad_account_id)
+        if account is None or account.platform != platform:
+            raise OAuthFailed("this ad account is no longer connected to the workspace")
+        row = await repo.create_oauth_state(
+            session=session, workspace_id=account.workspace_id, conversation_id=None, platform=platform,
+            redirect_uri=ctx.redirect_uri(platform), ttl_s=int(LINK_TTL.total_seconds()),
+        )  # fmt: skip
+        nonce = row.id
+    signed = sign_state(ctx.oauth_secret, reference=nonce)
+    return ctx.platforms[platform].authorize_url(state=signed, redirect_uri=ctx.redirect_uri(platform))
 
 
 @dataclass

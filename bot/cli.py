@@ -1,4 +1,4 @@
-"""The `adly` command: demo, chat, parse, generate, serve, worker, sandbox, workspaces, api-keys, db and keys."""
+"""The `adly` command: demo, chat, parse, generate, serve, worker, sandbox, sync, workspaces, api-keys, db and keys."""
 
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from bot import sandbox_command
 
     sandbox_command.add_arguments(sandbox_sub.add_parser("serve", help="serve the three sandbox APIs on loopback"))
+
+    from bot import sync_command
+
+    sync_command.add_arguments(sub.add_parser("sync", help="one performance sync of every live campaign now"))
 
     from bot import admin_commands
 
@@ -140,6 +144,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import sandbox_command
 
         return _run(sandbox_command.run(args, settings))
+    if args.command == "sync":
+        from bot import sync_command
+
+        return _run(sync_command.run(args, settings))
     if args.command in ("workspaces", "api-keys"):
         from bot import admin_commands
 

@@ -23,6 +23,7 @@ import httpx
 from starlette.types import ASGIApp
 
 from agent.publishing import hold_for_backoff
+from agent.tracking import pace_tracked_call, read_usage
 from bot.settings import Settings
 from tools.platforms.base import AdPlatformClient
 from tools.platforms.registry import make_client
@@ -150,6 +151,9 @@ async def wire_platforms(
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)))
         # Calls made for a publishing account wait while the saga has it parked (rate limits).
         http.event_hooks["request"].append(hold_for_backoff)
+        # Tracking's calls are counted and paced per account, on the usage the platform reports (agent/tracking).
+        http.event_hooks["request"].append(pace_tracked_call)
+        http.event_hooks["response"].append(read_usage)
         clients[platform] = make_client(
             platform, http=http, base_url=route.api_base_url, oauth_base_url=route.oauth_base_url,
             app_id=route.app_id, app_secret=route.app_secret, token_base_url=route.token_base_url,

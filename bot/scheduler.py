@@ -1,5 +1,5 @@
-"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks and cleanup retries, daily
-token refresh.
+"""Background jobs (APScheduler 3): hourly performance sync, 15-minute status checks, cleanup retries and token
+care (which also runs as soon as the scheduler starts, i.e. when a process is elected leader).
 
 Only one process runs them: the leader (bot/leadership.py); another process takes over when it dies.
 """
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from agent.cleanup import retry_compensations
 from agent.context import AgentContext
-from agent.tracking import check_statuses, refresh_tokens, sync_all
+from agent.tracking import check_statuses, refresh_tokens, sync_job
 from bot.work.queue import Handler, JobRun, WorkQueue
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,11 @@ CLEANUP_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 # (bot/slack/status_notices.py) passes its own job under this name in `extra_jobs`, which replaces this one.
 STATUS_JOB = "status_check"
 STATUS_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
+
+# Token care (agent/tracking/tokens.py): every 15 minutes, fitting the shortest-lived token (Snapchat's hour),
+# and once at start. A front door that can warn people (bot/slack/token_notices.py) replaces it under this name.
+TOKEN_JOB = "token_care"
+TOKEN_TRIGGER: dict[str, Any] = {"trigger": "interval", "minutes": 15}
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
@@ -62,12 +68,12 @@ ScheduledJob = tuple[Callable[[], Awaitable[Any]], dict[str, Any]]  # (the work,
 
 def scheduled_jobs(ctx: AgentContext, extra_jobs: dict[str, ScheduledJob] | None = None) -> dict[str, ScheduledJob]:
     """The jobs of the seed's "Scheduled Jobs" section; `extra_jobs` adds front-door jobs (Slack digests), and
-    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts) and the plain status
-    check under `STATUS_JOB` (Slack status notices)."""
+    replaces the plain cleanup job when it brings one under `CLEANUP_JOB` (Slack cleanup alerts), the plain status
+    check under `STATUS_JOB` (Slack status notices) and the plain token care under `TOKEN_JOB` (Slack warnings)."""
     jobs: dict[str, ScheduledJob] = {
-        "performance_sync": (lambda: sync_all(ctx), {"trigger": "interval", "hours": 1}),
+        "performance_sync": (lambda: sync_job(ctx), {"trigger": "interval", "hours": 1}),
         STATUS_JOB: (lambda: check_statuses(ctx), dict(STATUS_TRIGGER)),
-        "token_refresh": (lambda: refresh_tokens(ctx), {"trigger": "interval", "days": 1}),
+        TOKEN_JOB: (lambda: refresh_tokens(ctx), dict(TOKEN_TRIGGER)),
         CLEANUP_JOB: (lambda: retry_cleanups(ctx), dict(CLEANUP_TRIGGER)),
     }
     return {**jobs, **(extra_jobs or {})}
@@ -99,7 +105,9 @@ def build_scheduler(ctx: AgentContext, *, extra_jobs: dict[str, ScheduledJob] | 
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
     for name, (job, trigger) in scheduled_jobs(ctx, extra_jobs).items():
         run = _guarded(name, job) if queue is None else _deferred(queue, name)
-        scheduler.add_job(run, id=name, **trigger, **defaults)
+        # Token care runs at start too, whichever door brings it: a token may have lapsed while no leader ran.
+        start = {"next_run_time": datetime.now(UTC)} if name == TOKEN_JOB else {}
+        scheduler.add_job(run, id=name, **trigger, **start, **defaults)
     return scheduler
 
 

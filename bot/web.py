@@ -11,10 +11,10 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from agent.oauth import OAuthFailed, state_claims
+from agent.oauth import OAuthFailed, open_reconnect, state_claims
 from agent.turns import Prompt
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
@@ -103,6 +103,19 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if failure is not None:
             return _page("Not connected", failure, 400)
         return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
+
+    @app.get("/oauth/{platform}/reconnect", response_class=HTMLResponse, response_model=None)
+    async def oauth_reconnect(platform: str, request: Request, services: ServicesDep) -> Response:
+        """A Reconnect button of a token warning: a fresh connect link for the account's workspace, opened now."""
+        ticket = request.query_params.get("ticket")
+        if platform not in services.platforms or not ticket:
+            return _page("Not connected", "This reconnect link is incomplete. Use the button in the newest warning.",
+                         400)
+        try:
+            url = await open_reconnect(services.ctx, platform=platform, ticket=ticket)
+        except OAuthFailed as exc:
+            return _page("Not connected", exc.reason, 400)
+        return RedirectResponse(url, status_code=302)
 
     return app
 

@@ -36,6 +36,7 @@ from sqlalchemy.types import TypeEngine
 PLATFORMS = ("meta", "tiktok", "snapchat")
 ROLES = ("admin", "approver", "marketer")
 ACCOUNT_STATUSES = ("active", "needs_reconnect", "disconnected")
+TOKEN_NOTICE_KINDS = ("expires_7d", "expires_1d", "lapsed")
 CAMPAIGN_STATUSES = (
     "draft",
     "awaiting_approval",
@@ -208,6 +209,8 @@ class AdAccount(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     timezone: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32), default="active")
+    # Why the account is not active (say "token expired; reconnect"): shown to people, never a token.
+    status_reason: Mapped[str | None] = mapped_column(String(500))
     access_token_enc: Mapped[str | None] = mapped_column(Text)
     refresh_token_enc: Mapped[str | None] = mapped_column(Text)
     token_expires_at: Mapped[datetime | None]
@@ -468,6 +471,25 @@ class AuditEvent(Base):
     subject_id: Mapped[str | None] = mapped_column(String(128))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TokenNotice(Base):
+    """A warning about an ad account's token (7 days and 1 day before it expires, and when it lapsed), claimed
+    before it is posted so that it is said once per token, whichever process or restart gets there first."""
+
+    __tablename__ = "token_notices"
+    __table_args__ = (UniqueConstraint("ad_account_id", "kind", "token_ref"),)
+    _repr_fields = ("id", "ad_account_id", "kind", "posted_to")
+
+    id: Mapped[str] = _pk()
+    ad_account_id: Mapped[str] = _fk("ad_accounts.id", ondelete="CASCADE")
+    workspace_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # TOKEN_NOTICE_KINDS
+    # Which token it is about: a digest of the token itself (never the token), so a new token gets new notices.
+    token_ref: Mapped[str] = mapped_column(String(64))
+    token_expires_at: Mapped[datetime | None]
+    posted_to: Mapped[str | None] = mapped_column(String(128))  # e.g. slack:<channel>:<ts>
+    created_at: Mapped[datetime] = _created()
 
 
 class ConversationLease(Base):

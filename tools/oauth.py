@@ -50,3 +50,30 @@ def verify_state(secret: bytes, token: str) -> str:
     if not hmac.compare_digest(mac.encode(), _mac(secret, reference).encode()):
         raise StateSignatureError("OAuth state signature does not match")
     return reference
+
+
+_TICKET_CONTEXT = b"adly-reconnect-ticket:"  # never verifies as a state, nor a state as a ticket
+
+
+def sign_ticket(secret: bytes, *, subject: str, expires_at: int) -> str:
+    """A reconnect ticket: `<subject>~<expiry epoch s>.<MAC>`, for a link posted long before it is pressed (the
+    link opens a fresh, short-lived state when pressed). `subject` is an id without dots or tildes."""
+    if not subject or "." in subject or "~" in subject:
+        raise ValueError("a ticket subject is a non-empty id without dots or tildes")
+    body = f"{subject}~{expires_at}"
+    mac = _b64(hmac.new(secret, _TICKET_CONTEXT + body.encode(), hashlib.sha256).digest())
+    return f"{body}.{mac}"
+
+
+def verify_ticket(secret: bytes, ticket: str, *, now: float) -> str:
+    """The subject of a ticket we signed that has not expired; StateSignatureError or StateExpiredError otherwise."""
+    body, dot, mac = ticket.rpartition(".")
+    subject, tilde, expiry = body.partition("~")
+    if not dot or not tilde or not subject or not expiry.isdigit() or len(ticket) > 512:
+        raise StateSignatureError("reconnect ticket is malformed")
+    expected = _b64(hmac.new(secret, _TICKET_CONTEXT + body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(mac.encode(), expected.encode()):
+        raise StateSignatureError("reconnect ticket signature does not match")
+    if int(expiry) <= now:
+        raise StateExpiredError("reconnect ticket has expired")
+    return subject

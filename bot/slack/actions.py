@@ -163,7 +163,7 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
                                          "notice": str(message.get("text") or "")},
                          team_id=_team(body, context), channel=channel, user=user, lock=f"conversation:{ref.conversation_id}")
 
-    @app.action(re.compile(r"^adly\.(?:connect|report)\.open\."))
+    @app.action(re.compile(r"^adly\.(?:connect|report|reconnect)\.open\."))
     async def on_link(ack: AsyncAck) -> None:
         # Link buttons open the browser themselves; Slack still sends the click, which only needs its ack.
         await ack()

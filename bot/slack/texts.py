@@ -266,6 +266,28 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Delivering again on {platform}.",
         "ar": "تُعرض مجددًا على {platform}.",
     },
+    # token warnings (bot/slack/token_notices.py): an ad account's token is about to expire, or has
+    "token_title_expires_7d": {
+        "en": "{platform} connection expires in 7 days", "ar": "ينتهي ربط {platform} خلال 7 أيام",
+    },
+    "token_title_expires_1d": {
+        "en": "{platform} connection expires tomorrow", "ar": "ينتهي ربط {platform} غدًا",
+    },
+    "token_title_lapsed": {"en": "{platform} connection lapsed", "ar": "انتهى ربط {platform}"},
+    "token_body_expires": {
+        "en": "The access ADLY holds for the {platform} ad account *{account}* ends on {when} UTC and cannot be "
+        "renewed automatically. Reconnect it before then, or tracking and publishing on it will stop.",
+        "ar": "صلاحية الوصول التي يملكها ADLY لحساب {platform} الإعلاني *{account}* تنتهي في {when} (UTC) ولا "
+        "يمكن تجديدها تلقائيًا. أعد ربطه قبل ذلك وإلا سيتوقف تتبّع الحملات والنشر عليه.",
+    },
+    "token_body_lapsed": {
+        "en": "ADLY can no longer reach the {platform} ad account *{account}*: its access has ended. Tracking of "
+        "its campaigns is paused (the ads themselves keep running) until someone reconnects it.",
+        "ar": "لم يعد ADLY قادرًا على الوصول إلى حساب {platform} الإعلاني *{account}*: انتهت صلاحية الوصول. "
+        "تتبّع حملاته متوقف (الإعلانات نفسها مستمرة) حتى يعيد أحدكم ربطه.",
+    },
+    "token_reason": {"en": "Reason: {reason}", "ar": "السبب: {reason}"},
+    "token_reconnect": {"en": "Reconnect {platform}", "ar": "أعد ربط {platform}"},
 }
 
 

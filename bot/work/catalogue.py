@@ -15,14 +15,15 @@ if TYPE_CHECKING:
 
 def front_door_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[str, ScheduledJob]:
     """The scheduled jobs this installation adds to the plain ones: publish recovery, and Slack's digests,
-    cleanup alerts and status notices when Slack is configured."""
+    cleanup alerts, status notices and token warnings when Slack is configured."""
     jobs = {"publish_recovery": recovery_job(services, slack)}
     if slack is not None:
         from bot.slack.alerts import cleanup_jobs
         from bot.slack.digest import digest_jobs
         from bot.slack.status_notices import status_jobs
+        from bot.slack.token_notices import token_jobs
 
-        jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack)}
+        jobs |= {**digest_jobs(slack), **cleanup_jobs(slack), **status_jobs(slack), **token_jobs(slack)}
     return jobs
 
 

@@ -15,6 +15,7 @@ Call them through the package, as every caller does: ``from store import reposit
 - ``leases``: conversation leases (which process runs a conversation now, with a fencing token).
 - ``oauth_states``: the once-only states of OAuth connect links.
 - ``performance``: performance snapshots, one row per (platform, object, day).
+- ``token_notices``: the warnings about an ad account's token already said, once per token.
 - ``audit_log``: the audit log, and the once-only marks of processed events.
 - ``_common``: what the rooms share (``NotFound``, value checks, statement helpers).
 
@@ -25,19 +26,19 @@ To patch a function in a test, patch it in its room (``store.repositories.ledger
 the name re-exported here would not reach the callers inside the package.
 
 Transactions: the caller owns them. Functions add/flush and return ORM objects; they do not
-commit, with six exceptions that are locks or once-only tokens and must be visible to other
+commit, with seven exceptions that are locks or once-only tokens and must be visible to other
 sessions and processes the moment they return, even if the caller's later work fails:
-``claim_approval``, ``release_claim``, ``consume_oauth_state``, ``mark_event_processed``, ``take_lease`` and
-``end_lease``
-commit the session they are given (call them on a fresh session, or at the start of a unit of
-work). Sessions come from ``store.db.create_session_factory`` (expire_on_commit=False), so the
-returned objects stay readable after those commits.
+``claim_approval``, ``release_claim``, ``consume_oauth_state``, ``mark_event_processed``, ``take_lease``,
+``end_lease`` and ``claim_token_notice`` commit the session they are given (call them on a fresh session, or at
+the start of a unit of work). Sessions come from ``store.db.create_session_factory`` (expire_on_commit=False), so
+the returned objects stay readable after those commits.
 """
 
 from __future__ import annotations
 
 from store.repositories._common import NotFound
 from store.repositories.accounts import (
+    ad_accounts_page,
     get_ad_account,
     get_ad_accounts,
     list_ad_accounts,
@@ -79,6 +80,7 @@ from store.repositories.campaigns import (
     create_campaign,
     get_campaign,
     list_campaigns,
+    tracked_platform_campaigns,
     update_campaign,
     upsert_ad,
     upsert_ad_set,
@@ -117,11 +119,16 @@ from store.repositories.oauth_states import (
     get_oauth_state,
     purge_oauth_states,
 )
-from store.repositories.performance import list_snapshots, upsert_snapshot
+from store.repositories.performance import list_snapshots, upsert_snapshot, upsert_snapshots
 from store.repositories.slack_installs import (
     find_slack_installation,
     read_slack_token,
     save_slack_installation,
+)
+from store.repositories.token_notices import (
+    claim_token_notice,
+    mark_token_notice_posted,
+    release_token_notice,
 )
 from store.repositories.workspaces import (
     create_workspace,
@@ -141,7 +148,7 @@ __all__ = [
     "update_workspace", "upsert_member", "get_member",
     # accounts
     "upsert_ad_account", "list_ad_accounts", "get_ad_account", "get_ad_accounts", "read_tokens",
-    "update_tokens", "mark_account_status",
+    "update_tokens", "mark_account_status", "ad_accounts_page",
     # slack_installs
     "save_slack_installation", "find_slack_installation", "read_slack_token",
     # conversations
@@ -152,7 +159,7 @@ __all__ = [
     "get_pending_approval", "get_approval", "set_approval_status", "set_approval_message",
     # campaigns
     "create_campaign", "get_campaign", "update_campaign", "list_campaigns", "campaigns_in_status",
-    "upsert_platform_campaign", "upsert_ad_set", "upsert_ad", "campaign_tree",
+    "upsert_platform_campaign", "upsert_ad_set", "upsert_ad", "campaign_tree", "tracked_platform_campaigns",
     # assets
     "add_asset", "get_assets", "list_conversation_assets", "find_asset_by_brief", "update_asset",
     "start_job", "finish_job",
@@ -166,7 +173,9 @@ __all__ = [
     "create_oauth_state", "find_open_oauth_state", "get_oauth_state", "consume_oauth_state",
     "purge_oauth_states",
     # performance
-    "upsert_snapshot", "list_snapshots",
+    "upsert_snapshot", "upsert_snapshots", "list_snapshots",
+    # token_notices
+    "claim_token_notice", "release_token_notice", "mark_token_notice_posted",
     # audit_log
     "audit", "audit_many", "list_audit_events", "mark_event_processed", "purge_processed_events",
 ]

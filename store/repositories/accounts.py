@@ -49,6 +49,7 @@ async def upsert_ad_account(
     account.scopes = list(scopes)
     account.connected_by = connected_by
     account.status = "active"
+    account.status_reason = None
     _set_tokens(cipher, account, access_token, refresh_token, token_expires_at, refresh_expires_at)
     await session.flush()
     return account
@@ -111,13 +112,28 @@ async def update_tokens(
     """Store refreshed tokens (a None refresh_token keeps the old one) and mark the account active."""
     _set_tokens(cipher, account, access_token, refresh_token, token_expires_at, refresh_expires_at)
     account.status = "active"
+    account.status_reason = None
     await session.flush()
     return account
 
 
-async def mark_account_status(*, session: AsyncSession, ad_account_id: str, status: str) -> AdAccount:
+async def mark_account_status(
+    *, session: AsyncSession, ad_account_id: str, status: str, reason: str | None = None
+) -> AdAccount:
+    """Set the account's status; `reason` says why it is not active (kept with it, cleared when active)."""
     check_choice(status, ACCOUNT_STATUSES, "account status")
     account = await require_row(session, AdAccount, ad_account_id)
     account.status = status
+    account.status_reason = None if status == "active" else (reason or account.status_reason)
+    if account.status_reason:
+        account.status_reason = account.status_reason[:500]
     await session.flush()
     return account
+
+
+async def ad_accounts_page(*, session: AsyncSession, after: str | None = None, limit: int = 500) -> list[AdAccount]:
+    """Ad accounts of every workspace, `limit` at a time in id order after `after` (page through them all)."""
+    stmt = select(AdAccount).order_by(AdAccount.id).limit(limit)
+    if after is not None:
+        stmt = stmt.where(AdAccount.id > after)
+    return list(await session.scalars(stmt.execution_options(populate_existing=True)))

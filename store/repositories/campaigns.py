@@ -86,6 +86,32 @@ async def list_campaigns(
     return list(await session.scalars(stmt))
 
 
+async def tracked_platform_campaigns(
+    *, session: AsyncSession, statuses: Iterable[str], after: str | None = None, limit: int = 500,
+    with_tree: bool = False,
+) -> list[tuple[PlatformCampaign, Campaign]]:
+    """Platform campaigns that exist on their platform (an external id and an ad account), of campaigns of every
+    workspace in `statuses`, with their campaign: `limit` at a time in platform-campaign id order after `after`,
+    so a caller pages through them all. `with_tree` loads each one's ad sets and their ads too."""
+    stmt = (
+        select(PlatformCampaign, Campaign)
+        .join(Campaign, Campaign.id == PlatformCampaign.campaign_id)
+        .where(
+            Campaign.status.in_(list(statuses)),
+            PlatformCampaign.external_campaign_id.is_not(None),
+            PlatformCampaign.ad_account_id.is_not(None),
+        )
+        .order_by(PlatformCampaign.id)
+        .limit(limit)
+    )
+    if after is not None:
+        stmt = stmt.where(PlatformCampaign.id > after)
+    if with_tree:
+        stmt = stmt.options(selectinload(PlatformCampaign.ad_sets).selectinload(AdSet.ads))
+    result = await session.execute(stmt.execution_options(populate_existing=True))
+    return [(pc, campaign) for pc, campaign in result.all()]
+
+
 async def campaigns_in_status(*, session: AsyncSession, statuses: Iterable[str]) -> list[Campaign]:
     """Campaigns of every workspace in these statuses, oldest first (recovery after a restart)."""
     stmt = select(Campaign).where(Campaign.status.in_(list(statuses))).order_by(Campaign.created_at)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import PLATFORMS, SNAPSHOT_LEVELS, PerformanceSnapshot, new_id, utcnow
@@ -73,6 +75,45 @@ async def upsert_snapshot(
     row.fetched_at = utcnow()
     await session.flush()
     return row
+
+
+_SNAPSHOT_NUMBERS = ("campaign_id", "level", "impressions", "clicks", "spend", "currency", "conversions",
+                     "video_views", "fetched_at")
+_ROWS_PER_STATEMENT = 500  # a multi-row INSERT stays under SQLite's 32,766 bound parameters (13 per row)
+
+
+async def upsert_snapshots(*, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+    """Many snapshots at once (a sync of a whole ad account): each row as `upsert_snapshot` takes it, inserted or
+    overwritten on (platform, object, day) in a few statements. Returns how many rows were written."""
+    values: list[dict[str, Any]] = []
+    now = utcnow()
+    for row in rows:
+        check_choice(row["platform"], PLATFORMS, "platform")
+        check_choice(row["level"], SNAPSHOT_LEVELS, "snapshot level")
+        values.append({
+            "id": new_id(), "campaign_id": row["campaign_id"], "platform": row["platform"], "level": row["level"],
+            "external_object_id": row["external_object_id"], "day": row["day"],
+            "impressions": int(row.get("impressions") or 0), "clicks": int(row.get("clicks") or 0),
+            "spend": as_money(row.get("spend") or Decimal(0)), "currency": currency_code(row["currency"]),
+            "conversions": int(row.get("conversions") or 0), "video_views": int(row.get("video_views") or 0),
+            "fetched_at": now,
+        })  # fmt: skip
+    if not values:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        for value in values:
+            await upsert_snapshot(session=session, **{k: v for k, v in value.items() if k not in ("id", "fetched_at")})
+        return len(values)
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    for n in range(0, len(values), _ROWS_PER_STATEMENT):
+        stmt = insert(PerformanceSnapshot).values(values[n : n + _ROWS_PER_STATEMENT])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "external_object_id", "day"],
+            set_={name: stmt.excluded[name] for name in _SNAPSHOT_NUMBERS},
+        )
+        await session.execute(stmt)
+    return len(values)
 
 
 async def list_snapshots(*, session: AsyncSession, campaign_id: str) -> list[PerformanceSnapshot]:

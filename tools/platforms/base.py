@@ -275,11 +275,21 @@ class AdPlatformClient(Protocol):
         """Read many objects back in as few calls as the platform allows; answers in the order asked."""
         ...
 
+    async def list_states(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_ids: list[str]
+    ) -> list[ObjectState]:
+        """Many objects of one level of one account, read from the account's list (filtered by id where the
+        platform can), page by page: calls grow with pages, not with objects. Not listed: deleted. In order."""
+        ...
+
     async def set_status(
         self, *, token: str, account_id: str, kind: ObjectKind, external_ids: list[str], status: Literal["active", "paused"]
     ) -> None: ...
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None: ...
+
+    # Campaign ids one insights call can filter on (None: no server-side filter, every campaign comes back).
+    campaign_filter_max: int | None
 
     async def insights(
         self, *, token: str, account_id: str, campaign_ids: list[str], since: date, until: date,

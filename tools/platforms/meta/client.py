@@ -53,8 +53,9 @@ from tools.platforms.meta.tree import (
 from tools.platforms.meta.wire import (
     BATCH_MAX,
     EDGES,
+    EFFECTIVE_STATUSES,
     GRAPH_VERSION,
-    INSIGHTS_IDS_MAX,
+    ID_FILTER_MAX,
     MULTI_ID_MAX,
     SCOPES,
     act,
@@ -70,6 +71,8 @@ class MetaClient:
     # Files per adimages call: one call answers each file name with its hash. Kept small so one
     # call's body stays a few megabytes.
     images_per_upload = 10
+    # Campaign ids per insights call (its `campaign.id IN` filter); see wire.ID_FILTER_MAX.
+    campaign_filter_max: int | None = ID_FILTER_MAX
 
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, oauth_base_url: str, app_id: str, app_secret: str
@@ -403,6 +406,29 @@ class MetaClient:
         found.update({(s.kind, s.external_id): s for s in singles})
         return [found[(k, i)] for k, i in objects]
 
+    async def list_states(
+        self, *, token: str, account_id: str, kind: ObjectKind, external_ids: list[str]
+    ) -> list[ObjectState]:
+        """Many objects of one level read from the account's edge (`act_<id>/campaigns|adsets|ads`), filtered by
+        id (ID_FILTER_MAX per call) over every effective status, 500 a page: calls grow with pages, not objects.
+        An id the edge does not list is reported deleted. In the order asked."""
+        if kind not in ("campaign", "ad_set", "ad"):
+            return await self.get_states(token=token, account_id=account_id, objects=[(kind, i) for i in external_ids])
+        found: dict[str, dict[str, Any]] = {}
+        for n in range(0, len(external_ids), ID_FILTER_MAX):
+            rows = await self._list(
+                f"{act(account_id)}/{EDGES[kind]}", token,
+                {"fields": "id,name,status,effective_status", "effective_status": list(EFFECTIVE_STATUSES),
+                 "filtering": [{"field": "id", "operator": "IN", "value": external_ids[n : n + ID_FILTER_MAX]}],
+                 "limit": 500},
+            )  # fmt: skip
+            found.update({str(row.get("id")): row for row in rows})
+        return [
+            object_state(kind, i, found[i]) if i in found
+            else ObjectState(kind=kind, external_id=i, status="deleted", raw_status="NOT_LISTED")
+            for i in external_ids
+        ]  # fmt: skip
+
     async def set_status(
         self,
         *,
@@ -467,12 +493,12 @@ class MetaClient:
         level: InsightLevel = "campaign",
     ) -> list[InsightRow]:
         """Account-level insights filtered to the campaigns, a row per object and day (time_increment=1), pages
-        followed; a few hundred campaigns per call (INSIGHTS_IDS_MAX)."""
+        followed; a few hundred campaigns per call (ID_FILTER_MAX)."""
         fields = "campaign_id,campaign_name,account_currency,spend,impressions,reach,clicks,actions,date_start"
         if level == "ad":
             fields += ",adset_id,ad_id,ad_name"
         rows: list[dict[str, Any]] = []
-        for i in range(0, len(campaign_ids), INSIGHTS_IDS_MAX):
+        for i in range(0, len(campaign_ids), ID_FILTER_MAX):
             rows += await self._list(
                 f"{act(account_id)}/insights",
                 token,
@@ -482,7 +508,7 @@ class MetaClient:
                     "time_range": {"since": since.isoformat(), "until": until.isoformat()},
                     "time_increment": 1,
                     "filtering": [
-                        {"field": "campaign.id", "operator": "IN", "value": campaign_ids[i : i + INSIGHTS_IDS_MAX]}
+                        {"field": "campaign.id", "operator": "IN", "value": campaign_ids[i : i + ID_FILTER_MAX]}
                     ],
                     "limit": 500,
                 },

@@ -18,6 +18,15 @@ from tools.platforms.base import (
 )
 
 
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a `Retry-After: <seconds>` header, if any."""
+    try:
+        seconds = float(response.headers.get("retry-after") or "")
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
 def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bool = False) -> None:
     """HTTP status first; then `request_status` and each item's `sub_request_status` (a 200 can hide failures)."""
     status = response.status_code
@@ -40,7 +49,8 @@ def raise_for_error(response: httpx.Response, body: dict[str, Any], *, write: bo
     if status == 403:
         raise PermissionMissing(text, **kw)
     if status == 429:
-        raise RateLimited(text, retry_after_s=None, **kw)  # Snap sends no Retry-After
+        # Snap is said to send no Retry-After (reference 3.6); one that does is honoured.
+        raise RateLimited(text, retry_after_s=retry_after(response), **kw)
     if status >= 500:
         raise (OutcomeUnknown if write and status == 504 else TransientError)(text, **kw)
     if "policy" in message.lower():

@@ -26,6 +26,7 @@ CTAS = {
 }  # fmt: skip
 AGE_GROUPS = [("AGE_13_17", 13, 17), ("AGE_18_24", 18, 24), ("AGE_25_34", 25, 34), ("AGE_35_44", 35, 44),
               ("AGE_45_54", 45, 54), ("AGE_55_100", 55, 100)]  # fmt: skip
+ID_FILTER_MAX = 100  # ids per `*_ids` filter of /get/ and report calls (API docs; more: error 40011)
 LEVELS: dict[str, tuple[str, str, str, str]] = {
     # kind -> (path, id field, name field, id filter)
     "campaign": ("campaign/get", "campaign_id", "campaign_name", "campaign_ids"),
