@@ -20,6 +20,7 @@ from agent.performance.model import (
     CampaignReport,
     DayPoint,
     Numbers,
+    Pacing,
     PlatformPerformance,
     ResultKind,
     result_kind,
@@ -128,12 +129,24 @@ def _ads(tree: Sequence[Any], snapshots: Iterable[Any], window: Window) -> list[
     ]
 
 
-def _alerts(report_pacing: Any, platforms: Sequence[PlatformPerformance], tree: Sequence[Any],
+def _alerts(campaign: Any, pacing: Pacing | None, platforms: Sequence[PlatformPerformance], tree: Sequence[Any],
             accounts: Mapping[str, Any]) -> list[Alert]:
     alerts: list[Alert] = []
-    if report_pacing is not None and pacing_alert_due(report_pacing):
-        kind = "pacing_ahead" if report_pacing.off_pct > 0 else "pacing_behind"
-        alerts.append(Alert(kind, values={"off": abs(report_pacing.off_pct)}))  # type: ignore[arg-type]
+    if pacing is not None and pacing.off_pct is not None and pacing_alert_due(pacing):
+        alerts.append(Alert("pacing_ahead" if pacing.off_pct > 0 else "pacing_behind",
+                            values={"off": abs(pacing.off_pct)}))
+    if pacing is not None and pacing.period == "lifetime" and pacing.spent > pacing.budget:
+        alerts.append(Alert("over_budget", values={"spent": pacing.spent, "budget": pacing.budget,
+                                                   "currency": pacing.currency}))
+    if campaign.start_date is not None:
+        early = {p.platform: sum((d.numbers.spend for d in p.days if d.day < campaign.start_date), start=Decimal(0))
+                 for p in platforms}
+        for platform, spent in early.items():
+            if spent > 0:
+                alerts.append(Alert("spent_before_start", platform,
+                                    {"spent": spent, "currency": next(p.currency for p in platforms
+                                                                      if p.platform == platform),
+                                     "start": campaign.start_date.isoformat()}))
     for p in platforms:
         before, now = p.previous, p.current
         if (before is not None and before.impressions >= CTR_MIN_IMPRESSIONS
@@ -207,5 +220,5 @@ def build_report(
         end_date=campaign.end_date, today=today, window=(window.first, window.last),
         previous_window=(window.previous().first, window.previous().last), spend_to_date=spend_to_date,
         pacing=pacing, platforms=platforms, best_ad=best, worst_ad=worst,
-        alerts=_alerts(pacing, platforms, tree, accounts),
+        alerts=_alerts(campaign, pacing, platforms, tree, accounts),
     )

@@ -50,9 +50,11 @@ def chart_days(first: date, last: date) -> list[date]:
 
 def report_chart(report: CampaignReport, language: str) -> bytes:
     """The report's chart: from the campaign's first day to today (or its end), with its budget's pace."""
-    starts = [d.day for p in report.platforms for d in p.days]
-    first = report.start_date or min(starts, default=report.today)
-    last = min(report.today, report.end_date) if report.end_date else report.today
+    # From the first day of spend or the scheduled start, whichever came first: spend the schedule did not
+    # expect is shown, not hidden.
+    delivered = [d.day for p in report.platforms for d in p.days]
+    first = min([*delivered, *([report.start_date] if report.start_date else [])], default=report.today)
+    last = max([min(report.today, report.end_date) if report.end_date else report.today, *delivered])
     days = chart_days(min(first, last), last)
     spend: dict[tuple[str, str], dict[date, Decimal]] = defaultdict(dict)
     for p in report.platforms:

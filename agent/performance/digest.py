@@ -83,7 +83,7 @@ def _entry(report: CampaignReport, language: str) -> DigestEntry:
     kind = result_kind(*[p.current for p in report.platforms])
     spend = report.window_spend()
     results = sum(p.current.results(kind) for p in report.platforms)
-    words = kind_words(kind, language)
+    words = kind_words(kind, language, results)
     if results and len(spend) == 1:
         (currency, spent), = spend.items()
         results_text = pt("digest_results", language, count=count(results, language),

@@ -12,7 +12,8 @@ from typing import Literal
 
 ResultKind = Literal["conversions", "clicks"]
 PacingState = Literal["on_track", "ahead", "behind", "not_started", "unknown"]
-AlertKind = Literal["pacing_ahead", "pacing_behind", "ctr_collapse", "ad_rejected", "token_trouble"]
+AlertKind = Literal["pacing_ahead", "pacing_behind", "over_budget", "spent_before_start", "ctr_collapse",
+                    "ad_rejected", "token_trouble"]
 
 HUNDRED = Decimal(100)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
 from agent.performance.build import build_report
+from agent.performance.digest import Digest, DigestPeriod, build_digest
 from agent.performance.model import CampaignReport
 from agent.performance.questions import best_match
 from store import repositories as repo
@@ -90,3 +91,24 @@ async def workspace_reports(ctx: AgentContext, workspace_id: str, *, window: Win
                                                       statuses=REPORTABLE)
         snapshots = await repo.list_campaigns_snapshots(session=session, campaign_ids=[c.id for c in campaigns])
         return [await _report(session, ctx, c, snapshots[c.id], local_now, window) for c in campaigns]
+
+
+async def workspace_language(session: AsyncSession, campaigns: Sequence[Any]) -> str:
+    """The workspace's language: that of its most recent campaign's conversation (campaigns come newest first)."""
+    for campaign in campaigns:
+        if campaign.conversation_id:
+            conversation = await repo.get_conversation(session=session, conversation_id=campaign.conversation_id)
+            if conversation is not None and conversation.language in ("ar", "en"):
+                return str(conversation.language)
+    return "en"
+
+
+async def workspace_digest(ctx: AgentContext, workspace_id: str, period: DigestPeriod, *,
+                           now: datetime | None = None) -> Digest:
+    """The workspace's digest of `period`, in the workspace's language."""
+    reports = await workspace_reports(ctx, workspace_id, window=Window(period.days, period.last), now=now)
+    async with ctx.reads()() as session:
+        campaigns = await repo.campaigns_of_workspace(session=session, workspace_id=workspace_id,
+                                                      statuses=REPORTABLE)
+        language = await workspace_language(session, campaigns)
+    return build_digest(reports, period, language)

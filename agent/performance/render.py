@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from agent.performance.model import AdPerformance, Alert, CampaignReport, Pacing, PlatformPerformance
 from agent.performance.texts import amounts, count, day_label, money, percent, pt
-from agent.texts import platform_list, platform_name
+from agent.texts import lang_of, platform_list, platform_name
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,11 @@ class ReportText:
         return out
 
 
-def kind_words(kind: str, language: str) -> dict[str, str]:
-    return {"kind": pt(f"kind_{kind}", language), "kind_one": pt(f"kind_one_{kind}", language)}
+def kind_words(kind: str, language: str, n: int | None = None) -> dict[str, str]:
+    """{kind} ("conversions"; "conversion" when `n` is 1) and {kind_one} ("conversion") in the reader's language."""
+    one = pt(f"kind_one_{kind}", language)
+    many = pt(f"kind_{kind}", language)
+    return {"kind": one if n == 1 and lang_of(language) == "en" else many, "kind_one": one}
 
 
 def window_text(report: CampaignReport, language: str) -> str:
@@ -86,7 +90,7 @@ def platform_line(p: PlatformPerformance, language: str) -> str:
               results=count(now.results(p.kind), language),
               cost=money(cost, now.currency, language) if cost is not None else pt("no_cost", language),
               impressions=count(now.impressions, language), ctr=percent(now.ctr, language, places=2),
-              **kind_words(p.kind, language))
+              **kind_words(p.kind, language, now.results(p.kind)))
     if p.previous is not None and not p.previous.empty:
         line += " (" + pt("platform_change", language, results=percent(p.results_change_pct, language, signed=True),
                           cost=percent(p.cost_change_pct, language, signed=True), **kind_words(p.kind, language)) + ")"
@@ -96,18 +100,30 @@ def platform_line(p: PlatformPerformance, language: str) -> str:
 def ad_line(key: str, ad: AdPerformance, language: str) -> str:
     cost = ad.cost_per_result
     values = {"name": ad.name, "platform": platform_name(ad.platform, language),
-              "results": count(ad.numbers.results(ad.kind), language), **kind_words(ad.kind, language)}
+              "results": count(ad.numbers.results(ad.kind), language),
+              **kind_words(ad.kind, language, ad.numbers.results(ad.kind))}
     if cost is None:
         return pt("worst_ad_none", language, spend=money(ad.numbers.spend, ad.numbers.currency, language), **values)
     return pt(key, language, cost=money(cost, ad.numbers.currency, language), **values)
 
 
+MONEY_VALUES = ("spent", "budget")
+CTR_VALUES = ("before", "now")
+
+
 def alert_text(alert: Alert, language: str) -> str:
     values = dict(alert.values)
+    currency = str(values.pop("currency", ""))
     shown: dict[str, str] = {}
     for key, value in values.items():
-        shown[key] = percent(value, language, places=2 if key in ("before", "now") else 1) if isinstance(
-            value, Decimal) else str(value)
+        if isinstance(value, Decimal) and key in MONEY_VALUES:
+            shown[key] = money(value, currency, language)
+        elif isinstance(value, Decimal):
+            shown[key] = percent(value, language, places=2 if key in CTR_VALUES else 1)
+        elif key == "start":
+            shown[key] = day_label(date.fromisoformat(str(value)), language)
+        else:
+            shown[key] = str(value)
     if alert.platform is not None:
         shown["platform"] = platform_name(alert.platform, language)
     return pt(f"alert_{alert.kind}", language, **shown)

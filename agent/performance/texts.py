@@ -59,6 +59,12 @@ _TEXTS: dict[str, dict[str, str]] = {
                            "ar": "الإنفاق أسرع من المخطط بنسبة {off}: ستنفد الميزانية قبل النهاية."},
     "alert_pacing_behind": {"en": "Spending {off} slower than planned: part of the budget may go unspent.",
                             "ar": "الإنفاق أبطأ من المخطط بنسبة {off}: قد يبقى جزء من الميزانية دون إنفاق."},
+    "alert_over_budget": {"en": "Spent {spent}, above the {budget} lifetime budget: check the platforms' caps.",
+                          "ar": "أُنفق {spent}، أي أكثر من الميزانية الإجمالية {budget}: راجع حدود الإنفاق على المنصات."},
+    "alert_spent_before_start": {
+        "en": "{platform} spent {spent} before the scheduled start ({start}): check the schedule in its Ads Manager.",
+        "ar": "أنفقت {platform} {spent} قبل موعد البدء المحدد ({start}): راجع الجدولة في مدير الإعلانات.",
+    },
     "alert_ctr_collapse": {
         "en": "CTR on {platform} fell from {before} to {now}: refresh the creative or check the targeting.",
         "ar": "انخفضت نسبة النقر على {platform} من {before} إلى {now}: جدّد التصميم أو راجع الاستهداف.",

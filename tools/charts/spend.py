@@ -151,8 +151,9 @@ def _panel(canvas: _Canvas, chart: SpendChart, panel: Panel, top: float) -> None
     slot = (right - left) / max(1, days)
     label_every = max(1, math.ceil(days / 14))
     for i in range(days):
-        x0 = left + i * slot + slot * 0.19
-        x1 = left + (i + 1) * slot - slot * 0.19
+        bar = min(slot * 0.62, 90.0)
+        x0 = left + i * slot + (slot - bar) / 2
+        x1 = x0 + bar
         base = Decimal(0)
         for series in panel.series:
             value = series.values[i]
