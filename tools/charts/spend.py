@@ -26,7 +26,7 @@ BACKGROUND: RGB = (255, 255, 255)
 INK: RGB = (34, 34, 34)
 MUTED: RGB = (110, 110, 110)
 GRID: RGB = (226, 226, 226)
-PACE: RGB = (40, 40, 40)
+PACE: RGB = (94, 53, 177)  # not a grey: anti-aliased text never takes its exact colour
 
 
 @dataclass(frozen=True)
