@@ -37,7 +37,7 @@ async def send_digest(door: SlackFrontDoor, workspace: Any, channel: str, period
     holder = uuid.uuid4().hex
     async with door.services.sessions() as session:
         claim = await repo.claim_digest(session=session, workspace_id=workspace.id, channel=channel,
-                                        kind=period.kind, period=period.key, holder=holder)
+                                        kind=period.kind, period=period.key, holder=holder, now=now)
     if claim is None:
         return False
     try:
