@@ -153,6 +153,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The setting `{field}` cannot be empty; give a value.",
         "ar": "لا يمكن ترك الإعداد `{field}` فارغًا؛ أعطِ قيمة.",
     },
+    "setting_bad_timezone": {
+        "en": "{zone} is not a time zone I know: use a name such as Asia/Riyadh or Asia/Dubai.",
+        "ar": "{zone} ليست منطقة زمنية معروفة: استخدم اسمًا مثل Asia/Riyadh أو Asia/Dubai.",
+    },
     "setting_bad_approver": {
         "en": "“{ref}” is not a user or user group id (such as U012AB3CD or S012AB3CD): no spaces, at most 128 "
               "characters.",

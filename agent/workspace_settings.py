@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +37,7 @@ class SettingsChange(BaseModel):
     landing_url: str | None = Field(default=None, max_length=2000)
     digest_channel: str | None = Field(default=None, min_length=1, max_length=64)
     digest_hour: int | None = Field(default=None, ge=0, le=23)
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)  # an IANA name: digests' hours and days
 
 
 class SettingsRefused(Exception):
@@ -64,7 +66,17 @@ def settings_view(ctx: AgentContext, workspace: Workspace) -> dict[str, Any]:
         "landing_url": workspace.landing_url,
         "digest_channel": workspace.digest_channel,
         "digest_hour": workspace.digest_hour if workspace.digest_hour is not None else 9,
+        "timezone": workspace.timezone or "Asia/Riyadh",
     }
+
+
+def known_zone(name: str) -> bool:
+    """Whether `name` is a time zone this system knows (an IANA name such as Asia/Riyadh)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def landing_setting_problem(url: str) -> str | None:
@@ -85,6 +97,9 @@ def _check_values(change: SettingsChange, fields: set[str], language: str) -> No
     for ref in change.approvers or []:
         if not ref or len(ref) > 128 or not ref.isprintable() or any(c.isspace() for c in ref):
             raise SettingsRefused("invalid_setting", t("setting_bad_approver", language, ref=ref[:64]), "approvers")
+    if change.timezone is not None and not known_zone(change.timezone):
+        raise SettingsRefused("invalid_setting", t("setting_bad_timezone", language, zone=change.timezone[:64]),
+                              "timezone")
     url = change.landing_url
     if "landing_url" in fields and url is not None:
         problem = landing_setting_problem(url)

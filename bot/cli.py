@@ -1,4 +1,5 @@
-"""The `adly` command: demo, chat, parse, generate, serve, worker, sandbox, sync, workspaces, api-keys, db and keys."""
+"""The `adly` command: demo, chat, parse, generate, serve, worker, sandbox, sync, report, digest, workspaces,
+api-keys, db and keys."""
 
 from __future__ import annotations
 
@@ -60,6 +61,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     admin_commands.add_workspace_arguments(sub.add_parser("workspaces", help="make and list workspaces"))
     admin_commands.add_key_arguments(sub.add_parser("api-keys", help="workspace API keys for the HTTP API"))
+
+    from bot import report_commands
+
+    report_commands.add_report_arguments(sub.add_parser("report", help="a campaign's performance"))
+    report_commands.add_digest_arguments(sub.add_parser("digest", help="a workspace's digest, now"))
 
     db = sub.add_parser("db", help="the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -152,6 +158,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import admin_commands
 
         run = admin_commands.run_workspaces if args.command == "workspaces" else admin_commands.run_api_keys
+        return _run(run(args, settings))
+    if args.command in ("report", "digest"):
+        from bot import report_commands
+
+        run = report_commands.run_report if args.command == "report" else report_commands.run_digest
         return _run(run(args, settings))
     if args.command == "db":
         return _run(_db_upgrade(settings))

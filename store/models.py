@@ -58,6 +58,8 @@ APPROVAL_STATUSES = ("pending", "claimed", "decided", "superseded", "expired")
 STEP_OBJECT_KINDS = ("campaign", "ad_set", "image", "video", "creative", "ad", "activate", "pause", "delete")
 STEP_STATES = ("planned", "sending", "created", "unknown", "failed", "compensating", "compensated")
 SNAPSHOT_LEVELS = ("campaign", "ad_set", "ad")
+DIGEST_KINDS = ("daily", "weekly")
+DIGEST_STATUSES = ("claimed", "sent")
 
 MONEY_SCALE = 6
 _QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
@@ -452,6 +454,26 @@ class PerformanceSnapshot(Base):
     conversions: Mapped[int] = mapped_column(Integer, default=0)
     video_views: Mapped[int] = mapped_column(Integer, default=0)
     fetched_at: Mapped[datetime] = _created()
+
+
+class DigestSend(Base):
+    """A digest for one workspace, channel, kind and period: claimed before it is posted (the unique key makes the
+    claim once-only across processes), marked sent after; a failed post deletes the claim so a later run retries."""
+
+    __tablename__ = "digest_sends"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel", "kind", "period"),)
+    _repr_fields = ("id", "workspace_id", "channel", "kind", "period", "status")
+
+    id: Mapped[str] = _pk()
+    workspace_id: Mapped[str] = _fk("workspaces.id", ondelete="CASCADE")
+    channel: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(32))  # the day covered (daily) or the week's first day (weekly)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_by: Mapped[str] = mapped_column(String(128))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    message_ts: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEvent(Base):

@@ -132,6 +132,9 @@ class CampaignView(CampaignSummary):
     notice: str | None = None
     platforms: list[dict[str, Any]] = Field(default_factory=list)
     assets: list[dict[str, Any]] = Field(default_factory=list)
+    performance: dict[str, Any] | None = Field(
+        default=None, description="once published: the `adly report --json` object (spend per platform and day, "
+                                  "pacing, results, exceptions); money as strings of major units beside a currency")
 
 
 class AssetView(BaseModel):
@@ -159,3 +162,4 @@ class WorkspaceSettingsView(BaseModel):
     landing_url: str | None = Field(description="where ads link when a request names no page")
     digest_channel: str | None
     digest_hour: int
+    timezone: str = Field(default="Asia/Riyadh", description="the IANA time zone of the digests' hour and days")

@@ -21,6 +21,8 @@ from agent.leases import lease_released
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
+from agent.performance.contract import report_json
+from agent.performance.read import REPORTABLE, campaign_report
 from agent.recovery import resume_publish
 from agent.reports import campaign_summary
 from agent.turns import Refusal, Turn, Where
@@ -99,6 +101,10 @@ def _public_assets(workspace_id: str, assets: list[dict[str, Any]]) -> list[dict
 async def campaign_view(services: Services, conversation: Conversation, turn: Turn | None = None) -> CampaignView:
     turn = turn or await services.driver.current(conversation.id)
     summary = await campaign_summary(services.ctx, conversation.id)
+    performance = None
+    if summary["campaign_id"] and summary["status"] in REPORTABLE:
+        report = await campaign_report(services.ctx, summary["campaign_id"])
+        performance = report_json(report) if report is not None else None
     waiting = None
     if turn.prompt is not None:
         waiting = PendingApproval(interrupt_id=turn.prompt.interrupt_id, kind=turn.prompt.kind,
@@ -108,6 +114,7 @@ async def campaign_view(services: Services, conversation: Conversation, turn: Tu
         requested_by=conversation.requested_by, created_at=conversation.created_at,
         plan_campaign_id=summary["campaign_id"], language=turn.language, waiting_for=waiting, notice=turn.notice,
         platforms=summary["platforms"], assets=_public_assets(conversation.workspace_id, summary["assets"]),
+        performance=performance,
     )
 
 

@@ -590,9 +590,3 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
             ] if admin else []),
         ],
     }
-
-
-def digest_message(day: str, lines: list[str], language: str) -> Message:
-    title = st("digest_title", language, day=day)
-    body = "\n".join(f"• {line}" for line in lines) if lines else st("digest_empty", language)
-    return Message(text=title, blocks=[header(title), section(body)])

@@ -11,7 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.parsing.text import input_language
+from agent.performance.questions import is_performance_question, report_query
 from bot.slack import blocks as b
+from bot.slack.reports import answer_question, report_command
 from bot.slack.texts import st
 from bot.work.queue import JobRun
 from store import repositories as repo
@@ -61,6 +63,15 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
             return
         await ack()
         user, channel = body["user_id"], body["channel_id"]
+        # `report [campaign]`, or a question about a campaign ("how is my Ramadan campaign doing?"): a report, not
+        # a new campaign. A bare topic ("results") stays an instruction here: only a question proper is taken.
+        query = report_query(text)
+        if query is None and is_performance_question(text, topics=False):
+            query = text
+        if query is not None:
+            door.spawn(report_command(door, client, context.team_id, channel, user, query, language), client=client,
+                       channel=channel, user=user, language=language, name="slack-report")
+            return
         if text.lower() == "settings":
             from bot.slack.home import open_settings
 
@@ -127,7 +138,9 @@ async def _on_message(door: SlackFrontDoor, client: AsyncWebClient, team_id: str
                                                         thread_ts=thread_ts)
         if conversation is not None:
             if conversation.workspace_id == workspace_id and text:
-                await door.reply(client, conversation, user, text)
+                # A published campaign's thread: "how is it doing?" is answered with its report, before the driver.
+                if not await answer_question(door, client, conversation, text):
+                    await door.reply(client, conversation, user, text)
             return
     if not may_start:
         return

@@ -179,14 +179,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     "bad_currency": {"en": "Use a 3-letter ISO code such as SAR.", "ar": "استخدم رمزًا من 3 أحرف مثل SAR."},
     "bad_amount": {"en": "Use a number such as 5000.", "ar": "استخدم رقمًا مثل 5000."},
     "settings_saved": {"en": "Settings saved.", "ar": "تم حفظ الإعدادات."},
-    # digest
-    "digest_title": {"en": "Daily campaign digest for {day}", "ar": "الملخص اليومي للحملات ليوم {day}"},
-    "digest_chart": {"en": "Spend {start} to {end}", "ar": "الإنفاق من {start} إلى {end}"},
-    "digest_empty": {"en": "No live campaigns yesterday.", "ar": "لا توجد حملات فعالة أمس."},
-    "digest_line": {
-        "en": "{name}: {spend} spent, {impressions} impressions, {clicks} clicks, {conversions} conversions",
-        "ar": "{name}: إنفاق {spend}، {impressions} ظهور، {clicks} نقرة، {conversions} تحويل",
-    },
     # cleanup alerts (bot/slack/alerts.py): a withdrawal that could not delete everything
     "cleanup_title": {"en": "Cleanup needed on {platforms}", "ar": "مطلوب تنظيف على {platforms}"},
     "cleanup_intro": {

@@ -16,6 +16,7 @@ Call them through the package, as every caller does: ``from store import reposit
 - ``oauth_states``: the once-only states of OAuth connect links.
 - ``performance``: performance snapshots, one row per (platform, object, day).
 - ``token_notices``: the warnings about an ad account's token already said, once per token.
+- ``digests``: the once-only claims of digests (workspace, channel, kind, period), and the campaigns they cover.
 - ``audit_log``: the audit log, and the once-only marks of processed events.
 - ``_common``: what the rooms share (``NotFound``, value checks, statement helpers).
 
@@ -26,10 +27,11 @@ To patch a function in a test, patch it in its room (``store.repositories.ledger
 the name re-exported here would not reach the callers inside the package.
 
 Transactions: the caller owns them. Functions add/flush and return ORM objects; they do not
-commit, with seven exceptions that are locks or once-only tokens and must be visible to other
+commit, with these exceptions that are locks or once-only tokens and must be visible to other
 sessions and processes the moment they return, even if the caller's later work fails:
 ``claim_approval``, ``release_claim``, ``consume_oauth_state``, ``mark_event_processed``, ``take_lease``,
-``end_lease`` and ``claim_token_notice`` commit the session they are given (call them on a fresh session, or at
+``end_lease``, ``claim_token_notice`` (and the digest claims ``claim_digest``, ``release_digest`` and
+``finish_digest``) commit the session they are given (call them on a fresh session, or at
 the start of a unit of work). Sessions come from ``store.db.create_session_factory`` (expire_on_commit=False), so
 the returned objects stay readable after those commits.
 """
@@ -94,6 +96,13 @@ from store.repositories.conversations import (
     list_conversations,
     update_conversation,
 )
+from store.repositories.digests import (
+    campaigns_of_workspace,
+    claim_digest,
+    finish_digest,
+    list_digest_sends,
+    release_digest,
+)
 from store.repositories.leases import end_lease, live_lease, purge_leases, renew_lease, take_lease
 from store.repositories.ledger import (
     PlannedStep,
@@ -119,7 +128,12 @@ from store.repositories.oauth_states import (
     get_oauth_state,
     purge_oauth_states,
 )
-from store.repositories.performance import list_snapshots, upsert_snapshot, upsert_snapshots
+from store.repositories.performance import (
+    list_campaigns_snapshots,
+    list_snapshots,
+    upsert_snapshot,
+    upsert_snapshots,
+)
 from store.repositories.slack_installs import (
     find_slack_installation,
     read_slack_token,
@@ -173,9 +187,11 @@ __all__ = [
     "create_oauth_state", "find_open_oauth_state", "get_oauth_state", "consume_oauth_state",
     "purge_oauth_states",
     # performance
-    "upsert_snapshot", "upsert_snapshots", "list_snapshots",
+    "upsert_snapshot", "upsert_snapshots", "list_snapshots", "list_campaigns_snapshots",
     # token_notices
     "claim_token_notice", "release_token_notice", "mark_token_notice_posted",
+    # digests
+    "claim_digest", "release_digest", "finish_digest", "list_digest_sends", "campaigns_of_workspace",
     # audit_log
     "audit", "audit_many", "list_audit_events", "mark_event_processed", "purge_processed_events",
 ]

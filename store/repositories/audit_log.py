@@ -1,4 +1,4 @@
-"""The audit log, and the once-only marks of processed events (Slack's redeliveries, a day's digest).
+"""The audit log, and the once-only marks of processed events (Slack's redeliveries).
 
 ``mark_event_processed`` commits (a redelivery must see the first delivery at once).
 """

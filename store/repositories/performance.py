@@ -123,3 +123,19 @@ async def list_snapshots(*, session: AsyncSession, campaign_id: str) -> list[Per
         .order_by(PerformanceSnapshot.day, PerformanceSnapshot.platform, PerformanceSnapshot.external_object_id)
     )
     return list(await session.scalars(stmt))
+
+
+async def list_campaigns_snapshots(
+    *, session: AsyncSession, campaign_ids: Sequence[str], since: date | None = None
+) -> dict[str, list[PerformanceSnapshot]]:
+    """The snapshots of several campaigns in one query (from `since` on), by campaign id, in day order."""
+    if not campaign_ids:
+        return {}
+    stmt = select(PerformanceSnapshot).where(PerformanceSnapshot.campaign_id.in_(list(campaign_ids)))
+    if since is not None:
+        stmt = stmt.where(PerformanceSnapshot.day >= since)
+    stmt = stmt.order_by(PerformanceSnapshot.day, PerformanceSnapshot.platform, PerformanceSnapshot.external_object_id)
+    out: dict[str, list[PerformanceSnapshot]] = {c: [] for c in campaign_ids}
+    for row in await session.scalars(stmt):
+        out[row.campaign_id].append(row)
+    return out

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from api_harness import Api, make_key
 from sqlalchemy import select
 
+from store import repositories as repo
 from store.models import AuditEvent
 
 NINE_THOUSAND = "Create Instagram campaign for Ramadan sale with 9000 SAR budget targeting women 25-40 in Riyadh"
@@ -60,6 +62,16 @@ async def test_a_campaign_from_instruction_to_live_with_four_eyes_above_the_limi
     assert view["status"] == "live" and view["waiting_for"] is None
     assert view["platforms"][0]["platform"] == "meta" and view["platforms"][0]["external_campaign_id"]
     assert all(ad["external_id"] for ad in view["platforms"][0]["ads"])
+    # Its performance: the `adly report --json` object, the numbers the launch synced (money as strings, currency).
+    performance = view["performance"]
+    assert performance["campaign_id"] == view["plan_campaign_id"] and performance["currency"] == "SAR"
+    async with api.services.sessions() as session:
+        snapshots = await repo.list_snapshots(session=session, campaign_id=view["plan_campaign_id"])
+    meta = next(p for p in performance["platforms"] if p["platform"] == "meta")
+    assert Decimal(meta["spend"]) == sum((s.spend for s in snapshots if s.platform == "meta"),
+                                         start=Decimal(0)).quantize(Decimal("0.01"))
+    assert isinstance(meta["spend"], str) and meta["currency"] == "SAR" and meta["days"]
+    assert performance["pacing"]["currency"] == "SAR"
     # The planned campaign's own id reaches the same campaign; the list shows it.
     same = await api.http.get(api.url(f"/campaigns/{view['plan_campaign_id']}"), headers=api.headers("reader"))
     assert same.json()["id"] == campaign["id"]
