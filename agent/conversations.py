@@ -31,7 +31,7 @@ from agent.interactions import (
 )
 from agent.leases import LeaseBusy, claimer_alive, held, holder_id
 from agent.models import CampaignRequest
-from agent.oauth import OAuthFailed, complete_oauth, decline_oauth
+from agent.oauth import ConnectedAccount, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
 from agent.texts import platform_name, t
 from agent.turns import Prompt, Refusal, Turn, TurnStatus, Where
@@ -249,22 +249,24 @@ class ConversationDriver:
         self, *, platform: str, code: str, state: str, actor: str, progress: ProgressSink | None = None
     ) -> Turn | None:
         """The OAuth callback: store the account, then resume the conversation that asked for it (if waiting)."""
-        try:
-            connected = await complete_oauth(self.ctx, platform=platform, code=code, state=state, actor=actor)
-        except OAuthFailed:
-            raise
+        connected = await complete_oauth(self.ctx, platform=platform, code=code, state=state, actor=actor)
+        return await self.continue_after_connect(connected, actor=actor, progress=progress)
+
+    async def continue_after_connect(self, connected: ConnectedAccount, *, actor: str,
+                                     progress: ProgressSink | None = None) -> Turn | None:
+        """Resume the conversation an OAuth login was for, if it still waits for that connection."""
         if connected.conversation_id is None:
             return None
         turn = await self.current(connected.conversation_id)
         if progress is not None:
-            await progress(t("connected", turn.language, platform=platform, account=connected.name))
+            await progress(t("connected", turn.language, platform=connected.platform, account=connected.name))
         if turn.prompt is None or turn.prompt.kind != "connect":
             return turn
         return await self.decide(
             conversation_id=connected.conversation_id,
             interrupt_id=turn.prompt.interrupt_id,
             # Several accounts: no choice yet, the connect step asks which one.
-            decision={"connected": {platform: connected.ad_account_id}} if connected.ad_account_id else {},
+            decision={"connected": {connected.platform: connected.ad_account_id}} if connected.ad_account_id else {},
             actor=actor,
             progress=progress,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import sys
@@ -15,10 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from agent.oauth import OAuthFailed, open_reconnect, state_claims
-from agent.turns import Prompt
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
 from bot.deps import ServicesDep
+from bot.oauth_resume import store_and_resume
 from bot.platform_wiring import SANDBOX_PAGES_PATH
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -99,7 +98,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if not code or not state or platform not in services.platforms:
             return _page("Not connected", "This link is missing its code or state. Start again from the conversation.",
                          400)
-        failure = await _complete_oauth(services, request.app.state.slack, platform, code, state)
+        failure = await store_and_resume(services, request.app.state.slack, platform, code, state)
         if failure is not None:
             return _page("Not connected", failure, 400)
         return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
@@ -118,57 +117,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         return RedirectResponse(url, status_code=302)
 
     return app
-
-
-async def _complete_oauth(services: Services, slack: SlackFrontDoor | None, platform: str, code: str,
-                          state: str) -> str | None:
-    """Exchange the code, then answer the browser as soon as the account is stored (None) or failed (why).
-
-    Resuming the conversation (validation, generation...) can take a minute; it continues in the background
-    and, for a conversation that lives in Slack, is rendered into its thread (the connect card updates).
-    """
-    conversation_id = await _conversation_of_state(services, state)
-    before: Prompt | None = None
-    line = None
-    if slack is not None and conversation_id is not None:
-        try:
-            before = (await services.driver.current(conversation_id)).prompt
-        except LookupError:
-            conversation_id = None
-        else:
-            line = await slack.renderer.progress_for(conversation_id)
-    stored = asyncio.Event()
-
-    async def progress(message: str) -> None:
-        stored.set()  # the driver reports "connected" only once the token is stored
-        if line is not None:
-            await line(message)
-
-    async def run() -> str | None:
-        try:
-            turn = await services.driver.complete_oauth(platform=platform, code=code, state=state,
-                                                        actor=f"oauth:{platform}", progress=progress)
-        except OAuthFailed as exc:
-            return exc.reason
-        stored.set()
-        if line is not None:
-            await line.settle()
-        if slack is not None and conversation_id is not None:
-            await slack.renderer.deliver(conversation_id, turn, before=before)
-        return None
-
-    task = services.background.spawn(run(), name=f"oauth-{platform}")
-    waiter = asyncio.ensure_future(stored.wait())
-    try:
-        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiter.cancel()
-    if task.done():
-        if task.exception() is not None:
-            return "Something went wrong on our side; start again from the conversation."
-        result: str | None = task.result()
-        return result
-    return None
 
 
 async def _decline_oauth(services: Services, slack: SlackFrontDoor | None, platform: str, state: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.oauth_resume import register_oauth_jobs
 from bot.recovery import recovery_job
 from bot.scheduler import ScheduledJob, register_scheduled, scheduled_jobs
 from bot.services import Services
@@ -36,4 +37,5 @@ def register_jobs(services: Services, slack: SlackFrontDoor | None) -> dict[str,
     extra = front_door_jobs(services, slack)
     register_scheduled(services.queue, scheduled_jobs(services.ctx, extra))
     register_api_jobs(services)
+    register_oauth_jobs(services, slack)
     return extra

@@ -1,0 +1,70 @@
+"""After an OAuth login: the browser is answered once the account is stored; the conversation that asked for it
+resumes as a job on the work queue (validation, generation... take a minute), shown in its Slack thread."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+from agent.leases import lease_released
+from agent.oauth import ConnectedAccount, OAuthFailed, complete_oauth
+from agent.turns import Refusal
+from bot.services import Services
+from bot.work.queue import JobRun
+from store import repositories as repo
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackFrontDoor
+
+log = logging.getLogger(__name__)
+
+JOB = "oauth.resume"
+
+
+def register_oauth_jobs(services: Services, slack: SlackFrontDoor | None) -> None:
+    if JOB not in services.queue.handlers:
+        services.queue.register(JOB, lambda payload, run: _resume(services, slack, payload, run))
+
+
+async def store_and_resume(services: Services, slack: SlackFrontDoor | None, platform: str, code: str,
+                           state: str) -> str | None:
+    """Exchange the code and store the account: None when stored, else why not (for the page). The conversation
+    it was for is resumed by a job."""
+    try:
+        connected = await complete_oauth(services.ctx, platform=platform, code=code, state=state,
+                                         actor=f"oauth:{platform}")
+    except OAuthFailed as exc:
+        return exc.reason
+    except Exception:
+        log.exception("storing the %s connection failed", platform)
+        return "Something went wrong on our side; start again from the conversation."
+    if connected.conversation_id is not None:
+        register_oauth_jobs(services, slack)
+        await services.queue.defer(JOB, {"connected": dataclasses.asdict(connected)},
+                                   lock=f"conversation:{connected.conversation_id}")
+    return None
+
+
+async def _resume(services: Services, slack: SlackFrontDoor | None, payload: dict[str, Any], run: JobRun) -> None:
+    connected = ConnectedAccount(**payload["connected"])
+    conversation_id = connected.conversation_id
+    assert conversation_id is not None
+    driver = services.driver
+    before = (await driver.current(conversation_id)).prompt
+    line = await slack.renderer.progress_for(conversation_id) if slack is not None else None
+    turn = None
+    if run.attempt:
+        # Its first run died with its worker: what that run left half-done continues.
+        async with services.ctx.reads()() as session:
+            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
+        if conversation is not None:
+            await lease_released(services.ctx, conversation.thread_id, within_s=services.ctx.lease_ttl_s * 1.5)
+        recovered = await driver.recover(conversation_id, progress=line)
+        turn = None if isinstance(recovered, Refusal) else recovered
+    if turn is None:
+        turn = await driver.continue_after_connect(connected, actor=f"oauth:{connected.platform}", progress=line)
+    if line is not None:
+        await line.settle()
+    if slack is not None and turn is not None:
+        await slack.renderer.deliver(conversation_id, turn, before=before)
