@@ -64,7 +64,10 @@ class PostgresQueue(WorkQueue):
             self._opened = False
 
     def register(self, name: str, handler: Any, *, on_error: Any = None) -> None:
+        known = name in self.handlers
         super().register(name, handler, on_error=on_error)
+        if known:
+            return  # the task looks its handler up when it runs: replacing the handler is enough
 
         async def task(context: Any, payload: dict[str, Any]) -> None:
             # The job's attempts count its earlier runs: more than none means a worker died running it.

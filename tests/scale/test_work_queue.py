@@ -22,6 +22,9 @@ async def test_jobs_deferred_anywhere_run_on_a_worker_and_failures_are_reported(
     async def echo(payload: dict[str, Any], run: JobRun) -> None:
         ran.append((run.name, payload["n"], run.attempt))
 
+    async def report_nothing(payload: dict[str, Any], run: JobRun) -> None:
+        raise AssertionError("replaced by a later registration")
+
     async def broken(payload: dict[str, Any], run: JobRun) -> None:
         raise RuntimeError("boom")
 
@@ -30,7 +33,8 @@ async def test_jobs_deferred_anywhere_run_on_a_worker_and_failures_are_reported(
 
     for queue in (web, worker):
         await queue.open()
-        queue.register("t.echo", echo)
+        queue.register("t.echo", report_nothing)
+        queue.register("t.echo", echo)  # registered again (a door built twice): the newer handler runs
         queue.register("t.broken", broken, on_error=report)
     try:
         try:
