@@ -500,6 +500,23 @@ class WorkspaceSettings:
     max_campaign_budget: str = "50000"
     max_daily_budget: str = "10000"
     landing_url: str | None = None  # the workspace's remembered landing page
+    timezone: str = "Asia/Riyadh"  # the digest hour and days are the workspace's own
+
+
+# The zones of the region the product serves, by the city people name them after; another zone set through the
+# API is kept as an extra choice.
+ZONES = (("Asia/Riyadh", "Riyadh", "الرياض"), ("Asia/Dubai", "Dubai", "دبي"), ("Asia/Kuwait", "Kuwait", "الكويت"),
+         ("Asia/Qatar", "Doha", "الدوحة"), ("Asia/Bahrain", "Manama", "المنامة"), ("Asia/Muscat", "Muscat", "مسقط"),
+         ("Africa/Cairo", "Cairo", "القاهرة"), ("UTC", "UTC", "UTC"))
+
+
+def zone_options(current: str, language: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    zones = [(z, ar if language == "ar" else en) for z, en, ar in ZONES]
+    if current not in {z for z, _ in zones}:
+        zones.append((current, current))
+    options = [{"text": plain(f"{label} ({zone})" if zone != label else label, OPTION_TEXT), "value": zone}
+               for zone, label in zones]
+    return options, next(o for o in options if o["value"] == current)
 
 
 def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settings: WorkspaceSettings,
@@ -526,7 +543,8 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
         mrkdwn(f"*{st('default_currency', language)}*\n{safe(settings.default_currency, 10)}"),
         mrkdwn(f"*{st('approvers', language)}*\n{approvers}"),
         mrkdwn(f"*{st('self_limit', language)}*\n{safe(settings.self_approval_limit, 40)}"),
-        mrkdwn(f"*{st('digest_channel', language)}*\n{channel} · {settings.digest_hour:02d}:00"),
+        mrkdwn(f"*{st('digest_channel', language)}*\n{channel} · {settings.digest_hour:02d}:00 "
+               f"({safe(settings.timezone, 64)})"),
         mrkdwn(f"*{st('campaign_ceiling', language)}*\n{safe(settings.max_campaign_budget, 40)} "
                f"{safe(settings.default_currency, 10)}"),
         mrkdwn(f"*{st('daily_ceiling', language)}*\n{safe(settings.max_daily_budget, 40)} "
@@ -544,6 +562,7 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
 def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = False) -> dict[str, Any]:
     """The settings form; the budget ceilings are in it for admins only (they are theirs to set)."""
     hours = [{"text": plain(f"{h:02d}:00", OPTION_TEXT), "value": str(h)} for h in range(24)]
+    zones, zone = zone_options(settings.timezone, language)
     users: dict[str, Any] = {"type": "multi_users_select", "action_id": "value",
                              "placeholder": plain(st("anyone", language), 150)}
     if settings.approvers:
@@ -579,6 +598,8 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
             {"type": "input", "block_id": "hour", "label": plain(st("digest_hour", language), 2000),
              "element": {"type": "static_select", "action_id": "value", "options": hours,
                          "initial_option": hours[settings.digest_hour % 24]}},
+            {"type": "input", "block_id": "timezone", "label": plain(st("timezone", language), 2000),
+             "element": {"type": "static_select", "action_id": "value", "options": zones, "initial_option": zone}},
             *([
                 {"type": "input", "block_id": "campaign_ceiling",
                  "label": plain(st("campaign_ceiling", language), 2000),

@@ -48,7 +48,7 @@ def _settings_of(door: SlackFrontDoor, workspace: Any) -> b.WorkspaceSettings:
         default_currency=view["default_currency"], approvers=view["approvers"],
         self_approval_limit=view["self_approval_limit"], digest_channel=view["digest_channel"],
         digest_hour=view["digest_hour"], max_campaign_budget=view["max_campaign_budget"],
-        max_daily_budget=view["max_daily_budget"], landing_url=view["landing_url"],
+        max_daily_budget=view["max_daily_budget"], landing_url=view["landing_url"], timezone=view["timezone"],
     )
 
 
@@ -142,6 +142,7 @@ def settings_values(view: dict[str, Any]) -> dict[str, Any]:
         "channel": element("channel").get("selected_conversation"),
         "landing": str(element("landing").get("value") or "").strip() or None,
         "hour": int(hour) if hour is not None else 9,
+        "timezone": (element("timezone").get("selected_option") or {}).get("value"),
         # Only in an admin's form; None when absent.
         "campaign_ceiling": (str(element("campaign_ceiling").get("value")).strip()
                              if "campaign_ceiling" in state else None),
@@ -190,6 +191,8 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
         "default_currency": values["currency"], "approvers": approvers, "self_approval_limit": values["limit"],
         "digest_channel": values["channel"], "digest_hour": values["hour"], "landing_url": values.get("landing"),
     }
+    if values.get("timezone"):
+        fields["timezone"] = values["timezone"]
     if values.get("campaign_ceiling") is not None and values.get("daily_ceiling") is not None:
         fields |= {"max_campaign_budget": values["campaign_ceiling"], "max_daily_budget": values["daily_ceiling"]}
         # A form opened while its user was an admin keeps the rest of its changes if that right is gone since.

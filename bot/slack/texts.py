@@ -175,6 +175,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_channel": {"en": "Daily digest channel", "ar": "قناة الملخص اليومي"},
     "digest_hour": {"en": "Digest hour", "ar": "ساعة الملخص"},
+    "timezone": {"en": "Time zone (digest hour and days)", "ar": "المنطقة الزمنية (ساعة الملخص وأيامه)"},
     "none": {"en": "none", "ar": "لا يوجد"},
     "bad_currency": {"en": "Use a 3-letter ISO code such as SAR.", "ar": "استخدم رمزًا من 3 أحرف مثل SAR."},
     "bad_amount": {"en": "Use a number such as 5000.", "ar": "استخدم رقمًا مثل 5000."},

@@ -139,13 +139,15 @@ async def _open_settings(slack: Slack, user: str) -> dict[str, object]:
     return slack.modal("adly.settings")
 
 
-def _values(campaign: str | None, daily: str | None) -> dict[str, dict[str, object]]:
+def _values(campaign: str | None, daily: str | None, zone: str | None = None) -> dict[str, dict[str, object]]:
     values: dict[str, dict[str, object]] = {
         "currency": {"value": {"type": "plain_text_input", "value": "SAR"}},
         "approvers": {"value": {"type": "multi_users_select", "selected_users": [APPROVER]}},
         "limit": {"value": {"type": "number_input", "value": "5000"}},
         "channel": {"value": {"type": "conversations_select", "selected_conversation": None}},
         "hour": {"value": {"type": "static_select", "selected_option": {"value": "9"}}}}
+    if zone is not None:
+        values["timezone"] = {"value": {"type": "static_select", "selected_option": {"value": zone}}}
     if campaign is not None:
         values["campaign_ceiling"] = {"value": {"type": "number_input", "value": campaign}}
         values["daily_ceiling"] = {"value": {"type": "number_input", "value": daily}}
@@ -171,3 +173,24 @@ async def test_only_an_admin_sets_the_budget_ceilings(with_admin: Slack) -> None
     async with slack.services.sessions() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
     assert workspace is not None and (workspace.max_campaign_budget, workspace.max_daily_budget) == (80000, 12000)
+
+
+async def test_the_digest_time_zone_is_chosen_in_the_settings_form(with_admin: Slack) -> None:
+    slack = with_admin
+    modal = await _open_settings(slack, "UADMIN")
+    shown = json.dumps(modal["blocks"])
+    assert '"block_id": "timezone"' in shown and "Asia/Riyadh" in shown and "Asia/Dubai" in shown
+    assert (await slack.submit(modal, _values("80000", "12000", zone="Asia/Dubai"), user="UADMIN")).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=await slack.door.workspace_id("T1"))
+    assert workspace is not None and workspace.timezone == "Asia/Dubai"
+    # The form opens on the zone chosen; a form without the field (an older one) keeps it.
+    reopened = await _open_settings(slack, "UADMIN")
+    zone_block = next(b for b in reopened["blocks"] if b.get("block_id") == "timezone")  # type: ignore[union-attr]
+    assert zone_block["element"]["initial_option"]["value"] == "Asia/Dubai"  # type: ignore[index]
+    assert (await slack.submit(reopened, _values("80000", "12000"), user="UADMIN")).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_workspace(session=session, workspace_id=await slack.door.workspace_id("T1"))
+    assert workspace is not None and workspace.timezone == "Asia/Dubai"
