@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -22,6 +24,8 @@ class Settings(BaseSettings):
     # Storage
     adly_data_dir: Path = Path(".adly")
     adly_asset_dir: Path | None = None  # generated creative; default <data dir>/assets; shared by every process
+    # Where the in-process sandbox platforms keep their state (see `sandbox_dir`).
+    adly_sandbox_dir: Path | None = None
     database_url: str | None = None  # default: SQLite file in the data dir
     checkpoint_url: str | None = None  # default: its own SQLite file in the data dir
     adly_encryption_keys: SecretStr | None = None  # "kid1:base64key,kid2:base64key"; first encrypts
@@ -126,7 +130,15 @@ class Settings(BaseSettings):
 
     @property
     def sandbox_dir(self) -> Path:
-        return (self.adly_data_dir / "sandbox").resolve()
+        """The simulated platforms' state: other companies' servers, not ADLY's data. In the data dir on the embedded
+        default; with PostgreSQL, outside it (the data dir then holds no SQLite file) and shared by the processes of
+        one installation on this host, keyed by the database, as real platforms are shared."""
+        if self.adly_sandbox_dir is not None:
+            return self.adly_sandbox_dir.resolve()
+        if self.app_database_url.startswith("sqlite"):
+            return (self.adly_data_dir / "sandbox").resolve()
+        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        return (state / "adly" / f"sandbox-{hashlib.sha256(self.app_database_url.encode()).hexdigest()[:12]}").resolve()
 
     def public_url(self, port: int | None = None) -> str:
         return (self.adly_public_url or f"http://127.0.0.1:{port or self.adly_port}").rstrip("/")

@@ -38,5 +38,6 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fi
         monkeypatch.delenv(name, raising=False)
     database_url = pg_cluster.create_database(request.getfixturevalue("pg_server")) if ON_POSTGRES else None
     # On PostgreSQL too, a test's jobs run in its own process (drainable); tests/scale runs the durable queue.
+    # The sandbox platforms' state stays in the test's own dir on PostgreSQL too (not under ~/.local/state).
     return Settings(_env_file=None, adly_data_dir=tmp_path / "data", database_url=database_url,  # type: ignore[call-arg]
-                    adly_work_queue="inprocess")
+                    adly_work_queue="inprocess", adly_sandbox_dir=tmp_path / "data" / "sandbox")
