@@ -118,15 +118,20 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
         campaign_id = campaign_of.get(row.external_id)
         if campaign_id is None:  # a platform that answers for every campaign of the account (Snapchat)
             continue
+        currency = row.currency or account.currency
+        if not currency:  # money is never stored without its currency, nor given one by guess
+            log.warning("%s row of campaign %s on %s has no currency; not stored", work.platform, row.external_id,
+                        row.day)
+            continue
         snapshots.append({
             "campaign_id": campaign_id, "platform": work.platform, "level": row.level,
             "external_object_id": row.external_id, "day": row.day, "impressions": row.impressions,
-            "clicks": row.clicks, "spend": row.spend, "currency": row.currency or account.currency or "USD",
+            "clicks": row.clicks, "spend": row.spend, "currency": currency,
             "conversions": row.conversions, "video_views": row.video_views,
         })  # fmt: skip
         sums = report.totals.setdefault(campaign_id, {}).setdefault(
             work.platform, {"impressions": 0, "clicks": 0, "conversions": 0, "video_views": 0,
-                            "spend": Decimal(0), "currency": row.currency or account.currency})
+                            "spend": Decimal(0), "currency": currency})
         for name in ("impressions", "clicks", "conversions", "video_views"):
             sums[name] += getattr(row, name)
         sums["spend"] += row.spend
