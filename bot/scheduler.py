@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from agent.cleanup import retry_compensations
 from agent.context import AgentContext
-from agent.tracking import check_statuses, refresh_tokens, sync_job
+from agent.tracking import ad_sync_job, check_statuses, refresh_tokens, sync_job
 from bot.work.queue import Handler, JobRun, WorkQueue
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ def scheduled_jobs(ctx: AgentContext, extra_jobs: dict[str, ScheduledJob] | None
     check under `STATUS_JOB` (Slack status notices) and the plain token care under `TOKEN_JOB` (Slack warnings)."""
     jobs: dict[str, ScheduledJob] = {
         "performance_sync": (lambda: sync_job(ctx), {"trigger": "interval", "hours": 1}),
+        # Each ad's numbers (the reports' best and weakest ad): a call chain more per account, every six hours.
+        "ad_performance_sync": (lambda: ad_sync_job(ctx), {"trigger": "interval", "hours": 6}),
         STATUS_JOB: (lambda: check_statuses(ctx), dict(STATUS_TRIGGER)),
         TOKEN_JOB: (lambda: refresh_tokens(ctx), dict(TOKEN_TRIGGER)),
         CLEANUP_JOB: (lambda: retry_cleanups(ctx), dict(CLEANUP_TRIGGER)),

@@ -9,9 +9,10 @@ from bot.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of `adly sync [--json] [--days N]`."""
+    """Arguments of `adly sync [--json] [--days N] [--ads]`."""
     parser.add_argument("--json", action="store_true", help='print {"campaigns", "accounts", "calls"} as the last line')
     parser.add_argument("--days", type=int, default=2, help="days to fetch, ending today (default 2: yesterday, today)")
+    parser.add_argument("--ads", action="store_true", help="each ad's numbers too (one more call chain per account)")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -20,7 +21,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import open_services
 
     async with open_services(settings) as services:
-        report = await run_sync(services.ctx, days=max(1, args.days))
+        report = await run_sync(services.ctx, days=max(1, args.days), ads=args.ads)
     for skipped in report.skipped:
         print(f"skipped {skipped['platform']} account {skipped['ad_account_id']}: {skipped['reason']}")
     print(f"synced {report.campaigns} campaign(s) on {report.accounts} ad account(s) in {report.calls} platform "

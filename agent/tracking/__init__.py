@@ -10,7 +10,7 @@ from __future__ import annotations
 from agent.tracking.calls import AccountLink, AccountSkipped, pace_tracked_call, read_usage
 from agent.tracking.scope import TRACKED_STATUSES, tracked_work
 from agent.tracking.statuses import check_statuses
-from agent.tracking.sync import SyncReport, run_sync, sync_all, sync_campaign, sync_job
+from agent.tracking.sync import SyncReport, ad_sync_job, run_sync, sync_all, sync_campaign, sync_job
 from agent.tracking.tokens import (
     TokenCare,
     TokenWarning,
@@ -22,7 +22,7 @@ from agent.tracking.tokens import (
 )
 
 __all__ = [
-    "TRACKED_STATUSES", "AccountLink", "AccountSkipped", "SyncReport", "TokenCare", "TokenWarning",
+    "TRACKED_STATUSES", "AccountLink", "ad_sync_job", "AccountSkipped", "SyncReport", "TokenCare", "TokenWarning",
     "care_for_tokens", "check_statuses", "claim_warning", "pace_tracked_call", "read_usage", "refresh_tokens",
     "release_warning", "run_sync", "sync_all", "sync_campaign", "sync_job", "tracked_work", "warning_said",
 ]  # fmt: skip

@@ -6,8 +6,9 @@ campaign), following pages; the campaign-id filter is cut where a platform limit
 `campaign_filter_max`). Calls grow with accounts and pages, not with campaigns. Accounts are synced a few at a
 time; within an account one call follows another (see agent/tracking/calls.py for pacing and tokens).
 
-Campaign level today. Ad-level rows would be one more call chain per account (`_fetch(level="ad")`), mapped to
-our campaigns through the campaign id each ad row carries.
+The hourly sync is at campaign level (what budgets, pacing and digests read). With `ads=True` (a job every few
+hours, and `adly sync --ads`) each account gets one more call chain at ad level, mapped to our campaigns through
+the campaign id each ad row carries: the reports' best and weakest ad.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from agent.tracking.calls import AccountLink, AccountSkipped
 from agent.tracking.scope import AccountWork, tracked_work
 from agent.tracking.tokens import refresh_link, skip_account
 from store import repositories as repo
-from tools.platforms.base import InsightRow, PlatformError
+from tools.platforms.base import InsightLevel, InsightRow, PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -75,21 +76,22 @@ def chunks(ids: list[str], size: int | None) -> list[list[str]]:
 
 
 async def _fetch(ctx: AgentContext, link: AccountLink, campaign_ids: list[str], since: date,
-                 until: date) -> list[InsightRow]:
-    """The account's campaign-level rows for these campaigns and days: one call chain per filter piece."""
+                 until: date, level: InsightLevel = "campaign") -> list[InsightRow]:
+    """The account's rows at `level` for these campaigns and days: one call chain per filter piece."""
     client = ctx.platforms[link.platform]
     rows: list[InsightRow] = []
     for piece in chunks(campaign_ids, client.campaign_filter_max):
 
         async def report(token: str, piece: list[str] = piece) -> list[InsightRow]:
             return await client.insights(token=token, account_id=link.external_id, campaign_ids=piece,
-                                         since=since, until=until)
+                                         since=since, until=until, level=level)
 
         rows += await link.call(ctx, report, lambda lk: refresh_link(ctx, lk))
     return rows
 
 
-async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report: SyncReport) -> None:
+async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report: SyncReport, *,
+                        ads: bool = False) -> None:
     account = work.account
     if account is None:
         report.skipped.append({"ad_account_id": work.ad_account_id, "platform": work.platform,
@@ -100,7 +102,10 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
         link = AccountLink.of(ctx, account)
         until = account_today(ctx.clock(), account.timezone)
         campaign_of = work.campaign_of()
-        rows = await _fetch(ctx, link, list(campaign_of), until - timedelta(days=days - 1), until)
+        since = until - timedelta(days=days - 1)
+        rows = await _fetch(ctx, link, list(campaign_of), since, until)
+        if ads:
+            rows += await _fetch(ctx, link, list(campaign_of), since, until, level="ad")
     except AccountSkipped as exc:
         await skip_account(ctx, account, exc, "sync")
         report.skipped.append({"ad_account_id": work.ad_account_id, "platform": work.platform, "reason": exc.reason})
@@ -115,7 +120,7 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
             report.calls += link.calls
     snapshots = []
     for row in rows:
-        campaign_id = campaign_of.get(row.external_id)
+        campaign_id = campaign_of.get(row.external_id if row.level == "campaign" else row.campaign_id or "")
         if campaign_id is None:  # a platform that answers for every campaign of the account (Snapchat)
             continue
         currency = row.currency or account.currency
@@ -129,6 +134,8 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
             "clicks": row.clicks, "spend": row.spend, "currency": currency,
             "conversions": row.conversions, "video_views": row.video_views,
         })  # fmt: skip
+        if row.level != "campaign":
+            continue  # the totals are the campaign rows' (an ad's numbers are in its campaign's already)
         sums = report.totals.setdefault(campaign_id, {}).setdefault(
             work.platform, {"impressions": 0, "clicks": 0, "conversions": 0, "video_views": 0,
                             "spend": Decimal(0), "currency": currency})
@@ -142,16 +149,17 @@ async def _sync_account(ctx: AgentContext, work: AccountWork, days: int, report:
     report.campaign_ids.update(c.id for _, c in work.parts)
 
 
-async def run_sync(ctx: AgentContext, *, days: int = 2, campaign_ids: list[str] | None = None) -> SyncReport:
+async def run_sync(ctx: AgentContext, *, days: int = 2, campaign_ids: list[str] | None = None,
+                   ads: bool = False) -> SyncReport:
     """One sync of every tracked campaign (or of `campaign_ids`): the last `days` days (today and yesterday by
-    default, in each account's time zone), stored as daily snapshots."""
+    default, in each account's time zone), stored as daily snapshots; with `ads`, each ad's rows too."""
     works = await tracked_work(ctx, campaign_ids=campaign_ids)
     report = SyncReport()
     gate = asyncio.Semaphore(ACCOUNTS_AT_ONCE)
 
     async def one(work: AccountWork) -> None:
         async with gate:
-            await _sync_account(ctx, work, days, report)
+            await _sync_account(ctx, work, days, report, ads=ads)
 
     await asyncio.gather(*(one(w) for w in works))
     return report
@@ -165,6 +173,11 @@ async def sync_all(ctx: AgentContext) -> int:
 async def sync_job(ctx: AgentContext) -> dict[str, Any]:
     """The hourly job: one sync; its report (for the log)."""
     return (await run_sync(ctx)).as_json()
+
+
+async def ad_sync_job(ctx: AgentContext) -> dict[str, Any]:
+    """The ad-level job (every few hours): the campaigns' rows and each ad's, for the best and weakest ad."""
+    return (await run_sync(ctx, ads=True)).as_json()
 
 
 async def sync_campaign(ctx: AgentContext, campaign_id: str, *, since: date, until: date) -> dict[str, Any]:
