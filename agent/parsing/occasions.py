@@ -22,14 +22,15 @@ from hijridate import Gregorian, Hijri
 
 # slug -> surface forms (English lower-case, Arabic as written; rules folds them).
 OCCASION_WORDS: dict[str, tuple[str, ...]] = {
-    "ramadan": ("ramadan", "ramadhan", "ramzan", "ramdan", "ramadan kareem", "رمضان", "شهر رمضان", "رمضان كريم"),
+    "ramadan": ("ramadan", "ramadhan", "ramzan", "ramdan", "ramadan kareem", "رمضان", "شهر رمضان", "رمضان كريم",
+                "last ten nights", "last 10 nights", "العشر الاواخر", "العشر الأواخر", "ليالي العشر"),
     "eid_al_fitr": ("eid al fitr", "eid al-fitr", "eid ul fitr", "eid ul-fitr", "eid-al-fitr", "eid el fitr",
                     "eid alfitr", "eid fitr", "fitr", "small eid", "عيد الفطر", "الفطر", "العيد الصغير"),
     "eid_al_adha": ("eid al adha", "eid al-adha", "eid ul adha", "eid ul-adha", "eid-al-adha", "eid el adha",
                     "eid aladha", "adha", "big eid", "عيد الاضحى", "الاضحى", "عيد الاضحي", "الاضحي",
-                    "العيد الكبير"),
+                    "العيد الكبير", "dhu al hijjah", "dhu al-hijjah", "dhul hijjah", "ذو الحجه", "ذي الحجه"),
     "eid": ("eid", "eid mubarak", "عيد", "العيد"),
-    "hajj": ("hajj", "haj", "hajj season", "حج", "موسم الحج"),
+    "hajj": ("hajj", "haj", "hajj season", "حج", "موسم الحج", "يوم عرفه", "عرفه", "arafah", "day of arafah"),
     "white_friday": ("white friday", "الجمعه البيضاء", "جمعه البيضاء", "الجمعه البيضا", "وايت فرايدي"),
     "black_friday": ("black friday", "الجمعه السوداء", "جمعه السوداء", "بلاك فرايدي"),
     "saudi_national_day": ("saudi national day", "ksa national day", "national day", "اليوم الوطني", "العيد الوطني",

@@ -25,7 +25,8 @@ from decimal import Decimal
 from agent.models import Audience, CampaignRequest, Span
 from agent.parsing.analysis import Analysis
 from agent.parsing.audience import read_ages, read_genders, read_languages, read_locations
-from agent.parsing.dates import build_schedule, read_dates, read_duration
+from agent.parsing.dates import build_schedule, read_dates, read_duration, with_season
+from agent.parsing.hijri_phrases import read_hijri_dates
 from agent.parsing.lexicon import CURRENCY_SYMBOLS
 from agent.parsing.money import read_budget
 from agent.parsing.offer import (
@@ -38,6 +39,7 @@ from agent.parsing.offer import (
 from agent.parsing.platforms import read_platforms
 from agent.parsing.scan import consume_numbers, mark_percent, scan_text
 from agent.parsing.text import input_language, normalise
+from agent.parsing.weekend import read_weekend
 
 
 def parse_instruction(text: str, *, today: date, default_currency: str = "SAR") -> CampaignRequest:
@@ -86,7 +88,9 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     # reader marks the numbers it takes, so a date's day or an age is not read again as a duration or budget.
     places = read_locations(scan, analysis, sources)
     countries = {loc.country_code for loc in places}
-    schedule_info = read_dates(scan, today, sources)
+    hijri = read_hijri_dates(scan, today)
+    weekend = read_weekend(scan, today)
+    schedule_info = with_season(read_dates(scan, today, sources), hijri, weekend)
     ages = read_ages(scan, sources)
     duration = read_duration(scan, sources)
     budget = read_budget(scan, default_currency, countries, analysis, sources)
