@@ -101,6 +101,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "I read “{words}” as ages {ages}. To change it, tell me the ages (for example “ages 18-24”).",
         "فهمت «{words}» على أنها الفئة العمرية {ages}. لتغييرها اكتب الأعمار (مثلاً «من 18 إلى 24 سنة»).",
     ),
+    "placements_meta": (
+        "On Meta the ads show only in {placements}, as asked.",
+        "على ميتا ستظهر الإعلانات في {placements} فقط كما طلبت.",
+    ),
+    "placements_tiktok": (
+        "TikTok has no Reels, Stories or Feed choice: its ads run in the TikTok app's own feed.",
+        "لا يوجد في تيك توك اختيار ريلز أو قصص أو خلاصة: تظهر إعلاناته في خلاصة تطبيق تيك توك نفسه.",
+    ),
+    "placements_snapchat": (
+        "On Snapchat the placements are chosen automatically; ADLY does not set them there.",
+        "على سناب شات تُختار أماكن الظهور تلقائياً؛ لا يحددها ADLY هناك.",
+    ),
+    "chat_objective_meta": (
+        "On Meta the ads open a {app} chat with you and optimise for conversations; your Facebook Page needs "
+        "{app} connected.",
+        "على ميتا تفتح الإعلانات محادثة {app} معك ويكون هدفها المحادثات؛ يجب أن تكون صفحة فيسبوك مربوطة بـ{app}.",
+    ),
+    "chat_objective_unavailable": (
+        "{platforms} cannot open a {app} chat, so there the campaign drives visits to your website (traffic) "
+        "instead.",
+        "لا يمكن أن تفتح {platforms} محادثة {app}، لذلك ستهدف الحملة هناك إلى زيارات موقعك بدلاً من ذلك.",
+    ),
     "fix_full_occasion": (
         "Run all {all_days} with a budget of {needed}",
         "التشغيل طوال {all_days} بميزانية {needed}",

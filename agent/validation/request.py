@@ -17,6 +17,7 @@ from agent.validation.budget import budget_issues
 from agent.validation.creative import creative_type_issues, objective_issues
 from agent.validation.issues import ValidationIssue, apply_fix, make_fix, make_issue, schedule_patch
 from agent.validation.landing import landing_issues
+from agent.validation.placements import placement_issues
 from agent.validation.questions import conflict_issues, missing_issues
 from agent.validation.schedule import check_schedule
 
@@ -48,6 +49,7 @@ def validate_request(
     issues += landing_issues(request, default_landing_url, landing_required)
     issues += objective_issues(request)
     issues += creative_type_issues(request)
+    issues += placement_issues(request)
     if request.budget is not None and request.platforms and schedule_ok and same_currency:
         issues += budget_issues(request, today, instruction)
     order = {"error": 0, "warning": 1, "info": 2}
