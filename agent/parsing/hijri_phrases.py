@@ -289,6 +289,8 @@ class _Reader:
     def single_days(self) -> None:
         for m in self.each(rf"{_DAY}\s*(?:of\s+|من\s+)?(?P<t>{_MONTH})"):
             day, month = int(m.group(1)), self.month(m.group("t"))
+            if re.search(r"\d\s*(?:-|to|الي|و)\s*$", self.text[max(0, m.start() - 6):m.start()]):
+                continue  # the end of a range read as ages ("women 18-25 Ramadan sale"), not a day
             if 1 <= day <= 30:
                 self.add(m, lambda y, d=day, mo=month: (min(_g(y, mo, 1) + timedelta(days=d - 1),  # type: ignore[misc]
                                                             _month_end(y, mo)),) * 2, "day")
