@@ -159,6 +159,11 @@ class _Reader:
                    (h.cat == "gender" or (h.cat == "cue" and h.value in ("age", "between", "over", "under")))
                    for h in self.scan.hits)
 
+    def before_audience_word(self, pos: int) -> bool:
+        """ "Ramadan 18-25 women", "رمضان ١٨-٢٥ سنه": numbers right before a gender or age word are ages."""
+        return any(h.start >= pos and not self.text[pos:h.start].strip(" ,:)") and
+                   (h.cat == "gender" or (h.cat == "cue" and h.value == "age")) for h in self.scan.hits)
+
     # Matching -------------------------------------------------------------------------------------------
 
     def add(self, match: re.Match[str], window: Window, role: str, inferred: bool = False) -> None:
@@ -197,12 +202,12 @@ class _Reader:
         for m in self.each(rf"{_DAY}\s*{_TO}\s*{_DAY}\s*(?:of\s+|من\s+|في\s+)?(?P<t>{_MONTH})"):
             self._range(m, int(m.group(1)), int(m.group(2)))
         for m in self.each(rf"(?P<t>{_MONTH})\s+(\d{{1,2}})\s*(?:-|to|till|until|through|الي|حتي|لين)\s*(\d{{1,2}})"
-                           r"(?![\d/.])"):
+                           r"(?![\d/.%])"):
             self._range(m, int(m.group(2)), int(m.group(3)))
 
     def _range(self, m: re.Match[str], a: int, b: int) -> None:
         month = self.month(m.group("t"))
-        if 1 <= a <= b <= 30 and not self.after_audience_word(m.start()):
+        if 1 <= a <= b <= 30 and not self.after_audience_word(m.start()) and not self.before_audience_word(m.end()):
             self.add(m, lambda y: (_g(y, month, a), min(_g(y, month, 1) + timedelta(days=b - 1),
                                                          _month_end(y, month))), "window")
 

@@ -15,7 +15,7 @@ from agent.parsing.scan import Scan
 
 _NEXT_AR = r"(?:الجاي|القادم|المقبل|الجايه|القادمه|المقبله|الياي)"
 _WEEKEND = re.compile(
-    r"(?:(?P<next>next|the\s+coming|coming|upcoming)\s+|(?:this|the)\s+)?(?<![a-z])week[\s-]?ends?(?![a-z])"
+    r"(?:(?P<next>next|the\s+coming|coming|upcoming)\s+|(?:this|the)\s+)?(?<![a-z])week(?:-|\s)?ends?(?![a-z])(?!\s+(?:on|by|at|in|with)\b)"
     rf"|(?:[وبلف]?(?:ال|لل)?ويكند|(?:[وبلف]?ب?)نهايه\s+(?:ال|هال|هذا\s+ال)?اسبوع)(?:\s+(?P<next_ar>{_NEXT_AR}))?"
 )
 FRIDAY, SATURDAY = 4, 5

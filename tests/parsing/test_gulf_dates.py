@@ -103,8 +103,10 @@ def test_season_themes() -> None:
     assert parse_instruction("حملة سناب للعيد", today=date(2026, 12, 5)).theme == "eid_al_fitr"
 
 
-def test_ages_before_ramadan_stay_ages() -> None:
-    r = parse_instruction("TikTok women 18-25 Ramadan sale 5000 SAR", today=date(2026, 12, 5))
+@pytest.mark.parametrize("text", ["TikTok women 18-25 Ramadan sale 5000 SAR", "TikTok Ramadan 18-25 women 5000 SAR",
+                                  "تيك توك رمضان ١٨-٢٥ سنة ٥٠٠٠ ريال"])
+def test_ages_next_to_ramadan_stay_ages(text: str) -> None:
+    r = parse_instruction(text, today=date(2026, 12, 5))
     assert (r.audience.age_min, r.audience.age_max) == (18, 25)
     assert (r.schedule.start_date, r.schedule.end_date) == (date(2027, 2, 8), date(2027, 3, 8))
 
