@@ -123,6 +123,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "instead.",
         "لا يمكن أن تفتح {platforms} محادثة {app}، لذلك ستهدف الحملة هناك إلى زيارات موقعك بدلاً من ذلك.",
     ),
+    "plan_placements": ("Placements: {placements}", "أماكن الظهور: {placements}"),
+    "plan_chat": ("Ads open a {app} chat", "الإعلانات تفتح محادثة {app}"),
     "fix_full_occasion": (
         "Run all {all_days} with a budget of {needed}",
         "التشغيل طوال {all_days} بميزانية {needed}",

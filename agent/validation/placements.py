@@ -52,3 +52,18 @@ def placement_issues(request: CampaignRequest) -> list[ValidationIssue]:
             text = msg.text("chat_objective_unavailable", app=app, platforms=platform_names(others))
             issues.append(make_issue("objective", "chat_objective_unavailable", "warning", text))
     return issues
+
+
+def placement_line(placements: list[str], destination: str | None) -> Bi | None:
+    """One plan line: where a platform's ads show and where their chat opens; None when both are automatic."""
+    parts: list[Bi] = []
+    shown = [PLACEMENT_NAMES[p] for p in placements if p in PLACEMENT_NAMES]
+    if placements == ["tiktok"]:
+        shown = [Bi("the TikTok app", "تطبيق تيك توك")]
+    if shown:
+        parts.append(msg.bi("plan_placements", placements=_names(shown)))
+    if destination in DESTINATION_NAMES:
+        parts.append(msg.bi("plan_chat", app=DESTINATION_NAMES[destination]))
+    if not parts:
+        return None
+    return Bi("; ".join(p.en for p in parts), "؛ ".join(p.ar for p in parts))

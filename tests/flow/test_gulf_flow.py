@@ -88,6 +88,9 @@ async def test_reels_only_whatsapp_campaign_reaches_meta_as_asked(settings: Sett
         meta = plan["platforms"][0]
         assert (meta["placements"], meta["message_destination"], meta["objective"]) == (["reels"], "whatsapp",
                                                                                          "engagement")
+        shown = turn.prompt.payload  # type: ignore[union-attr]
+        assert "  Placements: Reels; Ads open a WhatsApp chat" in shown["lines"]
+        assert any("WhatsApp chat" in w and "conversations" in w for w in shown["warnings"])
         done = await _decide(services, turn, action="approve")
         assert done.status == "live", done
     ad_sets = _sandbox_rows(settings, "meta", "adset")
@@ -99,3 +102,12 @@ async def test_reels_only_whatsapp_campaign_reaches_meta_as_asked(settings: Sett
     creatives = _sandbox_rows(settings, "meta", "adcreative")
     assert creatives and all(c["object_story_spec"]["video_data"]["call_to_action"]["type"] == "WHATSAPP_MESSAGE"
                              for c in creatives)
+
+
+async def test_young_people_are_18_to_34_and_the_preview_says_it_is_an_assumption(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        turn = await _until(services, await _start(services, "حملة سناب للشباب في الرياض بميزانية ٥٠٠٠ ريال"), "preview")
+        payload = turn.prompt.payload  # type: ignore[union-attr]
+        ad_sets = payload["plan"]["platforms"][0]["ad_sets"]
+        assert [(s["age_min"], s["age_max"]) for s in ad_sets] == [(18, 34)]
+        assert any("«للشباب»" in w and "18-34" in w for w in payload["warnings"]), payload["warnings"]
