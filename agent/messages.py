@@ -83,6 +83,48 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ميزانية {total} تغطي الحد الأدنى للإنفاق على المنصات لمدة {days}، لذلك ستعمل الحملة أول {days} من "
         "{occasion} (من {start} إلى {end}) بدلاً من {all_days} كاملة. لتشغيلها طوال المدة، ارفع الميزانية إلى {needed}.",
     ),
+    "schedule_fitted_peak": (
+        "The budget of {total} covers the platforms' minimum spend for {days}, so the campaign runs {why} "
+        "({start} to {end}) instead of all {all_days} of {occasion}. To run all of it, raise the budget to {needed}.",
+        "ميزانية {total} تغطي الحد الأدنى للإنفاق على المنصات لمدة {days}، لذلك ستعمل الحملة {why} "
+        "(من {start} إلى {end}) بدلاً من {all_days} كاملة من {occasion}. لتشغيلها طوال المدة، ارفع الميزانية إلى {needed}.",
+    ),
+    "peak_ramadan_last_nights": (
+        "the last {days} of Ramadan, its last nights, when Gulf shoppers spend the most",
+        "آخر {days} من رمضان، لياليه الأخيرة حين يبلغ إنفاق المتسوقين في الخليج ذروته",
+    ),
+    "peak_eid_run_up": (
+        "the last {days} before Eid, when people shop for it",
+        "آخر {days} قبل العيد، حين يتسوّق الناس له",
+    ),
+    "ages_assumed": (
+        "I read “{words}” as ages {ages}. To change it, tell me the ages (for example “ages 18-24”).",
+        "فهمت «{words}» على أنها الفئة العمرية {ages}. لتغييرها اكتب الأعمار (مثلاً «من 18 إلى 24 سنة»).",
+    ),
+    "placements_meta": (
+        "On Meta the ads show only in {placements}, as asked.",
+        "على ميتا ستظهر الإعلانات في {placements} فقط كما طلبت.",
+    ),
+    "placements_tiktok": (
+        "TikTok has no Reels, Stories or Feed choice: its ads run in the TikTok app's own feed.",
+        "لا يوجد في تيك توك اختيار ريلز أو قصص أو خلاصة: تظهر إعلاناته في خلاصة تطبيق تيك توك نفسه.",
+    ),
+    "placements_snapchat": (
+        "On Snapchat the placements are chosen automatically; ADLY does not set them there.",
+        "على سناب شات تُختار أماكن الظهور تلقائياً؛ لا يحددها ADLY هناك.",
+    ),
+    "chat_objective_meta": (
+        "On Meta the ads open a {app} chat with you and optimise for conversations; your Facebook Page needs "
+        "{app} connected.",
+        "على ميتا تفتح الإعلانات محادثة {app} معك ويكون هدفها المحادثات؛ يجب أن تكون صفحة فيسبوك مربوطة بـ{app}.",
+    ),
+    "chat_objective_unavailable": (
+        "{platforms} cannot open a {app} chat, so there the campaign drives visits to your website (traffic) "
+        "instead.",
+        "لا يمكن أن تفتح {platforms} محادثة {app}، لذلك ستهدف الحملة هناك إلى زيارات موقعك بدلاً من ذلك.",
+    ),
+    "plan_placements": ("Placements: {placements}", "أماكن الظهور: {placements}"),
+    "plan_chat": ("Ads open a {app} chat", "الإعلانات تفتح محادثة {app}"),
     "fix_full_occasion": (
         "Run all {all_days} with a budget of {needed}",
         "التشغيل طوال {all_days} بميزانية {needed}",

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from agent.models import BudgetPeriod, CampaignRequest, Location
 from agent.platform_rules import meta as meta_rules
+from agent.platform_rules import placements as placement_rules
 from agent.platform_rules import rules_for
 from agent.platform_rules import snapchat as snapchat_rules
 from agent.platform_rules.currency import quantum, round_down
@@ -134,6 +135,9 @@ class PlatformPlan(BaseModel):
     campaign_name: str
     objective: str  # our vocabulary; the client maps it (platform_rules.<p>.RULES.objectives)
     publisher_platforms: list[str]  # Meta placements ([] = automatic); [] elsewhere
+    # Placements in our words (platform_rules.placements; [] = automatic) and where a chat opens (None: a website).
+    placements: list[str] = Field(default_factory=list)
+    message_destination: str | None = None
     budget_amount: Decimal  # sum of the ad sets' budgets; the campaign itself stays uncapped
     budget_period: BudgetPeriod
     special_ad_categories: list[str]  # our vocabulary: housing, employment, credit
@@ -152,9 +156,13 @@ class CampaignPlan(BaseModel):
     platforms: list[PlatformPlan]
 
     def canonical_json(self) -> str:
-        return json.dumps(
-            self.model_dump(mode="python"), sort_keys=True, separators=(",", ":"), default=_jsonable
-        )
+        data = self.model_dump(mode="python")
+        for p in data["platforms"]:
+            # Unset, the later fields are left out: a plan that uses neither hashes as it did before they existed.
+            for key in ("placements", "message_destination"):
+                if not p.get(key):
+                    p.pop(key, None)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=_jsonable)
 
     def plan_hash(self) -> str:
         """sha256 of the canonical JSON (sorted keys, Decimals as strings): approvals bind to it."""
@@ -182,6 +190,18 @@ def effective_schedule(request: CampaignRequest, today: date) -> tuple[date, dat
 
 def schedule_days(start: date, end: date) -> int:
     return (end - start).days + 1
+
+
+def request_placements(request: CampaignRequest) -> list[str]:
+    """The placements the marketer asked for (request extension `placements`), in our words."""
+    value = (request.model_extra or {}).get("placements")
+    return [str(p) for p in value] if isinstance(value, list) else []
+
+
+def request_destination(request: CampaignRequest) -> str | None:
+    """Where the ads should open a chat (request extension `message_destination`), or None."""
+    value = (request.model_extra or {}).get("message_destination")
+    return str(value) if isinstance(value, str) else None
 
 
 # ------------------------------------------------------------------------------------------- audience
@@ -429,8 +449,12 @@ def _media(fmt: str, lang: str, creatives: CreativeSet, ratios: Sequence[str]) -
     return [video] + ([cover] if cover else [])
 
 
-def _formats(platform: str, n_sets: int, creatives: CreativeSet) -> list[Literal["image", "video"]]:
+def _formats(
+    platform: str, n_sets: int, creatives: CreativeSet, vertical: bool = False
+) -> list[Literal["image", "video"]]:
     has_image, has_video = bool(creatives.images), bool(creatives.videos)
+    if platform == "meta" and vertical and has_video:
+        return ["video"] * n_sets  # Reels and Stories only: full-screen video is what they show
     if platform == "tiktok":
         if not has_video:
             raise PlanError("TikTok in-feed ads must be videos and no video was generated")
@@ -494,9 +518,12 @@ def build_plan(
         segments = audience_segments(request, platform, instruction)
         locations, _ = platform_locations(request, platform)
         genders: list[str] = [] if platform == "meta" and categories else list(request.audience.genders)
-        formats = _formats(platform, len(segments), creatives)
+        placements = placement_rules.placements_for(platform, request_placements(request))
+        vertical = placement_rules.vertical_only(placements)
+        formats = _formats(platform, len(segments), creatives, vertical)
         amounts = split_evenly(shares[platform], currency, len(segments))
-        ratios = ("1x1", "4x5", "9x16") if platform == "meta" else ("9x16",)
+        ratios = ("1x1", "4x5", "9x16") if platform == "meta" and not vertical else ("9x16",)
+        destination = placement_rules.destination_for(platform, request_destination(request))
         ad_sets: list[AdSetPlan] = []
         for i, (seg, fmt, amount) in enumerate(zip(segments, formats, amounts, strict=True), start=1):
             set_key = f"{platform}/{AD_SET_WORD[platform]}-{i}"
@@ -542,10 +569,12 @@ def build_plan(
                 external_account_id=account.external_account_id,
                 currency=account.currency,
                 campaign_name=f"{name} — {rules.name_en}",
-                objective=objective,
+                objective=placement_rules.objective_on(platform, objective, request_destination(request)),
                 publisher_platforms=list(request.publisher_platforms.get(platform, []))
                 if platform == "meta"
                 else [],
+                placements=placements,
+                message_destination=destination,
                 budget_amount=shares[platform],
                 budget_period=period,
                 special_ad_categories=categories,

@@ -19,6 +19,7 @@ from agent.parsing import merge_reply
 from agent.planning import CampaignPlan, CopyChoice, CreativeSet, build_plan
 from agent.state import CampaignState
 from agent.texts import lang_of, platform_name, t
+from agent.validation.placements import placement_line
 from store import repositories as repo
 
 
@@ -162,6 +163,11 @@ async def save_plan_rows(session: Any, plan: CampaignPlan) -> None:
                 )
 
 
+# Info notes that state an assumption the user should see before approving (not only when a question is asked).
+SHOWN_AT_PREVIEW = frozenset({"ages_assumed", "placements_meta", "placements_tiktok", "placements_snapchat",
+                              "chat_objective"})
+
+
 def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
     """The plan as a readable tree, in the user's language."""
     ar = lang_of(language) == "ar"
@@ -183,6 +189,9 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
         lines.append(
             f"{platform_name(p.platform, language)}: {p.campaign_name} - {p.budget_amount} {p.currency}"
         )
+        where_shown = placement_line(p.placements, p.message_destination)
+        if where_shown is not None:
+            lines.append(f"  {where_shown.ar if ar else where_shown.en}")
         for s in p.ad_sets:
             genders = "/".join(s.genders) or ("الجميع" if ar else "all")
             where = ", ".join(loc.name for loc in s.locations)
@@ -201,7 +210,8 @@ async def preview(
     plan = CampaignPlan.model_validate(state["plan"])
     key = "message_ar" if lang_of(language) == "ar" else "message_en"
     notes = [*(state.get("adjustments") or []), *(state.get("issues") or [])]
-    warnings = list(dict.fromkeys(i[key] for i in notes if i.get("severity") == "warning"))
+    warnings = list(dict.fromkeys(i[key] for i in notes
+                                  if i.get("severity") == "warning" or i.get("code") in SHOWN_AT_PREVIEW))
     payload = PreviewCampaign(
         language=language,
         message=t("preview", language),

@@ -87,7 +87,27 @@ def _num_free(scan: Scan, start: int, end: int) -> bool:
     return not any(n.used and n.start < end and start < n.end for n in scan.nums)
 
 
+# "Young people" without ages: the 18-34 brackets every platform targets; validation says it is an assumption.
+YOUTH_AGES = (18, 34)
+_YOUTH = re.compile(
+    r"(?<![a-z])(?:young\s+(?:people|adults|audience|crowd|generation|ones|men|women|guys|girls|ladies)|youth|youngsters"
+    r"|gen[\s-]?z)(?![a-z])|(?<!\S)[وبلف]?(?:ال|لل)?(?:شباب|شبان|شابات)(?!\S)|الجيل\s+الجديد|(?:فئه|الفئه)\s+الشبابيه"
+)
+
+
 def read_ages(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int | None, int | None]:
+    ages = _read_age_numbers(scan, sources)
+    if ages == (None, None):
+        m = _YOUTH.search(scan.norm.text)
+        if m is not None:
+            span = scan.span(m.start(), m.end())
+            sources["audience.age_min"] = [span]
+            sources["audience.age_max"] = [span]
+            return YOUTH_AGES
+    return ages
+
+
+def _read_age_numbers(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int | None, int | None]:
     if not any(10 <= n.value < 100 for n in scan.nums if not n.used):
         return None, None  # ages are two-digit numbers; most budgets-only texts skip seven regexes
     text = scan.norm.text
@@ -99,6 +119,7 @@ def read_ages(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int | None, i
         joiner = text[m.start("a") + 2:m.start("b")]
         if ("and" in joiner or "و" in joiner) and not re.search(r"(?:between|بين)\s*$", text[max(0, m.start() - 12):m.start()]):
             continue
+        a, b = min(a, b), max(a, b)  # "women 45-25": a reversed range is still the range
         if a < b and 13 <= a and _age_ok(scan, m.end(), b) and _num_free(scan, m.start(), m.end()) \
                 and not followed_by_month(text, m.end()):
             age_min, age_max, span = _clamp(a), _clamp(b), (m.start(), m.end())

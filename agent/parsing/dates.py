@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from agent.models import Schedule, Span
+from agent.parsing.hijri_phrases import HijriDates
 from agent.parsing.lexicon import MONTH_WORDS, UNIT_DAYS
-from agent.parsing.scan import Scan, consume_numbers
+from agent.parsing.scan import Hit, Scan, consume_numbers
 from agent.parsing.text import fold
 
 _ORDINAL = r"(?:st|nd|rd|th|ال)?"
@@ -171,6 +172,8 @@ def _relative_start(scan: Scan, today: date) -> tuple[date, Span] | None:
             return today + timedelta(days=offset), scan.span(hit.start, hit.end)
         if hit.cat == "cue" and hit.value == "next" and hit.tj < len(scan.tokens):
             for nxt in scan.by_token[hit.tj] + (scan.by_token[hit.ti - 1] if hit.ti else []):
+                if nxt.cat == "unit" and _counted(scan, hit, nxt):
+                    continue  # "next 2 weeks", "الايام العشره الجايه": a span (read_duration), not a start
                 if nxt.cat == "unit" and nxt.value == "week":
                     days = (6 - today.weekday()) % 7 or 7  # next Sunday
                     return today + timedelta(days=days), scan.span(min(hit.start, nxt.start), max(hit.end, nxt.end))
@@ -185,6 +188,19 @@ def _relative_start(scan: Scan, today: date) -> tuple[date, Span] | None:
     return None
 
 
+def _counted(scan: Scan, cue: Hit, unit: Hit) -> bool:
+    """Whether "next" and a unit make a span: a number between or beside them, or a dual/plural unit word."""
+    if str(unit.value).startswith("2") or unit.key in ("weeks", "days", "months", "ايام", "اسابيع", "اشهر", "شهور"):
+        return True
+    text = scan.norm.text
+    for n in scan.nums:
+        between = cue.end <= n.start and n.end <= unit.start  # "next 2 weeks"
+        before = n.end <= unit.start and not text[n.end:unit.start].strip() and cue.start >= unit.end  # "10 ايام الجايه"
+        if between or before:
+            return True
+    return False
+
+
 # Duration ---------------------------------------------------------------------------------------------
 
 _ONE_WORDS = {"a", "an", "one", "واحد", "كامل"}
@@ -197,8 +213,8 @@ def read_duration(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int, Span
             continue
         unit = str(hit.value)
         days = UNIT_DAYS[unit]
-        if any(h.cat == "cue" and h.value == "next" for k in (hit.ti - 1, hit.tj) if 0 <= k < len(scan.tokens)
-               for h in scan.by_token[k]):
+        if any(h.cat == "cue" and h.value == "next" and not _counted(scan, h, hit) for k in (hit.ti - 1, hit.tj)
+               if 0 <= k < len(scan.tokens) for h in scan.by_token[k]):
             continue
         if unit.startswith("2"):
             sources_span = scan.span(hit.start, hit.end)
@@ -220,6 +236,22 @@ def read_duration(scan: Scan, sources: dict[str, list[Span]]) -> tuple[int, Span
     return None
 
 
+# Season phrases --------------------------------------------------------------------------------------
+
+def with_season(info: Dates, hijri: HijriDates | None, weekend: tuple[date, date, Span] | None) -> Dates:
+    """Explicit dates completed by Hijri phrases ("from 1 March until Eid eve") or the weekend."""
+    start, end, spans = info.start, info.end, list(info.spans)
+    if hijri is not None and (hijri.start or hijri.end):
+        if start is None and end is None and hijri.inferred:
+            return Dates(hijri.start, hijri.end, spans + hijri.spans)
+        start, end = start or hijri.start, end or hijri.end
+        spans += hijri.spans
+    elif weekend is not None and start is None and end is None:
+        start, end = weekend[0], weekend[1]
+        spans.append(weekend[2])
+    return Dates(start, end, spans)
+
+
 # Schedule ---------------------------------------------------------------------------------------------
 
 def build_schedule(info: Dates, duration: tuple[int, Span] | None,
@@ -230,6 +262,8 @@ def build_schedule(info: Dates, duration: tuple[int, Span] | None,
         start = window[0]
         if days is None:
             end = window[1]
+    if start is not None and end is None and days is None and window is not None and window[0] <= start <= window[1]:
+        end = window[1]  # "from 20 Ramadan", "Ramadan sale from 1 March": to the occasion's end
     if start is not None and end is not None:
         return Schedule(start_date=start, end_date=end, duration_days=(end - start).days + 1)
     if start is not None and days is not None:

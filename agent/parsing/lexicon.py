@@ -184,7 +184,7 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
     "rel0": ("today", "now", "immediately", "asap", "right away", "اليوم", "الحين", "الان", "فورا", "حالا"),
     "rel1": ("tomorrow", "tmrw", "tmr", "بكره", "بكرا", "غدا", "باكر", "الغد"),
     "rel2": ("day after tomorrow", "بعد بكره", "بعد غد", "بعد غدا"),
-    "next": ("next", "coming", "the coming", "upcoming", "القادم", "الجاي", "المقبل", "القادمه", "الجايه",
+    "next": ("next", "coming", "the coming", "upcoming", "القادم", "الجاي", "المقبل", "القادمه", "الجايه", "الجايين", "القادمين", "المقبلين",
              "المقبله", "الياي"),
     "this": ("this", "هذا", "هذه", "هذي"),
 }

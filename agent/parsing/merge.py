@@ -153,6 +153,10 @@ def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_cu
     merged.creative_types = pick("creative_types", request.creative_types, new.creative_types)  # type: ignore[assignment]
     merged.product = pick("product", request.product, new.product)  # type: ignore[assignment]
     merged.landing_url = pick("landing_url", request.landing_url, new.landing_url)  # type: ignore[assignment]
+    for extension in ("placements", "message_destination"):
+        if extension in given:  # "Reels only", "WhatsApp messages": said again, they replace
+            setattr(merged, extension, (new.model_extra or {})[extension])
+            sources[extension] = given[extension]
     merged.sources = sources
     merged.missing = [name for name, absent in (("budget", budget is None), ("platforms", not platforms)) if absent]
     merged.missing += [c["field"] for c in open_conflicts(request) if c["field"] not in merged.missing]

@@ -13,7 +13,7 @@ _DAILY_AFTER = re.compile(
     r"^\s*(?:/\s*(?:day|d|يوم)\b|per\s+day|a\s+day|each\s+day|every\s+day|daily|a\s+day|يوميا|يوميه|يومي|في\s+اليوم"
     r"|باليوم|كل\s+يوم|لليوم|للي?وم\s+الواحد|ب?اليوم\s+الواحد)(?!\s*(?:الوطني|العالمي|التاسيس|الام|الاول))"
 )
-_DAILY_BEFORE = re.compile(r"(?:daily|per\s+day|day|يوميا|يوميه|يومي|اليوميه|اليومي)\s*(?:ad\s+)?(?:budget|spend|cap|ميزانيه|الميزانيه|صرف)?"
+_DAILY_BEFORE = re.compile(r"(?<![a-z])(?:daily|per\s+day|day|يوميا|يوميه|يومي|اليوميه|اليومي)\s*(?:ad\s+)?(?:budget|spend|cap|ميزانيه|الميزانيه|صرف)?"
                            r"\s*(?:of|is|=|:|at|around|about|ب|هي|تكون)?\s*(?:[a-z]{3}\s*)?$")
 _DAILY_BEFORE_AR = re.compile(r"(?:ميزانيه|الميزانيه|صرف)\s*(?:يوميه|يومي|اليوميه)\s*(?:ب|هي|تكون|:)?\s*$")
 

@@ -22,14 +22,15 @@ from hijridate import Gregorian, Hijri
 
 # slug -> surface forms (English lower-case, Arabic as written; rules folds them).
 OCCASION_WORDS: dict[str, tuple[str, ...]] = {
-    "ramadan": ("ramadan", "ramadhan", "ramzan", "ramdan", "ramadan kareem", "رمضان", "شهر رمضان", "رمضان كريم"),
+    "ramadan": ("ramadan", "ramadhan", "ramzan", "ramdan", "ramadan kareem", "رمضان", "شهر رمضان", "رمضان كريم",
+                "last ten nights", "last 10 nights", "العشر الاواخر", "العشر الأواخر", "ليالي العشر"),
     "eid_al_fitr": ("eid al fitr", "eid al-fitr", "eid ul fitr", "eid ul-fitr", "eid-al-fitr", "eid el fitr",
                     "eid alfitr", "eid fitr", "fitr", "small eid", "عيد الفطر", "الفطر", "العيد الصغير"),
     "eid_al_adha": ("eid al adha", "eid al-adha", "eid ul adha", "eid ul-adha", "eid-al-adha", "eid el adha",
                     "eid aladha", "adha", "big eid", "عيد الاضحى", "الاضحى", "عيد الاضحي", "الاضحي",
-                    "العيد الكبير"),
+                    "العيد الكبير", "dhu al hijjah", "dhu al-hijjah", "dhul hijjah", "ذو الحجه", "ذي الحجه"),
     "eid": ("eid", "eid mubarak", "عيد", "العيد"),
-    "hajj": ("hajj", "haj", "hajj season", "حج", "موسم الحج"),
+    "hajj": ("hajj", "haj", "hajj season", "حج", "موسم الحج", "يوم عرفه", "عرفه", "arafah", "day of arafah"),
     "white_friday": ("white friday", "الجمعه البيضاء", "جمعه البيضاء", "الجمعه البيضا", "وايت فرايدي"),
     "black_friday": ("black friday", "الجمعه السوداء", "جمعه السوداء", "بلاك فرايدي"),
     "saudi_national_day": ("saudi national day", "ksa national day", "national day", "اليوم الوطني", "العيد الوطني",
@@ -144,3 +145,30 @@ def resolve_eid(today: date) -> str:
     if fitr and adha:
         return "eid_al_fitr" if fitr[0] <= adha[0] else "eid_al_adha"
     return "eid_al_fitr"
+
+
+def peak_end(slug: str | None, start: date, end: date) -> tuple[date, str] | None:
+    """(last day, reason) of the days that matter most in an occasion's window, when they are not its first days.
+
+    Ramadan sales peak in its last ten nights, so a Ramadan window that runs to the month's end keeps its end;
+    a window that runs up to an Eid ("للعيد", "before Eid") peaks on the Eid's eve, when people shop for it.
+    None: the first days matter most (Eid itself, a national day, Black Friday).
+    """
+    try:
+        h_end = Gregorian.fromdate(end).to_hijri()
+        after = Gregorian.fromdate(end + timedelta(days=1)).to_hijri()
+    except (OverflowError, ValueError):
+        return None
+    if slug == "ramadan" and h_end.month == 9 and (after.month, after.day) == (10, 1):
+        return end, "ramadan_last_nights"
+    eid_first = {"eid_al_fitr": (10, 1), "eid_al_adha": (12, 10)}.get(slug or "")
+    if eid_first is None:
+        return None
+    try:
+        first = Hijri(h_end.year, *eid_first).to_gregorian()
+    except (OverflowError, ValueError):
+        return None
+    first_day = date(first.year, first.month, first.day)
+    if start < first_day <= end + timedelta(days=1):
+        return first_day - timedelta(days=1), "eid_run_up"
+    return None

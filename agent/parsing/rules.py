@@ -13,6 +13,8 @@ Conventions a reader of the output needs (decisions, not accidents):
 - languages default to ["ar", "en"] (the audience is in the Arab world); creative_types default to
   image, video and voice (everything the generator can make) unless the text narrows them.
 - missing: "budget" and/or "platforms" (the flow cannot go on without them).
+- Extensions, present only when the text says them: `placements` (placements.py) and
+  `message_destination` (messaging.py).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from decimal import Decimal
 from agent.models import Audience, CampaignRequest, Span
 from agent.parsing.analysis import Analysis
 from agent.parsing.audience import read_ages, read_genders, read_languages, read_locations
-from agent.parsing.dates import build_schedule, read_dates, read_duration
+from agent.parsing.dates import build_schedule, read_dates, read_duration, with_season
+from agent.parsing.hijri_phrases import read_hijri_dates
 from agent.parsing.lexicon import CURRENCY_SYMBOLS
+from agent.parsing.messaging import read_message_destination
 from agent.parsing.money import read_budget
 from agent.parsing.offer import (
     read_creative_types,
@@ -35,9 +39,11 @@ from agent.parsing.offer import (
     read_product,
     read_theme,
 )
+from agent.parsing.placements import read_placements
 from agent.parsing.platforms import read_platforms
 from agent.parsing.scan import consume_numbers, mark_percent, scan_text
 from agent.parsing.text import input_language, normalise
+from agent.parsing.weekend import read_weekend
 
 
 def parse_instruction(text: str, *, today: date, default_currency: str = "SAR") -> CampaignRequest:
@@ -86,7 +92,9 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     # reader marks the numbers it takes, so a date's day or an age is not read again as a duration or budget.
     places = read_locations(scan, analysis, sources)
     countries = {loc.country_code for loc in places}
-    schedule_info = read_dates(scan, today, sources)
+    hijri = read_hijri_dates(scan, today)
+    weekend = read_weekend(scan, today)
+    schedule_info = with_season(read_dates(scan, today, sources), hijri, weekend)
     ages = read_ages(scan, sources)
     duration = read_duration(scan, sources)
     budget = read_budget(scan, default_currency, countries, analysis, sources)
@@ -97,6 +105,23 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     languages = read_languages(scan, sources)
     creative = read_creative_types(scan, objective, sources)
     product = read_product(scan, sources)
+    placements = read_placements(scan, sources)
+    destination = read_message_destination(scan, sources)
+    extensions: dict[str, object] = {"placements": placements} if placements else {}
+    if destination is not None:
+        # A chat is the goal, whatever else the words hint at; WhatsApp ads are Meta's.
+        objective = "engagement"
+        sources["objective"] = list(sources["message_destination"])
+        extensions["message_destination"] = destination
+        if destination == "messenger" and "messenger" in publishers.get("meta", []):
+            # The chat opens in Messenger: the ads still show on Facebook and Instagram, not in its inbox.
+            apps = [p for p in publishers["meta"] if p != "messenger"]
+            publishers = {"meta": apps} if apps else {}
+            if not apps:
+                sources.pop("publisher_platforms", None)
+        if not platforms and destination == "whatsapp":
+            platforms = ["meta"]
+            sources["platforms"] = list(sources["message_destination"])
     if url is not None and url_span is not None:
         sources["landing_url"] = [scan.span(*url_span)]
 
@@ -128,5 +153,6 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
         missing=missing,
         input_language=input_language(text),  # type: ignore[arg-type]
         sources=sources,
+        **extensions,
     )
     return analysis

@@ -256,8 +256,10 @@ class _Tree:
                     ],
                     languages=s.languages,
                     publisher_platforms=pub.pplan.publisher_platforms,
+                    placements=pub.pplan.placements,
                 ),
                 idempotency_key=key,
+                message_destination=pub.pplan.message_destination,
             )
             return await pub.client.create_ad_set(token=pub.token, account_id=pub.acct, spec=spec)
 
@@ -295,6 +297,7 @@ class _Tree:
             brand_avatar=pub.ctx.brand_avatar,
             media=media,
             idempotency_key=key,
+            message_destination=pub.pplan.message_destination,
         )
 
     async def _creative(self, media_tasks: Sequence[Awaitable[MediaRef]], s: AdSetPlan, ad: AdPlan) -> str:

@@ -25,6 +25,17 @@ def _ages(age_min: int | None, age_max: int | None) -> str:
     return f"{age_min}-{age_max}"
 
 
+def assumed_age_notes(request: CampaignRequest) -> list[ValidationIssue]:
+    """Ages read from words ("young people", "للشباب"), not numbers: say which ages, and that they can change."""
+    spans = request.sources.get("audience.age_min") or request.sources.get("audience.age_max") or []
+    if not spans or any(ch.isdigit() for span in spans for ch in span.text):
+        return []
+    a = request.audience
+    words = " ".join(span.text for span in spans)
+    text = msg.text("ages_assumed", words=words, ages=_ages(a.age_min, a.age_max))
+    return [make_issue("audience.age_min", "ages_assumed", "info", text)]
+
+
 def age_issues(request: CampaignRequest) -> list[ValidationIssue]:
     a = request.audience
     if a.age_min is not None and a.age_max is not None and a.age_min > a.age_max:
@@ -36,7 +47,7 @@ def age_issues(request: CampaignRequest) -> list[ValidationIssue]:
         return [make_issue("audience.age_min", "age_range_invalid", "error", text, fixes=[fix])]
     if a.age_min is None and a.age_max is None:
         return []
-    issues = []
+    issues = assumed_age_notes(request)
     asked = _ages(a.age_min, a.age_max)
     for platform in request.platforms:
         if platform == "meta":

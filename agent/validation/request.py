@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from agent import messages as msg
 from agent.messages import Bi
 from agent.models import CampaignRequest
+from agent.parsing.occasions import peak_end
 from agent.planning import AccountFacts
 from agent.validation.accounts import check_accounts
 from agent.validation.audience import age_issues, location_issues, special_category_issues
 from agent.validation.budget import budget_issues
 from agent.validation.creative import creative_type_issues, objective_issues
-from agent.validation.issues import ValidationIssue, apply_fix, make_fix, make_issue
+from agent.validation.issues import ValidationIssue, apply_fix, make_fix, make_issue, schedule_patch
 from agent.validation.landing import landing_issues
+from agent.validation.placements import placement_issues
 from agent.validation.questions import conflict_issues, missing_issues
 from agent.validation.schedule import check_schedule
 
@@ -47,6 +49,7 @@ def validate_request(
     issues += landing_issues(request, default_landing_url, landing_required)
     issues += objective_issues(request)
     issues += creative_type_issues(request)
+    issues += placement_issues(request)
     if request.budget is not None and request.platforms and schedule_ok and same_currency:
         issues += budget_issues(request, today, instruction)
     order = {"error": 0, "warning": 1, "info": 2}
@@ -89,8 +92,11 @@ def fit_inferred_schedule(
         return request, None
     fitted = apply_fix(request, shorten)
     whole = request.schedule.model_dump(mode="json")
-    start, end = fitted.schedule.start_date, fitted.schedule.end_date
     days = fitted.schedule.duration_days or 1
+    peak = _peak(request, days)
+    if peak is not None:
+        fitted = apply_fix(request, make_fix(("", ""), schedule_patch(peak[0], days)))
+    start, end = fitted.schedule.start_date, fitted.schedule.end_date
     all_days = request.schedule.duration_days or days
     occasion = Bi(*_occasion_names(request.theme))
     values: dict[str, object] = {
@@ -103,9 +109,23 @@ def fit_inferred_schedule(
         "needed": msg.money(Decimal(str(raise_fix.patch["budget"]["amount"])), request.budget.currency),
     }
     restore = make_fix(msg.text("fix_full_occasion", **values), {**raise_fix.patch, "schedule": whole})
-    text = msg.text("schedule_fitted", **values)
+    if peak is not None:
+        text = msg.text("schedule_fitted_peak", why=msg.bi(f"peak_{peak[1]}", days=values["days"]), **values)
+    else:
+        text = msg.text("schedule_fitted", **values)
     issue = make_issue("schedule", "schedule_fitted_to_budget", "warning", text, fixes=[restore])
     return fitted, issue
+
+
+def _peak(request: CampaignRequest, days: int) -> tuple[date, str] | None:
+    """(first day, reason) of the `days` that matter most in the occasion's window, when not its first days."""
+    start, end = request.schedule.start_date, request.schedule.end_date
+    if start is None or end is None:
+        return None
+    peak = peak_end(request.theme, start, end)
+    if peak is None:
+        return None
+    return max(start, peak[0] - timedelta(days=days - 1)), peak[1]
 
 
 def _occasion_names(theme: str | None) -> tuple[str, str]:

@@ -131,6 +131,9 @@ class Targeting(BaseModel):
     locations: list[GeoTarget] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)  # ISO 639-1 of the people reached
     publisher_platforms: list[str] = Field(default_factory=list)  # Meta only: facebook, instagram...
+    # Our placement words (agent.platform_rules.placements): Meta feed/stories/reels/explore, TikTok "tiktok";
+    # empty: the platform places automatically.
+    placements: list[str] = Field(default_factory=list)
 
 
 class CampaignSpec(BaseModel):
@@ -152,6 +155,7 @@ class AdSetSpec(BaseModel):
     end_time: datetime | None = None
     targeting: Targeting
     idempotency_key: str
+    message_destination: str | None = None  # whatsapp, messenger, instagram_direct: the ads open a chat there
 
 
 class MediaSpec(BaseModel):
@@ -181,6 +185,7 @@ class CreativeSpec(BaseModel):
     brand_avatar: Path | None = None
     media: list[MediaRef]
     idempotency_key: str
+    message_destination: str | None = None  # the button opens a chat there (Meta: WhatsApp's own button)
 
 
 class AdSpec(CreativeSpec):

@@ -313,7 +313,7 @@ class MetaClient:
         return str(body["id"])
 
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
-        objective = objective_for(spec.objective)
+        objective = objective_for(spec.objective, spec.message_destination)
         keys = [
             await self.resolve_location(token=token, account_id=account_id, location=location)
             for location in spec.targeting.locations

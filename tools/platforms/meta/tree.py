@@ -17,15 +17,23 @@ from tools.platforms.base import (
     Money,
     Targeting,
 )
-from tools.platforms.meta.wire import CTAS, LOCALES, NAME_MAX, OBJECTIVES
+from tools.platforms.meta.wire import CHAT_DESTINATIONS, CTAS, LOCALES, NAME_MAX, OBJECTIVES, POSITIONS
 from tools.platforms.money import MoneyError, to_wire
 
 
-def objective_for(objective: str) -> tuple[str, str, str | None]:
-    """Our objective as (ODAX objective, optimization_goal, destination_type or None); refused when Meta has none."""
+def objective_for(objective: str, destination: str | None = None) -> tuple[str, str, str | None]:
+    """Our objective as (ODAX objective, optimization_goal, destination_type or None); refused when Meta has none.
+
+    With a chat destination the ad set optimises for conversations in WhatsApp, Messenger or Instagram Direct."""
     found = OBJECTIVES.get(objective)
     if found is None:
         raise InvalidRequest(f"meta: unsupported objective {objective!r}", platform="meta", field="objective")
+    if destination is not None:
+        if destination not in CHAT_DESTINATIONS:
+            raise InvalidRequest(
+                f"meta: unsupported chat destination {destination!r}", platform="meta", field="destination_type"
+            )
+        return "OUTCOME_ENGAGEMENT", "CONVERSATIONS", CHAT_DESTINATIONS[destination]
     return found
 
 
@@ -91,7 +99,25 @@ def targeting_spec(targeting: Targeting, location_keys: list[str]) -> dict[str, 
         spec["locales"] = locales
     if targeting.publisher_platforms:
         spec["publisher_platforms"] = targeting.publisher_platforms
+    spec.update(positions_spec(targeting.publisher_platforms, targeting.placements))
     return spec
+
+
+def positions_spec(publishers: list[str], placements: list[str]) -> dict[str, Any]:
+    """publisher_platforms and <app>_positions for the placements asked; {} when none (automatic placements).
+
+    Only the apps that have one of the positions are kept: "Reels only" on Meta is Facebook and Instagram
+    Reels, "Explore" is Instagram alone."""
+    wanted = [p for p in placements if p in POSITIONS]
+    if not wanted:
+        return {}
+    apps = [a for a in (publishers or ["facebook", "instagram"]) if any(a in POSITIONS[p] for p in wanted)]
+    if not apps:
+        return {}
+    out: dict[str, Any] = {"publisher_platforms": apps}
+    for app in apps:
+        out[f"{app}_positions"] = [POSITIONS[p][app] for p in wanted if app in POSITIONS[p]]
+    return out
 
 
 def ad_set_params(
@@ -121,7 +147,10 @@ def creative_params(spec: CreativeSpec, page_id: str) -> dict[str, Any]:
     is its thumbnail), else a link ad on the image."""
     images = [m.external_id for m in spec.media if m.kind == "image"]
     videos = [m.external_id for m in spec.media if m.kind == "video"]
-    cta = {"type": CTAS[spec.cta], "value": {"link": spec.landing_url}}
+    cta: dict[str, Any] = {"type": CTAS[spec.cta], "value": {"link": spec.landing_url}}
+    if spec.message_destination == "whatsapp":
+        # Click-to-WhatsApp: WhatsApp's own button [ref 1.3 call_to_action types; app_destination unconfirmed].
+        cta = {"type": "WHATSAPP_MESSAGE", "value": {"app_destination": "WHATSAPP", "link": spec.landing_url}}
     story: dict[str, Any] = {"page_id": page_id}
     if videos:
         video: dict[str, Any] = {

@@ -36,6 +36,18 @@ OBJECTIVES: dict[str, tuple[str, str, str | None]] = {
     "app_installs": ("OUTCOME_APP_PROMOTION", "APP_INSTALLS", None),
     "video_views": ("OUTCOME_AWARENESS", "THRUPLAY", None),
 }
+# Chat destinations (our words) -> ad set destination_type under OUTCOME_ENGAGEMENT, optimising for
+# CONVERSATIONS [ref 1.3: destination_type and optimization_goal enums; the pairing is unconfirmed there].
+CHAT_DESTINATIONS: dict[str, str] = {
+    "whatsapp": "WHATSAPP", "messenger": "MESSENGER", "instagram_direct": "INSTAGRAM_DIRECT",
+}  # fmt: skip
+# Our placement words -> the position per app [ref 1.3: facebook_positions, instagram_positions].
+POSITIONS: dict[str, dict[str, str]] = {
+    "feed": {"facebook": "feed", "instagram": "stream"},
+    "stories": {"facebook": "story", "instagram": "story"},
+    "reels": {"facebook": "facebook_reels", "instagram": "reels"},
+    "explore": {"instagram": "explore"},
+}
 CTAS = {
     "shop_now": "SHOP_NOW", "learn_more": "LEARN_MORE", "sign_up": "SIGN_UP", "order_now": "ORDER_NOW",
     "book_now": "BOOK_NOW", "contact_us": "CONTACT_US", "download": "DOWNLOAD", "get_offer": "GET_OFFER",

@@ -86,7 +86,6 @@ def ad_group_payload(
         "adgroup_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
         "request_id": numeric_request_id(spec.idempotency_key),
         "operation_status": "DISABLE",
-        "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
         "location_ids": location_ids,
         "billing_event": objective[2],
         "optimization_goal": objective[1],
@@ -96,6 +95,11 @@ def ad_group_payload(
         "budget": budget,
         "schedule_start_time": utc_time(spec.start_time),
     }
+    if "tiktok" in targeting.placements:
+        # Placements asked for: the TikTok app itself (no Pangle or app bundle) [ref 2.3 placements].
+        payload.update(placement_type="PLACEMENT_TYPE_NORMAL", placements=["PLACEMENT_TIKTOK"])
+    else:
+        payload["placement_type"] = "PLACEMENT_TYPE_AUTOMATIC"
     if objective[3]:
         payload["promotion_type"] = objective[3]
     if spec.end_time is not None or spec.budget_period == "lifetime":
