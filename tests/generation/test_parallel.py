@@ -16,7 +16,7 @@ from tools.generation.base import CopyBrief, ImageBrief, MediaResult, Providers,
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.studio import BundleSpec, generate_bundle
 from tools.generation.text import TemplateCopyProvider
-from tools.generation.video import SlideshowVideoProvider
+from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider
 
 
@@ -116,7 +116,7 @@ async def test_the_video_starts_before_the_feed_images_finish(tmp_path: Path) ->
         copy=[TemplateCopyProvider()],
         image=[_Recording(ProceduralImageProvider(), log, delay_1x1_s=1.0)],  # type: ignore[list-item]
         voice=[EspeakVoiceProvider()],
-        video=[_Recording(SlideshowVideoProvider(), log)],  # type: ignore[list-item]
+        video=[_Recording(StoryboardVideoProvider(), log)],  # type: ignore[list-item]
     )
     spec = BundleSpec(
         copy_brief=CopyBrief(theme="ramadan", objective="sales", languages=["ar", "en"]),
