@@ -53,13 +53,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ar": "جارٍ إعادة إنشاء ما يعرض تعديلك...",
     },
     "rebuilt": {
-        "en": "Your edit of the {language} {fields} was carried into: {assets}. Nothing else was remade.",
-        "ar": "نُقل تعديلك على {fields} ({language}) إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
+        "en": "Your edit of the {lang} {fields} was carried into: {assets}. Nothing else was remade.",
+        "ar": "نُقل تعديلك على {fields} ({lang}) إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
     },
     "rebuilt_nothing": {
-        "en": "Your edit of the {language} {fields} appears in no image, voice-over or video, so nothing else "
+        "en": "Your edit of the {lang} {fields} appears in no image, voice-over or video, so nothing else "
               "was remade.",
-        "ar": "تعديلك على {fields} ({language}) لا يظهر في أي صورة أو تعليق صوتي أو فيديو، فلم يُعَد إنشاء شيء آخر.",
+        "ar": "تعديلك على {fields} ({lang}) لا يظهر في أي صورة أو تعليق صوتي أو فيديو، فلم يُعَد إنشاء شيء آخر.",
     },
     "building": {"en": "Building the campaign structure...", "ar": "جارٍ بناء هيكل الحملة..."},
     "preview": {

@@ -111,7 +111,7 @@ def rebuilt_line(edit: dict[str, Any], rebuilt: list[str], language: str) -> str
     """What the last edit remade, in the user's language (the review card's line about it)."""
     values = {
         "fields": field_list(list(edit.get("fields") or []), language),
-        "language": language_name(edit.get("language"), language),
+        "lang": language_name(edit.get("language"), language),
     }
     if not rebuilt:
         return t("rebuilt_nothing", language, **values)

@@ -31,8 +31,8 @@ from tools.generation.storyboard import (
     VIDEO_SAFE_ZONE,
     align_segments,
     plan_scenes,
-    spoken_segments,
     split_body,
+    spoken_segments,
     synthetic_spans,
     video_length,
 )
