@@ -60,9 +60,9 @@ ENGLISH = CopyVariant(
 
 
 def _video_brief(words: CopyVariant, **extra: object) -> VideoBrief:
+    extra = {"theme": "ramadan", **extra}
     return VideoBrief(
         language=words.language,
-        theme="ramadan",
         headline=words.headline,
         primary_text=words.primary_text,
         description=words.description,
@@ -99,17 +99,31 @@ async def test_the_video_tells_a_story_in_cuts_and_outlasts_its_voice(tmp_path: 
     scenes = result.meta["scenes"]
     assert 3 <= len(scenes) <= 5
     assert [s["role"] for s in scenes][0] == "hook" and scenes[-1]["role"] == "cta"
-    # ffmpeg's own scene detector, not our timeline, finds the cuts (the first frame's fade-in aside).
-    cuts = [t for t in await scene_changes(result.path, threshold=0.3) if t > 0.2]
-    assert len(cuts) >= 3, cuts
-    for scene in scenes[1:]:  # each scene starts on a detected cut
-        assert any(abs(cut - scene["start"]) <= 0.1 for cut in cuts), (scene, cuts)
+    # ffmpeg's own scene detector, not our timeline, finds the cuts: one where each scene starts, no other.
+    cuts = await scene_changes(result.path, threshold=0.3)
+    assert len(cuts) >= 3 and len(cuts) == len(scenes) - 1, cuts
+    for scene, cut in zip(scenes[1:], cuts, strict=True):
+        assert abs(cut - scene["start"]) <= 0.1, (scene, cuts)
     # The cuts fall in the voice's pauses, where one sentence ends and the next begins.
     pauses = [(a + LEAD_S, b + LEAD_S) for a, b in await silences(voice.path)]
     for scene in scenes[1:]:
         assert any(a - 0.05 <= scene["start"] <= b + 0.05 for a, b in pauses), (scene, pauses)
     captions = [c for s in scenes for c in s["captions"]]
     assert captions and all(c in words.primary_text for c in captions)  # the words said, as they are written
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+async def test_every_theme_cuts_where_its_scenes_change(tmp_path: Path, theme: str) -> None:
+    """Cards take the theme colour farthest from its pictures, so every template's cuts are found."""
+    end = await ProceduralImageProvider().render(
+        ImageBrief(theme=theme, headline="Big Offers", cta_label="Shop Now", language="en", width=540, height=960),
+        tmp_path,
+    )
+    brief = _video_brief(ENGLISH, image_paths=[end.path], width=540, height=960, duration_s=8.0, theme=theme)
+    result = await StoryboardVideoProvider(fps=12).render(brief, tmp_path)
+    starts = [s["start"] for s in result.meta["scenes"][1:]]
+    cuts = await scene_changes(result.path, threshold=0.3)
+    assert len(cuts) == len(starts) >= 3 and all(abs(c - s) <= 0.1 for c, s in zip(cuts, starts, strict=True))
 
 
 async def test_a_long_voice_over_makes_a_long_video_not_a_cut_voice(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageStat
 
 from tools.generation.backgrounds import gradient, render_background, theme_style
 from tools.generation.layout import RGB, TextStyle, draw_line, fit_text, text_direction
@@ -237,11 +237,10 @@ def title_box(
     return img, x, y
 
 
-def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], font: object, line_height: int, cx: float,
-                top: float, fill: RGB, language: str) -> None:
+def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTypeFont, line_height: int,
+                cx: float, top: float, fill: RGB, language: str) -> None:
     for i, line in enumerate(lines):
-        baseline = top + i * line_height + font.size * 1.02  # type: ignore[attr-defined]
-        draw_line(draw, cx, baseline, line, font, fill, language)  # type: ignore[arg-type]
+        draw_line(draw, cx, top + i * line_height + font.size * 1.02, line, font, fill, language)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -23,9 +23,6 @@ from tools.generation.storyboard import (
 from tools.generation.text import language_key, localize_product, normalize_theme
 from tools.generation.workers import run_cpu
 
-FADE_IN_S = 0.2  # from black at the very start
-FADE_OUT_S = 0.25  # to black at the very end, after the last word
-
 
 def _motion(k: int, seconds: float) -> tuple[str, str]:
     """Crop window x/y expressions for a picture scene: consecutive pictures move different ways."""
@@ -107,8 +104,9 @@ def build_ffmpeg_args(
         parts.append(f"[b{k}_{len(scene.overlays)}]format=yuv420p[s{k}]")
     n = len(scenes)
     parts.append(
-        "".join(f"[s{k}]" for k in range(n)) + f"concat=n={n}:v=1:a=0,"
-        f"fade=t=in:st=0:d={FADE_IN_S},fade=t=out:st={duration - FADE_OUT_S:.3f}:d={FADE_OUT_S},format=yuv420p[v]"
+        # No fade from or to black: the hook is seen from the first frame (feeds autoplay, and viewers decide in
+        # the first second), and the end card holds to the last one (the ad loops).
+        "".join(f"[s{k}]" for k in range(n)) + f"concat=n={n}:v=1:a=0,format=yuv420p[v]"
     )
     if voice is not None:
         # The voice starts after a short lead-in and is padded with silence to the end of the picture; the
