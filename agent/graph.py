@@ -58,7 +58,6 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_conditional_edges("generate_copy", fan_out_media, ["generate_media", "generate_video"])
     builder.add_edge("generate_media", "generate_video")
     builder.add_edge("generate_video", "review")
-    builder.add_edge("regenerate", "review")
     builder.add_edge("rebuild", "review")
     builder.add_edge("build_structure", "preview")
     builder.add_edge("track", END)

@@ -56,6 +56,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Your edit of the {lang} {fields} was carried into: {assets}. Nothing else was remade.",
         "ar": "نُقل تعديلك على {fields} ({lang}) إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
     },
+    "rebuilt_new_copy": {
+        "en": "The new {lang} copy was carried into: {assets}. Nothing else was remade.",
+        "ar": "نُقل النص {lang} الجديد إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
+    },
     "rebuilt_nothing": {
         "en": "Your edit of the {lang} {fields} appears in no image, voice-over or video, so nothing else "
               "was remade.",

@@ -6,14 +6,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from langgraph.runtime import Runtime
-from langgraph.types import Send
+from langgraph.types import Command, Send
 
 from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_language
 from agent.briefs import DEFAULT_LANGUAGES, copy_brief
 from agent.context import AgentContext
+from agent.interactions import EDITABLE_COPY_FIELDS
 from agent.models import CampaignRequest
 from agent.state import CampaignState
 from agent.texts import t
@@ -294,12 +295,15 @@ async def _video_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Med
     return MediaJob("video", language, brief, list(ctx.providers.video), cut)
 
 
-async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Make one asset again with the next variation; every other asset stays as it is."""
+async def regenerate(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["review", "rebuild"]]:
+    """Make one asset again with the next variation; every other asset stays as it is, except that a new take of
+    the copy goes on to `rebuild`, which remakes what shows its words (as after an edit)."""
     ctx = runtime.context
     slot = state.get("regenerate_slot")
     if not slot:
-        return {}
+        return Command(goto="review")
     await ctx.progress(t("regenerating", state.get("language"), slot=slot))
     variations = dict(state.get("variations") or {})  # type: ignore[call-overload]
     variations[slot] = variations.get(slot, 0) + 1
@@ -314,10 +318,28 @@ async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> di
         else:
             asset_id = await make_media(ctx, working, slot)
     except GenerationFailed as failed:
-        return {"generation_errors": {slot: str(failed)}, "regenerate_slot": None, "variations": variations}
-    return {
+        return Command(
+            goto="review",
+            update={"generation_errors": {slot: str(failed)}, "regenerate_slot": None, "variations": variations},
+        )
+    update: dict[str, Any] = {
         "assets": {slot: asset_id},
         "regenerate_slot": None,
         "variations": variations,
         "generation_errors": {slot: ""},
     }
+    if kind != "copy":
+        return Command(goto="review", update=update)
+    old_slot = (state.get("assets") or {}).get(slot)
+    rows = await load_assets(ctx, {"old": old_slot, "new": asset_id} if old_slot else {"new": asset_id})
+    old_text = dict(rows["old"].text or {}) if "old" in rows else {}
+    new_text = dict(rows["new"].text or {})
+    fields = sorted(f for f in EDITABLE_COPY_FIELDS if old_text.get(f) != new_text.get(f))
+    update["last_edit"] = {
+        "round": int(state.get("review_round", 1)),  # type: ignore[call-overload]
+        "slot": slot,
+        "language": slot_language(slot),
+        "fields": fields,
+        "regenerated": True,
+    }
+    return Command(goto="rebuild", update=update)

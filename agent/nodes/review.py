@@ -49,8 +49,9 @@ async def review(
     review_round = int(state.get("review_round", 1))  # type: ignore[call-overload]
     edit = state.get("last_edit") or {}
     rebuilt: list[str] = list(edit.get("rebuilt") or []) if edit.get("round") == review_round else []
-    if edit.get("round") == review_round:
-        message += "\n" + rebuilt_line(edit, rebuilt, language)
+    line = rebuilt_line(edit, rebuilt, language) if edit.get("round") == review_round else ""
+    if line:
+        message += "\n" + line
     if failed:
         message += "\n" + "\n".join(f"- {slot}: {err}" for slot, err in failed.items())
     payload = ReviewContent(
@@ -114,8 +115,10 @@ def rebuilt_line(edit: dict[str, Any], rebuilt: list[str], language: str) -> str
         "lang": language_name(edit.get("language"), language),
     }
     if not rebuilt:
-        return t("rebuilt_nothing", language, **values)
-    return t("rebuilt", language, assets=asset_list(rebuilt, language), **values)
+        # A new take of copy that nothing shows needs no word; an edit is told where it went.
+        return "" if edit.get("regenerated") else t("rebuilt_nothing", language, **values)
+    key = "rebuilt_new_copy" if edit.get("regenerated") else "rebuilt"
+    return t(key, language, assets=asset_list(rebuilt, language), **values)
 
 
 async def _apply_edit(

@@ -129,3 +129,16 @@ async def test_the_card_says_it_in_arabic_and_an_unshown_field_remakes_nothing(s
         payload = edited.prompt.payload  # type: ignore[union-attr]
         assert payload["rebuilt"] == []
         assert "تعديلك على الوصف (العربي) لا يظهر في أي صورة أو تعليق صوتي أو فيديو" in payload["message"]
+
+        # A new take of the copy is an edit of every field it changes: what shows them is remade too.
+        assert edited.prompt is not None
+        again = await services.driver.decide(
+            conversation_id=edited.conversation_id, interrupt_id=edited.prompt.interrupt_id,
+            decision={"action": "regenerate", "slot": "copy:ar"}, actor=USER,
+        )
+        assert again.prompt is not None and again.prompt.kind == "review"
+        now = _ids(again)
+        images = ["image:ar:1x1", "image:ar:4x5", "image:ar:9x16"]
+        assert {slot for slot in now if now[slot] != after[slot]} == {"copy:ar", *images}
+        assert again.prompt.payload["rebuilt"] == images
+        assert "نُقل النص العربي الجديد إلى: الصورة 1:1، الصورة 4:5، الصورة 9:16." in again.prompt.payload["message"]
