@@ -16,6 +16,7 @@ from agent.nodes.generate import (
     regenerate,
 )
 from agent.nodes.launch import cancelled, failed, publish, reconnect, track
+from agent.nodes.rebuild import rebuild
 from agent.nodes.review import review
 from agent.nodes.structure import build_structure, preview
 from agent.nodes.understand import parse, validate
@@ -26,7 +27,8 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     """The flow, uncompiled: the caller compiles it with its own checkpointer (SQLite, Postgres, or none for Studio).
 
     parse -> validate (clarify loop) -> connect_accounts (OAuth wait) -> validate -> generate_copy
-    -> [generate_media x N, in parallel] -> generate_video -> review (edit / regenerate loop)
+    -> [generate_media x N, in parallel] -> generate_video -> review (regenerate loop; an edit loops through
+    rebuild, which remakes what shows the edited words)
     -> build_structure -> preview (adjust loop back to validate) -> admin_approval (above the budget ceilings)
     -> publish -> track -> END
     publish -> reconnect (a token died mid-publish; everything paused) -> publish, same plan, same keys
@@ -41,6 +43,7 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_node("generate_video", generate_video)
     builder.add_node("review", review)
     builder.add_node("regenerate", regenerate)
+    builder.add_node("rebuild", rebuild)
     builder.add_node("build_structure", build_structure)
     builder.add_node("preview", preview)
     builder.add_node("admin_approval", admin_approval)
@@ -55,7 +58,7 @@ def build_graph() -> StateGraph[CampaignState, AgentContext]:
     builder.add_conditional_edges("generate_copy", fan_out_media, ["generate_media", "generate_video"])
     builder.add_edge("generate_media", "generate_video")
     builder.add_edge("generate_video", "review")
-    builder.add_edge("regenerate", "review")
+    builder.add_edge("rebuild", "review")
     builder.add_edge("build_structure", "preview")
     builder.add_edge("track", END)
     builder.add_edge("failed", END)

@@ -93,6 +93,7 @@ class ReviewContent(BaseModel):
     platforms: list[str] = Field(default_factory=list)  # copy limits are checked against each
     assets: list[AssetView]
     content_hash: str  # the approval binds to exactly this content
+    rebuilt: list[str] = Field(default_factory=list)  # slots remade to show the last copy edit
 
 
 class PreviewCampaign(BaseModel):

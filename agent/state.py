@@ -36,6 +36,8 @@ class CampaignState(TypedDict, total=False):
         dict[str, str], merge_slots
     ]  # slot -> why no provider could make it ("" = cleared)
     review_round: int
+    # The last copy edit: {"round", "slot", "language", "fields"}, plus "rebuilt" (the slots remade to show it)
+    last_edit: dict[str, Any] | None
     content_approved: bool
     content_approved_by: str | None
 

@@ -48,6 +48,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ar": "هذه المواد الإعلانية للمراجعة. وافق عليها، أو عدّل أي نص، أو أعد إنشاء مادة واحدة.",
     },
     "regenerating": {"en": "Regenerating {slot}...", "ar": "جارٍ إعادة إنشاء {slot}..."},
+    "rebuilding": {
+        "en": "Rebuilding what shows your edit...",
+        "ar": "جارٍ إعادة إنشاء ما يعرض تعديلك...",
+    },
+    "rebuilt": {
+        "en": "Your edit of the {lang} {fields} was carried into: {assets}. Nothing else was remade.",
+        "ar": "نُقل تعديلك على {fields} ({lang}) إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
+    },
+    "rebuilt_new_copy": {
+        "en": "The new {lang} copy was carried into: {assets}. Nothing else was remade.",
+        "ar": "نُقل النص {lang} الجديد إلى: {assets}. ولم يُعَد إنشاء أي شيء آخر.",
+    },
+    "rebuilt_nothing": {
+        "en": "Your edit of the {lang} {fields} appears in no image, voice-over or video, so nothing else "
+              "was remade.",
+        "ar": "تعديلك على {fields} ({lang}) لا يظهر في أي صورة أو تعليق صوتي أو فيديو، فلم يُعَد إنشاء شيء آخر.",
+    },
     "building": {"en": "Building the campaign structure...", "ar": "جارٍ بناء هيكل الحملة..."},
     "preview": {
         "en": "Final check before anything is published. Approve to publish, or tell me what to adjust.",
@@ -225,3 +242,42 @@ def platform_name(platform: str, language: str | None) -> str:
 def platform_list(platforms: list[str], language: str | None) -> str:
     sep = "، " if lang_of(language) == "ar" else ", "
     return sep.join(platform_name(p, language) for p in platforms)
+
+
+COPY_FIELD_NAMES: dict[str, dict[str, str]] = {
+    "headline": {"en": "headline", "ar": "العنوان"},
+    "primary_text": {"en": "primary text", "ar": "النص الأساسي"},
+    "description": {"en": "description", "ar": "الوصف"},
+    "cta_label": {"en": "button label", "ar": "نص الزر"},
+}
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "ar": {"en": "Arabic", "ar": "العربي"},
+    "en": {"en": "English", "ar": "الإنجليزي"},
+}
+_ASSET_NAMES: dict[str, dict[str, str]] = {
+    "image": {"en": "image {size}", "ar": "الصورة {size}"},
+    "voice": {"en": "voice-over", "ar": "التعليق الصوتي"},
+    "video": {"en": "video", "ar": "الفيديو"},
+    "copy": {"en": "copy", "ar": "النص"},
+}
+
+
+def field_list(fields: list[str], language: str | None) -> str:
+    lang = lang_of(language)
+    names = [COPY_FIELD_NAMES.get(f, {}).get(lang, f) for f in fields]
+    return (" و" if lang == "ar" else " and ").join(names)
+
+
+def asset_list(slots: list[str], language: str | None) -> str:
+    """Slots ("image:ar:9x16", "voice:ar") as people say them: "image 9:16, voice-over"."""
+    lang = lang_of(language)
+    names = []
+    for slot in slots:
+        kind, *rest = slot.split(":")
+        size = rest[1].replace("x", ":") if kind == "image" and len(rest) > 1 else ""
+        names.append(_ASSET_NAMES.get(kind, {}).get(lang, kind).format(size=size))
+    return ("، " if lang == "ar" else ", ").join(names)
+
+
+def language_name(code: str | None, language: str | None) -> str:
+    return LANGUAGE_NAMES.get(code or "", {}).get(lang_of(language), code or "")

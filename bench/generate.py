@@ -1,7 +1,7 @@
 """Benchmark: wall time of the seed campaign's full offline bundle, parallel vs the same work in sequence.
 
-Both modes make the same 16 assets with the same settings into fresh folders (no cache): parallel renders
-the images in the shared process pool and encodes the video as soon as its slides and voice exist;
+Both modes make the same 15 assets with the same settings into fresh folders (no cache): parallel renders
+the images in the shared process pool and encodes the video as soon as its end card (the Arabic 9:16 ad) and voice exist;
 sequential makes one asset at a time, images on a thread of this process (a worker process would only add
 a round trip when nothing else runs). Rounds are interleaved so background load hits both modes alike.
 
@@ -110,7 +110,7 @@ class _Timed:
 
     async def render(self, brief: ImageBrief | VideoBrief, out_dir: Path) -> MediaResult:
         if isinstance(brief, VideoBrief):
-            label = f"video {brief.language} {brief.width}x{brief.height} ({len(brief.image_paths)} slides)"
+            label = f"video {brief.language} {brief.width}x{brief.height} ({len(brief.image_paths)} end card)"
         else:
             label = f"image {brief.language} {brief.width}x{brief.height}"
         return await self._time(label, lambda: self.inner.render(brief, out_dir))
@@ -134,7 +134,7 @@ async def profile(root: Path) -> dict[str, Any]:
     video = next(e for e in log if e["asset"].startswith("video"))
     slides = [e for e in log if e["asset"].startswith("image") and e["asset"].endswith("1080x1920")]
     copy = sum(e["wall_s"] for e in log if e["asset"] == "copy")
-    # The video needs its slides (rendered side by side) and then encodes; nothing shortens that chain.
+    # The video needs its end card image and then encodes; nothing shortens that chain.
     critical = copy + max((e["cpu_s"] for e in slides), default=0.0) + video["wall_s"]
     floor = max(cpu / cores, critical)
     by_kind: dict[str, dict[str, float]] = {}
@@ -163,7 +163,7 @@ async def main(rounds: int, with_profile: bool) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="adly-bench-") as tmp:
         root = Path(tmp)
         # Warm-up, both modes: imports, fonts, the pool's workers, the page cache for ffmpeg. Files are
-        # deleted after every run and nothing is cached, so each timed run makes all 16 assets.
+        # deleted after every run and nothing is cached, so each timed run makes all 15 assets.
         await _once(True, root, -1)
         await _once(False, root, -1)
         assets = 0

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypedDict
 
 from langgraph.runtime import Runtime
-from langgraph.types import Send
+from langgraph.types import Command, Send
 
 from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_language
 from agent.briefs import DEFAULT_LANGUAGES, copy_brief
 from agent.context import AgentContext
+from agent.interactions import EDITABLE_COPY_FIELDS
 from agent.models import CampaignRequest
 from agent.state import CampaignState
 from agent.texts import t
@@ -139,17 +143,32 @@ async def generate_media(branch: MediaBranch, runtime: Runtime[AgentContext]) ->
     return {"assets": {slot: asset_id}}
 
 
-async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str:
+@dataclass(frozen=True)
+class MediaJob:
+    """How one media slot is made now: its brief (the cache key's), the provider chain, and the call."""
+
+    kind: GenerationKind
+    language: str
+    brief: dict[str, Any]
+    providers: list[Any]
+    call: Callable[[Any, Path], Awaitable[MediaResult]]
+
+
+async def media_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> MediaJob:
+    """The brief an image, voice or video slot gets from the state's current copy and assets.
+
+    Edits propagate through this: an asset whose brief would differ from the one it was made from shows
+    something that changed (agent.nodes.rebuild).
+    """
+    if slot_kind(slot) == "video":
+        return await _video_job(ctx, state, slot)
     request = CampaignRequest.model_validate(state["request"])
     language = slot_language(slot) or "en"
-    copy_assets = await load_assets(ctx, {f"copy:{language}": state["assets"][f"copy:{language}"]})
-    words = copy_assets[f"copy:{language}"].text or {}
+    words = await _copy_words(ctx, state, language)
     variation = int((state.get("variations") or {}).get(slot, 0))
-    kind: GenerationKind = "image" if slot_kind(slot) == "image" else "voice"
-    call: Any
-    if kind == "image":
+    if slot_kind(slot) == "image":
         width, height = IMAGE_SLOTS[slot.split(":")[2]]
-        model: ImageBrief | VoiceBrief = ImageBrief(
+        image = ImageBrief(
             theme=request.theme,
             headline=words.get("headline", ""),
             cta_label=words.get("cta_label", ""),
@@ -160,34 +179,45 @@ async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str
             brand_name=ctx.brand_name,
             variation=variation,
         )
-        providers: list[Any] = list(ctx.providers.image)
 
-        async def call(provider: Any, work_dir: Any) -> MediaResult:
-            return await provider.render(model, work_dir)
-    else:
-        model = VoiceBrief(
-            script=voice_script(CopyVariant.model_validate(words)), language=language, gender="female",
-            variation=variation,
-        )
-        providers = list(ctx.providers.voice)
+        async def draw(provider: Any, work_dir: Path) -> MediaResult:
+            return await provider.render(image, work_dir)
 
-        async def call(provider: Any, work_dir: Any) -> MediaResult:
-            return await provider.synthesize(model, work_dir)
+        return MediaJob("image", language, image.model_dump(mode="json"), list(ctx.providers.image), draw)
+    voice = VoiceBrief(
+        script=voice_script(CopyVariant.model_validate(words)), language=language, gender="female",
+        variation=variation,
+    )
 
+    async def speak(provider: Any, work_dir: Path) -> MediaResult:
+        return await provider.synthesize(voice, work_dir)
+
+    return MediaJob("voice", language, voice.model_dump(mode="json"), list(ctx.providers.voice), speak)
+
+
+async def _copy_words(ctx: AgentContext, state: dict[str, Any], language: str) -> dict[str, Any]:
+    slot = f"copy:{language}"
+    rows = await load_assets(ctx, {slot: state["assets"][slot]})
+    return dict(rows[slot].text or {})
+
+
+async def make_media(ctx: AgentContext, state: dict[str, Any], slot: str) -> str:
+    """Make (or find in the cache) the asset of an image, voice or video slot; returns its id."""
+    job = await media_job(ctx, state, slot)
     asset_id, _ = await produce(
         ctx,
         state=state,
-        kind=kind,
-        language=language,
-        brief=model.model_dump(mode="json"),
-        providers=providers,
-        call=call,
-        to_row=_media_row,
+        kind=job.kind,
+        language=job.language,
+        brief=job.brief,
+        providers=job.providers,
+        call=job.call,
+        to_row=media_row,
     )
     return asset_id
 
 
-def _media_row(result: MediaResult) -> dict[str, Any]:
+def media_row(result: MediaResult) -> dict[str, Any]:
     return {
         "mime": result.mime,
         "width": result.width,
@@ -220,51 +250,60 @@ async def _video_or_error(
 
 
 async def make_video(ctx: AgentContext, state: dict[str, Any], slot: str) -> str:
+    return await make_media(ctx, state, slot)
+
+
+async def _video_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> MediaJob:
+    """The story video of a language: cut to its voice-over, captioned with its copy, ending on its 9:16 ad."""
+    request = CampaignRequest.model_validate(state["request"])
     language = slot_language(slot) or "en"
     assets = state["assets"]
-    # Vertical slides only: the video is 9:16, and feed sizes would need letterboxing.
-    frame_slots = [s for s in (f"image:{language}:9x16",) if s in assets]
-    voice_slot = f"voice:{language}"
-    rows = await load_assets(ctx, {s: assets[s] for s in [*frame_slots, voice_slot] if s in assets})
-    frames = [ctx.asset_dir / path for s in frame_slots if s in rows and (path := rows[s].file_path)]
-    voice = rows.get(voice_slot)
-    voice_path = ctx.asset_dir / voice.file_path if voice is not None and voice.file_path else None
-    duration = max(6.0, min(15.0, (voice.duration_s or 0) + 1.0)) if voice is not None else 10.0
+    end_slot, voice_slot = f"image:{language}:9x16", f"voice:{language}"
+    rows = await load_assets(ctx, {s: assets[s] for s in (end_slot, voice_slot) if s in assets})
+    end, voice = rows.get(end_slot), rows.get(voice_slot)
+    words = await _copy_words(ctx, state, language)
     variation = int((state.get("variations") or {}).get(slot, 0))
+    story = {
+        "theme": request.theme,
+        "headline": words.get("headline", ""),
+        "primary_text": words.get("primary_text", ""),
+        "description": words.get("description", ""),
+        "cta_label": words.get("cta_label", ""),
+        "brand_name": ctx.brand_name,
+        "product": request.product,
+    }
     video = VideoBrief(
-        image_paths=frames, voice_path=voice_path, duration_s=duration, language=language, variation=variation
+        image_paths=[ctx.asset_dir / end.file_path] if end is not None and end.file_path else [],
+        voice_path=ctx.asset_dir / voice.file_path if voice is not None and voice.file_path else None,
+        language=language,
+        variation=variation,
+        **story,
     )
-    # The cache key names the input assets, not their paths, so a moved asset store still hits.
+    # The cache key names the input assets, not their paths, so a moved asset store still hits; and the
+    # words it shows, so an edit of any of them makes it again.
     brief = {
-        "frames": [assets[s] for s in frame_slots],
+        "frames": [assets[end_slot]] if end is not None else [],
         "voice": assets.get(voice_slot),
-        "duration_s": duration,
         "language": language,
         "variation": variation,
+        **story,
     }
 
-    async def call_video(provider: Any, work_dir: Any) -> MediaResult:
+    async def cut(provider: Any, work_dir: Path) -> MediaResult:
         return await provider.render(video, work_dir)
 
-    asset_id, _ = await produce(
-        ctx,
-        state=state,
-        kind="video",
-        language=language,
-        brief=brief,
-        providers=ctx.providers.video,
-        call=call_video,
-        to_row=_media_row,
-    )
-    return asset_id
+    return MediaJob("video", language, brief, list(ctx.providers.video), cut)
 
 
-async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Make one asset again with the next variation; every other asset stays as it is."""
+async def regenerate(
+    state: CampaignState, runtime: Runtime[AgentContext]
+) -> Command[Literal["review", "rebuild"]]:
+    """Make one asset again with the next variation; every other asset stays as it is, except that a new take of
+    the copy goes on to `rebuild`, which remakes what shows its words (as after an edit)."""
     ctx = runtime.context
     slot = state.get("regenerate_slot")
     if not slot:
-        return {}
+        return Command(goto="review")
     await ctx.progress(t("regenerating", state.get("language"), slot=slot))
     variations = dict(state.get("variations") or {})  # type: ignore[call-overload]
     variations[slot] = variations.get(slot, 0) + 1
@@ -279,10 +318,28 @@ async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> di
         else:
             asset_id = await make_media(ctx, working, slot)
     except GenerationFailed as failed:
-        return {"generation_errors": {slot: str(failed)}, "regenerate_slot": None, "variations": variations}
-    return {
+        return Command(
+            goto="review",
+            update={"generation_errors": {slot: str(failed)}, "regenerate_slot": None, "variations": variations},
+        )
+    update: dict[str, Any] = {
         "assets": {slot: asset_id},
         "regenerate_slot": None,
         "variations": variations,
         "generation_errors": {slot: ""},
     }
+    if kind != "copy":
+        return Command(goto="review", update=update)
+    old_slot = (state.get("assets") or {}).get(slot)
+    rows = await load_assets(ctx, {"old": old_slot, "new": asset_id} if old_slot else {"new": asset_id})
+    old_text = dict(rows["old"].text or {}) if "old" in rows else {}
+    new_text = dict(rows["new"].text or {})
+    fields = sorted(f for f in EDITABLE_COPY_FIELDS if old_text.get(f) != new_text.get(f))
+    update["last_edit"] = {
+        "round": int(state.get("review_round", 1)),  # type: ignore[call-overload]
+        "slot": slot,
+        "language": slot_language(slot),
+        "fields": fields,
+        "regenerated": True,
+    }
+    return Command(goto="rebuild", update=update)

@@ -1,4 +1,4 @@
-"""Review: the bundle is shown once; approve, edit a copy field (re-checked against limits), or regenerate one asset."""
+"""Review: the bundle is shown once; approve, edit a copy field (checked; what shows it is remade), or regenerate one."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agent.assets import asset_view, brief_hash, content_hash, load_assets
+from agent.assets import asset_view, brief_hash, content_hash, load_assets, slot_language
 from agent.context import AgentContext
 from agent.interactions import EDITABLE_COPY_FIELDS, ReviewContent, ReviewDecision
 from agent.models import CampaignRequest
 from agent.nodes.generate import required_slots
 from agent.state import CampaignState
-from agent.texts import lang_of, t
+from agent.texts import asset_list, field_list, lang_of, language_name, t
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
 
@@ -32,7 +32,7 @@ def copy_problems(text: dict[str, Any], platforms: list[str], language: str) -> 
 
 async def review(
     state: CampaignState, runtime: Runtime[AgentContext]
-) -> Command[Literal["review", "regenerate", "build_structure", "cancelled"]]:
+) -> Command[Literal["review", "regenerate", "rebuild", "build_structure", "cancelled"]]:
     ctx = runtime.context
     language = state.get("language", "en")
     request = CampaignRequest.model_validate(state["request"])
@@ -46,15 +46,22 @@ async def review(
         views.append(view)
     failed = {s: e for s, e in (state.get("generation_errors") or {}).items() if e}
     message = t("review", language)
+    review_round = int(state.get("review_round", 1))  # type: ignore[call-overload]
+    edit = state.get("last_edit") or {}
+    rebuilt: list[str] = list(edit.get("rebuilt") or []) if edit.get("round") == review_round else []
+    line = rebuilt_line(edit, rebuilt, language) if edit.get("round") == review_round else ""
+    if line:
+        message += "\n" + line
     if failed:
         message += "\n" + "\n".join(f"- {slot}: {err}" for slot, err in failed.items())
     payload = ReviewContent(
         language=language,
         message=message,
-        round=int(state.get("review_round", 1)),  # type: ignore[call-overload]
+        round=review_round,
         platforms=list(request.platforms),
         assets=views,
         content_hash=content_hash(slots),
+        rebuilt=rebuilt,
     )
     decision: ReviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=ReviewDecision)
 
@@ -65,9 +72,17 @@ async def review(
             goto="regenerate", update={"regenerate_slot": decision.slot, "review_round": payload.round + 1}
         )
     if decision.action == "edit" and decision.slot in slots and decision.slot.startswith("copy:"):
-        new_id = await _apply_edit(ctx, state, rows[decision.slot], decision)
+        new_id, fields = await _apply_edit(ctx, state, rows[decision.slot], decision)
+        # What shows or says the edited words is remade next (agent.nodes.rebuild), then reviewed again.
+        last_edit = {
+            "round": payload.round + 1,
+            "slot": decision.slot,
+            "language": slot_language(decision.slot),
+            "fields": fields,
+        }
         return Command(
-            goto="review", update={"assets": {decision.slot: new_id}, "review_round": payload.round + 1}
+            goto="rebuild",
+            update={"assets": {decision.slot: new_id}, "review_round": payload.round + 1, "last_edit": last_edit},
         )
     if decision.action == "approve":
         async with ctx.sessions() as session, session.begin():
@@ -93,11 +108,26 @@ async def review(
     return Command(goto="review")
 
 
+def rebuilt_line(edit: dict[str, Any], rebuilt: list[str], language: str) -> str:
+    """What the last edit remade, in the user's language (the review card's line about it)."""
+    values = {
+        "fields": field_list(list(edit.get("fields") or []), language),
+        "lang": language_name(edit.get("language"), language),
+    }
+    if not rebuilt:
+        # A new take of copy that nothing shows needs no word; an edit is told where it went.
+        return "" if edit.get("regenerated") else t("rebuilt_nothing", language, **values)
+    key = "rebuilt_new_copy" if edit.get("regenerated") else "rebuilt"
+    return t(key, language, assets=asset_list(rebuilt, language), **values)
+
+
 async def _apply_edit(
     ctx: AgentContext, state: CampaignState, original: Any, decision: ReviewDecision
-) -> str:
-    """An edited copy is a new asset (who edited it is kept); the same edit twice finds the first one."""
+) -> tuple[str, list[str]]:
+    """An edited copy is a new asset (who edited it is kept); the same edit twice finds the first one.
+    Returns its id and the fields whose words changed."""
     edits = {k: v.strip() for k, v in decision.edits.items() if k in COPY_FIELDS and v.strip()}
+    changed = sorted(k for k, v in edits.items() if (original.text or {}).get(k) != v)
     text = {**(original.text or {}), **edits}
     digest = brief_hash("copy-edit", {"from": original.id, "edits": edits})
     async with ctx.sessions() as session, session.begin():
@@ -105,7 +135,7 @@ async def _apply_edit(
             session=session, workspace_id=state["workspace_id"], kind="copy", brief_hash=digest
         )
         if existing is not None:
-            return existing.id
+            return existing.id, changed
         asset = await repo.add_asset(
             session=session,
             workspace_id=state["workspace_id"],
@@ -133,4 +163,4 @@ async def _apply_edit(
             subject_id=asset.id,
             details={"from": original.id, "fields": sorted(edits)},
         )
-        return asset.id
+        return asset.id, changed

@@ -259,6 +259,9 @@ async def test_review_edit_is_checked_and_regenerate_touches_one_asset(settings:
         after_edit = {a["slot"]: a for a in edited.prompt.payload["assets"]}
         assert after_edit["copy:en"]["text"]["headline"] == "Ramadan nights, brighter"
         assert after_edit["copy:en"]["asset_id"] != before["copy:en"]
+        # The edited English headline reached what shows or says it (tests/flow/test_edit_propagation.py).
+        remade = {slot for slot, a in after_edit.items() if a["asset_id"] != before[slot]}
+        assert remade == {"copy:en", "image:en:1x1", "image:en:4x5", "image:en:9x16", "voice:en", "video:en"}
         async with services.sessions() as session:
             row = await session.get(ContentAsset, after_edit["copy:en"]["asset_id"])
             assert row is not None and row.edited_by == USER
@@ -269,5 +272,5 @@ async def test_review_edit_is_checked_and_regenerate_touches_one_asset(settings:
         )
         assert regenerated.prompt is not None and regenerated.prompt.kind == "review"
         now = {a["slot"]: a["asset_id"] for a in regenerated.prompt.payload["assets"]}
-        changed = {slot for slot in now if now[slot] != before[slot]}
-        assert changed == {"copy:en", "image:ar:1x1"}, changed
+        changed = {slot for slot in now if now[slot] != after_edit[slot]["asset_id"]}
+        assert changed == {"image:ar:1x1"}, changed

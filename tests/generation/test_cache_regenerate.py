@@ -8,7 +8,7 @@ from tools.generation.base import CopyBrief, CopyResult, ImageBrief, MediaResult
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.studio import BundleSpec, generate_bundle, regenerate_asset
 from tools.generation.text import TemplateCopyProvider
-from tools.generation.video import SlideshowVideoProvider
+from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider
 
 
@@ -102,7 +102,7 @@ async def test_regenerate_video_uses_the_same_slides(tmp_path: Path) -> None:
         copy=[TemplateCopyProvider()],
         image=[ProceduralImageProvider()],
         voice=[EspeakVoiceProvider()],
-        video=[SlideshowVideoProvider()],
+        video=[StoryboardVideoProvider()],
     )
     spec = _spec(video=True)
     spec.image_sizes = []

@@ -118,7 +118,7 @@ def test_configured_providers_come_first_offline_last() -> None:
     assert [p.name for p in providers.copy] == ["openai-chat:gpt-4o-mini", "templates"]
     assert [p.name for p in providers.image] == ["openai-images:gpt-image-1", "procedural"]
     assert [p.name for p in providers.voice] == ["openai-tts:gpt-4o-mini-tts", "espeak-ng"]
-    assert [p.name for p in providers.video] == ["slideshow"]
+    assert [p.name for p in providers.video] == ["storyboard"]
     offline = providers_from_config(
         openai_api_key=None, openai_base_url=None, chat_model="m", image_model="m", tts_model="m"
     )

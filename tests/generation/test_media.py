@@ -1,4 +1,4 @@
-"""Images, voice-over and video: sizes, streams and durations, read back from the files with ffmpeg."""
+"""Images and voice-over: sizes, streams and durations, read back from the files with ffmpeg (video: test_story_video)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from tools.generation.base import IMAGE_SIZES, ImageBrief, VideoBrief, VoiceBrief
+from tools.generation.base import IMAGE_SIZES, ImageBrief, VoiceBrief
 from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
 from tools.generation.media import parse_media_info, probe
-from tools.generation.video import SlideshowVideoProvider, plan_duration
 from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
 
 
@@ -74,44 +73,6 @@ async def test_espeak_arabic_female_draft_voice(tmp_path: Path) -> None:
     info = await probe(result.path)
     assert info.audio is not None and info.video is None
     assert info.duration_s == pytest.approx(result.duration_s, abs=0.05)
-
-
-async def test_video_has_audio_right_size_and_duration(tmp_path: Path) -> None:
-    slides = [
-        (await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path,
-        (await ProceduralImageProvider().render(_brief((1080, 1920), "en"), tmp_path)).path,
-    ]
-    voice = tmp_path / "voice.wav"
-    voice.write_bytes(_wav_bytes(7.0))
-    brief = VideoBrief(image_paths=slides, voice_path=voice, language="ar")
-    result = await SlideshowVideoProvider().render(brief, tmp_path)
-    info = await probe(result.path)
-    assert info.video is not None and info.audio is not None
-    assert (info.video.codec, info.video.pix_fmt, info.video.width, info.video.height) == (
-        "h264",
-        "yuv420p",
-        1080,
-        1920,
-    )
-    assert info.audio.codec == "aac" and info.audio.sample_rate == 48000
-    assert info.duration_s == pytest.approx(8.0, abs=0.1)  # voice + a breath
-    assert 6.0 <= (info.duration_s or 0) <= 15.0
-    assert result.duration_s == info.duration_s and result.meta["voice_over"] is True
-
-
-async def test_video_without_voice_still_has_a_silent_audio_track(tmp_path: Path) -> None:
-    slide = (await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path
-    result = await SlideshowVideoProvider().render(VideoBrief(image_paths=[slide], duration_s=6.0), tmp_path)
-    info = await probe(result.path)
-    assert info.audio is not None and info.audio.codec == "aac"
-    assert info.duration_s == pytest.approx(6.0, abs=0.1)
-
-
-def test_duration_is_clamped_to_platform_window() -> None:
-    brief = VideoBrief(image_paths=[Path("a.jpg")])
-    assert plan_duration(brief, None) == 10.0
-    assert plan_duration(brief, 2.0) == 6.0
-    assert plan_duration(brief, 30.0) == 15.0
 
 
 def test_parse_ffmpeg_banner() -> None:
@@ -185,22 +146,3 @@ async def test_openai_http_error_is_a_provider_failure(tmp_path: Path) -> None:
             await OpenAITTSProvider(api_key="k", http=http).synthesize(
                 VoiceBrief(script="hi", language="en"), tmp_path
             )
-
-
-async def test_square_slide_is_shown_whole_in_a_vertical_video(tmp_path: Path) -> None:
-    from tools.generation.video import OVERSCAN, fit_slides
-
-    square = (await ProceduralImageProvider().render(_brief((1080, 1080)), tmp_path)).path
-    tall = (await ProceduralImageProvider().render(_brief((1080, 1920)), tmp_path)).path
-    fitted = fit_slides([square, tall], 1080, 1920, tmp_path)
-    assert fitted[1] == tall  # already the right shape: used as is
-    with Image.open(fitted[0]) as img, Image.open(square) as src:
-        assert img.size == (1080, 1920)
-        side = int(1080 / OVERSCAN)
-        top = (1920 - side) // 2
-        inner = img.crop(((1080 - side) // 2, top, (1080 - side) // 2 + side, top + side)).resize((64, 64))
-        diff = sum(abs(a - b) for a, b in zip(inner.tobytes(), src.resize((64, 64)).tobytes(), strict=True))
-        assert diff / (64 * 64 * 3) < 12  # the whole square ad is there, not a crop of it
-    result = await SlideshowVideoProvider().render(VideoBrief(image_paths=[tall, square]), tmp_path)
-    info = await probe(result.path)
-    assert info.video is not None and (info.video.width, info.video.height) == (1080, 1920)

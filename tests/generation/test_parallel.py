@@ -16,7 +16,7 @@ from tools.generation.base import CopyBrief, ImageBrief, MediaResult, Providers,
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.studio import BundleSpec, generate_bundle
 from tools.generation.text import TemplateCopyProvider
-from tools.generation.video import SlideshowVideoProvider
+from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider
 
 
@@ -116,7 +116,7 @@ async def test_the_video_starts_before_the_feed_images_finish(tmp_path: Path) ->
         copy=[TemplateCopyProvider()],
         image=[_Recording(ProceduralImageProvider(), log, delay_1x1_s=1.0)],  # type: ignore[list-item]
         voice=[EspeakVoiceProvider()],
-        video=[_Recording(SlideshowVideoProvider(), log)],  # type: ignore[list-item]
+        video=[_Recording(StoryboardVideoProvider(), log)],  # type: ignore[list-item]
     )
     spec = BundleSpec(
         copy_brief=CopyBrief(theme="ramadan", objective="sales", languages=["ar", "en"]),
@@ -126,8 +126,8 @@ async def test_the_video_starts_before_the_feed_images_finish(tmp_path: Path) ->
     assert not bundle.failures
     video_start = next(start for label, start, _ in log if label == "video")
     square_ends = [end for label, _, end in log if label.endswith("1080x1080")]
-    slide_ends = [end for label, _, end in log if label == "image ar 1080x1920"]  # Arabic is the video's
-    assert len(square_ends) == 2 and len(slide_ends) == 2
+    slide_ends = [end for label, _, end in log if label == "image ar 1080x1920"]  # its end card: the Arabic 9:16 ad
+    assert len(square_ends) == 2 and len(slide_ends) == 1
     assert max(slide_ends) <= video_start < min(square_ends)
 
 

@@ -101,13 +101,24 @@ class VoiceBrief(BaseModel):
 
 
 class VideoBrief(BaseModel):
-    image_paths: list[Path]
+    """A story video: scenes cut to the voice-over, captions of what it says, the ad itself as the end card."""
+
+    image_paths: list[Path] = Field(default_factory=list)  # the ad's 9:16 image (the end card), if made
     voice_path: Path | None = None
     width: int = 1080
     height: int = 1920
-    duration_s: float = Field(default=10.0, ge=6.0, le=15.0)
+    duration_s: float = Field(default=10.0, ge=6.0, le=60.0)  # the length without a voice; a voice sets it
     language: str = "ar"
     variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
+    # What the story shows and says (the voice-over reads storyboard.voice_script of the same words).
+    theme: str | None = None
+    headline: str = ""
+    primary_text: str = ""
+    description: str = ""
+    cta_label: str = ""
+    brand_name: str = "ADLY Store"
+    product: str | None = None
+    offer: str | None = None  # e.g. "30%", shown big on the offer scene
 
 
 class Attempt(BaseModel):

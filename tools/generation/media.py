@@ -128,3 +128,45 @@ async def probe(path: Path) -> MediaInfo:
     if "Duration:" not in text:
         raise FFmpegError(f"ffmpeg could not read {path.name}: {text.strip().splitlines()[-1:]}")
     return parse_media_info(text)
+
+
+_SILENCE_START_RE = re.compile(r"silence_start:\s*(-?[\d.]+)")
+_SILENCE_END_RE = re.compile(r"silence_end:\s*([\d.]+)")
+_PTS_TIME_RE = re.compile(r"pts_time:\s*([\d.]+)")
+
+
+def parse_silences(text: str, duration_s: float | None) -> list[tuple[float, float]]:
+    """(start, end) of each silence silencedetect reported; one still open at the end ends with the file."""
+    found: list[tuple[float, float]] = []
+    start: float | None = None
+    for line in text.splitlines():
+        if m := _SILENCE_START_RE.search(line):
+            start = max(0.0, float(m.group(1)))
+        elif (m := _SILENCE_END_RE.search(line)) and start is not None:
+            found.append((start, float(m.group(1))))
+            start = None
+    if start is not None and duration_s is not None:
+        found.append((start, duration_s))
+    return found
+
+
+async def silences(
+    path: Path, *, noise_db: float = -32.0, min_s: float = 0.12, timeout_s: float = 60.0
+) -> list[tuple[float, float]]:
+    """The pauses in a voice-over (quieter than `noise_db` for at least `min_s`): where its sentences end."""
+    info = await probe(path)
+    stderr = await run_ffmpeg(
+        ["-i", str(path), "-af", f"silencedetect=noise={noise_db}dB:d={min_s}", "-f", "null", "-"],
+        timeout_s=timeout_s,
+    )
+    return parse_silences(stderr, info.duration_s)
+
+
+async def scene_changes(path: Path, *, threshold: float = 0.3, timeout_s: float = 120.0) -> list[float]:
+    """Times of the cuts ffmpeg's scene detector finds in a video (frames whose scene score > threshold)."""
+    stderr = await run_ffmpeg(
+        ["-i", str(path), "-an", "-vf", f"select='gt(scene,{threshold})',showinfo", "-f", "null", "-"],
+        timeout_s=timeout_s,
+    )
+    return [float(m.group(1)) for line in stderr.splitlines() if "Parsed_showinfo" in line
+            if (m := _PTS_TIME_RE.search(line))]

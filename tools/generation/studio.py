@@ -13,6 +13,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, Field
 
+from tools.generation import storyboard
 from tools.generation.base import (
     IMAGE_SIZES,
     Attempt,
@@ -30,7 +31,7 @@ from tools.generation.base import (
 )
 from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
 from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
-from tools.generation.video import SlideshowVideoProvider
+from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
 from tools.generation.workers import in_process
 
@@ -38,12 +39,12 @@ AssetKind = Literal["copy", "image", "video", "voice"]
 
 
 def offline_providers() -> Providers:
-    """Everything on this machine: templates, procedural images, espeak-ng, ffmpeg slideshow."""
+    """Everything on this machine: templates, procedural images, espeak-ng, the ffmpeg story video."""
     return Providers(
         copy=[TemplateCopyProvider()],
         image=[ProceduralImageProvider()],
         voice=[EspeakVoiceProvider()],
-        video=[SlideshowVideoProvider()],
+        video=[StoryboardVideoProvider()],
     )
 
 
@@ -78,7 +79,7 @@ def providers_from_config(
             OpenAITTSProvider(api_key=openai_api_key, base_url=openai_base_url, model=tts_model, http=http),
             *offline.voice,
         ],
-        # No video model is configured yet: the slideshow is built from whichever images were made.
+        # No video model is configured yet: the story video is cut from the voice, the copy and the ad image.
         video=list(offline.video),
     )
 
@@ -162,9 +163,9 @@ def _asset_id(kind: str, *parts: object) -> str:
 
 
 def voice_script(variant: CopyVariant) -> str:
-    """What the voice-over says: the headline, then the primary text (the CTA is on screen)."""
-    headline = variant.headline.rstrip(".!؟?")
-    return f"{headline}. {variant.primary_text}"
+    """What the voice-over says: the headline, each sentence of the primary text, then the call to action,
+    one sentence each, so the story video cuts where the speaker pauses."""
+    return storyboard.voice_script(variant.headline, variant.primary_text, variant.cta_label)
 
 
 class _Runner:
@@ -320,15 +321,12 @@ async def _generate_bundle(
         )
         return media
 
-    # The video waits only for what it shows and says: the primary language's vertical slides and voice.
+    # The video waits only for what it shows and says: the primary language's vertical ad (its end card)
+    # and voice. Its other scenes are drawn from the copy by the video provider itself.
     slide_tasks: list[Callable[[], Awaitable[MediaResult]]] = []
     if spec.video and primary is not None:
-        variants = copy_by_lang[primary]
-        slide_variants = variants[1:2] + variants[:1] if len(variants) > 1 else variants[:1]
-        for v in slide_variants:
-            idx = variants.index(v)
-            role = "feed" if idx == 0 and tall in spec.image_sizes else "video_slide"
-            slide_tasks.append(partial(make_image, image_brief(primary, v, tall), role=role, variant=idx))
+        role = "feed" if tall in spec.image_sizes else "video_slide"
+        slide_tasks.append(partial(make_image, image_brief(primary, copy_by_lang[primary][0], tall), role=role, variant=0))
 
     # The other images wait for the slides (and the voice): the process pool runs jobs in the order they
     # arrive, and jobs started beside the video's would otherwise queue in front of its slides and delay
@@ -362,6 +360,7 @@ async def _generate_bundle(
         if not slides:
             failed("video", f"video:{primary}", RuntimeError("no slide image could be made"))
             return None
+        words = copy_by_lang[primary][0]
         vbrief = VideoBrief(
             image_paths=[s.path for s in slides],
             voice_path=voice.path if isinstance(voice, MediaResult) else None,
@@ -369,6 +368,13 @@ async def _generate_bundle(
             height=tall[1],
             duration_s=spec.video_duration_s,
             language=primary,
+            theme=brief.theme,
+            headline=words.headline,
+            primary_text=words.primary_text,
+            description=words.description,
+            cta_label=words.cta_label,
+            brand_name=brief.brand_name,
+            product=brief.product,
         )
         try:
             media, attempts, hit = await cached_chain(

@@ -1,4 +1,4 @@
-"""Slideshow video provider: vertical MP4 (H.264 yuv420p + AAC), Ken Burns pans, dips to black, voice-over."""
+"""Story video provider: 3-5 scenes cut to the voice-over, burned-in captions, the ad as the end card (H.264+AAC)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,26 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageEnhance, ImageFilter, ImageOps
-
 from tools.generation.base import MediaResult, VideoBrief
-from tools.generation.media import probe, run_ffmpeg
+from tools.generation.media import probe, run_ffmpeg, silences
+from tools.generation.scenes import OVERSCAN, FramesJob, SceneFrames, render_frames
+from tools.generation.storyboard import (
+    LEAD_S,
+    VIDEO_SAFE_ZONE,
+    align_segments,
+    plan_scenes,
+    split_body,
+    spoken_segments,
+    synthetic_spans,
+    video_length,
+)
+from tools.generation.text import language_key, localize_product, normalize_theme
+from tools.generation.workers import run_cpu
 
-MIN_DURATION_S = 6.0  # inside every target platform's window (TikTok 5-60 s, Reels, Snap 3-180 s)
-MAX_DURATION_S = 15.0
-TRANSITION_S = 0.25  # dip to black between slides
-OVERSCAN = 1.10  # slides are scaled 10% larger than the frame so the camera has room to move
 
-
-def plan_duration(brief: VideoBrief, voice_s: float | None) -> float:
-    """The voice-over sets the length (plus a breath at each end); without one, the brief does."""
-    target = brief.duration_s if voice_s is None else voice_s + 1.0
-    return round(min(MAX_DURATION_S, max(MIN_DURATION_S, target)), 2)
-
-
-def _motion(k: int, seg: float) -> tuple[str, str]:
-    """Crop window x/y expressions for slide k: alternate pans so consecutive slides move differently."""
-    p = f"(t/{seg:.3f})"
+def _motion(k: int, seconds: float) -> tuple[str, str]:
+    """Crop window x/y expressions for a picture scene: consecutive pictures move different ways."""
+    p = f"(t/{seconds:.3f})"
     moves = (
         (f"(iw-ow)*{p}", f"(ih-oh)*{p}"),  # drift down-right
         (f"(iw-ow)*(1-{p})", "(ih-oh)/2"),  # pan left
@@ -36,54 +36,88 @@ def _motion(k: int, seg: float) -> tuple[str, str]:
     return moves[k % len(moves)]
 
 
+def scene_frames(starts: list[float], total_s: float, fps: int) -> list[int]:
+    """Frames per scene, cut on the frame nearest each scene's start, adding up to the whole video."""
+    marks = [round(s * fps) for s in starts] + [round(total_s * fps)]
+    return [max(1, marks[k + 1] - marks[k]) for k in range(len(starts))]
+
+
 def build_ffmpeg_args(
-    images: list[Path],
+    scenes: list[SceneFrames],
     voice: Path | None,
     out: Path,
     *,
     width: int,
     height: int,
-    frames: list[int],
+    total_s: float,
     fps: int,
     preset: str,
     variation: int = 0,
 ) -> list[str]:
-    """One ffmpeg run: per slide scale once, loop, pan by cropping, dip to/from black; concat; audio."""
-    n = len(images)
+    """One ffmpeg run: each scene's still held (pictures panned), its overlays timed on it; hard cuts; audio."""
+    frames = scene_frames([s.scene.start for s in scenes], total_s, fps)
     duration = sum(frames) / fps
     big_w = int(width * OVERSCAN) // 2 * 2
     big_h = int(height * OVERSCAN) // 2 * 2
     args: list[str] = ["-y"]
-    for img in images:
-        args += ["-i", str(img)]
+    inputs = 0
+    still_index: list[int] = []
+    overlay_index: list[list[int]] = []
+    for scene in scenes:
+        args += ["-i", str(scene.still)]
+        still_index.append(inputs)
+        inputs += 1
+        overlay_index.append([])
+        for overlay in scene.overlays:
+            args += ["-i", str(overlay.path)]
+            overlay_index[-1].append(inputs)
+            inputs += 1
     if voice is not None:
         args += ["-i", str(voice)]
     else:
         args += ["-f", "lavfi", "-t", f"{duration:.3f}", "-i", "anullsrc=r=48000:cl=stereo"]
+    audio = inputs
     parts: list[str] = []
-    for k in range(n):
-        seg = frames[k] / fps
-        x, y = _motion(k + variation, seg)
-        fade_in = 0.3 if k == 0 else TRANSITION_S
-        fade_out = 0.5 if k == n - 1 else TRANSITION_S
-        # Per frame there is only a crop (zoompan rescales every frame and is ~3x slower), and slides dip
-        # through black rather than crossfade (xfade blends every frame and tripled the filter time).
-        # out_range=tv: JPEG slides are full range; players and ad platforms expect limited-range yuv420p.
-        parts.append(
-            f"[{k}:v]scale={big_w}:{big_h}:force_original_aspect_ratio=increase:out_range=tv,"
-            f"crop={big_w}:{big_h},setsar=1,format=yuv420p,loop=loop=-1:size=1:start=0,fps={fps},"
-            f"trim=end_frame={frames[k]},setpts=PTS-STARTPTS,crop={width}:{height}:x='{x}':y='{y}',"
-            f"fade=t=in:st=0:d={fade_in:.2f},fade=t=out:st={seg - fade_out:.3f}:d={fade_out:.2f}[s{k}]"
-        )
-    parts.append("".join(f"[s{k}]" for k in range(n)) + f"concat=n={n}:v=1:a=0,format=yuv420p[v]")
+    for k, scene in enumerate(scenes):
+        seconds = frames[k] / fps
+        # out_range=tv: JPEG stills are full range; players and ad platforms expect limited-range yuv420p.
+        if scene.moves:
+            x, y = _motion(k + variation, seconds)
+            head = (
+                f"[{still_index[k]}:v]scale={big_w}:{big_h}:out_range=tv,setsar=1,format=yuv420p,"
+                f"loop=loop=-1:size=1:start=0,fps={fps},trim=end_frame={frames[k]},setpts=PTS-STARTPTS,"
+                f"crop={width}:{height}:x='{x}':y='{y}'"
+            )
+        else:
+            head = (
+                f"[{still_index[k]}:v]scale={width}:{height}:out_range=tv,setsar=1,format=yuv420p,"
+                f"loop=loop=-1:size=1:start=0,fps={fps},trim=end_frame={frames[k]},setpts=PTS-STARTPTS"
+            )
+        parts.append(f"{head}[b{k}_0]")
+        # Captions and titles stay put while the picture under them moves: they are laid on after the pan.
+        for j, (overlay, index) in enumerate(zip(scene.overlays, overlay_index[k], strict=True)):
+            enable = f"between(t,{overlay.start:.3f},{max(overlay.start, overlay.end - 0.5 / fps):.3f})"
+            parts.append(
+                f"[b{k}_{j}][{index}:v]overlay=x={overlay.x}:y={overlay.y}:enable='{enable}'"
+                f":format=yuv420[b{k}_{j + 1}]"
+            )
+        parts.append(f"[b{k}_{len(scene.overlays)}]format=yuv420p[s{k}]")
+    n = len(scenes)
+    parts.append(
+        # No fade from or to black: the hook is seen from the first frame (feeds autoplay, and viewers decide in
+        # the first second), and the end card holds to the last one (the ad loops).
+        "".join(f"[s{k}]" for k in range(n)) + f"concat=n={n}:v=1:a=0,format=yuv420p[v]"
+    )
     if voice is not None:
-        # A short lead-in before the first word; pad with silence to the end of the picture.
+        # The voice starts after a short lead-in and is padded with silence to the end of the picture; the
+        # picture is at least as long as lead-in + voice + hold, so no word is ever cut.
         parts.append(
-            f"[{n}:a]aformat=sample_rates=48000:channel_layouts=stereo,adelay=400:all=1,apad,"
-            f"afade=t=out:st={max(0.0, duration - 0.5):.3f}:d=0.5[a]"
+            f"[{audio}:a]aformat=sample_rates=48000:channel_layouts=stereo,"
+            f"adelay={round(LEAD_S * 1000)}:all=1,apad"
+            f"[a]"
         )
     else:
-        parts.append(f"[{n}:a]aformat=sample_rates=48000:channel_layouts=stereo[a]")
+        parts.append(f"[{audio}:a]aformat=sample_rates=48000:channel_layouts=stereo[a]")
     return args + [
         "-filter_complex",
         ";".join(parts),
@@ -95,9 +129,6 @@ def build_ffmpeg_args(
         f"{duration:.3f}",
         "-r",
         str(fps),
-        # x264 picks its own thread count (1.5 per core). Measured on 2 cores for this graph: auto 1.7 s wall,
-        # 2 threads 1.8 s, 1 thread 2.3 s, all at ~3.0 CPU-s, and a one-threaded filter graph saved nothing.
-        # Fewer threads would only slow a video made alone; beside other work the cores are full either way.
         "-c:v",
         "libx264",
         "-preset",
@@ -124,36 +155,14 @@ def build_ffmpeg_args(
     ]
 
 
-def fit_slides(images: list[Path], width: int, height: int, tmp: Path) -> list[Path]:
-    """Slides of another shape (a 1:1 or 4:5 ad in a 9:16 video) are shown whole over a blurred, darkened
-    fill of themselves; cropping them to cover the frame would cut their headline and button off."""
-    target = width / height
-    fitted: list[Path] = []
-    for k, path in enumerate(images):
-        with Image.open(path) as src:
-            # The header has the size: a slide that already fits (the usual 9:16 one) is never decoded.
-            if abs(src.width / src.height - target) / target < 0.05:
-                fitted.append(path)
-                continue
-            img = src.convert("RGB")
-        back = ImageOps.fit(img, (width // 4, height // 4), Image.Resampling.BILINEAR)
-        back = back.filter(ImageFilter.GaussianBlur(12)).resize((width, height), Image.Resampling.BILINEAR)
-        back = ImageEnhance.Brightness(back).enhance(0.55)
-        # Leave room for the camera's pan: the picture stays whole inside the frame after the overscan crop.
-        front = ImageOps.contain(
-            img, (int(width / OVERSCAN), int(height / OVERSCAN)), Image.Resampling.LANCZOS
-        )
-        back.paste(front, ((width - front.width) // 2, (height - front.height) // 2))
-        out = tmp / f"fitted{k}.jpg"
-        back.save(out, "JPEG", quality=92)
-        fitted.append(out)
-    return fitted
+class StoryboardVideoProvider:
+    """Offline video with a story: hook, benefit, offer and call to action, cut where the voice pauses.
 
+    Each scene is a picture of the theme or a card in its colours, with the words being said burned in as
+    captions (shaped right to left for Arabic) inside the 9:16 safe zone; the ad itself ends it.
+    """
 
-class SlideshowVideoProvider:
-    """Offline video: the campaign's images with slow pans and dips to black, voice-over as the soundtrack."""
-
-    name = "slideshow"
+    name = "storyboard"
 
     def __init__(self, *, fps: int = 24, preset: str = "ultrafast", timeout_s: float = 120.0) -> None:
         self.fps = fps
@@ -161,34 +170,61 @@ class SlideshowVideoProvider:
         self._timeout = timeout_s
 
     async def render(self, brief: VideoBrief, out_dir: Path) -> MediaResult:
-        if not brief.image_paths:
-            raise ValueError("a slideshow needs at least one image")
-        missing = await asyncio.to_thread(lambda: [p for p in brief.image_paths if not Path(p).is_file()])
-        if missing:
-            raise FileNotFoundError(f"slide image missing: {missing[0]}")
-        voice_s = None
+        if not brief.headline.strip():
+            raise ValueError("a story video needs the ad's words (at least its headline)")
+        end_image = await asyncio.to_thread(Path(brief.image_paths[0]).absolute) if brief.image_paths else None
+        if end_image is not None and not await asyncio.to_thread(end_image.is_file):
+            raise FileNotFoundError(f"end card image missing: {end_image}")
+        voice_s: float | None = None
+        pauses: list[tuple[float, float]] = []
         if brief.voice_path is not None:
             voice_info = await probe(brief.voice_path)
-            if voice_info.audio is None:
+            if voice_info.audio is None or not voice_info.duration_s:
                 raise ValueError(f"voice file has no audio stream: {brief.voice_path}")
             voice_s = voice_info.duration_s
-        n = len(brief.image_paths)
-        total_frames = round(plan_duration(brief, voice_s) * self.fps)
-        frames = [total_frames // n + (1 if k < total_frames % n else 0) for k in range(n)]
+            pauses = await silences(brief.voice_path)
+        segments = split_body(spoken_segments(brief.headline, brief.primary_text, brief.cta_label))
+        total = video_length(voice_s, brief.duration_s)
+        spans = (
+            align_segments(segments, voice_s, pauses) if voice_s is not None else synthetic_spans(segments, total)
+        )
+        theme = normalize_theme(brief.theme)
+        plans = plan_scenes(
+            segments,
+            brand_name=brief.brand_name,
+            product=localize_product(brief.product, language_key(brief.language, "gulf")),
+            offer=brief.offer,
+            description=brief.description or None,
+        )
         key = hashlib.sha256(brief.model_dump_json().encode()).hexdigest()[:10]
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+        out_dir = await asyncio.to_thread(out_dir.absolute)  # the worker process may run elsewhere
         out = out_dir / f"video_{brief.language}_{brief.width}x{brief.height}_{key}.mp4"
-        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".slides-") as tmp:
-            slides = await asyncio.to_thread(
-                fit_slides, [Path(p) for p in brief.image_paths], brief.width, brief.height, Path(tmp)
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".scenes-") as tmp:
+            job = FramesJob(
+                plans=plans,
+                segments=segments,
+                spans=spans,
+                total_s=total,
+                lead_s=LEAD_S,
+                theme=theme,
+                width=brief.width,
+                height=brief.height,
+                language=brief.language,
+                variation=brief.variation,
+                end_image=end_image,
+                brand_name=brief.brand_name,
+                cta_label=brief.cta_label,
+                out_dir=Path(tmp),
             )
+            scenes = await run_cpu(render_frames, job)
             args = build_ffmpeg_args(
-                slides,
+                scenes,
                 brief.voice_path,
                 out,
                 width=brief.width,
                 height=brief.height,
-                frames=frames,
+                total_s=total,
                 fps=self.fps,
                 preset=self.preset,
                 variation=brief.variation,
@@ -197,6 +233,7 @@ class SlideshowVideoProvider:
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")
+        zone = VIDEO_SAFE_ZONE
         return MediaResult(
             path=out,
             mime="video/mp4",
@@ -210,8 +247,20 @@ class SlideshowVideoProvider:
                 "pix_fmt": info.video.pix_fmt,
                 "audio_codec": info.audio.codec,
                 "sample_rate": info.audio.sample_rate,
-                "slides": n,
                 "voice_over": brief.voice_path is not None,
+                "voice_s": voice_s,
+                "scenes": [
+                    {
+                        "role": s.scene.plan.role,
+                        "visual": s.scene.plan.visual,
+                        "start": s.scene.start,
+                        "end": s.scene.end,
+                        "title": s.scene.plan.title,
+                        "captions": [c.text for c in s.scene.cues],
+                    }
+                    for s in scenes
+                ],
+                "safe_zone": {"top": zone.top, "bottom": zone.bottom, "left": zone.left, "right": zone.right},
                 "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
             },
         )
