@@ -147,7 +147,8 @@ async def test_killed_while_waiting_for_review_resumes_without_regenerating(sett
 
         async def main():
             settings = Settings(_env_file=None, adly_data_dir={str(settings.data_dir)!r},
-                                database_url={settings.database_url!r})
+                                database_url={settings.database_url!r},
+                                adly_sandbox_dir={str(settings.sandbox_dir)!r})
             async with open_services(settings) as services:
                 ws = await services.local_workspace({USER!r})
                 turn = await services.driver.start(workspace_id=ws.id, user={USER!r}, text=SEED_INSTRUCTION,
