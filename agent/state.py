@@ -20,7 +20,8 @@ class CampaignState(TypedDict, total=False):
     today: str  # ISO date fixed at the start, so a resumed thread reasons about the same "today"
 
     # Parse and validate
-    request: dict[str, Any]  # CampaignRequest, contract JSON
+    request: dict[str, Any]  # CampaignRequest, contract JSON: what the flow works with (dates fitted to the budget)
+    asked_request: dict[str, Any]  # the request as asked and adjusted, before any fitting: validation starts here
     issues: list[dict[str, Any]]  # ValidationIssue dicts from the last validation
     adjustments: list[dict[str, Any]]  # changes the flow made on its own (e.g. dates fitted to the budget)
 

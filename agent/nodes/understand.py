@@ -27,6 +27,7 @@ from agent.validation import (
     missing_fields,
     validate_request,
 )
+from agent.validation.occasion import occasion_moved_issue
 from store import repositories as repo
 
 
@@ -121,7 +122,10 @@ async def validate(
     ctx = runtime.context
     language = state.get("language", "en")
     today = date.fromisoformat(state["today"])
-    request = CampaignRequest.model_validate(state["request"])
+    # The request as asked (before the flow fitted its dates to the budget): every pass, and every answer or
+    # adjustment, starts from it, so the window and its warning are derived again from what was asked.
+    asked = CampaignRequest.model_validate(state.get("asked_request") or state["request"])
+    request = asked
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     landing = await landing_default(ctx, state["workspace_id"], list(request.platforms))
     rules: dict[str, Any] = {
@@ -133,6 +137,9 @@ async def validate(
     issues = validate_request(request, **rules)
     if fitted is not None:
         issues.append(fitted)
+    moved = occasion_moved_issue(request, state.get("plan"), today)
+    if moved is not None:
+        issues.insert(0, moved)
     issue_dicts = [i.model_dump(mode="json") for i in issues]
     missing = missing_fields(request)
 
@@ -146,11 +153,10 @@ async def validate(
             goto = "build_structure"  # an adjustment after content approval: no need to review again
         else:
             goto = "generate_copy"
-        update = {"request": request.contract_dict(), "issues": issue_dicts, "accounts": accounts,
-                  "status": "validated"}
-        if fitted is not None:
-            # Later passes see the fitted dates as given; the note of why is kept for the preview.
-            update["adjustments"] = [fitted.model_dump(mode="json")]
+        update = {"request": request.contract_dict(), "asked_request": asked.contract_dict(),
+                  "issues": issue_dicts, "accounts": accounts, "status": "validated",
+                  # The note of why the dates were fitted, for the preview; none when they no longer are.
+                  "adjustments": [fitted.model_dump(mode="json")] if fitted is not None else []}
         return Command(goto=goto, update=update)
 
     question = clarification_question(request, language) or ""
@@ -167,9 +173,11 @@ async def validate(
     if reply.cancel:
         return Command(goto="cancelled")
     fixes = offered_fixes(issues)
+    answered = asked
     if reply.fix is not None and 1 <= reply.fix <= len(fixes):
-        request = apply_fix(request, fixes[reply.fix - 1])
+        answered = apply_fix(asked, fixes[reply.fix - 1])
     if reply.text.strip():
-        request = await asyncio.to_thread(merge_reply, request, reply.text, today=today,
-                                          default_currency=ctx.default_currency)
-    return Command(goto="validate", update={"request": request.contract_dict(), "status": "clarifying"})
+        answered = await asyncio.to_thread(merge_reply, answered, reply.text, today=today,
+                                           default_currency=ctx.default_currency)
+    return Command(goto="validate", update={"request": answered.contract_dict(),
+                                            "asked_request": answered.contract_dict(), "status": "clarifying"})
