@@ -85,6 +85,7 @@ def render_prompt(prompt: Prompt) -> list[str]:
     elif kind == "preview":
         lines.append(p.get("message", ""))
         lines.extend(f"  {line}" for line in p.get("lines", []))
+        lines.extend(f"  {note}" for note in p.get("notes", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
         lines.append(CHOICES["preview"][lang])
     elif kind == "over_ceiling":

@@ -36,8 +36,10 @@ def required_slots(request: CampaignRequest) -> list[str]:
     for lang in request.languages or DEFAULT_LANGUAGES:
         slots.append(f"copy:{lang}")
         if "image" in kinds or "video" in kinds:
-            # The video is built from the vertical image, so it needs that one even for "video only".
-            sizes = IMAGE_SLOTS if "image" in kinds else {"9x16": IMAGE_SLOTS["9x16"]}
+            # The video is built from the vertical image, so it needs that one even for "video only"; the square
+            # and portrait images only Meta's feeds use (TikTok and Snapchat are full-screen vertical).
+            meta_images = "image" in kinds and ("meta" in request.platforms or not request.platforms)
+            sizes = IMAGE_SLOTS if meta_images else {"9x16": IMAGE_SLOTS["9x16"]}
             slots.extend(f"image:{lang}:{size}" for size in sizes)
         if "voice" in kinds or "video" in kinds:
             slots.append(f"voice:{lang}")

@@ -16,6 +16,7 @@ from agent.landing_pages import landing_default, remember_landing
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
+from agent.plan_notes import plan_notes
 from agent.planning import CampaignPlan, CopyChoice, CreativeSet, build_plan
 from agent.state import CampaignState
 from agent.texts import lang_of, platform_name, t
@@ -213,6 +214,8 @@ async def preview(
         plan_hash=state["plan_hash"] or "",
         lines=plan_lines(plan, language),
         warnings=warnings,
+        notes=plan_notes(plan, CampaignRequest.model_validate(state["request"]), date.fromisoformat(state["today"]),
+                         language, state.get("instruction")),
     )
     decision: PreviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=PreviewDecision)
     if decision.action == "cancel":
