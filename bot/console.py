@@ -41,8 +41,10 @@ CHOICES: dict[str, dict[str, str]] = {
     "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
     "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
     "account": {"en": "Reply with the number of the ad account to use.", "ar": "اكتب رقم الحساب الإعلاني المراد استخدامه."},
-    "review": {"en": "1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel",
-               "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
+    "review": {"en": "1) approve   2) edit: “change the English headline to …”   3) regenerate: “regenerate the "
+                     "square image”   4) cancel   (? for help)",
+               "ar": "1) موافقة   2) تعديل: «غيّر العنوان إلى …»   3) إعادة إنشاء: «أعد إنشاء الصورة المربعة»   "
+                     "4) إلغاء   (؟ للمساعدة)"},
     "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
                 "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
     "over_ceiling": {"en": "1) approve above the ceiling (admins only)   2) cancel",
