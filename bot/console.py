@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from agent.answers import instruction_help
+from agent.answers import APPROVE, CANCEL, instruction_help, is_help, normalise
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
 from agent.instructions import InstructionRefused, check_instruction
 from agent.interactions import numbered_choices
@@ -116,7 +116,7 @@ def _asset_lines(asset: dict[str, Any]) -> list[str]:
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The campaign as it stands: ids only where a platform gave one (a draft or a cancelled plan has none)."""
     if summary.get("campaign_id") is None:
-        return [f"No campaign was created ({summary['status']})."]
+        return ["No campaign was created."]
     name = f" ({summary['name']})" if summary.get("name") else ""
     lines = [f"Campaign {summary['campaign_id']}{name}: {summary['status']}"]
     for p in summary["platforms"]:
@@ -343,11 +343,17 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                 answer = await _ask("Connect now in the sandbox? [Y/n] ")
                 if answer is None:
                     return 0
-                if answer.strip().lower() in ("", "y", "yes"):
+                if answer.strip().lower() in ("", "y", "yes") or normalise(answer) in APPROVE:
                     try:
                         turn = await connect_in_sandbox(services, turn, user, say)
                     except OAuthFailed as exc:
                         say(exc.reason)
+                elif normalise(answer) in CANCEL or is_help(answer):
+                    # A way out here too ("إلغاء"), and help: the driver reads them as at any prompt.
+                    turn = await services.driver.reply(conversation_id=turn.conversation_id, text=answer,
+                                                       actor=user, progress=progress)
+                    if turn.notice:
+                        say(turn.notice)
                 continue
             while True:
                 answer = await _ask("> ")

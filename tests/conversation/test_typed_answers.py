@@ -64,7 +64,7 @@ async def test_a_clarifying_question_can_be_left_and_explains_itself(settings: S
         turn = await say(services, turn, "cancel")
         assert turn.status == "cancelled"
         summary = await campaign_summary(services.ctx, turn.conversation_id)
-        assert summary_lines(summary) == ["No campaign was created (draft)."]
+        assert summary_lines(summary) == ["No campaign was created."]
 
 
 async def test_an_arabic_clarifying_question_is_left_with_ilgha(settings: Settings) -> None:
@@ -118,6 +118,25 @@ async def test_the_terminal_takes_arabic_words_at_review_and_preview(settings: S
     assert not any("numbered choices" in line for line in said), said
     assert any(line.startswith("Campaign ") and line.endswith(": draft") for line in said), said[-12:]
     assert not any("None" in line for line in said), [line for line in said if "None" in line]
+
+
+async def test_the_terminal_connect_step_can_be_left(settings: Settings, monkeypatch) -> None:
+    from bot import console
+
+    typed = iter([SEED_AR, "إلغاء", ""])
+
+    async def ask(question: str) -> str | None:
+        return next(typed)
+
+    said: list[str] = []
+    monkeypatch.setattr(console, "_ask", ask)
+    assert await console.run_chat(settings, resume=None, say=said.append) == 0
+    assert "No campaign was created." in said, said[-8:]
+    async with open_services(settings) as services, services.sessions() as session:
+        conversation = await session.scalar(select(Conversation))
+        assert conversation is not None and conversation.status == "done"
+        turn = await services.driver.current(conversation.id)
+        assert turn.status == "cancelled"
 
 
 async def test_copy_is_edited_and_assets_regenerated_in_plain_words(settings: Settings) -> None:
