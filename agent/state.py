@@ -6,8 +6,8 @@ from typing import Annotated, Any, TypedDict
 
 
 def merge_slots(current: dict[str, str] | None, update: dict[str, str] | None) -> dict[str, str]:
-    """Fan-out branches each add their slot; a regenerated asset replaces its slot."""
-    return {**(current or {}), **(update or {})}
+    """Fan-out branches each add their slot; a regenerated asset replaces its slot; "" removes the slot."""
+    return {k: v for k, v in {**(current or {}), **(update or {})}.items() if v}
 
 
 class CampaignState(TypedDict, total=False):
@@ -36,6 +36,7 @@ class CampaignState(TypedDict, total=False):
     generation_errors: Annotated[
         dict[str, str], merge_slots
     ]  # slot -> why no provider could make it ("" = cleared)
+    content_subject: dict[str, Any]  # the theme and product the content was made for: a change makes it again
     review_round: int
     content_approved: bool
     content_approved_by: str | None

@@ -67,7 +67,12 @@ async def generate_copy(state: CampaignState, runtime: Runtime[AgentContext]) ->
     await ctx.progress(t("generating", state.get("language"), count=len(wanted)))
     copy_slots = [s for s in wanted if slot_kind(s) == "copy"]
     results = await asyncio.gather(*(_make_copy(ctx, state, request, slot) for slot in copy_slots))
-    return {"assets": dict(results), "status": "generating"}
+    return {"assets": dict(results), "status": "generating", "content_subject": content_subject(request)}
+
+
+def content_subject(request: CampaignRequest) -> dict[str, Any]:
+    """What the content speaks of: when an adjustment changes it, the content is made again."""
+    return {"theme": request.theme, "product": request.product}
 
 
 async def _make_copy(

@@ -13,7 +13,7 @@ from agent.context import AgentContext
 from agent.interactions import AskClarification, ClarificationReply, IssueView
 from agent.landing_pages import landing_default
 from agent.models import CampaignRequest
-from agent.nodes.generate import required_slots
+from agent.nodes.generate import content_subject, required_slots
 from agent.parsing import merge_reply, parse_instruction
 from agent.state import CampaignState
 from agent.texts import lang_of, t
@@ -145,18 +145,26 @@ async def validate(
 
     if not missing and not blocking(issues):
         accounts = {p: f.ad_account_id for p, f in facts.items()}
+        update: dict[str, Any] = {}
+        if state.get("content_subject") not in (None, content_subject(request)):
+            # The content speaks of another occasion or product than the request now does: made again, reviewed
+            # again (never a Ramadan headline on a campaign that no longer is one).
+            update = {"assets": {slot: "" for slot in state.get("assets") or {}}, "content_approved": False,
+                      "content_subject": content_subject(request)}
         if any(p not in accounts for p in request.platforms):
             goto: Any = "connect_accounts"
+        elif update:
+            goto = "generate_copy"
         elif state.get("content_approved") and all(
             s in (state.get("assets") or {}) for s in required_slots(request)
         ):
             goto = "build_structure"  # an adjustment after content approval: no need to review again
         else:
             goto = "generate_copy"
-        update = {"request": request.contract_dict(), "asked_request": asked.contract_dict(),
-                  "issues": issue_dicts, "accounts": accounts, "status": "validated",
-                  # The note of why the dates were fitted, for the preview; none when they no longer are.
-                  "adjustments": [fitted.model_dump(mode="json")] if fitted is not None else []}
+        update |= {"request": request.contract_dict(), "asked_request": asked.contract_dict(),
+                   "issues": issue_dicts, "accounts": accounts, "status": "validated",
+                   # The note of why the dates were fitted, for the preview; none when they no longer are.
+                   "adjustments": [fitted.model_dump(mode="json")] if fitted is not None else []}
         return Command(goto=goto, update=update)
 
     question = clarification_question(request, language) or ""

@@ -215,6 +215,11 @@ async def test_moving_an_occasion_campaign_out_of_the_occasion_asks_first(settin
         assert (plan["start_date"], plan["name"]) == ("2027-02-08", "Ramadan sale 2027")
         turn = await say(services, turn, "start next Sunday")
         turn = await say(services, turn, "2")  # run on the new dates, not as a Ramadan campaign
+        # The content spoke of Ramadan: it is made again for what the campaign now is, and reviewed again.
+        assert turn.prompt is not None and turn.prompt.kind == "review", turn.prompt
+        copies = [a["text"] for a in turn.prompt.payload["assets"] if a["kind"] == "copy"]
+        assert copies and not any("Ramadan" in c["headline"] or "رمضان" in c["headline"] for c in copies), copies
+        turn = await say(services, turn, "approve")
         assert turn.prompt is not None and turn.prompt.kind == "preview", turn.prompt
         plan = turn.prompt.payload["plan"]
         sunday = date(2026, 12, 6)
