@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +13,7 @@ from agent.oauth import complete_oauth
 from bot.services import Services
 from store import repositories as repo
 from tools.oauth import sign_state
-from tools.platforms.base import CampaignSpec, Money
+from tools.platforms.base import AdSetSpec, AdSpec, CampaignSpec, GeoTarget, MediaSpec, Money, Targeting
 from tools.sandbox import complete_consent
 
 USER = "tests:tracking"
@@ -45,26 +45,70 @@ async def token_of(services: Services, ad_account_id: str) -> tuple[str, str]:
     return token, account.external_account_id
 
 
+# The fleet is built this long before the tracking that reads it runs: two whole days of delivery (yesterday and
+# today) behind every campaign, as platforms deliver only from an ad set's start, only while it is switched on.
+BUILT_BEFORE = timedelta(days=2, hours=1)
+
+
 async def launch_fleet(services: Services, workspace_id: str, ad_account_id: str, platform: str, count: int,
                        *, prefix: str = "fleet") -> list[str]:
-    """`count` campaigns created and switched on in the account (a daily budget on the campaign), and stored as
-    live campaigns of the workspace: our campaign ids, in creation order."""
+    """`count` campaigns (each with an ad set on a daily budget and an ad), created and switched on in the account
+    BUILT_BEFORE ago on the platforms' clock, and stored as live campaigns of the workspace: our campaign ids, in
+    creation order."""
+    ctx = services.ctx
+    real_clock = ctx.clock
+    built = real_clock() - BUILT_BEFORE
+    ctx.clock = lambda: built  # the in-process platforms run on the app's clock
+    try:
+        external = await _build(services, ad_account_id, platform, count, prefix, built)
+    finally:
+        ctx.clock = real_clock
+    return await store_fleet(services, workspace_id, ad_account_id, platform, external, prefix=prefix)
+
+
+async def _build(services: Services, ad_account_id: str, platform: str, count: int, prefix: str,
+                 built: datetime) -> list[str]:
     client = services.ctx.platforms[platform]
     token, account_id = await token_of(services, ad_account_id)
     budget = Money(Decimal({"meta": "100", "tiktok": "200", "snapchat": "50"}[platform]), "SAR")
+    image = services.settings.data_dir / "fleet-hero.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"fleet-image" * 10)
+    media = [await client.upload_media(token=token, account_id=account_id,
+                                       spec=MediaSpec(kind="image", path=image, name="hero",
+                                                      idempotency_key=f"{prefix}-{platform}-img"))]
+    if platform != "meta":  # TikTok and Snapchat ads here are video ads
+        clip = services.settings.data_dir / "fleet-clip.mp4"
+        clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"fleet-video" * 10)
+        media.insert(0, await client.upload_media(token=token, account_id=account_id,
+                                                  spec=MediaSpec(kind="video", path=clip, name="clip",
+                                                                 idempotency_key=f"{prefix}-{platform}-vid")))
+    targeting = Targeting(age_min=18, age_max=44, genders=["female"], languages=["ar"],
+                          locations=[GeoTarget(name="Riyadh", kind="city", country_code="SA")])
     gate = asyncio.Semaphore(CREATES_AT_ONCE)
 
-    async def create(n: int) -> str:
-        spec = CampaignSpec(name=f"{prefix} {platform} {n}", objective="traffic", budget=budget,
-                            budget_period="daily", idempotency_key=f"{prefix}-{platform}-{n}")
+    async def create(n: int) -> tuple[str, str, str]:
+        key = f"{prefix}-{platform}-{n}"
         async with gate:
-            return await client.create_campaign(token=token, account_id=account_id, spec=spec)
+            campaign = await client.create_campaign(token=token, account_id=account_id, spec=CampaignSpec(
+                name=f"{prefix} {platform} {n}", objective="traffic", idempotency_key=key))
+            ad_set = await client.create_ad_set(token=token, account_id=account_id, spec=AdSetSpec(
+                name=f"Riyadh {n}", campaign_id=campaign, objective="traffic", budget=budget, budget_period="daily",
+                start_time=built, end_time=built + timedelta(days=9), targeting=targeting,
+                idempotency_key=f"{key}-s"))
+            ad = await client.create_ad(token=token, account_id=account_id, spec=AdSpec(
+                name=f"Ad {n}", ad_set_id=ad_set, language="ar", headline="عروض رمضان",
+                primary_text="خصم 30% على كل المنتجات", cta="shop_now", landing_url="https://shop.example.sa/ramadan",
+                brand_name="Example Shop", brand_avatar=services.ctx.brand_avatar, media=media,
+                idempotency_key=f"{key}-a"))
+            return campaign, ad_set, ad.ad_id
 
-    external = list(await asyncio.gather(*(create(n) for n in range(count))))
-    for n in range(0, count, 50):
-        await client.set_status(token=token, account_id=account_id, kind="campaign",
-                                external_ids=external[n : n + 50], status="active")
-    return await store_fleet(services, workspace_id, ad_account_id, platform, external, prefix=prefix)
+    built_ids = list(await asyncio.gather(*(create(n) for n in range(count))))
+    for level, kind in enumerate(("campaign", "ad_set", "ad")):
+        ids = [row[level] for row in built_ids]
+        for n in range(0, count, 50):
+            await client.set_status(token=token, account_id=account_id, kind=kind,  # type: ignore[arg-type]
+                                    external_ids=ids[n : n + 50], status="active")
+    return [campaign for campaign, _, _ in built_ids]
 
 
 async def store_fleet(services: Services, workspace_id: str, ad_account_id: str, platform: str,
