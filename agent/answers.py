@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from agent.answer_texts import at, help_for
+from agent.interactions import numbered_choices
 from agent.models import CampaignRequest
 from agent.parsing import merge_reply, parse_instruction
 from agent.parsing.text import input_language
@@ -135,8 +136,6 @@ def _clarify(payload: dict[str, Any], text: str, said: str, language: str) -> An
 
 
 def _connect(payload: dict[str, Any], text: str, said: str, language: str) -> Answer:
-    from agent.interactions import numbered_choices
-
     accounts = numbered_choices(payload)
     number, rest = _leading_number(text)
     if number is not None and not rest and 1 <= number <= len(accounts):
