@@ -16,6 +16,8 @@ from typing import Any
 from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
+from agent.answer_texts import at, help_for
+from agent.answers import changes_request, read_answer
 from agent.context import AgentContext, ProgressSink
 from agent.instructions import (
     HiddenCharacters,
@@ -27,7 +29,6 @@ from agent.interactions import (
     APPROVAL_KINDS,
     EDITABLE_COPY_FIELDS,
     REPLY_TYPES,
-    numbered_choices,
 )
 from agent.leases import LeaseBusy, claimer_alive, held, holder_id
 from agent.models import CampaignRequest
@@ -146,28 +147,14 @@ class ConversationDriver:
             text, _ = clean_instruction(text)
         except HiddenCharacters as exc:
             return turn.model_copy(update={"notice": exc.text(turn.language), "status": "refused"})
-        kind = turn.prompt.kind
-        decision: dict[str, Any]
-        if kind == "clarify":
-            stripped = text.strip()
-            offered = sum(len(i.get("fixes", [])) for i in turn.prompt.payload.get("issues", [])
-                          if i.get("severity") == "error")
-            # A number picks an offered fix; any other number ("1500") is an answer like any text.
-            is_fix = stripped.isdigit() and 1 <= int(stripped) <= offered
-            decision = {"fix": int(stripped)} if is_fix else {"text": text}
-        elif kind == "preview":
-            decision = {"action": "adjust", "text": text}
-        elif kind == "connect":
-            # A number picks an offered ad account; any other text just checks the connections again.
-            stripped = text.strip()
-            accounts = numbered_choices(turn.prompt.payload)
-            if stripped.isdigit() and 1 <= int(stripped) <= len(accounts):
-                platform, choice = accounts[int(stripped) - 1]
-                decision = {"connected": {platform: choice["ad_account_id"]}}
-            else:
-                decision = {}
-        else:
-            return turn.model_copy(update={"notice": _text_needs_button(turn.language)})
+        answer = read_answer(turn.prompt.kind, turn.prompt.payload, text)
+        if answer.notice is not None or answer.decision is None:
+            return turn.model_copy(update={"notice": answer.notice})
+        decision = answer.decision
+        if answer.check_change and not await self._changes_request(turn, decision["text"]):
+            key = "no_answer_found" if turn.prompt.kind == "clarify" else "no_change_found"
+            notice = f"{at(key, turn.language, text=text.strip()[:80])} {help_for(turn.prompt.kind, turn.language)}"
+            return turn.model_copy(update={"notice": notice})
         return await self.decide(
             conversation_id=conversation_id,
             interrupt_id=turn.prompt.interrupt_id,
@@ -175,6 +162,17 @@ class ConversationDriver:
             actor=actor,
             progress=progress,
         )
+
+    async def _changes_request(self, turn: Turn, text: str) -> bool:
+        """Whether `text` changes the request the pending question or plan is about (else it means nothing)."""
+        assert turn.prompt is not None
+        values = (await self.graph.aget_state(self._config(turn.thread_id))).values or {}
+        request = (turn.prompt.payload.get("request") if turn.prompt.kind == "clarify" else None) or \
+            values.get("asked_request") or values.get("request")
+        if not request or "today" not in values:
+            return True
+        return await asyncio.to_thread(changes_request, request, text, today=date.fromisoformat(values["today"]),
+                                       default_currency=self.ctx.default_currency)
 
     async def decide(
         self,
@@ -616,12 +614,6 @@ def _plan_budget(plan: dict[str, Any]) -> tuple[Decimal, str] | None:
     if "total_budget" not in plan:
         return None
     return Decimal(str(plan["total_budget"])), str(plan.get("currency", ""))
-
-
-def _text_needs_button(language: str) -> str:
-    if language == "ar":
-        return "هذه الخطوة تحتاج إلى قرار: وافق، أو عدّل، أو أعد الإنشاء."
-    return "This step needs a decision: approve, edit, or regenerate."
 
 
 def _invalid_reply(exc: ValidationError, language: str) -> str:

@@ -106,6 +106,7 @@ class PreviewCampaign(BaseModel):
     plan_hash: str
     lines: list[str]  # the plan as readable lines in the user's language
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # why: the budget split, the ad-set and format split
 
 
 class OverCeiling(BaseModel):

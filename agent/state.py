@@ -6,8 +6,8 @@ from typing import Annotated, Any, TypedDict
 
 
 def merge_slots(current: dict[str, str] | None, update: dict[str, str] | None) -> dict[str, str]:
-    """Fan-out branches each add their slot; a regenerated asset replaces its slot."""
-    return {**(current or {}), **(update or {})}
+    """Fan-out branches each add their slot; a regenerated asset replaces its slot; "" removes the slot."""
+    return {k: v for k, v in {**(current or {}), **(update or {})}.items() if v}
 
 
 class CampaignState(TypedDict, total=False):
@@ -20,7 +20,8 @@ class CampaignState(TypedDict, total=False):
     today: str  # ISO date fixed at the start, so a resumed thread reasons about the same "today"
 
     # Parse and validate
-    request: dict[str, Any]  # CampaignRequest, contract JSON
+    request: dict[str, Any]  # CampaignRequest, contract JSON: what the flow works with (dates fitted to the budget)
+    asked_request: dict[str, Any]  # the request as asked and adjusted, before any fitting: validation starts here
     issues: list[dict[str, Any]]  # ValidationIssue dicts from the last validation
     adjustments: list[dict[str, Any]]  # changes the flow made on its own (e.g. dates fitted to the budget)
 
@@ -35,6 +36,7 @@ class CampaignState(TypedDict, total=False):
     generation_errors: Annotated[
         dict[str, str], merge_slots
     ]  # slot -> why no provider could make it ("" = cleared)
+    content_subject: dict[str, Any]  # the theme and product the content was made for: a change makes it again
     review_round: int
     # The last copy edit: {"round", "slot", "language", "fields"}, plus "rebuilt" (the slots remade to show it)
     last_edit: dict[str, Any] | None

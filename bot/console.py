@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
+from agent.answers import APPROVE, CANCEL, instruction_help, is_help, normalise
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
 from agent.instructions import InstructionRefused, check_instruction
 from agent.interactions import numbered_choices
@@ -40,8 +41,10 @@ CHOICES: dict[str, dict[str, str]] = {
     "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
     "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
     "account": {"en": "Reply with the number of the ad account to use.", "ar": "اكتب رقم الحساب الإعلاني المراد استخدامه."},
-    "review": {"en": "1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel",
-               "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
+    "review": {"en": "1) approve   2) edit: “change the English headline to …”   3) regenerate: “regenerate the "
+                     "square image”   4) cancel   (? for help)",
+               "ar": "1) موافقة   2) تعديل: «غيّر العنوان إلى …»   3) إعادة إنشاء: «أعد إنشاء الصورة المربعة»   "
+                     "4) إلغاء   (؟ للمساعدة)"},
     "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
                 "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
     "over_ceiling": {"en": "1) approve above the ceiling (admins only)   2) cancel",
@@ -84,6 +87,7 @@ def render_prompt(prompt: Prompt) -> list[str]:
     elif kind == "preview":
         lines.append(p.get("message", ""))
         lines.extend(f"  {line}" for line in p.get("lines", []))
+        lines.extend(f"  {note}" for note in p.get("notes", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
         lines.append(CHOICES["preview"][lang])
     elif kind == "over_ceiling":
@@ -110,54 +114,23 @@ def _asset_lines(asset: dict[str, Any]) -> list[str]:
 
 
 def summary_lines(summary: dict[str, Any]) -> list[str]:
-    lines = [f"Campaign {summary['campaign_id']} ({summary.get('name')}): {summary['status']}"]
+    """The campaign as it stands: ids only where a platform gave one (a draft or a cancelled plan has none)."""
+    if summary.get("campaign_id") is None:
+        return ["No campaign was created."]
+    name = f" ({summary['name']})" if summary.get("name") else ""
+    lines = [f"Campaign {summary['campaign_id']}{name}: {summary['status']}"]
     for p in summary["platforms"]:
-        lines.append(f"  {p['platform']}: campaign {p['external_campaign_id']} [{p['status']}]")
+        lines.append(f"  {p['platform']}: {_published('campaign', p['external_campaign_id'])} [{p['status']}]")
         for s in p["ad_sets"]:
-            lines.append(f"    ad set {s['external_id']} [{s['status']}] {s['name']}")
+            lines.append(f"    {_published('ad set', s['external_id'])} [{s['status']}] {s['name']}")
         for a in p["ads"]:
-            lines.append(f"      ad {a['external_id']} [{a['status']}] {a['name']}")
+            lines.append(f"      {_published('ad', a['external_id'])} [{a['status']}] {a['name']}")
     lines.append(f"  {len(summary['assets'])} approved assets")
     return lines
 
 
-def parse_review_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-    """'1' / 'approve', 'edit copy:en headline=New words', 'regenerate image:ar:1x1', '4' / 'cancel'."""
-    words = answer.strip().split(maxsplit=2)
-    if not words:
-        return None
-    head = words[0].lower()
-    if head in ("1", "approve", "a", "y", "yes"):
-        return {"action": "approve", "content_hash": payload.get("content_hash")}
-    if head in ("4", "cancel"):
-        return {"action": "cancel"}
-    if head in ("3", "regenerate", "r") and len(words) >= 2:
-        return {"action": "regenerate", "slot": words[1]}
-    if head in ("2", "edit", "e") and len(words) == 3 and "=" in words[2]:
-        field, _, value = words[2].partition("=")
-        return {"action": "edit", "slot": words[1], "edits": {field.strip(): value}}
-    return None
-
-
-def parse_ceiling_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-    head = answer.strip().lower()
-    if head in ("1", "approve", "a", "y", "yes"):
-        return {"action": "approve", "plan_hash": payload.get("plan_hash")}
-    if head in ("2", "cancel"):
-        return {"action": "cancel"}
-    return None
-
-
-def parse_preview_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any]:
-    head = answer.strip().lower()
-    if head in ("1", "approve", "a", "y", "yes", "publish"):
-        return {"action": "approve", "plan_hash": payload.get("plan_hash")}
-    if head in ("3", "cancel"):
-        return {"action": "cancel"}
-    text = answer.strip()
-    if text.startswith("2"):
-        text = text[1:].strip(" )")
-    return {"action": "adjust", "text": text}
+def _published(what: str, external_id: str | None) -> str:
+    return f"{what} {external_id}" if external_id else f"{what} (not published)"
 
 
 # ---------------------------------------------------------------------------------------------- OAuth in the sandbox
@@ -334,6 +307,11 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                 text = await _ask("\nWhat campaign shall we create? (empty line to quit)\n> ")
                 if not text:
                     return 0
+                help_text = instruction_help(text, today=services.ctx.clock().date())
+                if help_text is not None:
+                    say(help_text)  # a question or nonsense starts no campaign
+                    turn = None
+                    continue
                 try:
                     turn = await services.driver.start(
                         workspace_id=workspace.id, user=user, text=text,
@@ -365,33 +343,31 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                 answer = await _ask("Connect now in the sandbox? [Y/n] ")
                 if answer is None:
                     return 0
-                if answer.strip().lower() in ("", "y", "yes"):
+                if answer.strip().lower() in ("", "y", "yes") or normalise(answer) in APPROVE:
                     try:
                         turn = await connect_in_sandbox(services, turn, user, say)
                     except OAuthFailed as exc:
                         say(exc.reason)
+                elif normalise(answer) in CANCEL or is_help(answer):
+                    # A way out here too ("إلغاء"), and help: the driver reads them as at any prompt.
+                    turn = await services.driver.reply(conversation_id=turn.conversation_id, text=answer,
+                                                       actor=user, progress=progress)
+                    if turn.notice:
+                        say(turn.notice)
                 continue
-            answer = await _ask("> ")
-            if answer is None:
-                say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
-                return 0
-            if prompt.kind == "clarify":
+            while True:
+                answer = await _ask("> ")
+                if answer is None:
+                    say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                    return 0
+                # The same reading of typed answers as Slack thread replies: words, numbers, help, a way out.
                 turn = await services.driver.reply(
                     conversation_id=turn.conversation_id, text=answer, actor=user, progress=progress
                 )
-            else:
-                parse = {"review": parse_review_answer, "over_ceiling": parse_ceiling_answer}.get(
-                    prompt.kind, parse_preview_answer)
-                decision = parse(answer, prompt.payload)
-                if decision is None:
-                    say("Please answer with one of the numbered choices.")
-                    continue
-                turn = await services.driver.decide(
-                    conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
-                    actor=user, progress=progress,
-                )
-            if turn.notice:
-                say(turn.notice)
+                if turn.notice:
+                    say(turn.notice)
+                if turn.prompt is None or turn.prompt.interrupt_id != prompt.interrupt_id:
+                    break
 
 
 async def _resume_turn(services: Services, workspace_id: str, which: str, say: Say) -> Turn | None:

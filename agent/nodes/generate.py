@@ -40,8 +40,10 @@ def required_slots(request: CampaignRequest) -> list[str]:
     for lang in request.languages or DEFAULT_LANGUAGES:
         slots.append(f"copy:{lang}")
         if "image" in kinds or "video" in kinds:
-            # The video is built from the vertical image, so it needs that one even for "video only".
-            sizes = IMAGE_SLOTS if "image" in kinds else {"9x16": IMAGE_SLOTS["9x16"]}
+            # The video is built from the vertical image, so it needs that one even for "video only"; the square
+            # and portrait images only Meta's feeds use (TikTok and Snapchat are full-screen vertical).
+            meta_images = "image" in kinds and ("meta" in request.platforms or not request.platforms)
+            sizes = IMAGE_SLOTS if meta_images else {"9x16": IMAGE_SLOTS["9x16"]}
             slots.extend(f"image:{lang}:{size}" for size in sizes)
         if "voice" in kinds or "video" in kinds:
             slots.append(f"voice:{lang}")
@@ -69,7 +71,12 @@ async def generate_copy(state: CampaignState, runtime: Runtime[AgentContext]) ->
     await ctx.progress(t("generating", state.get("language"), count=len(wanted)))
     copy_slots = [s for s in wanted if slot_kind(s) == "copy"]
     results = await asyncio.gather(*(_make_copy(ctx, state, request, slot) for slot in copy_slots))
-    return {"assets": dict(results), "status": "generating"}
+    return {"assets": dict(results), "status": "generating", "content_subject": content_subject(request)}
+
+
+def content_subject(request: CampaignRequest) -> dict[str, Any]:
+    """What the content speaks of: when an adjustment changes it, the content is made again."""
+    return {"theme": request.theme, "product": request.product}
 
 
 async def _make_copy(

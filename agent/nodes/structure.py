@@ -16,6 +16,7 @@ from agent.landing_pages import landing_default, remember_landing
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
+from agent.plan_notes import plan_notes
 from agent.planning import CampaignPlan, CopyChoice, CreativeSet, build_plan
 from agent.state import CampaignState
 from agent.texts import lang_of, platform_name, t
@@ -121,7 +122,11 @@ async def build_structure(state: CampaignState, runtime: Runtime[AgentContext]) 
 
 
 async def save_plan_rows(session: Any, plan: CampaignPlan) -> None:
-    """campaign -> ad sets / ad groups / ad squads -> ads, as rows keyed by the plan's stable keys."""
+    """campaign -> ad sets / ad groups / ad squads -> ads, as rows keyed by the plan's stable keys; what an
+    earlier version of the plan had and this one has not (a dropped platform) goes."""
+    keys = [k for p in plan.platforms for s in p.ad_sets for k in (s.key, *(ad.key for ad in s.ads))]
+    await repo.prune_draft_tree(session=session, campaign_id=plan.campaign_id,
+                                platforms=[p.platform for p in plan.platforms], plan_keys=keys)
     for platform_plan in plan.platforms:
         pc = await repo.upsert_platform_campaign(
             session=session,
@@ -219,17 +224,20 @@ async def preview(
         plan_hash=state["plan_hash"] or "",
         lines=plan_lines(plan, language),
         warnings=warnings,
+        notes=plan_notes(plan, CampaignRequest.model_validate(state["request"]), date.fromisoformat(state["today"]),
+                         language, state.get("instruction")),
     )
     decision: PreviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=PreviewDecision)
     if decision.action == "cancel":
         return Command(goto="cancelled")
     if decision.action == "adjust":
-        request = CampaignRequest.model_validate(state["request"])
+        request = CampaignRequest.model_validate(state.get("asked_request") or state["request"])
         request = await asyncio.to_thread(
             merge_reply, request, decision.text, today=date.fromisoformat(state["today"]),
             default_currency=ctx.default_currency,
         )
-        return Command(goto="validate", update={"request": request.contract_dict(), "status": "adjusting"})
+        return Command(goto="validate", update={"request": request.contract_dict(),
+                                                "asked_request": request.contract_dict(), "status": "adjusting"})
     if decision.plan_hash != state.get("plan_hash"):
         return Command(goto="preview")  # approved something else: show the current plan again
     async with ctx.sessions() as session, session.begin():

@@ -13,7 +13,7 @@ from agent.context import AgentContext
 from agent.interactions import AskClarification, ClarificationReply, IssueView
 from agent.landing_pages import landing_default
 from agent.models import CampaignRequest
-from agent.nodes.generate import required_slots
+from agent.nodes.generate import content_subject, required_slots
 from agent.parsing import merge_reply, parse_instruction
 from agent.state import CampaignState
 from agent.texts import lang_of, t
@@ -27,6 +27,7 @@ from agent.validation import (
     missing_fields,
     validate_request,
 )
+from agent.validation.occasion import occasion_moved_issue
 from store import repositories as repo
 
 
@@ -121,7 +122,10 @@ async def validate(
     ctx = runtime.context
     language = state.get("language", "en")
     today = date.fromisoformat(state["today"])
-    request = CampaignRequest.model_validate(state["request"])
+    # The request as asked (before the flow fitted its dates to the budget): every pass, and every answer or
+    # adjustment, starts from it, so the window and its warning are derived again from what was asked.
+    asked = CampaignRequest.model_validate(state.get("asked_request") or state["request"])
+    request = asked
     facts = await account_facts(ctx, state["workspace_id"], list(request.platforms), state.get("accounts"))
     landing = await landing_default(ctx, state["workspace_id"], list(request.platforms))
     rules: dict[str, Any] = {
@@ -133,24 +137,34 @@ async def validate(
     issues = validate_request(request, **rules)
     if fitted is not None:
         issues.append(fitted)
+    moved = occasion_moved_issue(request, state.get("plan"), today)
+    if moved is not None:
+        issues.insert(0, moved)
     issue_dicts = [i.model_dump(mode="json") for i in issues]
     missing = missing_fields(request)
 
     if not missing and not blocking(issues):
         accounts = {p: f.ad_account_id for p, f in facts.items()}
+        update: dict[str, Any] = {}
+        if state.get("content_subject") not in (None, content_subject(request)):
+            # The content speaks of another occasion or product than the request now does: made again, reviewed
+            # again (never a Ramadan headline on a campaign that no longer is one).
+            update = {"assets": {slot: "" for slot in state.get("assets") or {}}, "content_approved": False,
+                      "content_subject": content_subject(request)}
         if any(p not in accounts for p in request.platforms):
             goto: Any = "connect_accounts"
+        elif update:
+            goto = "generate_copy"
         elif state.get("content_approved") and all(
             s in (state.get("assets") or {}) for s in required_slots(request)
         ):
             goto = "build_structure"  # an adjustment after content approval: no need to review again
         else:
             goto = "generate_copy"
-        update = {"request": request.contract_dict(), "issues": issue_dicts, "accounts": accounts,
-                  "status": "validated"}
-        if fitted is not None:
-            # Later passes see the fitted dates as given; the note of why is kept for the preview.
-            update["adjustments"] = [fitted.model_dump(mode="json")]
+        update |= {"request": request.contract_dict(), "asked_request": asked.contract_dict(),
+                   "issues": issue_dicts, "accounts": accounts, "status": "validated",
+                   # The note of why the dates were fitted, for the preview; none when they no longer are.
+                   "adjustments": [fitted.model_dump(mode="json")] if fitted is not None else []}
         return Command(goto=goto, update=update)
 
     question = clarification_question(request, language) or ""
@@ -167,9 +181,11 @@ async def validate(
     if reply.cancel:
         return Command(goto="cancelled")
     fixes = offered_fixes(issues)
+    answered = asked
     if reply.fix is not None and 1 <= reply.fix <= len(fixes):
-        request = apply_fix(request, fixes[reply.fix - 1])
+        answered = apply_fix(asked, fixes[reply.fix - 1])
     if reply.text.strip():
-        request = await asyncio.to_thread(merge_reply, request, reply.text, today=today,
-                                          default_currency=ctx.default_currency)
-    return Command(goto="validate", update={"request": request.contract_dict(), "status": "clarifying"})
+        answered = await asyncio.to_thread(merge_reply, answered, reply.text, today=today,
+                                           default_currency=ctx.default_currency)
+    return Command(goto="validate", update={"request": answered.contract_dict(),
+                                            "asked_request": answered.contract_dict(), "status": "clarifying"})

@@ -23,11 +23,33 @@ from agent.parsing.rules import analyse
 _PLATFORM_NAMES = {"meta": "Meta", "tiktok": "TikTok", "snapchat": "Snapchat"}
 
 
+# "Riyadh, and drop TikTok" / "الرياض، وشيل تيك توك": a clause that adds or drops starts where the cue does; each
+# clause is merged on its own, so the drop speaks only of what follows it (Riyadh is an answer, not dropped).
+_CLAUSE_CUE = r"(?:drop|remove|delete|exclude|take\s+out|add|شيل|احذف|الغ|ألغ|أضف|اضف|ضيف)\b"
+_CLAUSE = re.compile(rf"\s*(?:[,،;]\s*(?:(?:and|then)\s+|و)?|\s+(?:and|then)\s+|\s+و)(?={_CLAUSE_CUE})", re.I)
+
+
 def merge_reply(request: CampaignRequest, reply: str, *, today: date, default_currency: str = "SAR") -> CampaignRequest:
     """The request updated by the reply: fields the reply gives replace, "add"/"drop" adjust lists.
 
     Sources of replaced fields point into the reply (their `text` says what was read); others are kept.
     """
+    cuts = [m for m in _CLAUSE.finditer(reply) if m.start() > 0]
+    if not cuts:
+        return _merge_clause(request, reply, today=today, default_currency=default_currency)
+    bounds = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(reply)]
+    for start, end in zip(bounds, ends, strict=True):
+        before = request.sources
+        request = _merge_clause(request, reply[start:end], today=today, default_currency=default_currency)
+        # Spans of what this clause gave point into the whole reply.
+        request.sources = {k: v if v == before.get(k) or start == 0 else
+                           [Span(start=s.start + start, end=s.end + start, text=s.text) for s in v]
+                           for k, v in request.sources.items()}
+    return request
+
+
+def _merge_clause(request: CampaignRequest, reply: str, *, today: date, default_currency: str) -> CampaignRequest:
     found = analyse(_swaps_as_negations(reply), today=today, default_currency=default_currency)
     new = found.request
     given = new.sources

@@ -14,6 +14,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agent.answers import instruction_help
 from agent.instructions import InstructionRefused, check_instruction
 from agent.leases import lease_released
 from agent.parsing.text import input_language
@@ -238,7 +239,8 @@ class SlackFrontDoor:
             check_instruction(text, self.services.ctx.max_instruction_chars)
         except InstructionRefused as exc:
             return exc.text(input_language(text[:2000]))
-        return None
+        # A question ("what can you do?") or nonsense gets the help text, not a campaign.
+        return instruction_help(text, today=self.services.ctx.clock().date())
 
     async def _start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
                      text: str) -> Turn:

@@ -355,6 +355,9 @@ def preview_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
         blocks.append(divider())
         body = "\n".join(safe(line, 400) for line in tree[1:])
         blocks.append(section(f"*{safe(tree[0], 300)}*\n```{body}```" if body else f"*{safe(tree[0], 300)}*"))
+    notes = [safe(note, 600) for note in payload.get("notes") or []]
+    if notes:
+        blocks.append(context(*notes))  # why the budget and the ad sets are split as they are
     warnings = [f":warning: {safe(w, 600)}" for w in payload.get("warnings") or []]
     if warnings:
         blocks.append(context(*warnings))

@@ -82,6 +82,7 @@ from store.repositories.campaigns import (
     create_campaign,
     get_campaign,
     list_campaigns,
+    prune_draft_tree,
     tracked_platform_campaigns,
     update_campaign,
     upsert_ad,
@@ -173,7 +174,7 @@ __all__ = [
     "get_pending_approval", "get_approval", "set_approval_status", "set_approval_message",
     # campaigns
     "create_campaign", "get_campaign", "update_campaign", "list_campaigns", "campaigns_in_status",
-    "upsert_platform_campaign", "upsert_ad_set", "upsert_ad", "campaign_tree", "tracked_platform_campaigns",
+    "upsert_platform_campaign", "upsert_ad_set", "upsert_ad", "prune_draft_tree", "campaign_tree", "tracked_platform_campaigns",
     # assets
     "add_asset", "get_assets", "list_conversation_assets", "find_asset_by_brief", "update_asset",
     "start_job", "finish_job",

@@ -218,3 +218,31 @@ async def campaign_tree(*, session: AsyncSession, campaign_id: str) -> list[Plat
         .execution_options(populate_existing=True)
     )
     return list(await session.scalars(stmt))
+
+
+async def prune_draft_tree(
+    *, session: AsyncSession, campaign_id: str, platforms: Iterable[str], plan_keys: Iterable[str]
+) -> int:
+    """Remove the never-published rows a re-built plan no longer has (a dropped platform, an ad set or an ad
+    fewer): only its own `platforms` and `plan_keys` (ad sets' and ads') stay. Rows with an external id exist
+    on a platform and are kept. Returns how many rows went."""
+    keep_platforms, keep_keys = set(platforms), set(plan_keys)
+    removed = 0
+    for pc in await campaign_tree(session=session, campaign_id=campaign_id):
+        dropped_platform = pc.platform not in keep_platforms
+        for ad_set in pc.ad_sets:
+            dropped_set = dropped_platform or ad_set.plan_key not in keep_keys
+            for ad in ad_set.ads:
+                if (dropped_set or ad.plan_key not in keep_keys) and ad.external_id is None:
+                    await session.delete(ad)
+                    removed += 1
+            if dropped_set and ad_set.external_id is None and all(a.external_id is None for a in ad_set.ads):
+                await session.delete(ad_set)
+                removed += 1
+        published = pc.external_campaign_id is not None or any(
+            s.external_id is not None or any(a.external_id is not None for a in s.ads) for s in pc.ad_sets)
+        if dropped_platform and not published:
+            await session.delete(pc)
+            removed += 1
+    await session.flush()
+    return removed
