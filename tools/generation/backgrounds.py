@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -25,7 +25,11 @@ def gradient(size: tuple[int, int], top: RGB, bottom: RGB, *, diagonal: bool = F
     ramp = Image.linear_gradient("L")
     mask = ramp.resize((w, h), Image.Resampling.BILINEAR)
     if diagonal:
-        across = ramp.rotate(90).transpose(Image.Transpose.FLIP_LEFT_RIGHT).resize((w, h), Image.Resampling.BILINEAR)
+        across = (
+            ramp.rotate(90)
+            .transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            .resize((w, h), Image.Resampling.BILINEAR)
+        )
         mask = Image.blend(mask, across, 0.5)
     return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
 
@@ -154,22 +158,35 @@ def _ramadan(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
     sil = (12, 8, 32)
     d = ImageDraw.Draw(img)
     d.rectangle((0, base, w, h), fill=sil)
-    for cx, r in ((w * 0.5, min(u * 0.16, room / 1.95)), (w * 0.25, min(u * 0.09, room / 2.6)),
-                  (w * 0.75, min(u * 0.09, room / 2.6))):
+    for cx, r in (
+        (w * 0.5, min(u * 0.16, room / 1.95)),
+        (w * 0.25, min(u * 0.09, room / 2.6)),
+        (w * 0.75, min(u * 0.09, room / 2.6)),
+    ):
         d.rectangle((cx - r, base - r * 0.6, cx + r, base), fill=sil)
         d.ellipse((cx - r, base - r * 1.6, cx + r, base - r * 0.2), fill=sil)
-        d.polygon([(cx - r * 0.08, base - r * 1.55), (cx + r * 0.08, base - r * 1.55), (cx, base - r * 1.95)],
-                  fill=sil)
+        d.polygon(
+            [(cx - r * 0.08, base - r * 1.55), (cx + r * 0.08, base - r * 1.55), (cx, base - r * 1.95)],
+            fill=sil,
+        )
     tower = min(u * 0.3, room * 0.8)
     for mx in (w * 0.08, w * 0.36, w * 0.64, w * 0.92):
         mw = u * 0.022
         d.rectangle((mx - mw, base - tower, mx + mw, base), fill=sil)
-        d.polygon([(mx - mw * 1.4, base - tower), (mx + mw * 1.4, base - tower), (mx, base - tower - room * 0.2)],
-                  fill=sil)
+        d.polygon(
+            [(mx - mw * 1.4, base - tower), (mx + mw * 1.4, base - tower), (mx, base - tower - room * 0.2)],
+            fill=sil,
+        )
 
 
 def _lantern(img: Image.Image, x: float, top: float, s: float, u: float) -> None:
-    glow(img, ellipse((x - s * 1.6, top + s * 0.3, x + s * 1.6, top + s * 3.3), 200), (255, 170, 60), s * 1.2, 0.9)
+    glow(
+        img,
+        ellipse((x - s * 1.6, top + s * 0.3, x + s * 1.6, top + s * 3.3), 200),
+        (255, 170, 60),
+        s * 1.2,
+        0.9,
+    )
     d = ImageDraw.Draw(img)
     d.line((x, 0, x, top), fill=(200, 160, 90), width=max(2, int(u * 0.003)))
     gold = (222, 176, 84)
@@ -196,8 +213,10 @@ def _eid_fitr(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
         x, y, r = rnd.uniform(0, w), rnd.uniform(0, h), rnd.uniform(u * 0.01, u * 0.022)
         d.polygon(eight_point_star(x, y, r), fill=(236, 196, 98))
     gold = (214, 178, 92)
-    for x, y, r in ((w * 0.1, top.y0 + top.height * 0.38, min(u * 0.2, top.height * 0.6)),
-                    (w * 0.9, bottom.y0 + bottom.height * 0.62, min(u * 0.2, bottom.height * 0.6))):
+    for x, y, r in (
+        (w * 0.1, top.y0 + top.height * 0.38, min(u * 0.2, top.height * 0.6)),
+        (w * 0.9, bottom.y0 + bottom.height * 0.62, min(u * 0.2, bottom.height * 0.6)),
+    ):
         d.polygon(eight_point_star(x, y, r), outline=gold, width=max(2, int(u * 0.004)))
         d.polygon(eight_point_star(x, y, r * 0.7), outline=gold, width=max(2, int(u * 0.003)))
     crescent(img, w * 0.8, top.y0 + top.height * 0.45, min(u * 0.07, top.height * 0.32), (246, 214, 128))
@@ -212,9 +231,18 @@ def _eid_adha(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
     for row in range(int(h / step) + 2):
         for col in range(int(w / step) + 2):
             x = col * step + (step / 2 if row % 2 else 0)
-            d.polygon(eight_point_star(x, row * step, step * 0.42), outline=(120, 84, 44), width=max(1, int(u * 0.003)))
-    glow(img, lambda g, s: g.ellipse((w * 0.15 * s, h * 0.2 * s, w * 0.85 * s, h * 0.8 * s), fill=160),
-         (255, 222, 160), u * 0.2, 0.7)
+            d.polygon(
+                eight_point_star(x, row * step, step * 0.42),
+                outline=(120, 84, 44),
+                width=max(1, int(u * 0.003)),
+            )
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.15 * s, h * 0.2 * s, w * 0.85 * s, h * 0.8 * s), fill=160),
+        (255, 222, 160),
+        u * 0.2,
+        0.7,
+    )
     crescent(img, w * 0.2, top.y0 + top.height * 0.5, min(u * 0.07, top.height * 0.32), (255, 232, 170))
 
 
@@ -228,11 +256,18 @@ def _white_friday(img: Image.Image, rnd: random.Random, regions: Regions) -> Non
         x = i * u * 0.16
         d.polygon([(x, 0), (x + u * 0.05, 0), (x + u * 0.05 + h * 0.5, h), (x + h * 0.5, h)], fill=26)
     img.paste(Image.new("RGB", img.size, (255, 255, 255)), (0, 0), layer)
-    glow(img, lambda g, s: g.ellipse((w * 0.2 * s, -h * 0.2 * s, w * 0.8 * s, h * 0.35 * s), fill=110),
-         (255, 255, 255), u * 0.15, 0.8)
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.2 * s, -h * 0.2 * s, w * 0.8 * s, h * 0.35 * s), fill=110),
+        (255, 255, 255),
+        u * 0.15,
+        0.8,
+    )
     dd = ImageDraw.Draw(img)
-    for x, y, r in ((w * 0.12, bottom.y0 + bottom.height * 0.5, min(u * 0.07, bottom.height * 0.38)),
-                    (w * 0.88, top.y0 + top.height * 0.5, min(u * 0.06, top.height * 0.38))):
+    for x, y, r in (
+        (w * 0.12, bottom.y0 + bottom.height * 0.5, min(u * 0.07, bottom.height * 0.38)),
+        (w * 0.88, top.y0 + top.height * 0.5, min(u * 0.06, top.height * 0.38)),
+    ):
         dd.ellipse((x - r, y - r, x + r, y + r), outline=(255, 255, 255), width=max(3, int(u * 0.008)))
         dd.ellipse((x - r * 0.45, y - r * 0.45, x + r * 0.45, y + r * 0.45), fill=(255, 255, 255))
 
@@ -249,8 +284,16 @@ def _national_day(img: Image.Image, rnd: random.Random, regions: Regions) -> Non
         color = rnd.choice(((255, 255, 255), (214, 236, 200), (240, 214, 140)))
         for k in range(18):
             a = 2 * math.pi * k / 18
-            d.line((cx + r * 0.3 * math.cos(a), cy + r * 0.3 * math.sin(a), cx + r * math.cos(a), cy + r * math.sin(a)),
-                   fill=color, width=max(2, int(u * 0.004)))
+            d.line(
+                (
+                    cx + r * 0.3 * math.cos(a),
+                    cy + r * 0.3 * math.sin(a),
+                    cx + r * math.cos(a),
+                    cy + r * math.sin(a),
+                ),
+                fill=color,
+                width=max(2, int(u * 0.004)),
+            )
     b, bh = bottom.y0, bottom.height
     waves(d, w, h, b + bh * 0.45, u * 0.02, w * 0.7, 0.0, (14, 120, 70))
     waves(d, w, h, b + bh * 0.6, u * 0.02, w * 0.55, 1.5, (240, 246, 240))
@@ -279,8 +322,13 @@ def _founding_day(img: Image.Image, rnd: random.Random, regions: Regions) -> Non
     w, h = img.size
     u = min(w, h)
     top, bottom = regions.motifs["top"], regions.motifs["bottom"]
-    glow(img, lambda g, s: g.ellipse((w * 0.1 * s, h * 0.15 * s, w * 0.9 * s, h * 0.7 * s), fill=140),
-         (255, 246, 226), u * 0.2, 0.7)
+    glow(
+        img,
+        lambda g, s: g.ellipse((w * 0.1 * s, h * 0.15 * s, w * 0.9 * s, h * 0.7 * s), fill=140),
+        (255, 246, 226),
+        u * 0.2,
+        0.7,
+    )
     d = ImageDraw.Draw(img)
     # Sadu-inspired woven bands: rows of triangles in the heritage reds and browns.
     colors = ((122, 59, 29), (181, 84, 47), (60, 36, 22), (232, 212, 176))
@@ -300,8 +348,14 @@ def _founding_day(img: Image.Image, rnd: random.Random, regions: Regions) -> Non
         d.polygon([(x, wall_top), (x + c / 2, wall_top - c * 0.8), (x + c, wall_top)], fill=mud)
     for i in range(int(w / (u * 0.12))):
         x = u * 0.06 + i * u * 0.12
-        d.polygon([(x - u * 0.015, wall_top + u * 0.05), (x + u * 0.015, wall_top + u * 0.05), (x, wall_top + u * 0.02)],
-                  fill=(120, 80, 48))
+        d.polygon(
+            [
+                (x - u * 0.015, wall_top + u * 0.05),
+                (x + u * 0.015, wall_top + u * 0.05),
+                (x, wall_top + u * 0.02),
+            ],
+            fill=(120, 80, 48),
+        )
 
 
 def _summer(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
@@ -310,8 +364,15 @@ def _summer(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
     top, bottom = regions.motifs["top"], regions.motifs["bottom"]
     r = min(u * 0.11, top.height * 0.3)
     sx, sy = w * 0.8, top.y0 + top.height * 0.48
-    glow(img, lambda g, s: g.ellipse(((sx - r * 2) * s, (sy - r * 2) * s, (sx + r * 2) * s, (sy + r * 2) * s), fill=200),
-         (255, 236, 150), r, 1.0)
+    glow(
+        img,
+        lambda g, s: g.ellipse(
+            ((sx - r * 2) * s, (sy - r * 2) * s, (sx + r * 2) * s, (sy + r * 2) * s), fill=200
+        ),
+        (255, 236, 150),
+        r,
+        1.0,
+    )
     d = ImageDraw.Draw(img)
     d.ellipse((sx - r, sy - r, sx + r, sy + r), fill=(255, 214, 90))
     b, bh = bottom.y0, bottom.height
@@ -346,11 +407,24 @@ def _pencil(d: ImageDraw.ImageDraw, cx: float, cy: float, length: float, ang: fl
     a = (cx - ux * length / 2, cy - uy * length / 2)
     b = (cx + ux * length * 0.3, cy + uy * length * 0.3)
     tip = (cx + ux * length / 2, cy + uy * length / 2)
-    d.polygon([(a[0] + px * t, a[1] + py * t), (b[0] + px * t, b[1] + py * t), (b[0] - px * t, b[1] - py * t),
-               (a[0] - px * t, a[1] - py * t)], fill=color)
+    d.polygon(
+        [
+            (a[0] + px * t, a[1] + py * t),
+            (b[0] + px * t, b[1] + py * t),
+            (b[0] - px * t, b[1] - py * t),
+            (a[0] - px * t, a[1] - py * t),
+        ],
+        fill=color,
+    )
     d.polygon([(b[0] + px * t, b[1] + py * t), tip, (b[0] - px * t, b[1] - py * t)], fill=(238, 206, 160))
-    d.polygon([(tip[0] - ux * t * 0.9 + px * t * 0.35, tip[1] - uy * t * 0.9 + py * t * 0.35), tip,
-               (tip[0] - ux * t * 0.9 - px * t * 0.35, tip[1] - uy * t * 0.9 - py * t * 0.35)], fill=(40, 40, 40))
+    d.polygon(
+        [
+            (tip[0] - ux * t * 0.9 + px * t * 0.35, tip[1] - uy * t * 0.9 + py * t * 0.35),
+            tip,
+            (tip[0] - ux * t * 0.9 - px * t * 0.35, tip[1] - uy * t * 0.9 - py * t * 0.35),
+        ],
+        fill=(40, 40, 40),
+    )
 
 
 def _generic(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
@@ -366,10 +440,18 @@ def _generic(img: Image.Image, rnd: random.Random, regions: Regions) -> None:
     for cx, cy, r in ((w, top.y0, top.height * 0.85), (0, bottom.y1, bottom.height * 0.85)):
         d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 255, 255, 46))
         ring = r * 1.12
-        d.ellipse((cx - ring, cy - ring, cx + ring, cy + ring), outline=(255, 255, 255, 120), width=max(2, int(u * 0.004)))
+        d.ellipse(
+            (cx - ring, cy - ring, cx + ring, cy + ring),
+            outline=(255, 255, 255, 120),
+            width=max(2, int(u * 0.004)),
+        )
     for _ in range(10):
         box = rnd.choice((top, bottom))
-        x, y, r = rnd.uniform(w * 0.05, w * 0.95), rnd.uniform(box.y0 + box.height * 0.2, box.y1 - box.height * 0.2), u * 0.006
+        x, y, r = (
+            rnd.uniform(w * 0.05, w * 0.95),
+            rnd.uniform(box.y0 + box.height * 0.2, box.y1 - box.height * 0.2),
+            u * 0.006,
+        )
         d.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 150))
     img.paste(Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB"))
 
@@ -479,20 +561,29 @@ def plain_background(theme: str, width: int, height: int) -> Image.Image:
 
 
 def render_background(
-    theme: str, width: int, height: int, seed: int = 7, *, layout: Regions | None = None, calm: Box | None = None
+    theme: str,
+    width: int,
+    height: int,
+    seed: int = 7,
+    *,
+    layout: Regions | None = None,
+    calm: Sequence[Box] = (),
 ) -> Image.Image:
     """The theme's designed background at `width` x `height` (deterministic for a given seed): motifs in the
-    layout's motif areas, and nothing but the gradient under `calm` (the text card), feathered at its edge."""
+    layout's motif areas, and nothing but the gradient under `calm` (the card, the button), feathered."""
     top, bottom, diagonal, painter, _ = THEME_SPECS.get(theme, THEME_SPECS["generic"])
     layout = layout or regions(theme if theme in THEME_SPECS else "generic", width, height)
     k = SUPERSAMPLE
     big = gradient((width * k, height * k), top, bottom, diagonal=diagonal)
     painter(big, random.Random(seed * 1_000_003 + width * 7 + height), layout.scaled(k))
     img = big.resize((width, height), Image.Resampling.LANCZOS)
-    if calm is not None:
+    if calm:
         feather = min(width, height) * 0.02
         mask = Image.new("L", (width, height), 0)
-        ImageDraw.Draw(mask).rounded_rectangle(calm.grown(feather * 2).ints(), radius=int(feather * 3), fill=255)
+        for box in calm:
+            ImageDraw.Draw(mask).rounded_rectangle(
+                box.grown(feather * 2).ints(), radius=int(feather * 3), fill=255
+            )
         mask = mask.filter(ImageFilter.GaussianBlur(feather))
         img = Image.composite(plain_background(theme, width, height), img, mask)
     return img

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from tools.generation.text import has_arabic
-
 # Latin to Arabic letters as Gulf advertisers write foreign brand names (ADLY Store -> أدلي ستور).
 _DIGRAPHS = {
     "sh": "ش", "ch": "تش", "th": "ث", "kh": "خ", "gh": "غ", "ph": "ف", "ck": "ك",
@@ -18,6 +16,7 @@ _CONSONANTS = {
 _INITIAL_VOWELS = {"a": "أ", "e": "إ", "i": "إ", "o": "أو", "u": "أ", "y": "ي"}
 _VOWELS = {"a": "ا", "e": "", "i": "ي", "o": "و", "u": "و", "y": "ي"}
 _WORD_RE = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def _word(word: str) -> str:
@@ -47,12 +46,14 @@ def _word(word: str) -> str:
 
 def transliterate(name: str) -> str:
     """Latin letters written in Arabic script, word by word; digits, Arabic and punctuation kept."""
-    return "".join(_word(part) if part.isascii() and part.isalpha() else part for part in _WORD_RE.findall(name))
+    return "".join(
+        _word(part) if part.isascii() and part.isalpha() else part for part in _WORD_RE.findall(name)
+    )
 
 
 def brand_for_language(brand_name: str, language: str, brand_name_ar: str | None = None) -> str:
     """The brand as an ad in `language` shows it: Arabic creative never carries a Latin-only name."""
-    if not language.lower().startswith("ar") or has_arabic(brand_name):
+    if not language.lower().startswith("ar") or _ARABIC_RE.search(brand_name):
         return brand_name
     if brand_name_ar and brand_name_ar.strip():
         return brand_name_ar.strip()

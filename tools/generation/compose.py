@@ -88,22 +88,79 @@ def _try_plan(content: Content, area: Box, unit: float, style: TextStyle, vertic
     stack: list[tuple[str, FittedText, str, RGB]] = []  # role, fitted, language, colour
     if content.brand:
         size = int(unit * 0.036)
-        stack.append(("brand", fit_text(content.brand, brand_lang, max_width=inner, max_height=unit * 0.08,
-                                         max_size=size, min_size=max(10, int(size * 0.7)), max_lines=1,
-                                         bold=False), brand_lang, style.brand))
+        stack.append(
+            (
+                "brand",
+                fit_text(
+                    content.brand,
+                    brand_lang,
+                    max_width=inner,
+                    max_height=unit * 0.08,
+                    max_size=size,
+                    min_size=max(10, int(size * 0.7)),
+                    max_lines=1,
+                    bold=False,
+                ),
+                brand_lang,
+                style.brand,
+            )
+        )
     head_size = int(unit * (0.115 if vertical else 0.1))
-    stack.append(("headline", fit_text(content.headline, lang, max_width=inner, max_height=area.height * 0.45,
-                                       max_size=head_size, min_size=int(unit * 0.045)), lang, style.text))
+    stack.append(
+        (
+            "headline",
+            fit_text(
+                content.headline,
+                lang,
+                max_width=inner,
+                max_height=area.height * 0.45,
+                max_size=head_size,
+                min_size=int(unit * 0.045),
+            ),
+            lang,
+            style.text,
+        )
+    )
     if content.offer_label:
         size = int(unit * 0.08)
-        offer_colour = style.accent if contrast_ratio(style.accent, style.panel[:3]) >= WCAG_AA * 1.15 else style.text
-        stack.append(("offer", fit_text(content.offer_label, lang, max_width=inner, max_height=unit * 0.14,
-                                        max_size=size, min_size=int(size * 0.6), max_lines=1), lang, offer_colour))
+        offer_colour = (
+            style.accent if contrast_ratio(style.accent, style.panel[:3]) >= WCAG_AA * 1.15 else style.text
+        )
+        stack.append(
+            (
+                "offer",
+                fit_text(
+                    content.offer_label,
+                    lang,
+                    max_width=inner,
+                    max_height=unit * 0.14,
+                    max_size=size,
+                    min_size=int(size * 0.6),
+                    max_lines=1,
+                ),
+                lang,
+                offer_colour,
+            )
+        )
     if content.product_line:
         size = int(unit * 0.044)
-        stack.append(("product", fit_text(content.product_line, lang, max_width=inner, max_height=unit * 0.14,
-                                          max_size=size, min_size=int(size * 0.7), max_lines=2, bold=False),
-                      lang, style.text))
+        stack.append(
+            (
+                "product",
+                fit_text(
+                    content.product_line,
+                    lang,
+                    max_width=inner,
+                    max_height=unit * 0.14,
+                    max_size=size,
+                    min_size=int(size * 0.7),
+                    max_lines=2,
+                    bold=False,
+                ),
+                lang,
+                style.text,
+            )
+        )
     gap = unit * 0.022
     logo_h = unit * 0.08 if content.logo is not None else 0.0
     widest = max((f.width for _, f, _, _ in stack), default=0)
@@ -120,20 +177,45 @@ def _try_plan(content: Content, area: Box, unit: float, style: TextStyle, vertic
     for role, fitted, language, colour in stack:
         for i, line in enumerate(fitted.lines):
             baseline = y + i * fitted.line_height + fitted.font.size * 1.02
-            texts.append(PlacedText(role, line, _ink_box(fitted.font, line, language, cx, baseline), colour,
-                                    fitted.font, (cx, baseline), True))
+            texts.append(
+                PlacedText(
+                    role,
+                    line,
+                    _ink_box(fitted.font, line, language, cx, baseline),
+                    colour,
+                    fitted.font,
+                    (cx, baseline),
+                    True,
+                )
+            )
         y += fitted.height + gap * (1.6 if role == "brand" else 1.0)
     card = Box(cx - card_w / 2, area.y0, cx + card_w / 2, y - gap + pad * 0.7)
-    cta = fit_text(content.cta_label, lang, max_width=inner * 0.8, max_height=unit * 0.1,
-                   max_size=int(unit * 0.046), min_size=int(unit * 0.03), max_lines=1)
+    cta = fit_text(
+        content.cta_label,
+        lang,
+        max_width=inner * 0.8,
+        max_height=unit * 0.1,
+        max_size=int(unit * 0.046),
+        min_size=int(unit * 0.03),
+        max_lines=1,
+    )
     pad_x, pad_y = cta.font.size * 1.4, cta.font.size * 0.72
     bw, bh = cta.width + 2 * pad_x, cta.font.size * 1.32 + 2 * pad_y - cta.font.size * 0.3
     by = card.y1 + unit * 0.04
     button = Box(cx - bw / 2, by, cx + bw / 2, by + bh)
     label = cta.lines[0] if cta.lines else content.cta_label
     baseline = by + bh / 2 + cta.font.size * 0.36
-    texts.append(PlacedText("cta", label, _ink_box(cta.font, label, lang, cx, baseline), style.on_accent,
-                            cta.font, (cx, baseline), False))
+    texts.append(
+        PlacedText(
+            "cta",
+            label,
+            _ink_box(cta.font, label, lang, cx, baseline),
+            style.on_accent,
+            cta.font,
+            (cx, baseline),
+            False,
+        )
+    )
     return Plan(card=card, button=button, logo=logo_box, texts=texts)
 
 
@@ -146,7 +228,9 @@ def _shifted(plan: Plan, dy: float, language: str) -> Plan:
         button=move(plan.button),
         logo=move(plan.logo) if plan.logo is not None else None,
         texts=[
-            PlacedText(t.role, t.line, move(t.box), t.colour, t.font, (t.anchor[0], t.anchor[1] + dy), t.on_card)
+            PlacedText(
+                t.role, t.line, move(t.box), t.colour, t.font, (t.anchor[0], t.anchor[1] + dy), t.on_card
+            )
             for t in plan.texts
         ],
     )
@@ -159,7 +243,9 @@ def _shapes(size: tuple[int, int], plan: Plan, panel: tuple[int, int, int, int],
     d = ImageDraw.Draw(layer)
     unit = min(size)
     d.rounded_rectangle(plan.card.scaled(k).ints(), radius=int(unit * 0.035 * k), fill=panel)
-    d.rounded_rectangle(plan.button.scaled(k).ints(), radius=int(plan.button.height * k / 2), fill=(*accent, 255))
+    d.rounded_rectangle(
+        plan.button.scaled(k).ints(), radius=int(plan.button.height * k / 2), fill=(*accent, 255)
+    )
     return layer.resize(size, Image.Resampling.LANCZOS)
 
 
@@ -177,16 +263,19 @@ def measure(plate: Image.Image, plan: Plan) -> dict[str, float]:
     return worst
 
 
-def render_text(background: Image.Image, plan: Plan, style: TextStyle, language: str,
-                logo: Image.Image | None = None) -> Composition:
+def render_text(
+    background: Image.Image, plan: Plan, style: TextStyle, language: str, logo: Image.Image | None = None
+) -> Composition:
     """Card, button and text on `background`. The card firms up (more opaque, then darker or lighter)
     until every text on it reaches WCAG AA on the rendered pixels; the button label picks the readable ink."""
     base = background.convert("RGBA")
     on_accent = style.on_accent
     if contrast_ratio(on_accent, style.accent) < WCAG_AA:
         on_accent = max(((255, 255, 255), (12, 12, 16)), key=lambda c: contrast_ratio(c, style.accent))
-    texts = [t if t.on_card else PlacedText(t.role, t.line, t.box, on_accent, t.font, t.anchor, False)
-             for t in plan.texts]
+    texts = [
+        t if t.on_card else PlacedText(t.role, t.line, t.box, on_accent, t.font, t.anchor, False)
+        for t in plan.texts
+    ]
     plan = Plan(plan.card, plan.button, plan.logo, texts)
     light_text = sum(style.text) > 3 * 128
     target: RGB = (0, 0, 0) if light_text else (255, 255, 255)
@@ -203,9 +292,12 @@ def render_text(background: Image.Image, plan: Plan, style: TextStyle, language:
     draw = ImageDraw.Draw(plate)
     for t in plan.texts:
         direction, lang = text_direction(t.line, "ar" if has_arabic(t.line) else language)
-        draw.text(t.anchor, t.line, font=t.font, fill=t.colour, anchor="ms", direction=direction, language=lang)
+        draw.text(
+            t.anchor, t.line, font=t.font, fill=t.colour, anchor="ms", direction=direction, language=lang
+        )
     if logo is not None and plan.logo is not None:
-        fitted = logo.convert("RGBA").resize((max(1, int(plan.logo.width)), max(1, int(plan.logo.height))),
-                                             Image.Resampling.LANCZOS)
+        fitted = logo.convert("RGBA").resize(
+            (max(1, int(plan.logo.width)), max(1, int(plan.logo.height))), Image.Resampling.LANCZOS
+        )
         plate.alpha_composite(fitted, (int(plan.logo.x0), int(plan.logo.y0)))
     return Composition(image=plate.convert("RGB"), plan=plan, contrast=contrast)

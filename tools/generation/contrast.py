@@ -34,4 +34,4 @@ def worst_contrast(plate: Image.Image, box: Box, text_colour: RGB) -> float:
     colours = region.getcolors(maxcolors=region.width * region.height + 1) or []
     if not colours:
         return 21.0
-    return min(contrast_ratio(text_colour, colour) for _, colour in colours)
+    return min(contrast_ratio(text_colour, (c[0], c[1], c[2])) for _, c in colours if isinstance(c, tuple))

@@ -38,7 +38,9 @@ class Box:
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
     def intersect(self, other: Box) -> Box:
-        return Box(max(self.x0, other.x0), max(self.y0, other.y0), min(self.x1, other.x1), min(self.y1, other.y1))
+        return Box(
+            max(self.x0, other.x0), max(self.y0, other.y0), min(self.x1, other.x1), min(self.y1, other.y1)
+        )
 
     def scaled(self, k: float) -> Box:
         return Box(self.x0 * k, self.y0 * k, self.x1 * k, self.y1 * k)
@@ -60,7 +62,9 @@ class LayoutSpec:
 
 def _bands(top: float, bottom: float) -> LayoutSpec:
     """Motifs in a band across the top (hung, sky) and across the bottom (ground); text in between."""
-    return LayoutSpec(text=(0.0, top, 1.0, bottom), motifs={"top": (0.0, 0.0, 1.0, top), "bottom": (0.0, bottom, 1.0, 1.0)})
+    return LayoutSpec(
+        text=(0.0, top, 1.0, bottom), motifs={"top": (0.0, 0.0, 1.0, top), "bottom": (0.0, bottom, 1.0, 1.0)}
+    )
 
 
 # Aspect classes: "square" 1:1, "portrait" 4:5, "tall" 9:16. On 9:16 the motif bands may reach into the
@@ -70,10 +74,18 @@ TEMPLATE_LAYOUTS: dict[str, dict[str, LayoutSpec]] = {
     "eid_al_fitr": {"square": _bands(0.22, 0.86), "portrait": _bands(0.2, 0.87), "tall": _bands(0.14, 0.8)},
     "eid_al_adha": {"square": _bands(0.2, 0.88), "portrait": _bands(0.19, 0.88), "tall": _bands(0.13, 0.8)},
     "white_friday": {"square": _bands(0.2, 0.88), "portrait": _bands(0.18, 0.88), "tall": _bands(0.14, 0.8)},
-    "saudi_national_day": {"square": _bands(0.24, 0.84), "portrait": _bands(0.22, 0.85), "tall": _bands(0.14, 0.78)},
+    "saudi_national_day": {
+        "square": _bands(0.24, 0.84),
+        "portrait": _bands(0.22, 0.85),
+        "tall": _bands(0.14, 0.78),
+    },
     "founding_day": {"square": _bands(0.12, 0.8), "portrait": _bands(0.11, 0.82), "tall": _bands(0.1, 0.76)},
     "summer": {"square": _bands(0.24, 0.84), "portrait": _bands(0.22, 0.85), "tall": _bands(0.14, 0.78)},
-    "back_to_school": {"square": _bands(0.22, 0.86), "portrait": _bands(0.2, 0.87), "tall": _bands(0.14, 0.8)},
+    "back_to_school": {
+        "square": _bands(0.22, 0.86),
+        "portrait": _bands(0.2, 0.87),
+        "tall": _bands(0.14, 0.8),
+    },
     "generic": {"square": _bands(0.2, 0.86), "portrait": _bands(0.18, 0.87), "tall": _bands(0.13, 0.8)},
 }
 

@@ -55,7 +55,12 @@ def compose_procedural(brief: ImageBrief, theme: str) -> Composition:
     style = theme_style(theme)
     plan = plan_layout(content, layout, style, vertical=is_vertical(brief.width, brief.height))
     background = render_background(
-        theme, brief.width, brief.height, seed=7 + 101 * brief.variation, layout=layout, calm=plan.card
+        theme,
+        brief.width,
+        brief.height,
+        seed=7 + 101 * brief.variation,
+        layout=layout,
+        calm=(plan.card, plan.button),
     )
     return render_text(background, plan, style, brief.language, content.logo)
 
@@ -65,7 +70,10 @@ def compose_on_visual(visual: Image.Image, brief: ImageBrief, theme: str) -> Com
     content = content_of(brief)
     style = theme_style(theme)
     plan = plan_layout(
-        content, regions(theme, brief.width, brief.height), style, vertical=is_vertical(brief.width, brief.height)
+        content,
+        regions(theme, brief.width, brief.height),
+        style,
+        vertical=is_vertical(brief.width, brief.height),
     )
     return render_text(visual, plan, style, brief.language, content.logo)
 

@@ -35,7 +35,9 @@ class Offer(BaseModel):
 
 def format_price(price: Decimal, currency: str, language: str) -> str:
     """149 SAR as the creative writes it: "SAR 149" in English, "149 ر.س" in Arabic (no float ever)."""
-    amount = price.quantize(Decimal(1)) if price == price.to_integral_value() else price.quantize(Decimal("0.01"))
+    amount = (
+        price.quantize(Decimal(1)) if price == price.to_integral_value() else price.quantize(Decimal("0.01"))
+    )
     number = f"{amount:,}"
     code = currency.upper()
     if language.startswith("ar"):
@@ -48,7 +50,7 @@ def discount_label(percent: int, language: str) -> str:
 
 
 def product_line(product: str | None, offer: Offer | None, language: str, register: str = "gulf") -> str:
-    """"Abayas from SAR 149" / "العبايات ابتداءً من 149 ر.س": the product slot, with the price when known."""
+    """ "Abayas from SAR 149" / "العبايات ابتداءً من 149 ر.س": the product slot, with the price when known."""
     name = localize_product(product, language_key(language, register)) if product else None
     if language.startswith("en") and name:
         name = name[:1].upper() + name[1:]
