@@ -35,12 +35,14 @@ def copy_brief(
     brand_name: str,
     register: str,
     variation: int = 0,
+    brand_name_ar: str | None = None,
 ) -> CopyBrief:
     return CopyBrief(
         theme=request.theme,
         objective=request.objective,
         product=request.product,
         brand_name=brand_name,
+        brand_name_ar=brand_name_ar,
         languages=languages,
         platforms=list(request.platforms) or ["meta"],
         audience=audience_phrase(request),

@@ -42,6 +42,8 @@ class AgentContext:
     default_landing_url: str = "https://example.com"
     brand_name: str = "ADLY Store"
     brand_avatar: Path | None = None  # square PNG of the brand (logo or initials): TikTok identities show it
+    brand_name_ar: str | None = None  # Arabic copy and images name the brand so (else transliterated)
+    brand_logo: Path | None = None  # ADLY_BRAND_LOGO when configured: set on every image above the brand
     self_approval_limit: Decimal = Decimal("5000")
     arabic_register: str = "gulf"
     chat_model: Any | None = None  # a LangChain chat model when configured

@@ -56,18 +56,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def bundle_spec_from_request(
-    request: CampaignRequest, *, brand_name: str = DEFAULT_BRAND, register: str = "gulf"
+    request: CampaignRequest, *, brand_name: str = DEFAULT_BRAND, register: str = "gulf",
+    brand_name_ar: str | None = None, logo_path: Path | None = None,
 ) -> BundleSpec:
     """What to make for a parsed request: copy in its languages; images, video, voice as its types ask."""
     creative = set(request.creative_types) or {"image", "video", "voice"}
     languages = list(request.languages) or DEFAULT_LANGUAGES
-    brief = copy_brief(request, languages=languages, brand_name=brand_name, register=register)
+    brief = copy_brief(request, languages=languages, brand_name=brand_name, register=register,
+                       brand_name_ar=brand_name_ar)
     return BundleSpec(
         copy_brief=brief,
         image_sizes=list(IMAGE_SIZES) if "image" in creative else [],
         video="video" in creative,
         voice="voice" in creative or "video" in creative,  # the video carries the voice-over
         voice_gender="male" if audience_gender(request) == "male" else "female",
+        logo_path=logo_path,
     )
 
 

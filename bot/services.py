@@ -242,6 +242,8 @@ async def open_services(
             default_landing_url=settings.adly_default_landing_url,
             brand_name=settings.adly_brand_name,
             brand_avatar=brand_avatar,
+            brand_name_ar=settings.adly_brand_name_ar,
+            brand_logo=settings.adly_brand_logo,
             self_approval_limit=settings.adly_self_approval_limit,
             arabic_register=settings.adly_arabic_register,
             chat_model=chat_model if chat_model is not None else _chat_model(settings),

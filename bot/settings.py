@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     adly_default_landing_url: str = "https://example.com"  # used when the instruction names no landing page
     adly_brand_name: str = "ADLY Store"  # brand name on ads (TikTok display name, Snapchat brand)
     adly_brand_logo: Path | None = None  # PNG/JPEG: the TikTok identity's avatar (default: drawn initials)
+    adly_brand_name_ar: str | None = None  # the brand on Arabic creative (default: ADLY_BRAND_NAME transliterated)
 
     # Limits
     adly_max_instruction_chars: int = Field(default=2000, ge=50, le=100_000)  # longer instructions are refused

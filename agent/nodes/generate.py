@@ -53,9 +53,11 @@ def required_slots(request: CampaignRequest) -> list[str]:
 
 
 def copy_brief_for(
-    request: CampaignRequest, language: str, variation: int, register: str, brand_name: str
+    request: CampaignRequest, language: str, variation: int, register: str, brand_name: str,
+    brand_name_ar: str | None = None,
 ) -> dict[str, Any]:
-    brief = copy_brief(request, languages=[language], brand_name=brand_name, register=register, variation=variation)
+    brief = copy_brief(request, languages=[language], brand_name=brand_name, register=register, variation=variation,
+                       brand_name_ar=brand_name_ar)
     return brief.model_dump(mode="json")
 
 
@@ -84,7 +86,7 @@ async def _make_copy(
 ) -> tuple[str, str]:
     language = slot_language(slot) or "en"
     variation = _variation(state, slot)
-    brief = copy_brief_for(request, language, variation, ctx.arabic_register, ctx.brand_name)
+    brief = copy_brief_for(request, language, variation, ctx.arabic_register, ctx.brand_name, ctx.brand_name_ar)
     model = CopyBrief.model_validate(brief)
 
     async def call(provider: Any, _work_dir: Any) -> CopyResult:
@@ -184,6 +186,9 @@ async def media_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Medi
             height=height,
             product=request.product,
             brand_name=ctx.brand_name,
+            brand_name_ar=ctx.brand_name_ar,
+            logo_path=ctx.brand_logo,
+            register="msa" if ctx.arabic_register == "msa" else "gulf",
             variation=variation,
         )
 

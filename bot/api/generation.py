@@ -39,7 +39,8 @@ async def generate(services: Services, workspace_id: str, kind: str, brief: Brie
     """Make what `kind` (text, image, video) asks for; the assets made and what could not be made."""
     settings = services.settings
     request = await brief_request(services, workspace_id, brief)
-    spec = bundle_spec_from_request(request, brand_name=settings.adly_brand_name, register=settings.adly_arabic_register)
+    spec = bundle_spec_from_request(request, brand_name=settings.adly_brand_name, register=settings.adly_arabic_register,
+                                   brand_name_ar=settings.adly_brand_name_ar, logo_path=settings.adly_brand_logo)
     if kind == "text":
         spec = spec.model_copy(update={"image_sizes": [], "video": False, "voice": False})
     elif kind == "image":

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -45,6 +46,7 @@ class CopyBrief(BaseModel):
     objective: str | None = None
     product: str | None = None
     brand_name: str = "ADLY Store"
+    brand_name_ar: str | None = None  # Arabic copy uses it; when unset Arabic copy transliterates brand_name
     languages: list[str] = Field(default_factory=lambda: ["ar", "en"])
     platforms: list[str] = Field(default_factory=lambda: ["meta"])  # limits are checked against each
     audience: str = ""  # a short description, e.g. "women 25-40 in Riyadh"
@@ -79,7 +81,13 @@ class ImageBrief(BaseModel):
     width: int = 1080
     height: int = 1080
     brand_name: str = "ADLY Store"
+    brand_name_ar: str | None = None  # the workspace's Arabic brand name; else Arabic creative transliterates
+    logo_path: Path | None = None  # the brand logo (ADLY_BRAND_LOGO), set above the brand name when given
     product: str | None = None
+    discount_percent: int | None = Field(default=None, ge=1, le=95)
+    price: Decimal | None = Field(default=None, gt=0)  # "from" price, with its currency
+    currency: str | None = None
+    register: Literal["gulf", "msa"] = "gulf"
     variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
 
 

@@ -14,7 +14,11 @@ from PIL import Image, ImageOps
 
 from tools.generation.backgrounds import render_background, theme_style
 from tools.generation.base import ImageBrief, MediaResult, brief_fingerprint
-from tools.generation.layout import compose
+from tools.generation.brand import brand_for_language
+from tools.generation.compose import Composition, Content, plan_layout, render_text
+from tools.generation.design import regions
+from tools.generation.offer import Offer, discount_label, product_line
+from tools.generation.placements import is_vertical
 from tools.generation.text import _read_json, normalize_theme, read_prompt
 from tools.generation.workers import run_cpu
 
@@ -26,31 +30,70 @@ def _out_path(brief: ImageBrief, out_dir: Path, provider: str) -> Path:
     return out_dir / f"image_{brief.language}_{brief.width}x{brief.height}_{provider}_{key}.jpg"
 
 
-def _finish(background: Image.Image, brief: ImageBrief, theme: str, path: Path) -> None:
-    img = compose(
-        background,
+def content_of(brief: ImageBrief) -> Content:
+    """What the creative says, in its language: headline, CTA, brand, and the offer slots the brief fills."""
+    offer = Offer(discount_percent=brief.discount_percent, price=brief.price, currency=brief.currency)
+    logo = None
+    if brief.logo_path is not None:
+        with Image.open(brief.logo_path) as src:
+            logo = src.convert("RGBA")
+    return Content(
         headline=brief.headline,
         cta_label=brief.cta_label,
-        brand_name=brief.brand_name,
+        brand=brand_for_language(brief.brand_name, brief.language, brief.brand_name_ar),
         language=brief.language,
-        style=theme_style(theme),
+        offer_label=discount_label(offer.discount_percent, brief.language) if offer.discount_percent else "",
+        product_line=product_line(brief.product, offer, brief.language, brief.register),
+        logo=logo,
     )
+
+
+def compose_procedural(brief: ImageBrief, theme: str) -> Composition:
+    """The offline creative: layout planned first, background painted around it, then the text."""
+    content = content_of(brief)
+    layout = regions(theme, brief.width, brief.height)
+    style = theme_style(theme)
+    plan = plan_layout(content, layout, style, vertical=is_vertical(brief.width, brief.height))
+    background = render_background(
+        theme,
+        brief.width,
+        brief.height,
+        seed=7 + 101 * brief.variation,
+        layout=layout,
+        calm=(plan.card, plan.button),
+    )
+    return render_text(background, plan, style, brief.language, content.logo)
+
+
+def compose_on_visual(visual: Image.Image, brief: ImageBrief, theme: str) -> Composition:
+    """A model's key visual in the same layout: our card, our text (never the model's), our button."""
+    content = content_of(brief)
+    style = theme_style(theme)
+    plan = plan_layout(
+        content,
+        regions(theme, brief.width, brief.height),
+        style,
+        vertical=is_vertical(brief.width, brief.height),
+    )
+    return render_text(visual, plan, style, brief.language, content.logo)
+
+
+def _save(img: Image.Image, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # JPEG: every platform takes it, and a 1080x1920 photo-like ad is ~10x smaller than PNG.
     img.save(path, "JPEG", quality=JPEG_QUALITY, optimize=False, subsampling=0)
 
 
 def render_procedural(brief: ImageBrief, theme: str, path: Path) -> None:
-    """Draw the theme's background and lay the text out on it, to `path` (pure CPU: runs in a worker)."""
-    background = render_background(theme, brief.width, brief.height, seed=7 + 101 * brief.variation)
-    _finish(background, brief, theme, path)
+    """Draw the theme's creative to `path` (pure CPU: runs in a worker)."""
+    _save(compose_procedural(brief, theme).image, path)
 
 
 def finish_visual(raw: bytes, brief: ImageBrief, theme: str, path: Path) -> None:
     """Crop a model's key visual to the placement and lay the text out on it (pure CPU: runs in a worker)."""
     with Image.open(io.BytesIO(raw)) as src:
         visual = ImageOps.fit(src.convert("RGB"), (brief.width, brief.height), Image.Resampling.LANCZOS)
-    _finish(visual, brief, theme, path)
+    _save(compose_on_visual(visual, brief, theme).image, path)
 
 
 class ProceduralImageProvider:
@@ -113,7 +156,7 @@ class OpenAIImageProvider:
                 theme=theme.replace("_", " "),
                 style=styles.get(theme, styles["generic"]),
                 product_clause=f" selling {brief.product}" if brief.product else "",
-                text_zone="upper-middle third" if tall else "centre",
+                text_zone="middle band (a fifth to two thirds down)" if tall else "centre",
             )
             .strip()
         )

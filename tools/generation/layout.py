@@ -1,4 +1,4 @@
-"""Text layout on ad images: Arabic fonts, raqm shaping (RTL), line breaking, safe margins, CTA button."""
+"""Text on ad images: Arabic fonts, raqm shaping (RTL), line breaking and fitting, the text palette."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
+from PIL import ImageDraw, ImageFont, features
 
+from tools.generation.design import safe_zone
 from tools.generation.text import has_arabic
 
 RGB = tuple[int, int, int]
@@ -157,13 +158,10 @@ class SafeArea:
 
 
 def safe_area(width: int, height: int) -> SafeArea:
-    """Where text may go. Vertical 9:16 keeps clear of the TikTok/Reels/Stories UI (top 14%, bottom 35%,
-    and the right-hand action buttons, mirrored left so centred text stays centred)."""
-    if height / width >= 1.7:
-        side = int(width * 0.12)
-        return SafeArea(side, math.ceil(height * 0.14), width - side, int(height * 0.65))
-    side = int(width * 0.08)
-    return SafeArea(side, int(height * 0.08), width - side, int(height * 0.92))
+    """Where text may go: the union of the safe zones of every placement that shows this size
+    (tools/generation/placements.py holds the margins and their sources)."""
+    zone = safe_zone(width, height)
+    return SafeArea(math.ceil(zone.x0), math.ceil(zone.y0), int(zone.x1), int(zone.y1))
 
 
 @dataclass(frozen=True)
@@ -189,107 +187,3 @@ def draw_line(
     draw.text(
         (center_x, baseline_y), line, font=font, fill=fill, anchor="ms", direction=direction, language=lang
     )
-
-
-def compose(
-    background: Image.Image,
-    *,
-    headline: str,
-    cta_label: str,
-    brand_name: str,
-    language: str,
-    style: TextStyle,
-) -> Image.Image:
-    """Put the brand, the headline and a CTA button on `background`, inside the placement's safe area."""
-    img = background.convert("RGBA")
-    w, h = img.size
-    area = safe_area(w, h)
-    unit = min(w, h)
-
-    head = fit_text(
-        headline,
-        language,
-        max_width=area.width * 0.92,
-        max_height=area.height * 0.5,
-        max_size=int(unit * (0.125 if h / w >= 1.7 else 0.105)),
-        min_size=int(unit * 0.05),
-    )
-    cta = fit_text(
-        cta_label,
-        language,
-        max_width=area.width * 0.6,
-        max_height=unit * 0.08,
-        max_size=int(unit * 0.045),
-        min_size=int(unit * 0.03),
-        max_lines=1,
-    )
-    brand = fit_text(
-        brand_name,
-        "en" if not has_arabic(brand_name) else "ar",
-        max_width=area.width * 0.7,
-        max_height=unit * 0.06,
-        max_size=int(unit * 0.036),
-        min_size=int(unit * 0.024),
-        max_lines=1,
-        bold=False,
-    )
-
-    pad_x, pad_y = int(cta.font.size * 1.3), int(cta.font.size * 0.75)
-    button_w, button_h = cta.width + 2 * pad_x, cta.line_height + 2 * pad_y - int(cta.font.size * 0.3)
-    gap = int(unit * 0.05)
-    block_h = head.height + gap + button_h
-    cx = (area.left + area.right) / 2
-    # Brand sits at the top of the safe area; the headline block is centred in what is left below it.
-    brand_baseline = area.top + brand.font.size
-    free_top = brand_baseline + int(unit * 0.04)
-    top = free_top + max(0, (area.bottom - free_top - block_h) // 2)
-
-    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
-    od = ImageDraw.Draw(overlay)
-    if style.panel[3] > 0:
-        plate_pad = int(unit * 0.045)
-        od.rounded_rectangle(
-            (
-                cx - head.width / 2 - plate_pad,
-                top - plate_pad * 0.8,
-                cx + head.width / 2 + plate_pad,
-                top + head.height + plate_pad * 0.4,
-            ),
-            radius=int(unit * 0.03),
-            fill=style.panel,
-        )
-    img = Image.alpha_composite(img, overlay)
-
-    if style.shadow:
-        shadow = Image.new("RGBA", img.size, (0, 0, 0, 0))
-        sd = ImageDraw.Draw(shadow)
-        _draw_block(sd, head, cx + 3, top + 4, (0, 0, 0), language)
-        shadow = shadow.filter(ImageFilter.GaussianBlur(6))
-        img = Image.alpha_composite(img, shadow)
-
-    draw = ImageDraw.Draw(img)
-    draw_line(draw, cx, brand_baseline, brand.lines[0] if brand.lines else "", brand.font, style.brand, "en")
-    _draw_block(draw, head, cx, top, style.text, language)
-    by = top + head.height + gap
-    draw.rounded_rectangle(
-        (cx - button_w / 2, by, cx + button_w / 2, by + button_h), radius=button_h // 2, fill=style.accent
-    )
-    label_baseline = by + button_h / 2 + cta.font.size * 0.36
-    draw_line(
-        draw,
-        cx,
-        label_baseline,
-        cta.lines[0] if cta.lines else cta_label,
-        cta.font,
-        style.on_accent,
-        language,
-    )
-    return img.convert("RGB")
-
-
-def _draw_block(
-    draw: ImageDraw.ImageDraw, fitted: FittedText, cx: float, top: float, fill: RGB, language: str
-) -> None:
-    for i, line in enumerate(fitted.lines):
-        baseline = top + i * fitted.line_height + fitted.font.size * 1.02
-        draw_line(draw, cx, baseline, line, fitted.font, fill, language)

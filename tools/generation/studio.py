@@ -30,6 +30,7 @@ from tools.generation.base import (
     cached_chain,
 )
 from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
+from tools.generation.offer import Offer
 from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
 from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
@@ -100,6 +101,8 @@ class BundleSpec(BaseModel):
     voice_gender: Literal["female", "male"] = "female"
     video_language: str | None = None  # default: Arabic when present (Gulf audiences), else the first
     video_duration_s: float = 10.0
+    offer: Offer | None = None  # discount and "from" price the images show (product comes from copy_brief)
+    logo_path: Path | None = None  # the brand logo set on every image (ADLY_BRAND_LOGO)
 
     @property
     def primary_language(self) -> str:
@@ -282,7 +285,13 @@ async def _generate_bundle(
             width=size[0],
             height=size[1],
             brand_name=brief.brand_name,
+            brand_name_ar=brief.brand_name_ar,
+            logo_path=spec.logo_path,
             product=brief.product,
+            discount_percent=spec.offer.discount_percent if spec.offer else None,
+            price=spec.offer.price if spec.offer else None,
+            currency=spec.offer.currency if spec.offer else None,
+            register=brief.register,
         )
 
     async def make_image(ib: ImageBrief, *, role: str, variant: int) -> MediaResult:

@@ -23,6 +23,7 @@ from tools.generation.base import (
     check_copy_limits,
     fits_platforms,
 )
+from tools.generation.brand import brand_for_language
 
 THEMES: tuple[str, ...] = (
     "ramadan",
@@ -87,6 +88,12 @@ def _ctas() -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def _products() -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = _read_json("copy", "_products.json")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _product_lines() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = _read_json("copy", "_product_lines.json")
     return data
 
 
@@ -211,14 +218,19 @@ class TemplateCopyProvider:
         label = cta_label(cta, lang_key, feminine=feminine)
         words = theme[lang_key]
         acts = objective[lang_key]
-        product = localize_product(brief.product, lang_key) or words["default_product"]
-        slots = {"brand": brief.brand_name.strip(), "product": product}
+        named = localize_product(brief.product, lang_key)
+        product = named or words["default_product"]
+        # Arabic copy names the brand in Arabic letters (the workspace's Arabic name, else transliterated).
+        slots = {
+            "brand": brand_for_language(brief.brand_name.strip(), language, brief.brand_name_ar),
+            "product": product,
+        }
 
         def fill(template: str) -> str:
             text = apply_gender(template, feminine)
-            text = text.replace("{brand}", slots["brand"]).replace(
-                "{product}", apply_gender(slots["product"], feminine)
-            )
+            noun = apply_gender(slots["product"], feminine)
+            text = text.replace("{brand}", slots["brand"]).replace("{product}", noun)
+            text = text.replace("{Product}", noun[:1].upper() + noun[1:])
             return _SPACES_RE.sub(" ", text).strip()
 
         # Rotate the starting point by the brief so two campaigns of the same theme do not read the same,
@@ -226,6 +238,17 @@ class TemplateCopyProvider:
         seed = int(brief_fingerprint("copy", brief)[:8], 16)
         headlines = _rotate(words["headlines"], seed)
         hooks = _rotate(words["hooks"], seed // 7)
+        if named:
+            # A brief that names its product gets it in the copy: product headlines alternate with the
+            # theme's (the first variant leads with the product), and hooks that name it come first.
+            lines = _product_lines()
+            product_heads = _rotate(lines.get(lang_key, []), seed)
+            headlines = [h for pair in itertools.zip_longest(product_heads, headlines) for h in pair if h]
+            hooks = (
+                lines.get(f"hooks_{lang_key}", [])
+                + [k for k in hooks if "{product}" in k]
+                + [k for k in hooks if "{product}" not in k]
+            )
         actions = _rotate(acts["actions"], seed // 11)
         descriptions = _rotate(acts["descriptions"], seed // 13)
 

@@ -1,0 +1,79 @@
+"""Offer and brand slots: prices as Decimal with currency, the brand in Arabic letters on Arabic creative,
+and offline copy that names the product the brief gives, in both languages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tools.generation.base import CopyBrief, ImageBrief
+from tools.generation.brand import brand_for_language, transliterate
+from tools.generation.image import content_of
+from tools.generation.offer import Offer, discount_label, format_price, product_line
+from tools.generation.studio import voice_script
+from tools.generation.text import TemplateCopyProvider, has_arabic
+
+
+def test_transliteration_writes_latin_names_in_arabic_letters() -> None:
+    assert transliterate("ADLY Store") == "أدلي ستور"
+    assert transliterate("Center Point") == "سنتر بوينت"
+    assert transliterate("Shein 2") == "شين 2"
+
+
+def test_brand_follows_the_creative_language() -> None:
+    assert brand_for_language("ADLY Store", "en") == "ADLY Store"
+    assert brand_for_language("ADLY Store", "ar") == "أدلي ستور"
+    assert brand_for_language("ADLY Store", "ar", "متجر عدلي") == "متجر عدلي"
+    assert brand_for_language("متجر عدلي", "ar") == "متجر عدلي"
+
+
+def test_prices_and_discounts_are_worded_per_language() -> None:
+    offer = Offer(discount_percent=30, price=Decimal("149.00"), currency="SAR")
+    assert format_price(Decimal("1499.5"), "SAR", "en") == "SAR 1,499.50"
+    assert format_price(Decimal("149.00"), "AED", "ar") == "149 د.إ"
+    assert discount_label(30, "ar") == "خصم 30%"
+    assert discount_label(30, "en") == "30% OFF"
+    assert product_line("abaya", offer, "en") == "Abayas from SAR 149"
+    assert product_line("abaya", offer, "ar") == "العبايات ابتداءً من 149 ر.س"
+    assert product_line(None, Offer(), "en") == ""
+
+
+def test_an_arabic_sale_image_says_discount_product_price_and_arabic_brand() -> None:
+    brief = ImageBrief(
+        headline="عروض العبايات",
+        cta_label="تسوّقي",
+        language="ar",
+        product="abaya",
+        discount_percent=20,
+        price=Decimal("199"),
+        currency="SAR",
+    )
+    content = content_of(brief)
+    assert content.offer_label == "خصم 20%"
+    assert "العبايات" in content.product_line and "199" in content.product_line
+    assert content.brand == "أدلي ستور"
+
+
+async def test_abaya_brief_copy_names_the_abaya_in_both_languages_and_arabic_brand() -> None:
+    brief = CopyBrief(
+        theme="sale", product="abaya", audience_gender="female", platforms=["meta", "tiktok", "snapchat"]
+    )
+    result = await TemplateCopyProvider().generate(brief)
+    for variant in result.variants:
+        text = f"{variant.headline} {variant.primary_text}"
+        if variant.language == "ar":
+            assert "العبايات" in text
+            assert "ADLY" not in text and "Store" not in text
+            assert "ADLY" not in voice_script(variant)
+        else:
+            assert "abaya" in text.lower()
+    first = {v.language: v.headline for v in result.variants[:1] + result.variants[3:4]}
+    assert "العبايات" in first["ar"] and "Abayas" in first["en"]
+
+
+async def test_configured_arabic_brand_name_is_used_in_arabic_copy() -> None:
+    brief = CopyBrief(theme="ramadan", brand_name="ADLY Store", brand_name_ar="متجر عدلي", languages=["ar"])
+    result = await TemplateCopyProvider().generate(brief)
+    texts = " ".join(f"{v.headline} {v.primary_text}" for v in result.variants)
+    assert "ADLY" not in texts
+    assert all(has_arabic(v.headline) for v in result.variants)
+    assert "متجر عدلي" in texts
