@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from agent.context import AgentContext, ProgressSink
 from agent.conversations import ConversationDriver
+from agent.leases import lease_released
 from agent.turns import Refusal, Turn
 from store import repositories as repo
 from store.models import Campaign, Conversation, PublishStep
@@ -64,3 +65,18 @@ async def resume_publish(driver: ConversationDriver, conversation_id: str, *, ac
     if actor is None:
         return await driver.recover(conversation_id, progress)
     return await driver.resume(conversation_id, actor, progress)
+
+
+async def continue_after_dead_worker(driver: ConversationDriver, conversation_id: str, *,
+                                     progress: ProgressSink | None = None) -> Turn | None:
+    """A job run again because the worker running it died: once that worker's lease has lapsed, what it left
+    half-done continues from the checkpoint (the ledger keeps every platform write once). None when nothing was
+    half-done (it finished, or never began): the job then runs as if new."""
+    ctx = driver.ctx
+    async with ctx.reads()() as session:
+        conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
+    if conversation is None:
+        return None
+    await lease_released(ctx, conversation.thread_id, within_s=ctx.lease_ttl_s * 1.5)
+    outcome = await driver.recover(conversation_id, progress)
+    return None if isinstance(outcome, Refusal) else outcome

@@ -7,12 +7,10 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from agent.leases import lease_released
 from agent.oauth import ConnectedAccount, OAuthFailed, complete_oauth
-from agent.turns import Refusal
+from agent.recovery import continue_after_dead_worker
 from bot.services import Services
 from bot.work.queue import JobRun
-from store import repositories as repo
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackFrontDoor
@@ -54,14 +52,8 @@ async def _resume(services: Services, slack: SlackFrontDoor | None, payload: dic
     before = (await driver.current(conversation_id)).prompt
     line = await slack.renderer.progress_for(conversation_id) if slack is not None else None
     turn = None
-    if run.attempt:
-        # Its first run died with its worker: what that run left half-done continues.
-        async with services.ctx.reads()() as session:
-            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
-        if conversation is not None:
-            await lease_released(services.ctx, conversation.thread_id, within_s=services.ctx.lease_ttl_s * 1.5)
-        recovered = await driver.recover(conversation_id, progress=line)
-        turn = None if isinstance(recovered, Refusal) else recovered
+    if run.attempt:  # its first run died with its worker: what that run left half-done continues
+        turn = await continue_after_dead_worker(driver, conversation_id, progress=line)
     if turn is None:
         turn = await driver.continue_after_connect(connected, actor=f"oauth:{connected.platform}", progress=line)
     if line is not None:

@@ -7,10 +7,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.assets import load_assets, produce, slot_kind, slot_language
+from agent.assets import load_assets, slot_kind, slot_language
 from agent.context import AgentContext
 from agent.models import CampaignRequest
-from agent.nodes.generate import media_job, media_row, required_slots
+from agent.nodes.generate import make_media, media_job, required_slots
 from agent.state import CampaignState
 from agent.texts import t
 from tools.generation.base import GenerationFailed
@@ -56,18 +56,8 @@ async def rebuild_after_edit(
 
 
 async def _remake(ctx: AgentContext, state: dict[str, Any], slot: str) -> tuple[str, str | None, str | None]:
-    job = await media_job(ctx, state, slot)
     try:
-        asset_id, _ = await produce(
-            ctx,
-            state=state,
-            kind=job.kind,
-            language=job.language,
-            brief=job.brief,
-            providers=job.providers,
-            call=job.call,
-            to_row=media_row,
-        )
+        asset_id = await make_media(ctx, state, slot)
     except GenerationFailed as failed:
         return slot, None, str(failed)
     return slot, asset_id, None

@@ -17,13 +17,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
 from agent.instructions import HiddenCharacters, clean_instruction
-from agent.leases import lease_released
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from agent.parsing.text import input_language
 from agent.performance.contract import report_json
 from agent.performance.read import REPORTABLE, campaign_report
-from agent.recovery import resume_publish
+from agent.recovery import continue_after_dead_worker, resume_publish
 from agent.reports import campaign_summary
 from agent.turns import Refusal, Turn, Where
 from bot.api import generation
@@ -358,10 +357,8 @@ async def _retry_job(services: Services, caller: Principal, args: dict[str, Any]
 async def _recover_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Run again after its worker died: the conversation's half-done step continues (the ledger dedupes)."""
     conversation = await _conversation(services, caller, args["conversation_id"])
-    ctx = services.ctx
-    await lease_released(ctx, conversation.thread_id, within_s=ctx.lease_ttl_s * 1.5)
-    recovered = await services.driver.recover(conversation.id)
-    if isinstance(recovered, Refusal):
+    recovered = await continue_after_dead_worker(services.driver, conversation.id)
+    if recovered is None:
         raise NothingHalfDone(conversation.id)
     _turn_outcome(recovered)
     return (await campaign_view(services, conversation, recovered)).model_dump(mode="json"), conversation.id

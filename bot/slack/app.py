@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.answers import instruction_help
 from agent.instructions import InstructionRefused, check_instruction
-from agent.leases import lease_released
 from agent.parsing.text import input_language
+from agent.recovery import continue_after_dead_worker
 from agent.texts import t
 from agent.turns import Prompt, Refusal, Turn, Where
 from bot.services import Services
@@ -157,13 +157,10 @@ class SlackFrontDoor:
         """A job run again because the worker running it died: what that worker left half-done continues from the
         conversation's checkpoint (the publish ledger keeps every platform write once). False when it had
         nothing half-done (it finished, or never began), so the job runs as if new."""
-        ctx = self.services.ctx
-        # The dead worker's lease lapses within its TTL; until then the conversation reads as busy.
-        await lease_released(ctx, conversation.thread_id, within_s=ctx.lease_ttl_s * 1.5)
         line = self.renderer.status_line(client, conversation)
-        outcome = await self.services.driver.recover(conversation.id, progress=line)
+        outcome = await continue_after_dead_worker(self.services.driver, conversation.id, progress=line)
         await self._remember_status(conversation.id, line)
-        if isinstance(outcome, Refusal):
+        if outcome is None:
             return False
         await self.renderer.show(client, conversation, outcome)
         return True
