@@ -15,13 +15,15 @@ import httpx
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
 from agent.instructions import InstructionRefused, check_instruction
 from agent.interactions import numbered_choices
+from agent.localize import currency_symbol
 from agent.nodes.ceiling import workspace_ceilings
 from agent.oauth import OAuthFailed
 from agent.parsing.text import input_language
 from agent.planning import CampaignPlan
 from agent.reports import campaign_summary
-from agent.texts import t
+from agent.texts import platform_name, t
 from agent.turns import Prompt, Turn, Where
+from bot.console_texts import YES_WORDS, asset_lines, ct, summary_lines
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
@@ -36,19 +38,6 @@ Say = Callable[[str], None]
 # ---------------------------------------------------------------------------------------------- rendering
 
 
-CHOICES: dict[str, dict[str, str]] = {
-    "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
-    "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
-    "account": {"en": "Reply with the number of the ad account to use.", "ar": "اكتب رقم الحساب الإعلاني المراد استخدامه."},
-    "review": {"en": "1) approve   2) edit SLOT FIELD=TEXT   3) regenerate SLOT   4) cancel",
-               "ar": "1) موافقة   2) تعديل SLOT FIELD=TEXT   3) إعادة إنشاء SLOT   4) إلغاء"},
-    "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
-                "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
-    "over_ceiling": {"en": "1) approve above the ceiling (admins only)   2) cancel",
-                     "ar": "1) الموافقة فوق الحد (للمسؤولين فقط)   2) إلغاء"},
-}
-
-
 def render_prompt(prompt: Prompt) -> list[str]:
     """A prompt as lines of text with numbered choices (pure: the same payload always reads the same)."""
     p = prompt.payload
@@ -60,65 +49,52 @@ def render_prompt(prompt: Prompt) -> list[str]:
             lines.append(p["question"])
         number = 0
         for issue in p.get("issues", []):
-            lines.append(f"- [{issue['severity']}] {issue['message']}")
+            lines.append(f"- [{ct('severity_' + issue['severity'], lang)}] {issue['message']}")
             for fix in issue.get("fixes", []):
                 if issue["severity"] == "error":
                     number += 1
                     lines.append(f"    {number}) {fix}")
-        lines.append(CHOICES["answer_or_fix" if number else "answer"][lang])
+        lines.append(ct("answer_or_fix" if number else "answer", lang))
     elif kind == "connect":
         lines.append(p.get("message", ""))
         for link in p.get("links", []):
-            lines.append(f"- {link['platform']}: {link['authorize_url']}")
+            lines.append(f"- {platform_name(link['platform'], lang)}: {link['authorize_url']}")
         offered = numbered_choices(p)
         for number, (platform, choice) in enumerate(offered, start=1):
-            currency = f", {choice['currency']}" if choice.get("currency") else ""
-            lines.append(f"    {number}) {platform}: {choice['name']} ({choice['external_id']}{currency})")
+            currency = f"، {currency_symbol(choice['currency'], lang)}" if choice.get("currency") and lang == "ar" else (
+                f", {choice['currency']}" if choice.get("currency") else "")
+            lines.append(f"    {number}) {platform_name(platform, lang)}: {choice['name']} "
+                         f"({choice['external_id']}{currency})")
         if offered:
-            lines.append(CHOICES["account"][lang])
+            lines.append(ct("account", lang))
     elif kind == "review":
         lines.append(p.get("message", ""))
-        for asset in p.get("assets", []):
-            lines.extend(_asset_lines(asset))
-        lines.append(CHOICES["review"][lang])
+        for number, asset in enumerate(p.get("assets", []), start=1):
+            lines.extend(asset_lines(number, asset, lang))
+        lines.append(ct("review", lang))
     elif kind == "preview":
         lines.append(p.get("message", ""))
         lines.extend(f"  {line}" for line in p.get("lines", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
-        lines.append(CHOICES["preview"][lang])
+        lines.append(ct("preview", lang))
     elif kind == "over_ceiling":
         lines.append(p.get("message", ""))
-        lines.append(CHOICES["over_ceiling"][lang])
+        lines.append(ct("over_ceiling", lang))
     return lines
 
 
-def _asset_lines(asset: dict[str, Any]) -> list[str]:
-    slot, kind = asset["slot"], asset["kind"]
-    draft = " (draft voice)" if asset.get("draft") else ""
-    if kind == "copy":
-        text = asset.get("text") or {}
-        lines = [f"  [{slot}] ({asset['provider']})",
-                 f"      headline: {text.get('headline', '')}",
-                 f"      text: {text.get('primary_text', '')}",
-                 f"      description: {text.get('description', '')}",
-                 f"      cta: {text.get('cta_label', '')} ({text.get('cta', '')})"]
-        lines.extend(f"      ! {problem}" for problem in asset.get("problems", []))
-        return lines
-    size = f"{asset.get('width')}x{asset.get('height')}" if asset.get("width") else ""
-    duration = f" {asset['duration_s']:.1f}s" if asset.get("duration_s") else ""
-    return [f"  [{slot}] {kind} {size}{duration}{draft} ({asset['provider']}): {asset.get('path')}"]
+# Field names a typed edit may use, in both languages (the review shows the Arabic ones to Arabic speakers).
+EDIT_FIELDS = {"headline": "headline", "العنوان": "headline", "text": "primary_text", "primary_text": "primary_text",
+               "النص": "primary_text", "description": "description", "الوصف": "description",
+               "cta": "cta_label", "cta_label": "cta_label", "زر": "cta_label", "الزر": "cta_label"}
 
 
-def summary_lines(summary: dict[str, Any]) -> list[str]:
-    lines = [f"Campaign {summary['campaign_id']} ({summary.get('name')}): {summary['status']}"]
-    for p in summary["platforms"]:
-        lines.append(f"  {p['platform']}: campaign {p['external_campaign_id']} [{p['status']}]")
-        for s in p["ad_sets"]:
-            lines.append(f"    ad set {s['external_id']} [{s['status']}] {s['name']}")
-        for a in p["ads"]:
-            lines.append(f"      ad {a['external_id']} [{a['status']}] {a['name']}")
-    lines.append(f"  {len(summary['assets'])} approved assets")
-    return lines
+def _slot_of(word: str, payload: dict[str, Any]) -> str:
+    """An asset named by its shown number (1, 2, ...) or, as before, by its slot id."""
+    assets = payload.get("assets") or []
+    if word.isdigit() and 1 <= int(word) <= len(assets):
+        return str(assets[int(word) - 1]["slot"])
+    return word
 
 
 def parse_review_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] | None:
@@ -127,15 +103,16 @@ def parse_review_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any] 
     if not words:
         return None
     head = words[0].lower()
-    if head in ("1", "approve", "a", "y", "yes"):
+    if head in ("1", "approve", "a", "y", "yes", "موافقة", "موافق"):
         return {"action": "approve", "content_hash": payload.get("content_hash")}
-    if head in ("4", "cancel"):
+    if head in ("4", "cancel", "إلغاء", "الغاء"):
         return {"action": "cancel"}
-    if head in ("3", "regenerate", "r") and len(words) >= 2:
-        return {"action": "regenerate", "slot": words[1]}
-    if head in ("2", "edit", "e") and len(words) == 3 and "=" in words[2]:
+    if head in ("3", "regenerate", "r", "إعادة", "اعادة") and len(words) >= 2:
+        return {"action": "regenerate", "slot": _slot_of(words[1], payload)}
+    if head in ("2", "edit", "e", "تعديل") and len(words) == 3 and "=" in words[2]:
         field, _, value = words[2].partition("=")
-        return {"action": "edit", "slot": words[1], "edits": {field.strip(): value}}
+        return {"action": "edit", "slot": _slot_of(words[1], payload),
+                "edits": {EDIT_FIELDS.get(field.strip(), field.strip()): value.strip()}}
     return None
 
 
@@ -166,14 +143,16 @@ def parse_preview_answer(answer: str, payload: dict[str, Any]) -> dict[str, Any]
 async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Say) -> Turn:
     """Plays the user's browser on the sandbox consent page, then hands code and state to the driver."""
     assert turn.prompt is not None
+    lang = turn.prompt.payload.get("language")
     for link in turn.prompt.payload.get("links", []):
         platform = link["platform"]
         http = services.sandbox_browsers.get(platform)
         if http is None:
-            say(f"  {platform} is a real platform: open the link above; the OAuth callback continues the flow.")
+            say(ct("real_platform", lang, platform=platform_name(platform, lang)))
             continue
-        where = "" if services.platform_modes.get(platform) == "sandbox" else f" at {urlparse(link['authorize_url']).netloc}"
-        say(f"  Connecting {platform} in the sandbox{where} on your behalf (consent page -> code -> encrypted token).")
+        where = "" if services.platform_modes.get(platform) == "sandbox" else ct(
+            "connecting_where", lang, host=urlparse(link["authorize_url"]).netloc)
+        say(ct("connecting", lang, platform=platform_name(platform, lang), where=where))
         try:
             redirect = await complete_consent(http, link["authorize_url"])
         except (httpx.HTTPError, ValueError) as exc:
@@ -196,8 +175,10 @@ async def choose_first_accounts(services: Services, turn: Turn, actor: str, say:
     chosen: dict[str, dict[str, Any]] = {}
     for platform, choice in numbered_choices(turn.prompt.payload):
         chosen.setdefault(platform, choice)
+    lang = turn.prompt.payload.get("language")
     for platform, choice in chosen.items():
-        say(f"Demo: choosing the first {platform} ad account on your behalf: {choice['name']} ({choice['external_id']}).")
+        say(ct("demo_account", lang, platform=platform_name(platform, lang), name=choice["name"],
+               external_id=choice["external_id"]))
     return await services.driver.decide(
         conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
         decision={"connected": {p: c["ad_account_id"] for p, c in chosen.items()}}, actor=actor,
@@ -221,9 +202,9 @@ async def _ceiling_breach(services: Services, workspace_id: str, payload: dict[s
     return ceiling_breach(plan, workspace_currency=currency, max_campaign=max_campaign, max_daily=max_daily)
 
 
-def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str) -> int:
+def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str, language: str | None = None) -> int:
     """An admin's approval is a step of its own: the demo never takes it on anyone's behalf."""
-    say(f"Demo stopped before publishing: {message}")
+    say(ct("demo_stopped", language, message=message))
     if as_json:
         say(json.dumps({"campaign_id": None, "status": "needs_admin_approval", "reason": reason,
                         "platforms": [], "assets": []}, ensure_ascii=False))
@@ -240,7 +221,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
     async with open_services(settings) as services:
         user = "console:demo"
         workspace = await services.local_workspace(user)
-        say(f"Instruction: {text}")
+        say(ct("instruction", input_language(text[:2000]), text=text))
         progress = _printer(say)
         turn = await services.driver.start(
             workspace_id=workspace.id, user=user, text=text,
@@ -248,10 +229,11 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
         )
         while turn.prompt is not None:
             prompt = turn.prompt
+            lang = prompt.payload.get("language")
             for line in render_prompt(prompt):
                 say(line)
             if prompt.kind == "clarify":
-                say("The demo does not answer questions for you: give a complete instruction, or use `adly chat`.")
+                say(ct("demo_no_questions", lang))
                 if as_json:
                     say(json.dumps({"campaign_id": None, "status": "needs_clarification",
                                     "question": prompt.payload, "platforms": [], "assets": []}, ensure_ascii=False))
@@ -264,25 +246,25 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                 try:
                     turn = await connect_in_sandbox(services, turn, user, say)
                 except OAuthFailed as exc:
-                    say(f"Not connected: {exc.reason}")
+                    say(ct("not_connected", lang, reason=exc.reason))
                     return 3
                 if turn.prompt is not None and turn.prompt.interrupt_id == before:
-                    say("Waiting for a real OAuth callback is not possible in the demo; use `adly serve`.")
+                    say(ct("demo_no_callback", lang))
                     return 3
                 continue
             if prompt.kind == "over_ceiling":
                 return _stop_for_admin(say, as_json, str(prompt.payload.get("message")),
-                                       str(prompt.payload.get("reason")))
+                                       str(prompt.payload.get("reason")), lang)
             if prompt.kind == "review":
-                say("Demo: approving the generated content on your behalf.")
+                say(ct("demo_approve_content", lang))
                 decision = {"action": "approve", "content_hash": prompt.payload.get("content_hash")}
             else:
                 breach = await _ceiling_breach(services, workspace.id, prompt.payload)
                 if breach is not None:
                     return _stop_for_admin(say, as_json, t("over_ceiling", prompt.payload.get("language"),
                                                            reason=breach.reason(prompt.payload.get("language", "en"))),
-                                           breach.reason("en"))
-                say("Demo: approving the campaign plan on your behalf; publishing now.")
+                                           breach.reason("en"), lang)
+                say(ct("demo_approve_plan", lang))
                 decision = {"action": "approve", "plan_hash": prompt.payload.get("plan_hash")}
             turn = await services.driver.decide(
                 conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
@@ -290,7 +272,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
             )
             if turn.status == "refused":
                 # The approval rules hold for the demo too (four eyes above the self-approval limit).
-                say(f"Demo stopped before publishing: {turn.notice}")
+                say(ct("demo_stopped", lang, message=turn.notice))
                 if as_json:
                     say(json.dumps({"campaign_id": None, "status": "refused", "reason": turn.notice,
                                     "platforms": [], "assets": []}, ensure_ascii=False))
@@ -300,7 +282,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
         if turn.notice:
             say(turn.notice)
         summary = await campaign_summary(services.ctx, turn.conversation_id)
-        for line in summary_lines(summary):
+        for line in summary_lines(summary, turn.language):
             say(line)
         if as_json:
             say(json.dumps(summary, ensure_ascii=False, default=str))
@@ -331,7 +313,8 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
             if turn is None or turn.prompt is None:
                 if turn is not None:
                     await _say_outcome(services, turn, say)
-                text = await _ask("\nWhat campaign shall we create? (empty line to quit)\n> ")
+                text = await _ask(ct("ask_campaign", turn.language) if turn is not None
+                                  else ct("ask_campaign_first", None))
                 if not text:
                     return 0
                 try:
@@ -344,15 +327,16 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     turn = None
                 continue
             prompt = turn.prompt
+            lang = prompt.payload.get("language") or turn.language
             for line in render_prompt(prompt):
                 say(line)
             if prompt.kind == "connect" and not prompt.payload.get("links"):
                 answer = await _ask("> ")
                 if answer is None:
-                    say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                    say(ct("paused", lang, conversation_id=turn.conversation_id))
                     return 0
                 if not answer.strip().isdigit() or not 1 <= int(answer.strip()) <= len(numbered_choices(prompt.payload)):
-                    say("Please answer with one of the numbered accounts.")
+                    say(ct("numbered_accounts", lang))
                     continue
                 # The driver maps the number to the account (and checks it belongs to this workspace).
                 turn = await services.driver.reply(
@@ -362,10 +346,10 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     say(turn.notice)
                 continue
             if prompt.kind == "connect":
-                answer = await _ask("Connect now in the sandbox? [Y/n] ")
+                answer = await _ask(ct("connect_now", lang))
                 if answer is None:
                     return 0
-                if answer.strip().lower() in ("", "y", "yes"):
+                if answer.strip().lower() in YES_WORDS:
                     try:
                         turn = await connect_in_sandbox(services, turn, user, say)
                     except OAuthFailed as exc:
@@ -373,7 +357,7 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                 continue
             answer = await _ask("> ")
             if answer is None:
-                say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                say(ct("paused", lang, conversation_id=turn.conversation_id))
                 return 0
             if prompt.kind == "clarify":
                 turn = await services.driver.reply(
@@ -384,7 +368,7 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     prompt.kind, parse_preview_answer)
                 decision = parse(answer, prompt.payload)
                 if decision is None:
-                    say("Please answer with one of the numbered choices.")
+                    say(ct("numbered_choices", lang))
                     continue
                 turn = await services.driver.decide(
                     conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
@@ -405,9 +389,9 @@ async def _resume_turn(services: Services, workspace_id: str, which: str, say: S
             console = [c for c in waiting if c.channel_kind == "console"]
             conversation = max(console, key=lambda c: c.updated_at) if console else None
     if conversation is None:
-        say("No conversation to resume.")
+        say(ct("nothing_to_resume", None))
         return None
-    say(f"Resuming conversation {conversation.id}.")
+    say(ct("resuming", conversation.language))
     turn = await services.driver.current(conversation.id)
     if turn.prompt is None and turn.status in ("failed", "error"):
         turn = await services.driver.retry(conversation.id, progress=_printer(say))
@@ -416,7 +400,7 @@ async def _resume_turn(services: Services, workspace_id: str, which: str, say: S
 
 async def _say_outcome(services: Services, turn: Turn, say: Say) -> None:
     summary = await campaign_summary(services.ctx, turn.conversation_id)
-    for line in summary_lines(summary):
+    for line in summary_lines(summary, turn.language):
         say(line)
 
 

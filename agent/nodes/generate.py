@@ -11,6 +11,7 @@ from langgraph.types import Send
 from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_language
 from agent.briefs import DEFAULT_LANGUAGES, copy_brief
 from agent.context import AgentContext
+from agent.localize import slot_label
 from agent.models import CampaignRequest
 from agent.state import CampaignState
 from agent.texts import t
@@ -265,7 +266,7 @@ async def regenerate(state: CampaignState, runtime: Runtime[AgentContext]) -> di
     slot = state.get("regenerate_slot")
     if not slot:
         return {}
-    await ctx.progress(t("regenerating", state.get("language"), slot=slot))
+    await ctx.progress(t("regenerating", state.get("language"), slot=slot_label(slot, state.get("language"))))
     variations = dict(state.get("variations") or {})  # type: ignore[call-overload]
     variations[slot] = variations.get(slot, 0) + 1
     working: dict[str, Any] = {**state, "variations": variations}
