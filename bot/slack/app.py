@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.instructions import InstructionRefused, check_instruction
 from agent.leases import lease_released
+from agent.localize import slot_label
 from agent.parsing.text import input_language
 from agent.texts import t
 from agent.turns import Prompt, Refusal, Turn, Where
@@ -300,7 +301,7 @@ class SlackFrontDoor:
             before.prompt is not None and before.prompt.interrupt_id == ref.interrupt_id) else None
         name = await self.renderer.user_name(client, user)
         resolution = st(resolution_key, turn.language, user=name, time=now_label(),
-                        slot=decision.get("slot") or "")
+                        slot=slot_label(str(decision.get("slot") or ""), turn.language))
         await self.renderer.show(client, conversation, turn, before=answered, resolution=resolution)
 
 
