@@ -269,6 +269,7 @@ _PROVIDERS: dict[str, dict[str, str]] = {
     "slideshow": {"en": "slideshow", "ar": "عرض الشرائح"},
     "espeak-ng": {"en": "espeak-ng", "ar": "الصوت الآلي"},
     "openai-chat": {"en": "openai-chat", "ar": "OpenAI"},
+    "edited": {"en": "edited", "ar": "تعديلك"},
 }
 
 

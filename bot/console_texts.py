@@ -108,7 +108,7 @@ def asset_lines(number: int, asset: dict[str, Any], language: str | None) -> lis
                  f"      {ct('cta', language)}: {cta}"]
         lines.extend(f"      ! {problem}" for problem in asset.get("problems", []))
         return lines
-    size = f" {asset.get('width')}x{asset.get('height')}" if asset.get("width") else ""
+    size = f" {asset.get('width')}×{asset.get('height')}" if asset.get("width") else ""
     duration = f" {ct('seconds', language, value=asset['duration_s'])}" if asset.get("duration_s") else ""
     draft = ct("draft_voice", language) if asset.get("draft") else ""
     return [f"  {number}) {label}{size}{duration}{draft} ({by}): {asset.get('path')}"]

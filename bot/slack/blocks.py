@@ -288,7 +288,7 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
     for asset in assets:
         if asset.get("kind") == "copy":
             continue
-        size = f"{asset['width']}x{asset['height']}" if asset.get("width") else ""
+        size = f"{asset['width']}×{asset['height']}" if asset.get("width") else ""
         seconds = f"{float(asset.get('duration_s') or 0):.1f}"
         duration = (f" {seconds} ث" if language == "ar" else f" {seconds}s") if asset.get("duration_s") else ""
         media.append("• " + st("media_line", language, label=slot_label(str(asset.get("slot")), language),
