@@ -270,7 +270,7 @@ class SlackFrontDoor:
             return
         name = await self.renderer.user_name(client, user)
         key = "resolved_adjusted" if before.prompt.kind == "preview" else "resolved_answered"
-        resolution = st(key, turn.language, user=name, time=now_label())
+        resolution = st(key, turn.language, user=name, time=now_label(turn.language))
         await self.renderer.show(client, conversation, turn, before=before.prompt, resolution=resolution)
 
     async def decide(self, client: AsyncWebClient, *, team_id: str | None, user: str, ref: b.Ref,
@@ -300,7 +300,7 @@ class SlackFrontDoor:
         answered: Prompt | None = before.prompt if (
             before.prompt is not None and before.prompt.interrupt_id == ref.interrupt_id) else None
         name = await self.renderer.user_name(client, user)
-        resolution = st(resolution_key, turn.language, user=name, time=now_label(),
+        resolution = st(resolution_key, turn.language, user=name, time=now_label(turn.language),
                         slot=slot_label(str(decision.get("slot") or ""), turn.language))
         await self.renderer.show(client, conversation, turn, before=answered, resolution=resolution)
 
@@ -325,7 +325,7 @@ class SlackFrontDoor:
             if channel and message_ts:
                 # The notice keeps its story but loses its button: one retry per click, said who and when.
                 name = await self.renderer.user_name(client, user)
-                done = st("resolved_retried", outcome.language, user=name, time=now_label())
+                done = st("resolved_retried", outcome.language, user=name, time=now_label(outcome.language))
                 await self.renderer.update(client, channel, message_ts,
                                            b.error_notice(notice, ref, outcome.language, resolved=done))
             await self.renderer.show(client, conversation, outcome)

@@ -245,5 +245,6 @@ class SlackRenderer:
         return self.status_line(thread[1], thread[0]) if thread is not None else None
 
 
-def now_label() -> str:
-    return datetime.now(UTC).strftime("%H:%M UTC")
+def now_label(language: str | None = None) -> str:
+    """14:05 UTC / 14:05 بتوقيت غرينتش: when a card was answered."""
+    return datetime.now(UTC).strftime("%H:%M") + (" بتوقيت غرينتش" if language == "ar" else " UTC")

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from latin_scan import latin_words
-from sqlalchemy import select
+from latin_scan import latin_words, user_data_phrases
 
 from agent.localize import money_text, slot_label
 from agent.parsing.gazetteer import PLACES
@@ -22,21 +21,13 @@ from agent.platform_rules.snapchat import CITY_REGIONS
 from bot.console import run_chat, run_demo
 from bot.services import open_services
 from bot.settings import Settings
-from store.models import AdAccount, ContentAsset
 
 ARABIC_REQUEST = "أبغى حملة انستغرام وتيك توك لتخفيضات رمضان بميزانية 1000 ريال للنساء 25-40 في الرياض"
 
 
-async def user_data_phrases(settings: Settings) -> list[str]:
-    """What the user's own side supplied in Latin letters: ad account names, and the English ads' copy."""
-    async with open_services(settings) as services, services.sessions() as session:
-        names = [n for n in (await session.scalars(select(AdAccount.name))).all() if n]
-        copies = (await session.scalars(
-            select(ContentAsset).where(ContentAsset.kind == "copy", ContentAsset.language == "en"))).all()
-    phrases = list(names) + ["ADLY Store"]  # the brand the copy names
-    for asset in copies:
-        phrases.extend(str(v) for v in (asset.text or {}).values() if v)
-    return phrases
+async def _user_data_phrases(settings: Settings) -> list[str]:
+    async with open_services(settings) as services:
+        return await user_data_phrases(services)
 
 
 async def test_arabic_demo_shows_no_latin_words(settings: Settings) -> None:
@@ -46,7 +37,7 @@ async def test_arabic_demo_shows_no_latin_words(settings: Settings) -> None:
     text = "\n".join(shown)
     assert "تخفيضات رمضان" in text and "نساء 25-34، الرياض" in text  # Arabic names for the campaign and audience
     assert money_text(1000, "SAR", "ar") in text and "SAR" not in text
-    assert latin_words(shown, await user_data_phrases(settings)) == []
+    assert latin_words(shown, await _user_data_phrases(settings)) == []
 
 
 @pytest.fixture
@@ -84,7 +75,7 @@ async def test_arabic_chat_shows_no_latin_words(settings: Settings, typed: tuple
     assert "ليالي رمضان معنا أحلى" in text
     assert "«تخفيضات رمضان 2027»: تعمل" in text  # the final summary, in Arabic, without our campaign id
     # The first question comes before anyone's language is known: it is asked in both; every later one in Arabic.
-    assert latin_words(shown + asked[1:], await user_data_phrases(settings)) == []
+    assert latin_words(shown + asked[1:], await _user_data_phrases(settings)) == []
 
 
 def test_every_place_the_plan_can_name_has_an_arabic_name() -> None:
