@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from agent.localize import date_text, money_text
+from agent.place_names import ARABIC_PLACE_NAMES
 
 
 @dataclass(frozen=True)
@@ -384,11 +385,15 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _arabic_value(value: object) -> object:
-    """A day reads "8 فبراير 2027" in an Arabic sentence (a date, or the ISO text a patch carries)."""
+    """A day reads "8 فبراير 2027" in an Arabic sentence (a date, or the ISO text a patch carries), a place
+    "الرياض"."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return date_text(value, "ar")
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         return date_text(value, "ar")
+    if isinstance(value, str) and value in ARABIC_PLACE_NAMES:
+        # A place reaches sentences by its canonical English name (the plan's); an Arabic reader sees الرياض.
+        return ARABIC_PLACE_NAMES[value]
     return value
 
 

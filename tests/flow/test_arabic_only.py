@@ -89,3 +89,11 @@ def test_slot_labels_are_human() -> None:
     assert labels["copy:ar"] == ("النص العربي", "Arabic copy")
     assert labels["image:ar:1x1"][0].startswith("صورة مربعة") and labels["image:en:4x5"][1].startswith("Portrait")
     assert not any(":" in ar.replace("(9:16)", "").replace("(4:5)", "") for ar, _ in labels.values())
+
+
+def test_places_in_arabic_sentences_are_arabic() -> None:
+    from agent import messages as msg
+
+    _, ar = msg.text("location_widened", platform=msg.Bi("Snapchat", "سناب شات"), location="Jeddah",
+                     wider="Makkah Province", ad_set=msg.Bi("ad squad", "المجموعة الإعلانية"))
+    assert "جدة" in ar and "منطقة مكة المكرمة" in ar and latin_words([ar]) == []
