@@ -72,7 +72,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "numbered_choices": {"en": "Please answer with one of the numbered choices.",
                          "ar": "اختر أحد الخيارات المرقمة."},
     "nothing_to_resume": {"en": "No conversation to resume.", "ar": "لا توجد محادثة لاستئنافها."},
-    "resuming": {"en": "Resuming the conversation.", "ar": "جارٍ استئناف المحادثة."},
+    "resuming": {"en": "Resuming conversation.", "ar": "جارٍ استئناف المحادثة."},
     "summary_campaign": {"en": "Campaign “{name}”: {status}", "ar": "الحملة «{name}»: {status}"},
     "summary_unnamed": {"en": "The campaign", "ar": "الحملة"},
     "summary_platform": {"en": "  {platform}: campaign {external_id} ({status})",
