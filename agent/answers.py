@@ -255,6 +255,8 @@ def _legacy_review(text: str, slots: list[str], number: int | None) -> dict[str,
     elif words and words[0].lower() in ("regenerate", "r"):
         words = words[1:]
         number = 3
+    if words and words[0].isdigit() and 1 <= int(words[0]) <= len(slots):
+        words[0] = slots[int(words[0]) - 1]  # the asset by the number the terminal shows beside it
     if not words or words[0] not in slots:
         return None
     if number == 3 or (len(words) == 1 and number != 2):
@@ -262,7 +264,8 @@ def _legacy_review(text: str, slots: list[str], number: int | None) -> dict[str,
     rest = " ".join(words[1:])
     name, sep, value = rest.partition("=")
     if sep and name.strip():
-        return {"action": "edit", "slot": words[0], "edits": {name.strip(): value}}
+        field = _first(normalise(name), _FIELD_WORDS) or name.strip()  # "العنوان=…" as well as "headline=…"
+        return {"action": "edit", "slot": words[0], "edits": {field: value}}
     return None
 
 

@@ -257,7 +257,8 @@ class ConversationDriver:
             return None
         turn = await self.current(connected.conversation_id)
         if progress is not None:
-            await progress(t("connected", turn.language, platform=connected.platform, account=connected.name))
+            await progress(t("connected", turn.language, platform=platform_name(connected.platform, turn.language),
+                             account=connected.name))
         if turn.prompt is None or turn.prompt.kind != "connect":
             return turn
         return await self.decide(
@@ -586,7 +587,7 @@ class ConversationDriver:
                     or account.platform != platform
                     or account.status != "active"
                 ):
-                    return t("unknown_account", language, platform=platform)
+                    return t("unknown_account", language, platform=platform_name(platform, language))
         return None
 
 def edit_refusal(payload: dict[str, Any], reply: Any, language: str) -> str | None:

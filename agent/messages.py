@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+
+from agent.localize import date_text, money_text
+from agent.place_names import ARABIC_PLACE_NAMES
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ CURRENCY_AR = {
 
 
 def money(amount: Decimal, currency: str) -> Bi:
-    return Bi(f"{amount:,} {currency}", f"{amount:,} {CURRENCY_AR.get(currency, currency)}")
+    # Arabic: the conversation's one money format (agent/localize.py), "1,000 ر.س".
+    return Bi(f"{amount:,} {currency}", money_text(amount, currency, "ar"))
 
 
 def days(n: int) -> Bi:
@@ -413,8 +419,24 @@ def text(key: str, **values: object) -> tuple[str, str]:
     """(English, Arabic) of catalogue entry `key` with `values` filled in; a Bi value picks its language."""
     en, ar = CATALOGUE[key]
     en_values = {k: (v.en if isinstance(v, Bi) else v) for k, v in values.items()}
-    ar_values = {k: (v.ar if isinstance(v, Bi) else v) for k, v in values.items()}
+    ar_values = {k: (v.ar if isinstance(v, Bi) else _arabic_value(v)) for k, v in values.items()}
     return en.format(**en_values), ar.format(**ar_values)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _arabic_value(value: object) -> object:
+    """A day reads "8 فبراير 2027" in an Arabic sentence (a date, or the ISO text a patch carries), a place
+    "الرياض"."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return date_text(value, "ar")
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return date_text(value, "ar")
+    if isinstance(value, str) and value in ARABIC_PLACE_NAMES:
+        # A place reaches sentences by its canonical English name (the plan's); an Arabic reader sees الرياض.
+        return ARABIC_PLACE_NAMES[value]
+    return value
 
 
 def bi(key: str, **values: object) -> Bi:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.localize import ad_label, arabic_campaign_name, audience_text, platform_short_name
 from agent.models import BudgetPeriod, CampaignRequest, Location
 from agent.platform_rules import meta as meta_rules
 from agent.platform_rules import placements as placement_rules
@@ -397,6 +398,9 @@ def budget_shares(
 
 
 def campaign_name(request: CampaignRequest, start: date) -> str:
+    """Named in the request's language: "Ramadan sale 2027" / "تخفيضات رمضان 2027" (Ads Manager shows it as is)."""
+    if request.input_language == "ar":
+        return arabic_campaign_name(request.theme, request.objective, request.product, start)
     noun = OBJECTIVE_NOUNS.get(request.objective or "", "")
     if request.theme:
         label = THEME_LABELS.get(request.theme, request.theme.replace("_", " ").capitalize())
@@ -407,19 +411,11 @@ def campaign_name(request: CampaignRequest, start: date) -> str:
     return " ".join(part for part in (label, noun, str(start.year)) if part)
 
 
-def audience_label(locations: Sequence[Location], genders: Sequence[str], seg: Segment) -> str:
-    names = [loc.name for loc in locations]
-    where = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
-    who = {"female": "women", "male": "men"}.get(genders[0], "") if len(genders) == 1 else ""
-    if seg.age_min is None and seg.age_max is None:
-        ages = ""
-    elif seg.age_max is None:
-        ages = f"{seg.age_min}+"
-    elif seg.age_min is None:
-        ages = f"up to {seg.age_max}"
-    else:
-        ages = f"{seg.age_min}-{seg.age_max}"
-    return " ".join(part for part in (where, who, ages) if part) or "everyone"
+def audience_label(
+    locations: Sequence[Location], genders: Sequence[str], seg: Segment, language: str | None = None
+) -> str:
+    return audience_text(genders, seg.age_min, seg.age_max, [loc.name for loc in locations], language,
+                         most_places=2)
 
 
 # ------------------------------------------------------------------------------------------- plan
@@ -527,14 +523,14 @@ def build_plan(
         ad_sets: list[AdSetPlan] = []
         for i, (seg, fmt, amount) in enumerate(zip(segments, formats, amounts, strict=True), start=1):
             set_key = f"{platform}/{AD_SET_WORD[platform]}-{i}"
-            set_name = f"{name} — {audience_label(locations, genders, seg)}"
+            set_name = f"{name} — {audience_label(locations, genders, seg, request.input_language)}"
             ads: list[AdPlan] = []
             for lang in langs:
                 copy = creatives.copy_[lang]
                 ads.append(
                     AdPlan(
                         key=f"{set_key}/ad-{lang}",
-                        name=f"{set_name} — {fmt} {lang}",
+                        name=f"{set_name} — {ad_label(fmt, lang, request.input_language)}",
                         language=lang,
                         format=fmt,
                         headline=copy.headline,
@@ -568,7 +564,8 @@ def build_plan(
                 ad_account_id=account.ad_account_id,
                 external_account_id=account.external_account_id,
                 currency=account.currency,
-                campaign_name=f"{name} — {rules.name_en}",
+                campaign_name=f"{name} — "
+                + (platform_short_name(platform, "ar") if request.input_language == "ar" else rules.name_en),
                 objective=placement_rules.objective_on(platform, objective, request_destination(request)),
                 publisher_platforms=list(request.publisher_platforms.get(platform, []))
                 if platform == "meta"

@@ -16,13 +16,15 @@ from agent.answers import APPROVE, CANCEL, instruction_help, is_help, normalise
 from agent.budget_ceiling import CeilingBreach, ceiling_breach
 from agent.instructions import InstructionRefused, check_instruction
 from agent.interactions import numbered_choices
+from agent.localize import currency_symbol
 from agent.nodes.ceiling import workspace_ceilings
 from agent.oauth import OAuthFailed
 from agent.parsing.text import input_language
 from agent.planning import CampaignPlan
 from agent.reports import campaign_summary
-from agent.texts import t
+from agent.texts import platform_name, t
 from agent.turns import Prompt, Turn, Where
+from bot.console_texts import YES_WORDS, asset_lines, ct, summary_lines
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store import repositories as repo
@@ -37,21 +39,6 @@ Say = Callable[[str], None]
 # ---------------------------------------------------------------------------------------------- rendering
 
 
-CHOICES: dict[str, dict[str, str]] = {
-    "answer": {"en": "Reply with your answer.", "ar": "اكتب إجابتك."},
-    "answer_or_fix": {"en": "Reply with your answer, or a fix number.", "ar": "اكتب إجابتك، أو رقم الحل."},
-    "account": {"en": "Reply with the number of the ad account to use.", "ar": "اكتب رقم الحساب الإعلاني المراد استخدامه."},
-    "review": {"en": "1) approve   2) edit: “change the English headline to …”   3) regenerate: “regenerate the "
-                     "square image”   4) cancel   (? for help)",
-               "ar": "1) موافقة   2) تعديل: «غيّر العنوان إلى …»   3) إعادة إنشاء: «أعد إنشاء الصورة المربعة»   "
-                     "4) إلغاء   (؟ للمساعدة)"},
-    "preview": {"en": "1) approve and publish   2) adjust (type the change)   3) cancel",
-                "ar": "1) موافقة ونشر   2) تعديل (اكتب التغيير)   3) إلغاء"},
-    "over_ceiling": {"en": "1) approve above the ceiling (admins only)   2) cancel",
-                     "ar": "1) الموافقة فوق الحد (للمسؤولين فقط)   2) إلغاء"},
-}
-
-
 def render_prompt(prompt: Prompt) -> list[str]:
     """A prompt as lines of text with numbered choices (pure: the same payload always reads the same)."""
     p = prompt.payload
@@ -63,74 +50,39 @@ def render_prompt(prompt: Prompt) -> list[str]:
             lines.append(p["question"])
         number = 0
         for issue in p.get("issues", []):
-            lines.append(f"- [{issue['severity']}] {issue['message']}")
+            lines.append(f"- [{ct('severity_' + issue['severity'], lang)}] {issue['message']}")
             for fix in issue.get("fixes", []):
                 if issue["severity"] == "error":
                     number += 1
                     lines.append(f"    {number}) {fix}")
-        lines.append(CHOICES["answer_or_fix" if number else "answer"][lang])
+        lines.append(ct("answer_or_fix" if number else "answer", lang))
     elif kind == "connect":
         lines.append(p.get("message", ""))
         for link in p.get("links", []):
-            lines.append(f"- {link['platform']}: {link['authorize_url']}")
+            lines.append(f"- {platform_name(link['platform'], lang)}: {link['authorize_url']}")
         offered = numbered_choices(p)
         for number, (platform, choice) in enumerate(offered, start=1):
-            currency = f", {choice['currency']}" if choice.get("currency") else ""
-            lines.append(f"    {number}) {platform}: {choice['name']} ({choice['external_id']}{currency})")
+            currency = f"، {currency_symbol(choice['currency'], lang)}" if choice.get("currency") and lang == "ar" else (
+                f", {choice['currency']}" if choice.get("currency") else "")
+            lines.append(f"    {number}) {platform_name(platform, lang)}: {choice['name']} "
+                         f"({choice['external_id']}{currency})")
         if offered:
-            lines.append(CHOICES["account"][lang])
+            lines.append(ct("account", lang))
     elif kind == "review":
         lines.append(p.get("message", ""))
-        for asset in p.get("assets", []):
-            lines.extend(_asset_lines(asset))
-        lines.append(CHOICES["review"][lang])
+        for number, asset in enumerate(p.get("assets", []), start=1):
+            lines.extend(asset_lines(number, asset, lang))
+        lines.append(ct("review", lang))
     elif kind == "preview":
         lines.append(p.get("message", ""))
         lines.extend(f"  {line}" for line in p.get("lines", []))
         lines.extend(f"  {note}" for note in p.get("notes", []))
         lines.extend(f"  ! {w}" for w in p.get("warnings", []))
-        lines.append(CHOICES["preview"][lang])
+        lines.append(ct("preview", lang))
     elif kind == "over_ceiling":
         lines.append(p.get("message", ""))
-        lines.append(CHOICES["over_ceiling"][lang])
+        lines.append(ct("over_ceiling", lang))
     return lines
-
-
-def _asset_lines(asset: dict[str, Any]) -> list[str]:
-    slot, kind = asset["slot"], asset["kind"]
-    draft = " (draft voice)" if asset.get("draft") else ""
-    if kind == "copy":
-        text = asset.get("text") or {}
-        lines = [f"  [{slot}] ({asset['provider']})",
-                 f"      headline: {text.get('headline', '')}",
-                 f"      text: {text.get('primary_text', '')}",
-                 f"      description: {text.get('description', '')}",
-                 f"      cta: {text.get('cta_label', '')} ({text.get('cta', '')})"]
-        lines.extend(f"      ! {problem}" for problem in asset.get("problems", []))
-        return lines
-    size = f"{asset.get('width')}x{asset.get('height')}" if asset.get("width") else ""
-    duration = f" {asset['duration_s']:.1f}s" if asset.get("duration_s") else ""
-    return [f"  [{slot}] {kind} {size}{duration}{draft} ({asset['provider']}): {asset.get('path')}"]
-
-
-def summary_lines(summary: dict[str, Any]) -> list[str]:
-    """The campaign as it stands: ids only where a platform gave one (a draft or a cancelled plan has none)."""
-    if summary.get("campaign_id") is None:
-        return ["No campaign was created."]
-    name = f" ({summary['name']})" if summary.get("name") else ""
-    lines = [f"Campaign {summary['campaign_id']}{name}: {summary['status']}"]
-    for p in summary["platforms"]:
-        lines.append(f"  {p['platform']}: {_published('campaign', p['external_campaign_id'])} [{p['status']}]")
-        for s in p["ad_sets"]:
-            lines.append(f"    {_published('ad set', s['external_id'])} [{s['status']}] {s['name']}")
-        for a in p["ads"]:
-            lines.append(f"      {_published('ad', a['external_id'])} [{a['status']}] {a['name']}")
-    lines.append(f"  {len(summary['assets'])} approved assets")
-    return lines
-
-
-def _published(what: str, external_id: str | None) -> str:
-    return f"{what} {external_id}" if external_id else f"{what} (not published)"
 
 
 # ---------------------------------------------------------------------------------------------- OAuth in the sandbox
@@ -139,14 +91,16 @@ def _published(what: str, external_id: str | None) -> str:
 async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Say) -> Turn:
     """Plays the user's browser on the sandbox consent page, then hands code and state to the driver."""
     assert turn.prompt is not None
+    lang = turn.prompt.payload.get("language")
     for link in turn.prompt.payload.get("links", []):
         platform = link["platform"]
         http = services.sandbox_browsers.get(platform)
         if http is None:
-            say(f"  {platform} is a real platform: open the link above; the OAuth callback continues the flow.")
+            say(ct("real_platform", lang, platform=platform_name(platform, lang)))
             continue
-        where = "" if services.platform_modes.get(platform) == "sandbox" else f" at {urlparse(link['authorize_url']).netloc}"
-        say(f"  Connecting {platform} in the sandbox{where} on your behalf (consent page -> code -> encrypted token).")
+        where = "" if services.platform_modes.get(platform) == "sandbox" else ct(
+            "connecting_where", lang, host=urlparse(link["authorize_url"]).netloc)
+        say(ct("connecting", lang, platform=platform_name(platform, lang), where=where))
         try:
             redirect = await complete_consent(http, link["authorize_url"])
         except (httpx.HTTPError, ValueError) as exc:
@@ -169,8 +123,10 @@ async def choose_first_accounts(services: Services, turn: Turn, actor: str, say:
     chosen: dict[str, dict[str, Any]] = {}
     for platform, choice in numbered_choices(turn.prompt.payload):
         chosen.setdefault(platform, choice)
+    lang = turn.prompt.payload.get("language")
     for platform, choice in chosen.items():
-        say(f"Demo: choosing the first {platform} ad account on your behalf: {choice['name']} ({choice['external_id']}).")
+        say(ct("demo_account", lang, platform=platform_name(platform, lang), name=choice["name"],
+               external_id=choice["external_id"]))
     return await services.driver.decide(
         conversation_id=turn.conversation_id, interrupt_id=turn.prompt.interrupt_id,
         decision={"connected": {p: c["ad_account_id"] for p, c in chosen.items()}}, actor=actor,
@@ -194,9 +150,9 @@ async def _ceiling_breach(services: Services, workspace_id: str, payload: dict[s
     return ceiling_breach(plan, workspace_currency=currency, max_campaign=max_campaign, max_daily=max_daily)
 
 
-def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str) -> int:
+def _stop_for_admin(say: Say, as_json: bool, message: str, reason: str, language: str | None = None) -> int:
     """An admin's approval is a step of its own: the demo never takes it on anyone's behalf."""
-    say(f"Demo stopped before publishing: {message}")
+    say(ct("demo_stopped", language, message=message))
     if as_json:
         say(json.dumps({"campaign_id": None, "status": "needs_admin_approval", "reason": reason,
                         "platforms": [], "assets": []}, ensure_ascii=False))
@@ -213,7 +169,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
     async with open_services(settings) as services:
         user = "console:demo"
         workspace = await services.local_workspace(user)
-        say(f"Instruction: {text}")
+        say(ct("instruction", input_language(text[:2000]), text=text))
         progress = _printer(say)
         turn = await services.driver.start(
             workspace_id=workspace.id, user=user, text=text,
@@ -221,10 +177,11 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
         )
         while turn.prompt is not None:
             prompt = turn.prompt
+            lang = prompt.payload.get("language")
             for line in render_prompt(prompt):
                 say(line)
             if prompt.kind == "clarify":
-                say("The demo does not answer questions for you: give a complete instruction, or use `adly chat`.")
+                say(ct("demo_no_questions", lang))
                 if as_json:
                     say(json.dumps({"campaign_id": None, "status": "needs_clarification",
                                     "question": prompt.payload, "platforms": [], "assets": []}, ensure_ascii=False))
@@ -237,25 +194,25 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                 try:
                     turn = await connect_in_sandbox(services, turn, user, say)
                 except OAuthFailed as exc:
-                    say(f"Not connected: {exc.reason}")
+                    say(ct("not_connected", lang, reason=exc.reason))
                     return 3
                 if turn.prompt is not None and turn.prompt.interrupt_id == before:
-                    say("Waiting for a real OAuth callback is not possible in the demo; use `adly serve`.")
+                    say(ct("demo_no_callback", lang))
                     return 3
                 continue
             if prompt.kind == "over_ceiling":
                 return _stop_for_admin(say, as_json, str(prompt.payload.get("message")),
-                                       str(prompt.payload.get("reason")))
+                                       str(prompt.payload.get("reason")), lang)
             if prompt.kind == "review":
-                say("Demo: approving the generated content on your behalf.")
+                say(ct("demo_approve_content", lang))
                 decision = {"action": "approve", "content_hash": prompt.payload.get("content_hash")}
             else:
                 breach = await _ceiling_breach(services, workspace.id, prompt.payload)
                 if breach is not None:
                     return _stop_for_admin(say, as_json, t("over_ceiling", prompt.payload.get("language"),
                                                            reason=breach.reason(prompt.payload.get("language", "en"))),
-                                           breach.reason("en"))
-                say("Demo: approving the campaign plan on your behalf; publishing now.")
+                                           breach.reason("en"), lang)
+                say(ct("demo_approve_plan", lang))
                 decision = {"action": "approve", "plan_hash": prompt.payload.get("plan_hash")}
             turn = await services.driver.decide(
                 conversation_id=turn.conversation_id, interrupt_id=prompt.interrupt_id, decision=decision,
@@ -263,7 +220,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
             )
             if turn.status == "refused":
                 # The approval rules hold for the demo too (four eyes above the self-approval limit).
-                say(f"Demo stopped before publishing: {turn.notice}")
+                say(ct("demo_stopped", lang, message=turn.notice))
                 if as_json:
                     say(json.dumps({"campaign_id": None, "status": "refused", "reason": turn.notice,
                                     "platforms": [], "assets": []}, ensure_ascii=False))
@@ -273,7 +230,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
         if turn.notice:
             say(turn.notice)
         summary = await campaign_summary(services.ctx, turn.conversation_id)
-        for line in summary_lines(summary):
+        for line in summary_lines(summary, turn.language):
             say(line)
         if as_json:
             say(json.dumps(summary, ensure_ascii=False, default=str))
@@ -304,7 +261,8 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
             if turn is None or turn.prompt is None:
                 if turn is not None:
                     await _say_outcome(services, turn, say)
-                text = await _ask("\nWhat campaign shall we create? (empty line to quit)\n> ")
+                text = await _ask(ct("ask_campaign", turn.language) if turn is not None
+                                  else ct("ask_campaign_first", None))
                 if not text:
                     return 0
                 help_text = instruction_help(text, today=services.ctx.clock().date())
@@ -322,15 +280,16 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     turn = None
                 continue
             prompt = turn.prompt
+            lang = prompt.payload.get("language") or turn.language
             for line in render_prompt(prompt):
                 say(line)
             if prompt.kind == "connect" and not prompt.payload.get("links"):
                 answer = await _ask("> ")
                 if answer is None:
-                    say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                    say(ct("paused", lang, conversation_id=turn.conversation_id))
                     return 0
                 if not answer.strip().isdigit() or not 1 <= int(answer.strip()) <= len(numbered_choices(prompt.payload)):
-                    say("Please answer with one of the numbered accounts.")
+                    say(ct("numbered_accounts", lang))
                     continue
                 # The driver maps the number to the account (and checks it belongs to this workspace).
                 turn = await services.driver.reply(
@@ -340,10 +299,10 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     say(turn.notice)
                 continue
             if prompt.kind == "connect":
-                answer = await _ask("Connect now in the sandbox? [Y/n] ")
+                answer = await _ask(ct("connect_now", lang))
                 if answer is None:
                     return 0
-                if answer.strip().lower() in ("", "y", "yes") or normalise(answer) in APPROVE:
+                if answer.strip().lower() in YES_WORDS or normalise(answer) in APPROVE:
                     try:
                         turn = await connect_in_sandbox(services, turn, user, say)
                     except OAuthFailed as exc:
@@ -358,7 +317,7 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
             while True:
                 answer = await _ask("> ")
                 if answer is None:
-                    say(f"Paused. Continue later with: adly chat --resume {turn.conversation_id}")
+                    say(ct("paused", lang, conversation_id=turn.conversation_id))
                     return 0
                 # The same reading of typed answers as Slack thread replies: words, numbers, help, a way out.
                 turn = await services.driver.reply(
@@ -381,9 +340,9 @@ async def _resume_turn(services: Services, workspace_id: str, which: str, say: S
             console = [c for c in waiting if c.channel_kind == "console"]
             conversation = max(console, key=lambda c: c.updated_at) if console else None
     if conversation is None:
-        say("No conversation to resume.")
+        say(ct("nothing_to_resume", None))
         return None
-    say(f"Resuming conversation {conversation.id}.")
+    say(ct("resuming", conversation.language))
     turn = await services.driver.current(conversation.id)
     if turn.prompt is None and turn.status in ("failed", "error"):
         turn = await services.driver.retry(conversation.id, progress=_printer(say))
@@ -392,7 +351,7 @@ async def _resume_turn(services: Services, workspace_id: str, which: str, say: S
 
 async def _say_outcome(services: Services, turn: Turn, say: Say) -> None:
     summary = await campaign_summary(services.ctx, turn.conversation_id)
-    for line in summary_lines(summary):
+    for line in summary_lines(summary, turn.language):
         say(line)
 
 

@@ -27,10 +27,12 @@ async def connect_accounts(
     chosen = dict(state.get("accounts") or {})
     active = await active_accounts(ctx, state["workspace_id"], list(request.platforms))
     facts = {}
+    names: dict[str, str] = {}  # what the card shows of each connected account: its name, as its owner set it
     for platform, rows in active.items():
         account = pick_account(rows, chosen.get(platform))
         if account is not None:
             facts[platform] = facts_of(ctx, account)
+            names[platform] = account.name or account.external_account_id
     if all(p in facts for p in request.platforms):
         # Validate again: the accounts' currencies and permissions are now known.
         return Command(goto="validate", update={"accounts": {p: f.ad_account_id for p, f in facts.items()}})
@@ -52,7 +54,7 @@ async def connect_accounts(
         language=language,
         message=" ".join(messages),
         links=links,
-        connected={p: f.external_account_id for p, f in facts.items()},
+        connected={p: names[p] for p in facts},
         choices=choices,
     )
     reply: AccountsReply = interrupt(payload.model_dump(mode="json"), response_schema=AccountsReply)

@@ -15,6 +15,7 @@ from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_lang
 from agent.briefs import DEFAULT_LANGUAGES, copy_brief
 from agent.context import AgentContext
 from agent.interactions import EDITABLE_COPY_FIELDS
+from agent.localize import slot_label
 from agent.models import CampaignRequest
 from agent.state import CampaignState
 from agent.texts import t
@@ -316,7 +317,7 @@ async def regenerate(
     slot = state.get("regenerate_slot")
     if not slot:
         return Command(goto="review")
-    await ctx.progress(t("regenerating", state.get("language"), slot=slot))
+    await ctx.progress(t("regenerating", state.get("language"), slot=slot_label(slot, state.get("language"))))
     variations = dict(state.get("variations") or {})  # type: ignore[call-overload]
     variations[slot] = variations.get(slot, 0) + 1
     working: dict[str, Any] = {**state, "variations": variations}

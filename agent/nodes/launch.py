@@ -105,7 +105,7 @@ async def reconnect(
             if row is None or row.status != "active":
                 missing.append(p.platform)
             else:
-                connected[p.platform] = row.external_account_id
+                connected[p.platform] = row.name or row.external_account_id
     if not missing:
         return Command(goto="publish", update={"status": "publishing"})
     links: list[ConnectLink] = [await open_link(ctx, dict(state), platform) for platform in missing]

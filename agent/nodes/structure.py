@@ -13,6 +13,7 @@ from agent.assets import load_assets, slot_kind, slot_language
 from agent.context import AgentContext
 from agent.interactions import PreviewCampaign, PreviewDecision
 from agent.landing_pages import landing_default, remember_landing
+from agent.localize import audience_text, date_text, format_name, language_name, money_text
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
@@ -174,36 +175,35 @@ SHOWN_AT_PREVIEW = frozenset({"ages_assumed", "placements_meta", "placements_tik
 
 
 def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
-    """The plan as a readable tree, in the user's language."""
+    """The plan as a readable tree, in the user's language: money, dates, places and formats as people say them."""
     ar = lang_of(language) == "ar"
+    total = money_text(plan.total_budget, plan.currency, language)
+    start, end = date_text(plan.start_date, language), date_text(plan.end_date, language)
     lines = [
         f"{plan.name}",
         (
-            f"الميزانية: {plan.total_budget} {plan.currency} ({'يومية' if plan.budget_period == 'daily' else 'إجمالية'})"
+            f"الميزانية: {total} ({'يومية' if plan.budget_period == 'daily' else 'إجمالية'})"
             if ar
-            else f"Budget: {plan.total_budget} {plan.currency} ({plan.budget_period})"
+            else f"Budget: {total} ({plan.budget_period})"
         ),
-        (
-            f"المدة: {plan.start_date} إلى {plan.end_date}"
-            if ar
-            else f"Schedule: {plan.start_date} to {plan.end_date}"
-        ),
+        (f"المدة: من {start} إلى {end}" if ar else f"Schedule: {start} to {end}"),
         (f"الرابط: {plan.landing_url}" if ar else f"Landing page: {plan.landing_url}"),
     ]
     for p in plan.platforms:
         lines.append(
-            f"{platform_name(p.platform, language)}: {p.campaign_name} - {p.budget_amount} {p.currency}"
+            f"{platform_name(p.platform, language)}: {p.campaign_name} - {money_text(p.budget_amount, p.currency, language)}"
         )
         where_shown = placement_line(p.placements, p.message_destination)
         if where_shown is not None:
             lines.append(f"  {where_shown.ar if ar else where_shown.en}")
         for s in p.ad_sets:
-            genders = "/".join(s.genders) or ("الجميع" if ar else "all")
-            where = ", ".join(loc.name for loc in s.locations)
-            ages = f"{s.age_min or 18}-{s.age_max}" if s.age_max else f"{s.age_min or 18}+"
-            lines.append(f"  - {s.name}: {genders} {ages} {where} - {s.budget_amount} {s.currency}")
+            audience = audience_text(s.genders, s.age_min or 18, s.age_max, [loc.name for loc in s.locations],
+                                     language)
+            lines.append(f"  - {s.name}: {audience} - {money_text(s.budget_amount, s.currency, language)}")
             for ad in s.ads:
-                lines.append(f"      - {ad.name} [{ad.format}, {ad.language}]: {ad.headline}")
+                shape = f"{format_name(ad.format, language)}، {language_name(ad.language, language)}" if ar else (
+                    f"{ad.format}, {ad.language}")
+                lines.append(f"      - {ad.name} [{shape}]: {ad.headline}")
     return lines
 
 

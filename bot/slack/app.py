@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.answers import instruction_help
 from agent.instructions import InstructionRefused, check_instruction
+from agent.localize import slot_label
 from agent.parsing.text import input_language
 from agent.recovery import continue_after_dead_worker
 from agent.texts import t
@@ -268,7 +269,7 @@ class SlackFrontDoor:
             return
         name = await self.renderer.user_name(client, user)
         key = "resolved_adjusted" if before.prompt.kind == "preview" else "resolved_answered"
-        resolution = st(key, turn.language, user=name, time=now_label())
+        resolution = st(key, turn.language, user=name, time=now_label(turn.language))
         await self.renderer.show(client, conversation, turn, before=before.prompt, resolution=resolution)
 
     async def decide(self, client: AsyncWebClient, *, team_id: str | None, user: str, ref: b.Ref,
@@ -298,8 +299,8 @@ class SlackFrontDoor:
         answered: Prompt | None = before.prompt if (
             before.prompt is not None and before.prompt.interrupt_id == ref.interrupt_id) else None
         name = await self.renderer.user_name(client, user)
-        resolution = st(resolution_key, turn.language, user=name, time=now_label(),
-                        slot=decision.get("slot") or "")
+        resolution = st(resolution_key, turn.language, user=name, time=now_label(turn.language),
+                        slot=slot_label(str(decision.get("slot") or ""), turn.language))
         await self.renderer.show(client, conversation, turn, before=answered, resolution=resolution)
 
 
@@ -323,7 +324,7 @@ class SlackFrontDoor:
             if channel and message_ts:
                 # The notice keeps its story but loses its button: one retry per click, said who and when.
                 name = await self.renderer.user_name(client, user)
-                done = st("resolved_retried", outcome.language, user=name, time=now_label())
+                done = st("resolved_retried", outcome.language, user=name, time=now_label(outcome.language))
                 await self.renderer.update(client, channel, message_ts,
                                            b.error_notice(notice, ref, outcome.language, resolved=done))
             await self.renderer.show(client, conversation, outcome)

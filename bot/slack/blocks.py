@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from agent.localize import currency_symbol, language_name, money_text, provider_name, slot_label, status_text
+from agent.messages import field_prompt
 from agent.texts import platform_list, platform_name
 from bot.slack.texts import st
 
@@ -205,7 +207,9 @@ def clarify_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
     blocks: list[Block] = [header(st("clarify_title", language)), section(safe(question))]
     missing = [str(m) for m in payload.get("missing") or []]
     if missing:
-        blocks.append(context(st("missing", language, fields=safe(", ".join(missing), 1500))))
+        labels = [field_prompt(m)[2 if language == "ar" else 0] for m in missing]
+        sep = "، " if language == "ar" else ", "
+        blocks.append(context(st("missing", language, fields=safe(sep.join(labels), 1500))))
     fix_buttons: list[dict[str, Any]] = []
     icons = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
     for issue in payload.get("issues") or []:
@@ -245,7 +249,8 @@ def connect_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
     selects: list[dict[str, Any]] = []
     for platform, choices in (payload.get("choices") or {}).items():
         options = [{"text": plain(f"{c.get('name')} ({c.get('external_id')}"
-                                  + (f", {c['currency']})" if c.get("currency") else ")"), OPTION_TEXT),
+                                  + (f"{'، ' if language == 'ar' else ', '}{currency_symbol(c['currency'], language)})"
+                                     if c.get("currency") else ")"), OPTION_TEXT),
                     "value": str(c.get("ad_account_id"))[:OPTION_VALUE]} for c in choices[:100]]
         if options:
             selects.append({"type": "static_select", "action_id": f"adly.connect.choose.{platform}",
@@ -256,11 +261,6 @@ def connect_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
         blocks.append(actions(f"adly.connect.choose|{ref.encode()}"[:255], *selects))
     blocks.append(actions("adly.connect", *link_buttons, _cancel_button(ref, language, "adly.connect.cancel")))
     return _finish(safe(payload.get("message", ""), 2000), blocks, resolved)
-
-
-def language_name(code: str | None, language: str) -> str:
-    names = {"ar": {"en": "Arabic", "ar": "العربية"}, "en": {"en": "English", "ar": "الإنجليزية"}}
-    return names.get(code or "", {}).get("ar" if language == "ar" else "en", code or "")
 
 
 def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = None,
@@ -288,17 +288,20 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
     for asset in assets:
         if asset.get("kind") == "copy":
             continue
-        size = f"{asset['width']}x{asset['height']}" if asset.get("width") else ""
-        duration = f" {float(asset['duration_s']):.1f}s" if asset.get("duration_s") else ""
-        media.append("• " + st("media_line", language, kind=asset.get("kind"), slot=f"`{asset.get('slot')}`",
-                               size=size, duration=duration, provider=safe(asset.get("provider", ""), 60),
+        size = f"{asset['width']}×{asset['height']}" if asset.get("width") else ""
+        seconds = f"{float(asset.get('duration_s') or 0):.1f}"
+        duration = (f" {seconds} ث" if language == "ar" else f" {seconds}s") if asset.get("duration_s") else ""
+        media.append("• " + st("media_line", language, label=slot_label(str(asset.get("slot")), language),
+                               size=size, duration=duration,
+                               provider=safe(provider_name(asset.get("provider", ""), language), 60),
                                draft=st("draft_voice", language) if asset.get("draft") else ""))
     if media:
         blocks.append(section("\n".join(media)))
         if media_in_thread:
             blocks.append(context(st("media_uploaded", language)))
+    # People read the asset's name ("النص العربي", "Square image (1:1), English"); the value stays the slot id.
     options = [
-        {"text": plain(str(a["slot"]), OPTION_TEXT), "value": clip(str(a["slot"]), OPTION_VALUE)}
+        {"text": plain(slot_label(str(a["slot"]), language), OPTION_TEXT), "value": clip(str(a["slot"]), OPTION_VALUE)}
         for a in assets[:100]
     ]
     elements: list[dict[str, Any]] = [
@@ -316,12 +319,14 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
     return _finish(st("review_title", language, round=payload.get("round", 1)), blocks, resolved)
 
 
-def _money(value: Any, currency: str) -> str:
+def _money(value: Any, currency: str, language: str | None = None) -> str:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return f"{value} {currency}".strip()
-    return f"{amount:,.2f} {currency}".strip()
+    if not currency:
+        return f"{amount:,.2f}"
+    return money_text(amount, currency, language)
 
 
 def preview_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = None) -> Message:
@@ -346,7 +351,7 @@ def preview_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
         blocks.append(section("\n".join(f"*{safe(summary[0], 200)}*" if i == 0 else safe(s, 500)
                                         for i, s in enumerate(summary))))
     split = [mrkdwn(f"*{platform_name(p.get('platform', ''), language)}*\n"
-                    f"{_money(p.get('budget_amount'), p.get('currency') or currency)}")
+                    f"{_money(p.get('budget_amount'), p.get('currency') or currency, language)}")
              for p in (plan.get("platforms") or [])[:10]]
     if split:
         blocks.append(section(f"*{st('budget_split', language)}*"))
@@ -362,7 +367,7 @@ def preview_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
     if warnings:
         blocks.append(context(*warnings))
     blocks.append(context(st("adjust_hint", language)))
-    budget = _money(plan.get("total_budget"), currency)
+    budget = _money(plan.get("total_budget"), currency, language)
     publish = button(
         st("publish", language), "adly.preview.approve",
         Ref(ref.conversation_id, ref.interrupt_id, str(payload.get("plan_hash", ""))).encode(), style="primary",
@@ -381,12 +386,13 @@ def ceiling_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = No
     """A plan above the workspace's budget ceilings: only an admin's click publishes it."""
     language = payload.get("language", "en")
     currency, ceiling_currency = str(payload.get("currency", "")), str(payload.get("ceiling_currency", ""))
-    total = _money(payload.get("total_budget"), currency)
+    total = _money(payload.get("total_budget"), currency, language)
     blocks: list[Block] = [
         header(st("ceiling_title", language)), section(safe(payload.get("message", ""))),
-        section(st("ceiling_figures", language, total=total, per_day=_money(payload.get("per_day"), currency),
-                   max_campaign=_money(payload.get("max_campaign_budget"), ceiling_currency),
-                   max_daily=_money(payload.get("max_daily_budget"), ceiling_currency))),
+        section(st("ceiling_figures", language, total=total,
+                   per_day=_money(payload.get("per_day"), currency, language),
+                   max_campaign=_money(payload.get("max_campaign_budget"), ceiling_currency, language),
+                   max_daily=_money(payload.get("max_daily_budget"), ceiling_currency, language))),
     ]
     if payload.get("approved_by"):
         blocks.append(context(st("ceiling_approved_by", language, user=safe(payload["approved_by"], 100))))
@@ -417,7 +423,7 @@ def report_message(status: str, summary: dict[str, Any], publish: dict[str, Any]
     outcomes = publish or {}
     for platform in summary.get("platforms") or []:
         name = platform.get("platform", "")
-        lines = [f"*{platform_name(name, language)}* ({safe(platform.get('status', ''), 40)})",
+        lines = [f"*{platform_name(name, language)}* ({safe(status_text(platform.get('status'), language), 40)})",
                  f"{st('campaign_id', language)}: `{safe(platform.get('external_campaign_id') or '-', 100)}`"]
         ad_sets = ", ".join(f"`{safe(s.get('external_id') or '-', 60)}`" for s in platform.get("ad_sets") or [])
         ads = ", ".join(f"`{safe(a.get('external_id') or '-', 60)}`" for a in platform.get("ads") or [])
@@ -445,7 +451,7 @@ def report_message(status: str, summary: dict[str, Any], publish: dict[str, Any]
 
 def edit_modal(ref: Ref, slot: str, text: dict[str, Any], metadata: dict[str, Any], language: str) -> dict[str, Any]:
     """The copy fields of one slot, prefilled; validated on submit (inline errors keyed by these block ids)."""
-    blocks: list[Block] = [context(f"`{safe(slot, 100)}`")]
+    blocks: list[Block] = [context(safe(slot_label(slot, language), 100))]
     for field in COPY_FIELDS:
         multiline = field == "primary_text"
         blocks.append({
@@ -530,7 +536,7 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
         blocks.append(section(st("no_campaigns", language)))
     for c in campaigns[:20]:
         spend = f" · {st('spend', language)} {safe(c.spend, 60)}" if c.spend else ""
-        blocks.append(section(f"*{safe(c.name, 200)}*\n`{safe(c.status, 30)}`{spend} · "
+        blocks.append(section(f"*{safe(c.name, 200)}*\n{safe(status_text(c.status, language), 30)}{spend} · "
                               f"{c.created:%Y-%m-%d}"))
     blocks += [divider(), header(st("accounts", language))]
     if not accounts:
@@ -539,7 +545,7 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
         expiry = (st("token_expires", language, when=f"{a.token_expires_at:%Y-%m-%d %H:%M} UTC")
                   if a.token_expires_at else st("token_no_expiry", language))
         blocks.append(section(f"*{platform_name(a.platform, language)}*: {safe(a.name, 200)} "
-                              f"(`{safe(a.status, 30)}`) · {expiry}"))
+                              f"({safe(status_text(a.status, language), 30)}) · {expiry}"))
     approvers = ", ".join(f"<@{safe(u, 40)}>" for u in settings.approvers) or st("anyone", language)
     channel = f"<#{safe(settings.digest_channel, 40)}>" if settings.digest_channel else st("none", language)
     blocks += [divider(), header(st("settings", language)), {"type": "section", "fields": [

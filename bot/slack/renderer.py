@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agent.localize import slot_label
 from agent.reports import campaign_summary
 from agent.texts import t
 from agent.turns import Prompt, Turn
@@ -193,8 +194,10 @@ class SlackRenderer:
                 continue
             if not os.path.isfile(path):  # noqa: ASYNC240 - one stat of a local file
                 continue
+            # The file name stays the slot (a file system name); what people read is the slot's label.
+            label = slot_label(str(asset["slot"]), prompt.payload.get("language"))
             uploads.append({"file": path, "filename": f"{asset['slot'].replace(':', '-')}{Path(path).suffix}",
-                            "title": str(asset["slot"]), "alt_txt": str(asset["slot"])})
+                            "title": label, "alt_txt": label})
         if not uploads:
             return bool(shown)
         await client.files_upload_v2(channel=channel, thread_ts=thread_ts, file_uploads=uploads)
@@ -242,5 +245,6 @@ class SlackRenderer:
         return self.status_line(thread[1], thread[0]) if thread is not None else None
 
 
-def now_label() -> str:
-    return datetime.now(UTC).strftime("%H:%M UTC")
+def now_label(language: str | None = None) -> str:
+    """14:05 UTC / 14:05 بتوقيت غرينتش: when a card was answered."""
+    return datetime.now(UTC).strftime("%H:%M") + (" بتوقيت غرينتش" if language == "ar" else " UTC")

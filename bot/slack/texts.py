@@ -49,8 +49,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "description": {"en": "Description", "ar": "الوصف"},
     "cta_label": {"en": "Call to action", "ar": "زر الدعوة"},
     "media_line": {
-        "en": "{kind} {slot}: {size}{duration} by {provider}{draft}",
-        "ar": "{kind} {slot}: {size}{duration} بواسطة {provider}{draft}",
+        "en": "{label}: {size}{duration} by {provider}{draft}",
+        "ar": "{label}: {size}{duration} بواسطة {provider}{draft}",
     },
     "draft_voice": {"en": " (draft voice)", "ar": " (صوت تجريبي)"},
     "media_uploaded": {"en": "The images and video are in the thread above.", "ar": "الصور والفيديو في الخيط أعلاه."},

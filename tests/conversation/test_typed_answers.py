@@ -110,13 +110,14 @@ async def test_the_terminal_takes_arabic_words_at_review_and_preview(settings: S
     typed = iter([SEED_AR, "موافقة", "إلغاء", ""])
 
     async def ask(question: str) -> str | None:
-        return "y" if "[Y/n]" in question else next(typed)
+        return "نعم" if "[نعم/لا]" in question else next(typed)  # connect: asked in Arabic, answered in Arabic
 
     said: list[str] = []
     monkeypatch.setattr(console, "_ask", ask)
     assert await console.run_chat(settings, resume=None, say=said.append) == 0
-    assert not any("numbered choices" in line for line in said), said
-    assert any(line.startswith("Campaign ") and line.endswith(": draft") for line in said), said[-12:]
+    assert not any("numbered choices" in line or "الخيارات المرقمة" in line for line in said), said
+    # The final report in the speaker's language: the campaign, still a draft (مسودة).
+    assert any(line.startswith("الحملة «") and line.endswith(": مسودة") for line in said), said[-12:]
     assert not any("None" in line for line in said), [line for line in said if "None" in line]
 
 
@@ -131,7 +132,7 @@ async def test_the_terminal_connect_step_can_be_left(settings: Settings, monkeyp
     said: list[str] = []
     monkeypatch.setattr(console, "_ask", ask)
     assert await console.run_chat(settings, resume=None, say=said.append) == 0
-    assert "No campaign was created." in said, said[-8:]
+    assert "لم تُنشأ أي حملة." in said, said[-8:]  # "No campaign was created.", in Arabic
     async with open_services(settings) as services, services.sessions() as session:
         conversation = await session.scalar(select(Conversation))
         assert conversation is not None and conversation.status == "done"

@@ -54,7 +54,7 @@ async def test_two_meta_accounts_ask_for_a_choice_and_the_second_is_used(setting
         assert {r.id for r in rows} == {c["ad_account_id"] for c in choices}
         assert all(r.access_token_enc and "EAA" not in str(r.access_token_enc) for r in rows)
         lines = render_prompt(turn.prompt)
-        assert any(line.strip().startswith("2) meta:") for line in lines), lines
+        assert any(line.strip().startswith("2) Meta (Facebook/Instagram):") for line in lines), lines
 
         # A foreign id is refused by the driver, and nothing moves.
         refused = await services.driver.decide(

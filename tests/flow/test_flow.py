@@ -203,7 +203,7 @@ async def test_adly_chat_resume_continues_a_killed_conversation(settings: Settin
     seen = await asyncio.to_thread(_read_until, first.stdout, "1) approve   2) edit")
     first.kill()
     await asyncio.to_thread(first.wait)
-    assert "[image:ar:1x1]" in seen
+    assert "Square image (1:1), Arabic" in seen  # assets by their human label, not the slot id
 
     async with open_services(settings) as services:
         jobs_before = await _count(services, GenerationJob)

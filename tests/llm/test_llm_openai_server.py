@@ -88,7 +88,7 @@ async def test_a_conflict_is_asked_about(server: tuple[str, FakeOpenAI], script:
     assert [(c["rules"], c["llm"]) for c in open_conflicts(out)] == [(1000, 1500)]
     question = clarification_question(out, out.input_language)
     assert out.input_language == "ar" and question is not None
-    assert "الميزانية: 1,000 ريال سعودي أو 1,500 ريال سعودي؟" in question
+    assert "الميزانية: 1,000 ر.س أو 1,500 ر.س؟" in question
     assert any(i.code == "conflict" and i.severity == "error" for i in validate_request(out, today=TODAY))
 
 

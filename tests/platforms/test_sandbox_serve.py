@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from agent.texts import platform_name
+
 
 def _free_port_block() -> int:
     for _ in range(50):
@@ -119,7 +121,7 @@ def test_demo_runs_against_a_sandbox_in_another_process_through_base_urls(tmp_pa
     assert {p["platform"] for p in summary["platforms"]} == {"meta", "tiktok", "snapchat"}
     # The demo played the browser on the other process's consent pages and says where.
     for platform, offset in (("meta", 0), ("tiktok", 1), ("snapchat", 2)):
-        assert f"Connecting {platform} in the sandbox at 127.0.0.1:{port + offset}" in demo.stdout
+        assert f"Connecting {platform_name(platform, 'en')} in the sandbox at 127.0.0.1:{port + offset}" in demo.stdout
     # Every request went to that process: no simulator ran inside the demo, and everything it created is in
     # the other process's state, where its request log shows the consent pages, the exchanges and the creates.
     assert not (tmp_path / "demo" / "sandbox").exists()

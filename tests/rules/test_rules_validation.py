@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from rules_helpers import DEFAULT_URL, TODAY, accounts_for, seed_request
 
+from agent.localize import money_text
 from agent.models import Budget, CampaignRequest, Location, Schedule
 from agent.planning import DEFAULT_DURATION_DAYS
 from agent.validation import (
@@ -112,7 +113,7 @@ def test_budget_below_minimum_offers_exact_fixes_that_pass(
     assert issue.severity == "error" and issue.field == "budget.amount"
     short = Decimal(raise_to) - Decimal(amount)
     assert f"{short:,} {currency}" in issue.message_en  # says by how much
-    assert f"{Decimal(raise_to):,}" in issue.message_ar
+    assert money_text(Decimal(raise_to), currency, "ar") in issue.message_ar  # the conversation's Arabic money format
     patches = [f.patch for f in issue.fixes]
     assert patches[0] == {"budget": {"amount": raise_to}}
     if shorten_to is None:

@@ -114,7 +114,7 @@ async def test_above_the_ceiling_an_admin_approves_as_a_step_of_its_own(with_adm
     await slack.drain()
     ceiling = slack.last_card("adly.ceiling.approve")
     text = json.dumps(ceiling["blocks"], ensure_ascii=False)
-    assert "60,000.00 SAR" in text and "50,000.00 SAR" in text
+    assert "60,000 SAR" in text and "50,000 SAR" in text
     conversation_id = await _conversation_id(slack)
     assert (await slack.services.driver.current(conversation_id)).prompt.kind == "over_ceiling"  # type: ignore[union-attr]
     # An approver is not an admin: told so, nothing published.

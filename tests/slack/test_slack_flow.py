@@ -90,7 +90,7 @@ async def test_seed_sentence_from_mention_to_published(slack: Slack) -> None:
     preview = slack.last_card("adly.preview.approve")
     _, publish = _element(preview, "adly.preview.approve")
     assert publish.get("confirm") and publish["style"] == "primary"
-    assert "1,000.00 SAR" in json.dumps(publish["confirm"])
+    assert "1,000 SAR" in json.dumps(publish["confirm"])
 
     # Publish (the confirm dialog is Slack's; the click arrives after it) -> the final report with external ids.
     await slack.click(preview, "adly.preview.approve")
