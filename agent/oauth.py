@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from agent.context import AgentContext
 from agent.interactions import ConnectLink
+from agent.oauth_texts import oauth_text
+from agent.texts import platform_name
 from store import repositories as repo
 from tools.oauth import StateError, sign_state, sign_ticket, verify_state, verify_ticket
 from tools.platforms.base import OutcomeUnknown, RateLimited, TransientError
@@ -25,11 +27,19 @@ T = TypeVar("T")
 
 
 class OAuthFailed(Exception):
-    """The callback cannot be accepted; `reason` is safe to show (never a token)."""
+    """The callback cannot be accepted; `reason` (English) and `text(language)` are safe to show (never a token)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        self.reason = self.text("en")
+        super().__init__(self.reason)
+
+    def text(self, language: str | None) -> str:
+        """The refusal in the reader's language."""
+        values = dict(self.values)
+        if "platform" in values:
+            values["platform"] = platform_name(str(values["platform"]), language)
+        return oauth_text(self.key, language, **values)
 
 
 @dataclass
@@ -110,11 +120,12 @@ async def open_reconnect(ctx: AgentContext, *, platform: str, ticket: str) -> st
     try:
         ad_account_id = verify_ticket(ctx.oauth_secret, ticket, now=ctx.clock().timestamp())
     except StateError as exc:
-        raise OAuthFailed(f"this reconnect link is invalid or expired ({exc}); use the newest warning's link") from exc
+        log.info("reconnect ticket refused: %s", exc)
+        raise OAuthFailed("reconnect_invalid") from exc
     async with ctx.sessions() as session, session.begin():
         account = await repo.get_ad_account(session=session, ad_account_id=ad_account_id)
         if account is None or account.platform != platform:
-            raise OAuthFailed("this ad account is no longer connected to the workspace")
+            raise OAuthFailed("account_gone")
         row = await repo.create_oauth_state(
             session=session, workspace_id=account.workspace_id, conversation_id=None, platform=platform,
             redirect_uri=ctx.redirect_uri(platform), ttl_s=int(LINK_TTL.total_seconds()),
@@ -149,13 +160,14 @@ async def state_claims(ctx: AgentContext, state: str, platform: str | None = Non
     try:
         reference = verify_state(ctx.oauth_secret, state)
     except StateError as exc:
-        raise OAuthFailed(f"the link is invalid ({exc}); ask for a new one") from exc
+        log.info("OAuth state refused: %s", exc)
+        raise OAuthFailed("link_invalid") from exc
     async with ctx.sessions() as session:
         row = await repo.get_oauth_state(session=session, state_id=reference)
     if row is None or row.used_at is not None or row.expires_at <= ctx.clock():
-        raise OAuthFailed("this link was already used or has expired; ask for a new one")
+        raise OAuthFailed("link_used")
     if platform is not None and row.platform != platform:
-        raise OAuthFailed("this link was made for another platform")
+        raise OAuthFailed("link_other_platform")
     return StateClaims(row.id, row.workspace_id, row.conversation_id, row.platform)
 
 
@@ -191,7 +203,7 @@ async def complete_oauth(
     async with ctx.sessions() as session:
         row = await repo.consume_oauth_state(session=session, state_id=claims.nonce, now=now)  # commits
     if row is None:
-        raise OAuthFailed("this link was already used or has expired; ask for a new one")
+        raise OAuthFailed("link_used")
 
     client = ctx.platforms[platform]
     try:
@@ -200,12 +212,11 @@ async def complete_oauth(
                                 unsent_only=True)
         accounts = await _retried(ctx, lambda: client.list_ad_accounts(token=tokens.access_token))
     except (TransientError, RateLimited) as exc:
-        raise OAuthFailed(
-            f"{platform} did not answer while connecting ({type(exc).__name__}); press Connect again in a minute"
-        ) from exc
+        log.info("%s did not answer while connecting: %s", platform, type(exc).__name__)
+        raise OAuthFailed("platform_silent", platform=platform) from exc
     usable = [a for a in accounts if a.can_create_ads] or accounts
     if not usable:
-        raise OAuthFailed("this login has no ad account; create one on the platform first")
+        raise OAuthFailed("no_ad_account")
     ids: list[str] = []
     async with ctx.sessions() as session, session.begin():
         for info in usable:

@@ -104,10 +104,8 @@ async def connect_in_sandbox(services: Services, turn: Turn, actor: str, say: Sa
         try:
             redirect = await complete_consent(http, link["authorize_url"])
         except (httpx.HTTPError, ValueError) as exc:
-            raise OAuthFailed(
-                f"{platform}: the sandbox consent page at {urlparse(link['authorize_url']).netloc} did not work "
-                f"({exc}). If a *_API_BASE_URL points at `adly sandbox serve`, check that it is running."
-            ) from exc
+            raise OAuthFailed("sandbox_page", platform=platform, host=urlparse(link["authorize_url"]).netloc,
+                              error=str(exc)) from exc
         query = parse_qs(urlparse(redirect).query)
         result = await services.driver.complete_oauth(
             platform=platform, code=query["code"][0], state=query["state"][0], actor=actor, progress=_printer(say)
@@ -194,7 +192,7 @@ async def run_demo(settings: Settings, text: str, *, as_json: bool, say: Say = p
                 try:
                     turn = await connect_in_sandbox(services, turn, user, say)
                 except OAuthFailed as exc:
-                    say(ct("not_connected", lang, reason=exc.reason))
+                    say(ct("not_connected", lang, reason=exc.text(lang)))
                     return 3
                 if turn.prompt is not None and turn.prompt.interrupt_id == before:
                     say(ct("demo_no_callback", lang))
@@ -306,7 +304,7 @@ async def run_chat(settings: Settings, *, resume: str | None, user: str = "conso
                     try:
                         turn = await connect_in_sandbox(services, turn, user, say)
                     except OAuthFailed as exc:
-                        say(exc.reason)
+                        say(ct("not_connected", lang, reason=exc.text(lang)))
                 elif normalise(answer) in CANCEL or is_help(answer):
                     # A way out here too ("إلغاء"), and help: the driver reads them as at any prompt.
                     turn = await services.driver.reply(conversation_id=turn.conversation_id, text=answer,

@@ -26,17 +26,17 @@ def register_oauth_jobs(services: Services, slack: SlackFrontDoor | None) -> Non
 
 
 async def store_and_resume(services: Services, slack: SlackFrontDoor | None, platform: str, code: str,
-                           state: str) -> str | None:
+                           state: str) -> OAuthFailed | None:
     """Exchange the code and store the account: None when stored, else why not (for the page). The conversation
     it was for is resumed by a job."""
     try:
         connected = await complete_oauth(services.ctx, platform=platform, code=code, state=state,
                                          actor=f"oauth:{platform}")
     except OAuthFailed as exc:
-        return exc.reason
+        return exc
     except Exception:
         log.exception("storing the %s connection failed", platform)
-        return "Something went wrong on our side; start again from the conversation."
+        return OAuthFailed("our_side")
     if connected.conversation_id is not None:
         register_oauth_jobs(services, slack)
         await services.queue.defer(JOB, {"connected": dataclasses.asdict(connected)},

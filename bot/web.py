@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from agent.oauth import OAuthFailed, open_reconnect, state_claims
+from agent.oauth_texts import oauth_text, page_language
 from bot.api.app import install_api
 from bot.api.jobs import fail_abandoned_jobs
 from bot.deps import ServicesDep
@@ -89,31 +90,32 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         params = request.query_params
         code = params.get("code") or params.get("auth_code")
         state = params.get("state")
+        language = await _page_language_of(services, request, state)
         if "error" in params:
             reason = params.get("error_description") or params.get("error_reason") or params["error"]
             if platform in services.platforms and state:
                 await _decline_oauth(services, request.app.state.slack, platform, state, reason)
-            return _page("Not connected", f"Nothing was connected: the platform said {reason}. "
-                                          "Go back to the conversation and press Connect to try again.", 400)
+            return _page("title_not_connected", oauth_text("page_declined", language, reason=reason), language, 400)
         if not code or not state or platform not in services.platforms:
-            return _page("Not connected", "This link is missing its code or state. Start again from the conversation.",
-                         400)
+            return _page("title_not_connected", oauth_text("page_no_code", language), language, 400)
         failure = await store_and_resume(services, request.app.state.slack, platform, code, state)
         if failure is not None:
-            return _page("Not connected", failure, 400)
-        return _page("Connected", "Your ad account is connected. You can close this tab and return to the conversation.")
+            return _page("title_not_connected", oauth_text("page_refused", language, reason=failure.text(language)),
+                         language, 400)
+        return _page("title_connected", oauth_text("page_connected", language), language)
 
     @app.get("/oauth/{platform}/reconnect", response_class=HTMLResponse, response_model=None)
     async def oauth_reconnect(platform: str, request: Request, services: ServicesDep) -> Response:
         """A Reconnect button of a token warning: a fresh connect link for the account's workspace, opened now."""
         ticket = request.query_params.get("ticket")
+        language = page_language(request.headers.get("accept-language"))
         if platform not in services.platforms or not ticket:
-            return _page("Not connected", "This reconnect link is incomplete. Use the button in the newest warning.",
-                         400)
+            return _page("title_not_connected", oauth_text("page_reconnect_incomplete", language), language, 400)
         try:
             url = await open_reconnect(services.ctx, platform=platform, ticket=ticket)
         except OAuthFailed as exc:
-            return _page("Not connected", exc.reason, 400)
+            return _page("title_not_connected", oauth_text("page_refused", language, reason=exc.text(language)),
+                         language, 400)
         return RedirectResponse(url, status_code=302)
 
     return app
@@ -144,13 +146,29 @@ async def _sandbox_pages(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services | None = getattr(scope["app"].state, "services", None)
     pages = services.sandbox_pages if services is not None else None
     if pages is None:
-        await _page("Not found", "No platform runs in the sandbox here.", 404)(scope, receive, send)
+        await _page("title_not_found", oauth_text("page_no_sandbox", "en"), "en", 404)(scope, receive, send)
         return
     await pages(scope, receive, send)
 
 
-def _page(title: str, message: str, status: int = 200) -> HTMLResponse:
-    body = (f"<!doctype html><html><head><meta charset='utf-8'><title>ADLY: {html.escape(title)}</title></head>"
+async def _page_language_of(services: Services, request: Request, state: str | None) -> str:
+    """The conversation's language when the state names one (the person who asked), else the browser's."""
+    conversation_id = await _conversation_of_state(services, state) if state else None
+    if conversation_id is not None:
+        async with services.sessions() as session:
+            conversation = await repo.get_conversation(session=session, conversation_id=conversation_id)
+        if conversation is not None and conversation.language in ("ar", "en"):
+            return conversation.language
+    return page_language(request.headers.get("accept-language"))
+
+
+def _page(title_key: str, message: str, language: str, status: int = 200) -> HTMLResponse:
+    """A small page in the reader's language, laid out right to left for Arabic."""
+    title = oauth_text(title_key, language)
+    direction = "rtl" if language == "ar" else "ltr"
+    body = (f"<!doctype html><html lang='{language}' dir='{direction}'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>ADLY: {html.escape(title)}</title></head>"
             f"<body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>")
     return HTMLResponse(body, status_code=status)
 

@@ -185,6 +185,39 @@ async def test_the_driver_says_why_in_the_users_language(web: tuple[Services, ht
         await services.driver.decline_oauth(platform="meta", state=state, reason="x", actor="oauth:meta")
 
 
+async def test_the_landing_page_speaks_the_conversations_language(web: tuple[Services, httpx.AsyncClient]) -> None:
+    services, http = web
+    workspace = await services.local_workspace("console:you")
+    turn = await services.driver.start(
+        workspace_id=workspace.id, user="console:you", where=Where("console"),
+        text="سوي حملة سناب شات لتخفيضات رمضان بميزانية 3000 ريال تستهدف النساء 25-40 في الرياض")
+    assert turn.prompt is not None and turn.prompt.kind == "connect", turn
+    redirect = await complete_consent(http, turn.prompt.payload["links"][0]["authorize_url"])
+    # An English browser still reads the Arabic speaker's conversation in Arabic, right to left.
+    landing = await http.get(redirect, headers={"accept-language": "en-US,en;q=0.9"})
+    assert landing.status_code == 200
+    assert "dir='rtl'" in landing.text and "<h1>تم الربط</h1>" in landing.text and "Connected" not in landing.text
+    # Used again: the link no longer names a conversation, so the browser's language decides.
+    replayed = await http.get(redirect, headers={"accept-language": "ar-SA,ar;q=0.9,en;q=0.5"})
+    assert replayed.status_code == 400 and "استُخدم من قبل" in replayed.text and "<h1>لم يتم الربط</h1>" in replayed.text
+    english = await http.get(redirect)
+    assert "already used or has expired" in english.text and "dir='ltr'" in english.text
+    reconnect = await http.get("/oauth/meta/reconnect", params={"ticket": "forged"},
+                               headers={"accept-language": "ar"})
+    assert reconnect.status_code == 400 and "رابط إعادة الربط هذا غير صالح" in reconnect.text
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("ar-SA,ar;q=0.9,en;q=0.8", "ar"), ("en-GB,en;q=0.9,ar;q=0.8", "en"), ("fr-FR,ar;q=0.5,en;q=0.4", "ar"),
+    ("fr-FR,de;q=0.5", "en"), ("", "en"), (None, "en"), ("en;q=0.2,ar;q=0.7", "ar"), ("ar;q=0,en", "en"),
+    ("ar;q=abc,en;q=0.1", "en"),
+])
+def test_the_browsers_language_is_read_by_preference(header: str | None, expected: str) -> None:
+    from agent.oauth_texts import page_language
+
+    assert page_language(header) == expected
+
+
 # ---------------------------------------------------------------------------------------------- retries
 
 
@@ -206,7 +239,7 @@ async def test_a_platform_that_keeps_failing_gives_a_clear_reason_and_connects_n
     async with open_services(settings, sandbox_faults=faults) as services:
         services.ctx.publish_backoff_s = 0.01
         turn, _ = await _connect_link(services, "meta")
-        with pytest.raises(OAuthFailed, match="did not answer while connecting.*press Connect again"):
+        with pytest.raises(OAuthFailed, match="Meta \\(Facebook/Instagram\\) did not answer while connecting.*press Connect again"):
             await connect_in_sandbox(services, turn, "console:you", lambda _: None)
         async with services.sessions() as session:
             assert await session.scalar(select(func.count()).select_from(AdAccount)) == 0
