@@ -82,6 +82,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Publishing failed on {platform}: {reason}. Nothing is delivering; what was created was paused and removed.",
         "ar": "فشل النشر على {platform}: {reason}. لا شيء يُعرض؛ تم إيقاف ما أُنشئ وحذفه.",
     },
+    # Why a platform is not live (agent/publishing/outcome.py: PlatformOutcome.explain).
+    "why_token_expired": {"en": "the ad account must be connected again (its token expired)",
+                          "ar": "يجب ربط الحساب الإعلاني من جديد (انتهت صلاحية الربط)"},
+    "why_platform_said": {"en": "{words}", "ar": "ردّت المنصة: {words}"},
+    "why_withdrawn": {"en": "withdrawn because publishing failed on {platforms}",
+                      "ar": "سُحبت لأن النشر فشل على {platforms}"},
+    "why_waiting_reconnect": {"en": "waiting (paused) until the other accounts are reconnected",
+                              "ar": "متوقفة بانتظار إعادة ربط الحسابات الأخرى"},
+    "why_paused_again": {"en": "paused again because activation failed on {platforms}",
+                         "ar": "أُوقفت مجددًا لأن التفعيل فشل على {platforms}"},
+    "why_not_withdrawn": {"en": "not withdrawn: the account is not connected; pause it in the platform's manager",
+                          "ar": "لم تُسحب: الحساب غير مرتبط؛ أوقفها من مدير إعلانات المنصة"},
+    "why_unknown": {"en": "unknown", "ar": "سبب غير معروف"},
     "needs_reconnect": {
         "en": "{platform}: the connection expired while publishing. What was created there is paused and kept; "
         "nothing is delivering on any platform. Reconnect {platform} and publishing continues where it stopped.",

@@ -13,6 +13,7 @@ from agent.interactions import AccountsReply, ConnectAccounts, ConnectLink
 from agent.oauth import open_link
 from agent.planning import CampaignPlan
 from agent.publishing import PlatformOutcome, publish_plan, withdraw_plan
+from agent.publishing.outcome import reason_text
 from agent.state import CampaignState
 from agent.texts import platform_list, platform_name, t
 from agent.tracking import sync_campaign
@@ -36,10 +37,14 @@ def outcome_messages(outcomes: dict[str, PlatformOutcome], language: str) -> lis
         elif outcome.needs_reconnect:
             lines.append(t("needs_reconnect", language, platform=name))
         elif outcome.paused:
-            lines.append(t("paused", language, platform=name, reason=outcome.error or "unknown"))
+            lines.append(t("paused", language, platform=name, reason=_why(outcome, language)))
         else:
-            lines.append(t("publish_failed", language, platform=name, reason=outcome.error or "unknown"))
+            lines.append(t("publish_failed", language, platform=name, reason=_why(outcome, language)))
     return lines
+
+
+def _why(outcome: PlatformOutcome, language: str) -> str:
+    return reason_text(outcome.why, language, outcome.error) or t("why_unknown", language)
 
 
 async def publish(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.texts import platform_list, t
 from tools.platforms.base import PlatformError
 
 
@@ -33,6 +34,12 @@ class PlatformOutcome:
     needs_reconnect: bool = False  # the token is dead: everything stays paused until the user reconnects
     paused: bool = False  # everything exists and is paused; a re-run (retry) can activate it
     ads_manager_url: str | None = None
+    why: dict[str, Any] | None = None  # `error` as a sentence key and its values, to say it in the user's language
+
+    def explain(self, key: str, **values: Any) -> None:
+        """Why this platform is not live: kept as a key (any language) and in English (`error`, ledger and logs)."""
+        self.why = {"key": key, "values": values}
+        self.error = reason_text(self.why, "en")
 
     @property
     def state(self) -> str:
@@ -57,7 +64,16 @@ class PlatformOutcome:
             "needs_reconnect": self.needs_reconnect,
             "paused": self.paused,
             "ads_manager_url": self.ads_manager_url,
+            "why": self.why,
         }
+
+
+def reason_text(why: dict[str, Any] | None, language: str | None, fallback: str | None = None) -> str:
+    """An outcome's reason in `language`: our sentences translated, the platform's own words quoted as given."""
+    if not why:
+        return fallback or ""
+    values = {k: platform_list(list(v), language) if k == "platforms" else v for k, v in why["values"].items()}
+    return t(why["key"], language, **values)
 
 
 def describe(exc: BaseException) -> str:

@@ -175,22 +175,21 @@ async def publish_plan(
             reason = failed.get(pub.platform)
             if isinstance(reason, NeedsReconnect):
                 pub.outcome.needs_reconnect = True
-                pub.outcome.error = "the ad account must be connected again (its token expired)"
+                pub.outcome.explain("why_token_expired")
             elif reason is not None:
-                pub.outcome.error = describe(reason)
+                pub.outcome.explain("why_platform_said", words=describe(reason))
         if terminal:
             # All or nothing: a terminal failure anywhere withdraws every platform's objects.
             await asyncio.gather(*(compensate(p) for p in publishers), return_exceptions=True)
-            culprit = ", ".join(sorted(terminal))
             for pub in publishers:
                 if pub.platform not in failed:
-                    pub.outcome.error = f"withdrawn because publishing failed on {culprit}"
+                    pub.outcome.explain("why_withdrawn", platforms=sorted(terminal))
         else:
             # Only expired tokens: everything stays paused, so the reconnect can finish the job.
             for pub in publishers:
                 pub.outcome.paused = True
                 if pub.platform not in failed:
-                    pub.outcome.error = "waiting (paused) until the other accounts are reconnected"
+                    pub.outcome.explain("why_waiting_reconnect")
         return {p.platform: p.outcome for p in publishers}
 
     # Every platform's tree exists and reads back paused: switch the children on everywhere, then campaigns.
@@ -213,7 +212,7 @@ async def publish_plan(
         for pub in publishers:
             pub.outcome.paused = True
             if pub.outcome.error is None:
-                pub.outcome.error = f"paused again because activation failed on {problem}"
+                pub.outcome.explain("why_paused_again", platforms=problem)
         return {p.platform: p.outcome for p in publishers}
 
     for pub in publishers:
@@ -245,7 +244,7 @@ async def _release_unsent(ledger: LedgerWriter, publishers: list[PlatformPublish
 
 async def _activate(
     publishers: list[PlatformPublisher], phase: Callable[[PlatformPublisher], Awaitable[None]]
-) -> str | None:
+) -> list[str] | None:
     """Run one activation phase on every platform; the names of the platforms where it failed, if any."""
     results = await asyncio.gather(*(phase(p) for p in publishers), return_exceptions=True)
     failed = []
@@ -254,12 +253,12 @@ async def _activate(
             failed.append(pub.platform)
             if isinstance(result, NeedsReconnect):
                 pub.outcome.needs_reconnect = True
-                pub.outcome.error = "the ad account must be connected again (its token expired)"
+                pub.outcome.explain("why_token_expired")
             else:
-                pub.outcome.error = describe(result)
+                pub.outcome.explain("why_platform_said", words=describe(result))
                 if not isinstance(result, PlatformError):
                     log.error("activation on %s failed unexpectedly", pub.platform, exc_info=result)
-    return ", ".join(failed) or None
+    return failed or None
 
 
 async def withdraw_plan(ctx: AgentContext, plan: CampaignPlan, plan_hash: str) -> dict[str, PlatformOutcome]:
@@ -273,5 +272,5 @@ async def withdraw_plan(ctx: AgentContext, plan: CampaignPlan, plan_hash: str) -
     for pub in publishers:
         if pub.account is None:
             pub.outcome.needs_reconnect = True
-            pub.outcome.error = "not withdrawn: the account is not connected; pause it in the platform's manager"
+            pub.outcome.explain("why_not_withdrawn")
     return {p.platform: p.outcome for p in publishers}

@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.localize import currency_symbol, language_name, money_text, provider_name, slot_label, status_text
 from agent.messages import field_prompt
+from agent.publishing.outcome import reason_text
 from agent.texts import platform_list, platform_name
 from bot.slack.texts import st
 
@@ -433,7 +434,7 @@ def report_message(status: str, summary: dict[str, Any], publish: dict[str, Any]
             lines.append(f"{st('ads', language)}: {ads}")
         outcome = outcomes.get(name) or {}
         if outcome.get("error"):
-            lines.append(f":x: {safe(outcome['error'], 500)}")
+            lines.append(f":x: {safe(reason_text(outcome.get('why'), language, outcome['error']), 500)}")
         block = section("\n".join(lines))
         url = outcome.get("ads_manager_url")
         if url:

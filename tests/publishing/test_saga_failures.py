@@ -36,7 +36,7 @@ async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_say
 
         assert {p: o.state for p, o in outcomes.items()} == {p: "compensated" for p in PLATFORMS}
         assert "budget" in (outcomes["tiktok"].error or "")
-        assert outcomes["meta"].error == "withdrawn because publishing failed on tiktok"
+        assert outcomes["meta"].error == "withdrawn because publishing failed on TikTok"
         # Meta and Snapchat had everything; all of it was paused, then deleted.
         assert outcomes["meta"].external_campaign_id and len(outcomes["meta"].ads) == plan_counts(plan)["meta"]["ad"]
         assert sim_counts(cloned, PLATFORMS) == {p: {"campaign": 0, "ad_set": 0, "ad": 0} for p in PLATFORMS}
@@ -45,7 +45,12 @@ async def test_terminal_failure_compensates_the_platforms_that_succeeded_and_say
         # The user is told, per platform, and the rows and the ledger say the same.
         lines = outcome_messages(outcomes, "en")
         assert any("TikTok" in line and "failed" in line for line in lines), lines
-        assert any("withdrawn because publishing failed on tiktok" in line for line in lines), lines
+        assert any("withdrawn because publishing failed on TikTok" in line for line in lines), lines
+        # An Arabic speaker reads our reasons in Arabic; the platform's own words are quoted as it gave them.
+        arabic = outcome_messages(outcomes, "ar")
+        assert any("سُحبت لأن النشر فشل على تيك توك" in line for line in arabic), arabic
+        refusal = next(line for line in arabic if line.startswith("فشل النشر على تيك توك"))
+        assert "ردّت المنصة: " in refusal and (outcomes["tiktok"].error or "") in refusal, refusal
         async with services.sessions() as session:
             tree = await repo.campaign_tree(session=session, campaign_id=plan.campaign_id)
             steps = list(await session.scalars(select(PublishStep)))
