@@ -33,8 +33,8 @@ CURRENCY_AR = {
 
 
 def money(amount: Decimal, currency: str) -> Bi:
-    # Arabic: the conversation's one money format (agent/localize.py), "1,000 ر.س".
-    return Bi(f"{amount:,} {currency}", money_text(amount, currency, "ar"))
+    # The conversation's one money format in each language (agent/localize.py): "1,000 SAR", "1,000 ر.س".
+    return Bi(money_text(amount, currency, "en"), money_text(amount, currency, "ar"))
 
 
 def days(n: int) -> Bi:

@@ -35,7 +35,7 @@ def budget_note(plan: CampaignPlan, request: CampaignRequest, today: date, langu
     pinned = [p for p, share in shares.items()
               if minimums.get(p) is not None and share == minimums[p] and share > min(equal)]
     if not pinned:
-        each = ", ".join(f"{names[p]} {_money(a, plan.currency, ar)}" for p, a in shares.items())
+        each = ("، " if ar else ", ").join(f"{names[p]} {_money(a, plan.currency, ar)}" for p, a in shares.items())
         if ar:
             return f"توزيع الميزانية: {each}، بالتساوي لأن طلبك لا يقول أي منصة أهم."
         return f"Budget split: {each}; equal, because the request does not say which platform matters more."
@@ -76,7 +76,7 @@ def format_note(plan: CampaignPlan, language: str) -> str:
     ar = lang_of(language) == "ar"
     parts: list[str] = []
     for p in plan.platforms:
-        sets = ", ".join(
+        sets = ("، " if ar else ", ").join(
             f"{_ages(s.age_min, s.age_max, ar)} {_FORMAT[s.ads[0].format][1 if ar else 0]}"
             for s in p.ad_sets if s.ads)
         if p.platform == "meta" and len(p.ad_sets) > 1:

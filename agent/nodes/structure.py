@@ -13,7 +13,7 @@ from agent.assets import load_assets, slot_kind, slot_language
 from agent.context import AgentContext
 from agent.interactions import PreviewCampaign, PreviewDecision
 from agent.landing_pages import landing_default, remember_landing
-from agent.localize import audience_text, date_text, format_name, language_name, money_text
+from agent.localize import ad_label, audience_text, date_text, format_name, language_name, money_text
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
@@ -199,11 +199,14 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
         for s in p.ad_sets:
             audience = audience_text(s.genders, s.age_min or 18, s.age_max, [loc.name for loc in s.locations],
                                      language)
-            lines.append(f"  - {s.name}: {audience} - {money_text(s.budget_amount, s.currency, language)}")
+            # A name that already says who (the plan names ad sets after their audience) is not said twice.
+            who = "" if audience in s.name else f": {audience}"
+            lines.append(f"  - {s.name}{who} - {money_text(s.budget_amount, s.currency, language)}")
             for ad in s.ads:
                 shape = f"{format_name(ad.format, language)}، {language_name(ad.language, language)}" if ar else (
                     f"{ad.format}, {ad.language}")
-                lines.append(f"      - {ad.name} [{shape}]: {ad.headline}")
+                said = ad.name.endswith(ad_label(ad.format, ad.language, language))
+                lines.append(f"      - {ad.name}{'' if said else f' [{shape}]'}: {ad.headline}")
     return lines
 
 

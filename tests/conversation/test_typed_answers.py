@@ -234,7 +234,7 @@ async def test_preview_explains_the_budget_and_format_split_in_both_languages(se
         turn = await until(services, await start(services, SEED_EN), "preview")
         assert turn.prompt is not None
         budget, formats = turn.prompt.payload["notes"]
-        assert "TikTok 600.00 SAR" in budget and "least" in budget and "Meta" in budget
+        assert "TikTok 600 SAR" in budget and "least" in budget and "Meta" in budget
         assert "25-34 image ads" in formats and "35-40 video ads" in formats and "younger" in formats
     async with open_services(settings) as services:
         turn = await until(services, await start(services, SEED_AR), "preview")
