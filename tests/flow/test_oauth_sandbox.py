@@ -168,13 +168,19 @@ async def test_a_declined_consent_connects_nothing_and_leaves_the_link_usable(
     assert "<h1>Connected</h1>" in landing.text
 
 
-async def test_the_driver_says_why_in_the_users_language(web: tuple[Services, httpx.AsyncClient]) -> None:
-    services, http = web
+async def _arabic_snapchat_connect(services: Services) -> Turn:
+    """An Arabic speaker's Snapchat campaign, stopped at its connect link."""
     workspace = await services.local_workspace("console:you")
     turn = await services.driver.start(
         workspace_id=workspace.id, user="console:you", where=Where("console"),
         text="سوي حملة سناب شات لتخفيضات رمضان بميزانية 3000 ريال تستهدف النساء 25-40 في الرياض")
     assert turn.prompt is not None and turn.prompt.kind == "connect", turn
+    return turn
+
+
+async def test_the_driver_says_why_in_the_users_language(web: tuple[Services, httpx.AsyncClient]) -> None:
+    services, http = web
+    turn = await _arabic_snapchat_connect(services)
     link = turn.prompt.payload["links"][0]["authorize_url"]
     redirect = await complete_consent(http, link, decision="deny")
     state = parse_qs(urlsplit(redirect).query)["state"][0]
@@ -187,11 +193,7 @@ async def test_the_driver_says_why_in_the_users_language(web: tuple[Services, ht
 
 async def test_the_landing_page_speaks_the_conversations_language(web: tuple[Services, httpx.AsyncClient]) -> None:
     services, http = web
-    workspace = await services.local_workspace("console:you")
-    turn = await services.driver.start(
-        workspace_id=workspace.id, user="console:you", where=Where("console"),
-        text="سوي حملة سناب شات لتخفيضات رمضان بميزانية 3000 ريال تستهدف النساء 25-40 في الرياض")
-    assert turn.prompt is not None and turn.prompt.kind == "connect", turn
+    turn = await _arabic_snapchat_connect(services)
     redirect = await complete_consent(http, turn.prompt.payload["links"][0]["authorize_url"])
     # An English browser still reads the Arabic speaker's conversation in Arabic, right to left.
     landing = await http.get(redirect, headers={"accept-language": "en-US,en;q=0.9"})
