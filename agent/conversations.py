@@ -30,7 +30,7 @@ from agent.interactions import (
     EDITABLE_COPY_FIELDS,
     REPLY_TYPES,
 )
-from agent.leases import LeaseBusy, claimer_alive, held, holder_id
+from agent.leases import LeaseBusy, claimer_alive, held, holder_id, lease_released
 from agent.models import CampaignRequest
 from agent.oauth import ConnectedAccount, complete_oauth, decline_oauth
 from agent.parsing.text import input_language
@@ -48,6 +48,11 @@ ApproverCheck = Callable[[Any, str], Awaitable[bool]]
 
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def started_thread_id(workspace_id: str, start_key: str) -> str:
+    """The thread a keyed start runs in: the same key in the same workspace always names the same thread."""
+    return "start-" + hashlib.sha256(f"{workspace_id}\n{start_key}".encode()).hexdigest()[:40]
 
 
 class ConversationDriver:
@@ -87,15 +92,19 @@ class ConversationDriver:
         today: date | None = None,
         progress: ProgressSink | None = None,
         request: CampaignRequest | None = None,
+        start_key: str | None = None,
     ) -> Turn:
         """A new campaign conversation from an instruction (or a structured `request`, then `text` only describes
-        it); runs until the first question (or the end)."""
+        it); runs until the first question (or the end). A `start_key` (the Slack command's trigger, the API job)
+        makes a start run again after its worker died continue the conversation it began, not begin another."""
         if len(text) > self.ctx.max_instruction_chars:
             raise InstructionTooLong(len(text), self.ctx.max_instruction_chars)
         text, stripped = clean_instruction(text)
         if stripped and progress is not None:
             await progress(t("hidden_removed", input_language(text)))
-        thread_id = uuid.uuid4().hex
+        thread_id = uuid.uuid4().hex if start_key is None else started_thread_id(workspace_id, start_key)
+        if start_key is not None and (again := await self._started_before(thread_id, progress)) is not None:
+            return again
         language = request.input_language if request is not None else input_language(text)
         async with self.ctx.sessions() as session, session.begin():
             conversation = await repo.create_conversation(
@@ -340,6 +349,17 @@ class ConversationDriver:
         return campaign is not None and campaign.status == "publishing"
 
     # -------------------------------------------------------------------------------------------- internals
+
+    async def _started_before(self, thread_id: str, progress: ProgressSink | None) -> Turn | None:
+        """The conversation a keyed start already began: once its first run's lease has lapsed (its worker died),
+        what it left half-done continues; else it stands as it is. None when the key began nothing yet."""
+        async with self.ctx.reads()() as session:
+            conversation = await repo.get_conversation_by_thread(session=session, thread_id=thread_id)
+        if conversation is None:
+            return None
+        await lease_released(self.ctx, thread_id, within_s=self.ctx.lease_ttl_s * 1.5)
+        outcome = await self.recover(conversation.id, progress)
+        return outcome if isinstance(outcome, Turn) else await self.current(conversation.id)
 
     async def _conversation(self, conversation_id: str) -> Any:
         async with self.ctx.reads()() as session:

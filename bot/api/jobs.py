@@ -102,7 +102,8 @@ async def _attempt(services: Services, caller: Principal, payload: dict[str, Any
             return await OPS["recover"](services, caller, {"conversation_id": args["conversation_id"]})
         except NothingHalfDone:
             pass
-    return await OPS[op](services, caller, args)
+    # The job's id keys what it starts: a run again after its worker died finds what the first run began.
+    return await OPS[op](services, caller, {**args, "job_id": payload["job_id"]})
 
 
 async def _finish(services: Services, job_id: str, status: str, *, result: dict[str, Any] | None = None,

@@ -218,7 +218,8 @@ async def create_campaign(body: Brief, caller: Creator, services: ServicesDep) -
 async def _start_job(services: Services, caller: Principal, args: dict[str, Any]) -> tuple[dict[str, Any], str]:
     request = CampaignRequest.model_validate(args["request"]) if args.get("request") else None
     turn = await services.driver.start(workspace_id=caller.workspace_id, user=caller.user, text=args["text"],
-                                       where=Where("api", f"key:{caller.key_id}"), request=request)
+                                       where=Where("api", f"key:{caller.key_id}"), request=request,
+                                       start_key=f"api-job:{args['job_id']}" if args.get("job_id") else None)
     _turn_outcome(turn)
     conversation = await _conversation(services, caller, turn.conversation_id)
     return (await campaign_view(services, conversation, turn)).model_dump(mode="json"), conversation.id

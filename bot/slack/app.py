@@ -222,14 +222,14 @@ class SlackFrontDoor:
     # ------------------------------------------------------------------------------------------ the flow
 
     async def start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
-                    text: str) -> Turn | None:
+                    text: str, start_key: str | None = None) -> Turn | None:
         """A new conversation in this thread; None (and a short reply to the user alone) when it is refused."""
         refusal = self.refusal_of(text)
         if refusal is not None:
             await self.renderer.ephemeral(client, channel, user, refusal, thread_ts)
             return None
         async with self._flows:
-            return await self._start(client, workspace_id, channel, thread_ts, user, text)
+            return await self._start(client, workspace_id, channel, thread_ts, user, text, start_key)
 
     def refusal_of(self, text: str) -> str | None:
         """Why an instruction is refused before any work (too long, hidden characters), in its language."""
@@ -241,10 +241,11 @@ class SlackFrontDoor:
         return instruction_help(text, today=self.services.ctx.clock().date())
 
     async def _start(self, client: AsyncWebClient, workspace_id: str, channel: str, thread_ts: str, user: str,
-                     text: str) -> Turn:
+                     text: str, start_key: str | None = None) -> Turn:
         line = StatusLine(self.renderer, client, "", channel, thread_ts)
         turn = await self.services.driver.start(workspace_id=workspace_id, user=user, text=text,
-                                                where=Where("slack", channel, thread_ts), progress=line)
+                                                where=Where("slack", channel, thread_ts), progress=line,
+                                                start_key=start_key)
         await self._remember_status(turn.conversation_id, line)
         conversation = await self.conversation_in(workspace_id, turn.conversation_id)
         await self.renderer.show(client, conversation, turn)

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agent.conversations import started_thread_id
 from agent.parsing.text import input_language
 from agent.performance.questions import is_performance_question, report_query
 from bot.slack import blocks as b
@@ -78,8 +79,8 @@ def register(app: AsyncApp, door: SlackFrontDoor) -> None:
             door.spawn(open_settings(door, client, context.team_id, user, body["trigger_id"]), client=client,
                        channel=channel, user=user, name="slack-settings")
             return
-        await door.defer("slack.command", {"text": text}, team_id=context.team_id, channel=channel, user=user,
-                         language=language)
+        await door.defer("slack.command", {"text": text, "trigger_id": body.get("trigger_id")},
+                         team_id=context.team_id, channel=channel, user=user, language=language)
 
     queue = door.services.queue
     queue.register("slack.message", lambda payload, run: _message_job(door, payload, run),
@@ -121,8 +122,19 @@ async def _message_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRu
 async def _command_job(door: SlackFrontDoor, payload: dict[str, Any], run: JobRun) -> None:
     where = payload["where"]
     client = await door.job_client(payload)
+    # The command's trigger keys the conversation it starts (one per invocation): a run again after its worker
+    # died continues that conversation rather than copying the request into the channel a second time.
+    start_key = f"slack-command:{payload['trigger_id']}" if payload.get("trigger_id") else None
+    if run.attempt and start_key is not None:
+        workspace_id = await door.workspace_id(where["team_id"], client)
+        async with door.reads() as session:
+            conversation = await repo.get_conversation_by_thread(
+                session=session, thread_id=started_thread_id(workspace_id, start_key))
+        if conversation is not None:
+            await door.resume_after_dead_worker(client, conversation)
+            return
     await _start_from_command(door, client, where["team_id"], where["channel"], where["user"], payload["text"],
-                              where["language"])
+                              where["language"], start_key)
 
 
 async def _on_message(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, event_id: str | None,
@@ -151,7 +163,7 @@ async def _on_message(door: SlackFrontDoor, client: AsyncWebClient, team_id: str
 
 
 async def _start_from_command(door: SlackFrontDoor, client: AsyncWebClient, team_id: str | None, channel: str,
-                              user: str, text: str, language: str) -> None:
+                              user: str, text: str, language: str, start_key: str | None = None) -> None:
     """`/adly <instruction>`: the request itself becomes the thread's first message, then the flow starts."""
     refusal = door.refusal_of(text)
     if refusal is not None:  # refused before the request is copied into the channel
@@ -166,4 +178,4 @@ async def _start_from_command(door: SlackFrontDoor, client: AsyncWebClient, team
             await door.renderer.ephemeral(client, channel, user, st("not_in_channel", language))
             return
         raise
-    await door.start(client, workspace_id, channel, root, user, text)
+    await door.start(client, workspace_id, channel, root, user, text, start_key)

@@ -173,3 +173,25 @@ async def test_above_the_ceiling_publishing_waits_for_an_admin_key(api: Api) -> 
     job = await api.job(await api.http.post(api.url(f"/campaigns/{campaign['id']}/approval"),
                                             headers={"Authorization": f"Bearer {admin}"}, json=answer))
     assert job["status"] == "succeeded" and job["result"]["status"] == "live", job
+
+
+async def test_a_start_job_run_again_after_its_worker_died_starts_one_campaign(api: Api, monkeypatch) -> None:
+    deferred: list[dict[str, Any]] = []
+    queue = api.services.queue
+    original = queue.defer
+
+    async def recorded(name: str, payload: dict[str, Any], **options: Any) -> bool:
+        deferred.append(payload)
+        return await original(name, payload, **options)
+
+    monkeypatch.setattr(queue, "defer", recorded)
+    first = await _start(api, {"instruction": NINE_THOUSAND})
+    (start,) = [p for p in deferred if p.get("op") == "start"]
+    # Its worker died before the job was marked done; another worker runs the same job again.
+    await queue.run("api.job", start, attempt=1)
+    await api.services.background.drain()
+    job = (await api.http.get(api.url(f"/jobs/{start['job_id']}"), headers=api.headers("marketer"))).json()
+    assert job["status"] == "succeeded" and job["campaign_id"] == first["id"], job
+    assert job["result"]["waiting_for"]["interrupt_id"] == first["waiting_for"]["interrupt_id"]
+    listed = (await api.http.get(api.url("/campaigns"), headers=api.headers("marketer"))).json()
+    assert [c["id"] for c in listed] == [first["id"]]

@@ -44,6 +44,34 @@ async def test_duplicate_event_delivery_starts_one_conversation(slack: Slack) ->
     assert len(slack.fake.cards("adly.clarify.cancel")) == 1
 
 
+async def test_a_command_run_again_after_its_worker_died_copies_and_starts_once(slack: Slack, monkeypatch) -> None:
+    deferred: list[dict] = []
+    queue = slack.services.queue
+    original = queue.defer
+
+    async def recorded(name: str, payload: dict, **options: object) -> bool:
+        if name == "slack.command":
+            deferred.append(payload)
+        return await original(name, payload, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue, "defer", recorded)
+    text = "Instagram campaign for Ramadan sale with 3000 SAR budget targeting women 25-40 in Riyadh"
+    await slack.command(text)
+    await slack.drain()
+    roots = [c for c in slack.fake.named("chat.postMessage") if not c.args.get("thread_ts")]
+    assert len(roots) == 1 and await _conversations(slack) == 1
+    connect_cards = len(slack.fake.cards("adly.connect.open."))
+    # The worker running it died after the conversation began; any worker runs the same job again.
+    await queue.run("slack.command", deferred[0], attempt=1)
+    await slack.drain()
+    assert [c for c in slack.fake.named("chat.postMessage") if not c.args.get("thread_ts")] == roots
+    assert await _conversations(slack) == 1 and len(slack.fake.cards("adly.connect.open.")) == connect_cards
+    # Another /adly with the same words is another request (its own trigger): a second conversation.
+    await slack.command(text)
+    await slack.drain()
+    assert await _conversations(slack) == 2
+
+
 async def test_ack_comes_before_the_work(slack: Slack) -> None:
     started = time.perf_counter()
     answer = await slack.mention("Ramadan campaign for women in Riyadh")
