@@ -103,6 +103,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the last {days} before Eid, when people shop for it",
         "آخر {days} قبل العيد، حين يتسوّق الناس له",
     ),
+    "eid_run_up_included": (
+        "Gulf shoppers buy for Eid in the days before it, so the campaign starts on {start}, {days} before Eid, "
+        "and runs through its last day ({end}). To run on Eid's days alone, say “only Eid days”.",
+        "يتسوّق الناس في الخليج للعيد في الأيام التي تسبقه، لذلك تبدأ الحملة في {start}، قبل العيد بـ{days}، "
+        "وتستمر حتى آخر أيامه ({end}). لتشغيلها في أيام العيد فقط، اكتب «أيام العيد فقط».",
+    ),
     "ages_assumed": (
         "I read “{words}” as ages {ages}. To change it, tell me the ages (for example “ages 18-24”).",
         "فهمت «{words}» على أنها الفئة العمرية {ages}. لتغييرها اكتب الأعمار (مثلاً «من 18 إلى 24 سنة»).",

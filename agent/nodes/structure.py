@@ -170,8 +170,8 @@ async def save_plan_rows(session: Any, plan: CampaignPlan) -> None:
 
 
 # Info notes that state an assumption the user should see before approving (not only when a question is asked).
-SHOWN_AT_PREVIEW = frozenset({"ages_assumed", "placements_meta", "placements_tiktok", "placements_snapchat",
-                              "chat_objective"})
+SHOWN_AT_PREVIEW = frozenset({"ages_assumed", "eid_run_up_included", "placements_meta", "placements_tiktok",
+                              "placements_snapchat", "chat_objective"})
 
 
 def plan_lines(plan: CampaignPlan, language: str) -> list[str]:

@@ -285,10 +285,20 @@ class _Reader:
             else:
                 self.add(m, lambda y, e=eid, k=n: (e.first(y) - timedelta(days=k), e.first(y) - timedelta(days=1)),  # type: ignore[misc]
                          "window")
+        # "only Eid days", "during Eid only", "أيام العيد فقط": Eid's own days, said on purpose (not inferred).
+        days_only = (rf"(?:only\s+(?:during|on|in)\s+(?P<t>{_EID})(?:\s+days)?|(?:only\s+)?(?P<t2>{_EID})\s+days\s+only"
+                     rf"|only\s+(?P<t3>{_EID})\s+days|(?:خلال\s+|في\s+)?ايام\s+(?P<t4>{_EID})\s+(?:فقط|بس))")
+        for m in self.each(days_only):
+            eid = self.eid(m.group("t") or m.group("t2") or m.group("t3") or m.group("t4"))
+            self.add(m, lambda y, e=eid: (e.first(y), e.last(y)), "window")  # type: ignore[misc]
         dress = (rf"(?<!\S)و?لل?عيد(?:\s+(?:الفطر|الاضحي))?{_NOT_OTHER_EID}"
-                 rf"|(?P<t>{_EID})\s+shopping|get(?:ting)?\s+ready\s+for\s+(?P<t2>{_EID})|shop(?:ping)?\s+for\s+(?P<t3>{_EID})")
+                 rf"|(?P<t>{_EID})\s+shopping|get(?:ting)?\s+ready\s+for\s+(?P<t2>{_EID})|shop(?:ping)?\s+for\s+(?P<t3>{_EID})"
+                 # An Eid sale is shopping for Eid too: Gulf shoppers buy in the run-up (clothes, gifts, عيدية).
+                 rf"|(?P<t4>{_EID})\s+(?:sales?|offers?|deals?|discounts?|promotions?)\b"
+                 rf"|(?:تخفيضات|عروض|خصومات|تنزيلات)\s+(?P<t5>{_EID})")
         for m in self.each(dress):
-            eid = self.eid(m.group("t") or m.group("t2") or m.group("t3") or m.group(0))
+            eid = self.eid(m.group("t") or m.group("t2") or m.group("t3") or m.group("t4") or m.group("t5")
+                           or m.group(0))
             self.add(m, lambda y, e=eid: (e.run_up(y), e.last(y)), "window", inferred=True)  # type: ignore[misc]
 
     def single_days(self) -> None:
@@ -313,7 +323,9 @@ class _Reader:
         return "day"
 
     def resolve(self, h_year: int) -> tuple[date | None, date | None]:
-        windows = [f.window(h_year) for f in self.found if f.role == "window"]
+        said = [f for f in self.found if f.role == "window" and not f.inferred]
+        # Dates said outright ("only Eid days") outrank the window an occasion implies ("Eid sale").
+        windows = [f.window(h_year) for f in (said or [f for f in self.found if f.role == "window"])]
         starts: list[date] = []
         ends: list[date] = []
         loose: list[date] = []
@@ -364,7 +376,8 @@ def read_hijri_dates(scan: Scan, today: date) -> HijriDates | None:
         spans.append(_span_of(scan, f))
     # Words inside the phrases are read: "10 days" is not a duration again, "from" not a relative start.
     scan.hits = [h for h in scan.hits
-                 if h.cat == "occasion" or not any(f.start <= h.start and h.end <= f.end for f in reader.found)]
+                 if h.cat in ("occasion", "objective")  # "Eid sale": the sale is still the objective
+                 or not any(f.start <= h.start and h.end <= f.end for f in reader.found)]
     inferred = all(f.inferred for f in reader.found)
     return HijriDates(start, end, spans, inferred)
 

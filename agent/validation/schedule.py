@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from agent import messages as msg
 from agent.models import CampaignRequest
+from agent.parsing.occasions import peak_end
 from agent.planning import DEFAULT_DURATION_DAYS, effective_schedule, schedule_days
 from agent.validation.issues import ValidationIssue, make_fix, make_issue, schedule_patch
 
@@ -72,4 +73,10 @@ def check_schedule(request: CampaignRequest, today: date) -> tuple[list[Validati
     elif s.start_date is None:
         info = msg.text("schedule_default_start", start=start, end=end)
     issues = [make_issue("schedule", "schedule_default", "info", info)] if info else []
+    run_up = peak_end(request.theme, start, end)
+    if run_up is not None and run_up[1] == "eid_run_up" and run_up[0] < end:
+        # The window holds the run-up and Eid itself ("Eid sale", "للعيد"): say why it starts before Eid.
+        before = (run_up[0] - start).days + 1
+        issues.append(make_issue("schedule", "eid_run_up_included", "info",
+                                 msg.text("eid_run_up_included", start=start, end=end, days=msg.days(before))))
     return issues, True

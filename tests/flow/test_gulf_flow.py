@@ -111,3 +111,18 @@ async def test_young_people_are_18_to_34_and_the_preview_says_it_is_an_assumptio
         ad_sets = payload["plan"]["platforms"][0]["ad_sets"]
         assert [(s["age_min"], s["age_max"]) for s in ad_sets] == [(18, 34)]
         assert any("«للشباب»" in w and "18-34" in w for w in payload["warnings"]), payload["warnings"]
+
+
+async def test_an_eid_sale_runs_the_run_up_says_why_and_only_eid_days_narrows_it(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        turn = await _until(services, await _start(
+            services, "سناب تخفيضات العيد بميزانية ٣٠٠٠ ريال للنساء في جدة"), "preview")
+        # 21 Ramadan 1448 (the last ten nights) to 3 Shawwal: shoppers buy for Eid before it.
+        assert _plan_dates(turn) == ("2027-02-28", "2027-03-11")
+        said = " ".join(turn.prompt.payload["warnings"])  # type: ignore[union-attr]
+        assert "يتسوّق الناس في الخليج للعيد" in said and "أيام العيد فقط" in said, said
+        turn = await services.driver.reply(conversation_id=turn.conversation_id, text="أيام العيد فقط", actor=USER)
+        assert _plan_dates(turn) == ("2027-03-09", "2027-03-11")  # Eid al-Fitr's three days
+        said = " ".join(turn.prompt.payload["warnings"])  # type: ignore[union-attr]
+        assert "يتسوّق الناس في الخليج للعيد" not in said, said
+        assert turn.prompt.payload["plan"]["name"].startswith("تخفيضات عيد الفطر")  # type: ignore[union-attr]

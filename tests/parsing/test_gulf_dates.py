@@ -49,6 +49,13 @@ PHRASES: list[tuple[str, Window]] = [
     ("سناب قبل العيد بأسبوع ٣٠٠٠ ريال", lambda y: (ramadan_end(y) - timedelta(days=6), ramadan_end(y))),
     ("حملة سناب للعيد بميزانية ٢٠٠٠ ريال", lambda y: (h(y, 9, 21), h(y, 10, 3))),
     ("Snapchat Eid shopping campaign, 2000 SAR", lambda y: (h(y, 9, 21), h(y, 10, 3))),
+    # An Eid sale is shopping for Eid: the run-up and Eid's days; "only Eid days" said outright outranks it.
+    ("Snapchat Eid sale, 2000 SAR", lambda y: (h(y, 9, 21), h(y, 10, 3))),
+    ("سناب تخفيضات العيد بميزانية ٢٠٠٠ ريال", lambda y: (h(y, 9, 21), h(y, 10, 3))),
+    ("عروض عيد الأضحى على سناب ٣٠٠٠ ريال", lambda y: (h(y, 12, 1), h(y, 12, 13))),
+    ("Snapchat Eid sale 2000 SAR, only Eid days", lambda y: (h(y, 10, 1), h(y, 10, 3))),
+    ("سناب تخفيضات العيد ٢٠٠٠ ريال أيام العيد فقط", lambda y: (h(y, 10, 1), h(y, 10, 3))),
+    ("Eid al-Adha offers on Snapchat 3000 SAR only during Eid", lambda y: (h(y, 12, 10), h(y, 12, 13))),
     ("Snapchat Eid al-Fitr, 1000 SAR", lambda y: (h(y, 10, 1), h(y, 10, 3))),
     ("Snapchat Eid al-Adha, 1000 SAR", lambda y: (h(y, 12, 10), h(y, 12, 13))),
     ("Eid al-Adha and the first ten days of Dhu al-Hijjah, Snapchat 3000 SAR", lambda y: (h(y, 12, 1), h(y, 12, 13))),
