@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from agent.context import AgentContext
 from agent.interactions import ADMIN_KINDS, APPROVAL_KINDS, EDITABLE_COPY_FIELDS, REPLY_TYPES
-from agent.localize import money_text
-from agent.texts import platform_name, t
+from agent.localize import money_text, slot_label
+from agent.texts import platform_list, platform_name, t
 from agent.turns import Prompt, Refusal, Turn
 from store import repositories as repo
 from tools.generation.base import CopyVariant, check_copy_limits
@@ -93,6 +93,12 @@ class AnswerRights:
                 return Refusal("no_approvers", t("no_approvers", language))
             if not await self._is_approver(workspace, actor, approvers):
                 return Refusal("not_approver", t("not_approver", language, approvers=", ".join(approvers)))
+            if prompt.kind == "review" and prompt.payload.get("missing_media"):
+                # Approving would leave a platform without an ad: the failed asset is made again first.
+                failed = [slot_label(s, language) for s in prompt.payload.get("failed") or []]
+                return Refusal("media_missing", t(
+                    "media_missing", language, platforms=platform_list(prompt.payload["missing_media"], language),
+                    assets=("، " if language == "ar" else ", ").join(failed) or "-"))
             if prompt.kind == "review" and getattr(reply, "content_hash", None) not in (
                 None,
                 prompt.payload.get("content_hash"),

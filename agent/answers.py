@@ -52,6 +52,8 @@ APPROVE = _words(
     "موافقة", "موافق", "أوافق", "وافق", "موافقة ونشر", "موافق وانشر", "موافقه وانشر", "وافق وانشر", "نعم", "اي",
     "ايوه", "أيوه", "تمام", "اعتمد", "اعتماد", "اعتمده", "اعتمدها", "اعتمدهم", "انشر", "انشرها", "نشر", "ماشي",
     "يلا", "يلا انشر", "أوكي", "اوك", "حلو", "ممتاز", "أكيد", "تم", "موافقة على المحتوى", "موافقة على الخطة",
+    # Gulf yes: "ايه" / "إيه" / "ايوا" / "اوكي" (the way people answer in a chat).
+    "ايه", "إيه", "ايوا", "أيوا", "اوكي", "ايه تمام", "ايه موافق", "تمام انشر", "زين", "طيب",
 )
 CANCEL = _words(
     "cancel", "cancel it", "cancel this", "cancel the campaign", "stop", "stop it", "abort", "quit", "exit",
@@ -234,13 +236,13 @@ def _review(payload: dict[str, Any], text: str, said: str, language: str) -> Ans
     elif number is not None:
         return Answer(notice=help_for("review", language))
     slots = [a["slot"] for a in payload.get("assets", [])]
-    legacy = _legacy_review(text, slots, number)
+    legacy = _legacy_review(text, slots + list(payload.get("failed") or []), number)
     if legacy is not None:
         return Answer(decision=legacy)
     edit = _edit(payload, text, language)
     if edit is not None:
         return edit
-    regenerate = _regenerate(slots, text, language)
+    regenerate = _regenerate(slots + list(payload.get("failed") or []), text, language)  # a failed one too
     if regenerate is not None:
         return regenerate
     return _not_understood("review", text, language)

@@ -94,6 +94,8 @@ class ReviewContent(BaseModel):
     assets: list[AssetView]
     content_hash: str  # the approval binds to exactly this content
     rebuilt: list[str] = Field(default_factory=list)  # slots remade to show the last copy edit
+    failed: list[str] = Field(default_factory=list)  # slots that could not be made: regenerating tries again
+    missing_media: list[str] = Field(default_factory=list)  # platforms left with nothing to show: approval waits
 
 
 class PreviewCampaign(BaseModel):

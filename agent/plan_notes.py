@@ -65,7 +65,7 @@ _WHY = {
 
 def _ages(age_min: int | None, age_max: int | None, ar: bool) -> str:
     if age_min is None and age_max is None:
-        return "كل الأعمار" if ar else "all ages"
+        return "18+"  # as the audience line says it: the platforms' adult default
     if age_max is None:
         return f"{age_min}+"
     return f"{age_min or 18}-{age_max}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -443,6 +443,13 @@ def _media(fmt: str, lang: str, creatives: CreativeSet, ratios: Sequence[str]) -
     video = _pick(creatives.videos, lang)
     cover = images.get("9x16") or images.get("1x1") or images.get("4x5")
     return [video] + ([cover] if cover else [])
+
+
+def platforms_without_media(platforms: Sequence[str], slots: Iterable[str]) -> list[str]:
+    """The platforms the made assets cannot serve: TikTok needs a video, Meta and Snapchat an image or a video."""
+    kinds = {slot.split(":")[0] for slot in slots}
+    return [p for p in platforms
+            if ("video" not in kinds if p == "tiktok" else not kinds & {"image", "video"})]
 
 
 def _formats(

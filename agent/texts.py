@@ -95,6 +95,15 @@ _TEXTS: dict[str, dict[str, str]] = {
     "why_not_withdrawn": {"en": "not withdrawn: the account is not connected; pause it in the platform's manager",
                           "ar": "لم تُسحب: الحساب غير مرتبط؛ أوقفها من مدير إعلانات المنصة"},
     "why_unknown": {"en": "unknown", "ar": "سبب غير معروف"},
+    "asset_failed": {
+        "en": "- {asset} could not be made ({reason}); say “regenerate” and its name to try again.",
+        "ar": "- تعذّر إنشاء {asset}؛ اكتب «أعد إنشاء» واسمه للمحاولة مرة أخرى.",
+    },
+    "media_missing": {
+        "en": "{platforms} would have nothing to show: {assets} could not be made. Regenerate it before approving, "
+              "or cancel.",
+        "ar": "لن يكون لدى {platforms} ما تعرضه: تعذّر إنشاء {assets}. أعد إنشاءه قبل الموافقة، أو ألغِ الحملة.",
+    },
     "needs_reconnect": {
         "en": "{platform}: the connection expired while publishing. What was created there is paused and kept; "
         "nothing is delivering on any platform. Reconnect {platform} and publishing continues where it stopped.",

@@ -10,8 +10,10 @@ from langgraph.types import Command, interrupt
 from agent.assets import asset_view, brief_hash, content_hash, load_assets, slot_language
 from agent.context import AgentContext
 from agent.interactions import EDITABLE_COPY_FIELDS, ReviewContent, ReviewDecision
+from agent.localize import slot_label
 from agent.models import CampaignRequest
 from agent.nodes.generate import required_slots
+from agent.planning import platforms_without_media
 from agent.state import CampaignState
 from agent.texts import asset_list, field_list, lang_of, language_name, t
 from store import repositories as repo
@@ -52,8 +54,10 @@ async def review(
     line = rebuilt_line(edit, rebuilt, language) if edit.get("round") == review_round else ""
     if line:
         message += "\n" + line
-    if failed:
-        message += "\n" + "\n".join(f"- {slot}: {err}" for slot, err in failed.items())
+    for slot, err in failed.items():
+        # Named as people name assets; the provider's own words only in English (the log has them too).
+        message += "\n" + t("asset_failed", language, asset=slot_label(slot, language), reason=err[:200])
+    missing = platforms_without_media(list(request.platforms), slots)
     payload = ReviewContent(
         language=language,
         message=message,
@@ -62,12 +66,14 @@ async def review(
         assets=views,
         content_hash=content_hash(slots),
         rebuilt=rebuilt,
+        failed=sorted(failed),
+        missing_media=missing,
     )
     decision: ReviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=ReviewDecision)
 
     if decision.action == "cancel":
         return Command(goto="cancelled")
-    if decision.action == "regenerate" and decision.slot in slots:
+    if decision.action == "regenerate" and (decision.slot in slots or decision.slot in failed):
         return Command(
             goto="regenerate", update={"regenerate_slot": decision.slot, "review_round": payload.round + 1}
         )

@@ -304,6 +304,9 @@ def review_card(payload: dict[str, Any], ref: Ref, *, resolved: str | None = Non
     options = [
         {"text": plain(slot_label(str(a["slot"]), language), OPTION_TEXT), "value": clip(str(a["slot"]), OPTION_VALUE)}
         for a in assets[:100]
+    ] + [  # what could not be made is offered too: regenerating it tries again
+        {"text": plain(slot_label(str(slot), language), OPTION_TEXT), "value": clip(str(slot), OPTION_VALUE)}
+        for slot in (payload.get("failed") or [])[:10]
     ]
     elements: list[dict[str, Any]] = [
         button(st("approve", language), "adly.review.approve",
