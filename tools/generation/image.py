@@ -42,7 +42,11 @@ def content_of(brief: ImageBrief) -> Content:
         cta_label=brief.cta_label,
         brand=brand_for_language(brief.brand_name, brief.language, brief.brand_name_ar),
         language=brief.language,
-        offer_label=discount_label(offer.discount_percent, brief.language) if offer.discount_percent else "",
+        offer_label=(
+            discount_label(offer.discount_percent, brief.language, brief.discount_up_to)
+            if offer.discount_percent
+            else ""
+        ),
         product_line=product_line(brief.product, offer, brief.language, brief.register),
         logo=logo,
     )
