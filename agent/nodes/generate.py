@@ -298,7 +298,8 @@ async def _video_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Med
         "brand_name": brand.name,
         "brand_name_ar": brand.name_ar,
         "product": request.product,
-        "offer": offer_title(generation_offer(request), request.product, language, register),
+        "offer": offer_title(generation_offer(request), request.product, language, register,
+                             words.get("headline", "")),
     }
     video = VideoBrief(
         image_paths=[ctx.asset_dir / end.file_path] if end is not None and end.file_path else [],

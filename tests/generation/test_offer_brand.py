@@ -8,7 +8,7 @@ from decimal import Decimal
 from tools.generation.base import CopyBrief, ImageBrief
 from tools.generation.brand import brand_for_language, transliterate
 from tools.generation.image import content_of
-from tools.generation.offer import Offer, discount_label, format_price, product_line
+from tools.generation.offer import Offer, discount_label, format_price, offer_title, product_line
 from tools.generation.studio import voice_script
 from tools.generation.text import TemplateCopyProvider, has_arabic
 
@@ -77,3 +77,23 @@ async def test_configured_arabic_brand_name_is_used_in_arabic_copy() -> None:
     assert "ADLY" not in texts
     assert all(has_arabic(v.headline) for v in result.variants)
     assert "متجر عدلي" in texts
+
+
+def test_a_headline_that_states_the_discount_is_not_repeated_by_a_badge() -> None:
+    said = ImageBrief(headline="Up to 30% Off Abayas", cta_label="Shop Now", language="en", product="abaya",
+                      discount_percent=30, discount_up_to=True, price=Decimal("149"), currency="SAR")
+    assert content_of(said).offer_label == ""
+    assert content_of(said).product_line == "Abayas from SAR 149"  # the price is still said, once
+    unsaid = said.model_copy(update={"headline": "Ramadan Offers Are Here"})
+    assert content_of(unsaid).offer_label == "UP TO 30% OFF"  # never a flat 30% when the offer is "up to"
+    arabic = said.model_copy(update={"headline": "خصم حتى ٣٠٪ على العبايات", "language": "ar"})
+    assert content_of(arabic).offer_label == ""
+
+
+def test_the_video_offer_scene_says_what_the_hook_has_not() -> None:
+    both = Offer(discount_percent=30, price=Decimal("149"), currency="SAR")
+    assert offer_title(both, "abaya", "ar", headline="عروض رمضان وصلت") == "خصم 30%"
+    assert offer_title(both, "abaya", "ar", headline="العبايات بخصم 30%") == "ابتداءً من 149 ر.س"
+    assert offer_title(Offer(discount_percent=50, discount_up_to=True), None, "en", headline="50% Off") == "UP TO 50% OFF"
+    assert offer_title(Offer(price=Decimal("99"), currency="SAR"), "abaya", "en") == "Abayas from SAR 99"
+    assert offer_title(None, "abaya", "en") is None

@@ -18,6 +18,7 @@ from tools.generation.brand import brand_for_language
 from tools.generation.compose import Composition, Content, plan_layout, render_text
 from tools.generation.design import regions
 from tools.generation.offer import Offer, discount_label, product_line
+from tools.generation.offer_words import states_discount
 from tools.generation.placements import is_vertical
 from tools.generation.text import _read_json, normalize_theme, read_prompt
 from tools.generation.workers import run_cpu
@@ -42,14 +43,17 @@ def content_of(brief: ImageBrief) -> Content:
         cta_label=brief.cta_label,
         brand=brand_for_language(brief.brand_name, brief.language, brief.brand_name_ar),
         language=brief.language,
-        offer_label=(
-            discount_label(offer.discount_percent, brief.language, brief.discount_up_to)
-            if offer.discount_percent
-            else ""
-        ),
+        offer_label=_badge(brief),
         product_line=product_line(brief.product, offer, brief.language, brief.register),
         logo=logo,
     )
+
+
+def _badge(brief: ImageBrief) -> str:
+    """The discount badge, unless the headline already states the discount: a creative says it once, big."""
+    if not brief.discount_percent or states_discount(brief.headline, brief.discount_percent):
+        return ""
+    return discount_label(brief.discount_percent, brief.language, brief.discount_up_to)
 
 
 def compose_procedural(brief: ImageBrief, theme: str) -> Composition:

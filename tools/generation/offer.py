@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tools.generation.base import Offer
-from tools.generation.offer_words import discount_label, format_price
+from tools.generation.offer_words import discount_label, format_price, states_discount
 from tools.generation.text import language_key, localize_product
 
 __all__ = ["Offer", "discount_label", "format_price", "product_line"]
@@ -28,11 +28,17 @@ def product_line(product: str | None, offer: Offer | None, language: str, regist
     return name or (f"From {price}" if price else "")
 
 
-def offer_title(offer: Offer | None, product: str | None, language: str, register: str = "gulf") -> str | None:
-    """What the video's offer scene shows big: the discount ("30% OFF", "خصم 30%"), else the "from" price
-    ("Abayas from SAR 149"); None without an offer."""
+def offer_title(
+    offer: Offer | None, product: str | None, language: str, register: str = "gulf", headline: str = ""
+) -> str | None:
+    """What the video's offer scene shows big: the discount ("30% OFF", "خصم 30%"), or the "from" price when the
+    headline (the hook) has said the discount already, or when there is no discount ("Abayas from SAR 149");
+    None without an offer."""
     if offer is None or offer.empty:
         return None
     if offer.discount_percent is not None:
-        return discount_label(offer.discount_percent, language, offer.discount_up_to)
+        said = states_discount(headline, offer.discount_percent)
+        if not said or offer.price is None:
+            return discount_label(offer.discount_percent, language, offer.discount_up_to)
+        return product_line(None, offer, language, register)
     return product_line(product, offer, language, register) or None

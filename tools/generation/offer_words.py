@@ -34,3 +34,13 @@ def discount_label(percent: int, language: str, up_to: bool = False) -> str:
     if language.startswith("ar"):
         return f"خصم حتى {percent}%" if up_to else f"خصم {percent}%"
     return f"UP TO {percent}% OFF" if up_to else f"{percent}% OFF"
+
+
+# An edited Arabic headline may write the discount in Arabic-Indic digits: "٣٠٪" states "30%" too.
+_WESTERN_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
+                                 **{chr(0x06F0 + i): str(i) for i in range(10)}, "٪": "%"})
+
+
+def states_discount(text: str, percent: int) -> bool:
+    """Whether `text` (a headline) already says the discount: a creative then says it once, not twice."""
+    return f"{percent}%" in text.translate(_WESTERN_DIGITS)

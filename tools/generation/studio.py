@@ -397,7 +397,7 @@ async def _generate_bundle(
             brand_name=brief.brand_name,
             brand_name_ar=brief.brand_name_ar,
             product=brief.product,
-            offer=offer_title(offer, brief.product, primary, brief.register),
+            offer=offer_title(offer, brief.product, primary, brief.register, words.headline),
         )
         try:
             media, attempts, hit = await cached_chain(

@@ -263,6 +263,7 @@ class StoryboardVideoProvider:
                         "start": s.scene.start,
                         "end": s.scene.end,
                         "title": s.scene.plan.title,
+                        "kicker": s.scene.plan.kicker,
                         "captions": [c.text for c in s.scene.cues],
                     }
                     for s in scenes
