@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversation.conversation_helpers import USER, start, state, until
 from sqlalchemy import select
 
 from agent.turns import Turn
 from agent.workspace_settings import SettingsChange
 from bot.services import Services, open_services
 from bot.settings import Settings
-from conversation.conversation_helpers import USER, start, state, until
 from store.models import ContentAsset
 
 
