@@ -13,7 +13,7 @@ from tools.generation.media import probe, run_ffmpeg, silences
 from tools.generation.scenes import OVERSCAN, FramesJob, SceneFrames, render_frames
 from tools.generation.storyboard import (
     LEAD_S,
-    VIDEO_SAFE_ZONE,
+    SafeZone,
     align_segments,
     plan_scenes,
     split_body,
@@ -240,7 +240,7 @@ class StoryboardVideoProvider:
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")
-        zone = VIDEO_SAFE_ZONE
+        zone = SafeZone.for_frame(brief.width, brief.height)
         return MediaResult(
             path=out,
             mime="video/mp4",
@@ -268,7 +268,8 @@ class StoryboardVideoProvider:
                     }
                     for s in scenes
                 ],
-                "safe_zone": {"top": zone.top, "bottom": zone.bottom, "left": zone.left, "right": zone.right},
+                "safe_zone": {"top": zone.top, "bottom": zone.bottom, "left": zone.left, "right": zone.right,
+                              "source": zone.source},
                 "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
             },
         )
