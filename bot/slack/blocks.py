@@ -604,7 +604,7 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
             {"type": "input", "block_id": "limit", "label": plain(st("self_limit", language), 2000),
              "element": {"type": "number_input", "action_id": "value", "is_decimal_allowed": True,
                          "min_value": "0", "initial_value": settings.self_approval_limit}},
-            {"type": "input", "block_id": "brand", "label": plain(st("brand_name", language), 2000),
+            {"type": "input", "block_id": "brand", "optional": True, "label": plain(st("brand_name", language), 2000),
              "element": brand},
             {"type": "input", "block_id": "brand_ar", "optional": True,
              "label": plain(st("brand_name_ar", language), 2000),

@@ -202,7 +202,15 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
     if values.get("timezone"):
         fields["timezone"] = values["timezone"]
     if "brand" in values:  # a form from before the brand was in it leaves the brand as it is
-        fields |= {"brand_name": values["brand"], "brand_name_ar": values.get("brand_ar")}
+        # The form shows the deployment's brand where the workspace has none: saved unchanged, it stays unset
+        # (so a later ADLY_BRAND_NAME[_AR] still applies), not copied into the workspace.
+        ctx = door.services.ctx
+        brand, brand_ar = values["brand"], values.get("brand_ar")
+        if workspace.brand_name is None and brand == ctx.brand_name:
+            brand = None
+        if workspace.brand_name_ar is None and brand_ar is not None and brand_ar == ctx.brand_name_ar:
+            brand_ar = None
+        fields |= {"brand_name": brand, "brand_name_ar": brand_ar}
     if values.get("campaign_ceiling") is not None and values.get("daily_ceiling") is not None:
         fields |= {"max_campaign_budget": values["campaign_ceiling"], "max_daily_budget": values["daily_ceiling"]}
         # A form opened while its user was an admin keeps the rest of its changes if that right is gone since.

@@ -173,6 +173,7 @@ async def test_the_settings_modal_edits_the_workspaces_brand_and_its_arabic_name
     assert "initial_value" not in blocks["brand_ar"]["element"]  # none set: Arabic ads transliterate
     assert blocks["brand_ar"]["element"]["placeholder"]["text"] == "أدلي ستور"
     values = {"currency": {"value": {"type": "plain_text_input", "value": "SAR"}},
+              "approvers": {"value": {"type": "multi_users_select", "selected_users": [APPROVER]}},
               "limit": {"value": {"type": "number_input", "value": "5000"}},
               "hour": {"value": {"type": "static_select", "selected_option": {"value": "9"}}},
               "brand": {"value": {"type": "plain_text_input", "value": "Jarir Bookstore"}},
@@ -187,6 +188,15 @@ async def test_the_settings_modal_edits_the_workspaces_brand_and_its_arabic_name
         assert (workspace.brand_name, workspace.brand_name_ar) == ("Jarir Bookstore", "مكتبة جرير")
     home = slack.fake.named("views.publish")[-1].args["view"]
     assert "Jarir Bookstore · مكتبة جرير" in json.dumps(home, ensure_ascii=False)
+
+    # Emptied, the workspace goes back to the deployment's brand (and its transliteration), not a copy of it.
+    values["brand"]["value"]["value"] = ""
+    values["brand_ar"]["value"]["value"] = ""
+    assert (await slack.submit(modal, values)).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_or_create_workspace(session=session, name="T1", slack_team_id="T1")
+        assert (workspace.brand_name, workspace.brand_name_ar) == (None, None)
 
 
 def test_edit_modal_validation_uses_platform_limits() -> None:
