@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tools.generation.base import CopyBrief, ImageBrief
-from tools.generation.brand import brand_for_language, transliterate
+from tools.generation.base import CopyBrief, CopyVariant, ImageBrief
+from tools.generation.brand import brand_for_language, transliterate, with_brand_for_language
 from tools.generation.image import content_of
 from tools.generation.offer import Offer, discount_label, format_price, offer_title, product_line
 from tools.generation.studio import voice_script
@@ -97,3 +97,14 @@ def test_the_video_offer_scene_says_what_the_hook_has_not() -> None:
     assert offer_title(Offer(discount_percent=50, discount_up_to=True), None, "en", headline="50% Off") == "UP TO 50% OFF"
     assert offer_title(Offer(price=Decimal("99"), currency="SAR"), "abaya", "en") == "Abayas from SAR 99"
     assert offer_title(None, "abaya", "en") is None
+
+
+def test_an_arabic_voice_script_says_the_arabic_brand_even_where_the_copy_kept_the_latin_one() -> None:
+    words = CopyVariant(language="ar", headline="عروض رمضان عند ADLY Store", primary_text="تسوّق من adly store اليوم.",
+                        description="", cta="shop_now", cta_label="تسوّق الحين")
+    script = voice_script(words, brand_name="ADLY Store")
+    assert "ADLY" not in script.upper() and script.count("أدلي ستور") == 2, script
+    assert "متجر عدلي" in voice_script(words, brand_name="ADLY Store", brand_name_ar="متجر عدلي")
+    english = words.model_copy(update={"language": "en"})
+    assert "ADLY Store" in voice_script(english, brand_name="ADLY Store")  # English keeps the Latin name
+    assert with_brand_for_language("Visit ADLY Store", "ADLY Store", "en") == "Visit ADLY Store"
