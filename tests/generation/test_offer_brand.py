@@ -49,7 +49,8 @@ def test_an_arabic_sale_image_says_discount_product_price_and_arabic_brand() -> 
     )
     content = content_of(brief)
     assert content.offer_label == "خصم 20%"
-    assert "العبايات" in content.product_line and "199" in content.product_line
+    # The headline names the product, so the product line gives the price alone: each said once.
+    assert "العبايات" in content.headline and content.product_line == "ابتداءً من 199 ر.س"
     assert content.brand == "أدلي ستور"
 
 
@@ -83,7 +84,7 @@ def test_a_headline_that_states_the_discount_is_not_repeated_by_a_badge() -> Non
     said = ImageBrief(headline="Up to 30% Off Abayas", cta_label="Shop Now", language="en", product="abaya",
                       discount_percent=30, discount_up_to=True, price=Decimal("149"), currency="SAR")
     assert content_of(said).offer_label == ""
-    assert content_of(said).product_line == "Abayas from SAR 149"  # the price is still said, once
+    assert content_of(said).product_line == "From SAR 149"  # the price is still said, once
     unsaid = said.model_copy(update={"headline": "Ramadan Offers Are Here"})
     assert content_of(unsaid).offer_label == "UP TO 30% OFF"  # never a flat 30% when the offer is "up to"
     arabic = said.model_copy(update={"headline": "خصم حتى ٣٠٪ على العبايات", "language": "ar"})
@@ -108,3 +109,15 @@ def test_an_arabic_voice_script_says_the_arabic_brand_even_where_the_copy_kept_t
     english = words.model_copy(update={"language": "en"})
     assert "ADLY Store" in voice_script(english, brand_name="ADLY Store")  # English keeps the Latin name
     assert with_brand_for_language("Visit ADLY Store", "ADLY Store", "en") == "Visit ADLY Store"
+
+
+def test_a_headline_that_names_the_price_is_not_repeated_by_the_product_line() -> None:
+    brief = ImageBrief(headline="Perfumes from SAR 99", cta_label="Shop Now", language="en", product="perfume",
+                       price=Decimal("99"), currency="SAR")
+    assert content_of(brief).product_line == ""
+    arabic = brief.model_copy(update={"headline": "العطور ابتداءً من 99 ر.س", "language": "ar"})
+    assert content_of(arabic).product_line == ""
+    other = brief.model_copy(update={"headline": "Eid Gifts for Everyone"})
+    assert content_of(other).product_line == "Perfumes from SAR 99"
+    named = brief.model_copy(update={"headline": "Perfumes: 25% Off", "discount_percent": 25})
+    assert content_of(named).product_line == "From SAR 99"  # the headline named the product: the price alone
