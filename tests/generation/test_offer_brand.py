@@ -95,9 +95,14 @@ def test_the_video_offer_scene_says_what_the_hook_has_not() -> None:
     both = Offer(discount_percent=30, price=Decimal("149"), currency="SAR")
     assert offer_title(both, "abaya", "ar", headline="عروض رمضان وصلت") == "خصم 30%"
     assert offer_title(both, "abaya", "ar", headline="العبايات بخصم 30%") == "ابتداءً من 149 ر.س"
-    assert offer_title(Offer(discount_percent=50, discount_up_to=True), None, "en", headline="50% Off") == "UP TO 50% OFF"
+    up_to = Offer(discount_percent=50, discount_up_to=True)
+    assert offer_title(up_to, None, "en", headline="Ramadan Offers") == "UP TO 50% OFF"
+    assert offer_title(up_to, None, "en", headline="Up to 50% Off Abayas") is None  # said by the hook already
     assert offer_title(Offer(price=Decimal("99"), currency="SAR"), "abaya", "en") == "Abayas from SAR 99"
     assert offer_title(None, "abaya", "en") is None
+    price = Offer(price=Decimal("99"), currency="SAR")
+    assert offer_title(price, "abaya", "en", headline="Abayas from SAR 99") is None  # the hook said it all
+    assert offer_title(price, "abaya", "en", headline="New Abayas at ADLY Store") == "From SAR 99"
 
 
 def test_an_arabic_voice_script_says_the_arabic_brand_even_where_the_copy_kept_the_latin_one() -> None:

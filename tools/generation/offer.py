@@ -31,14 +31,18 @@ def product_line(product: str | None, offer: Offer | None, language: str, regist
 def offer_title(
     offer: Offer | None, product: str | None, language: str, register: str = "gulf", headline: str = ""
 ) -> str | None:
-    """What the video's offer scene shows big: the discount ("30% OFF", "خصم 30%"), or the "from" price when the
-    headline (the hook) has said the discount already, or when there is no discount ("Abayas from SAR 149");
-    None without an offer."""
+    """What the video's offer scene shows big, saying what the hook (the headline) has not: the discount
+    ("30% OFF", "خصم 30%"), else the "from" price ("Abayas from SAR 149", or "From SAR 149" when the headline
+    named the product); None without an offer, or when the headline has said all of it."""
     if offer is None or offer.empty:
         return None
-    if offer.discount_percent is not None:
-        said = states_discount(headline, offer.discount_percent)
-        if not said or offer.price is None:
-            return discount_label(offer.discount_percent, language, offer.discount_up_to)
-        return product_line(None, offer, language, register)
-    return product_line(product, offer, language, register) or None
+    if offer.discount_percent is not None and not states_discount(headline, offer.discount_percent):
+        return discount_label(offer.discount_percent, language, offer.discount_up_to)
+    if offer.price is None or not offer.currency:
+        return None
+    said = headline.casefold()
+    if format_price(offer.price, offer.currency, language).casefold() in said:
+        return None
+    name = localize_product(product, language_key(language, register)) if product else None
+    named = name is not None and name.casefold() in said
+    return product_line(None if named or offer.discount_percent is not None else product, offer, language, register)
