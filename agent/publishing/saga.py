@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from agent.brands import brand_of
 from agent.context import AgentContext
 from agent.leases import fence
 from agent.planning import CampaignPlan
@@ -105,6 +106,12 @@ async def _open_ledger(
                 pub.load_account(accounts.get(pub.pplan.ad_account_id))
             except NeedsReconnect as exc:
                 failures[pub.platform] = exc
+        # The ads carry their workspace's brand, as the creative does (Snap wants the paying advertiser's name).
+        workspaces = {account.workspace_id for account in accounts.values()}
+        if len(workspaces) == 1:
+            brand = brand_of(ctx, await repo.get_workspace(session=session, workspace_id=workspaces.pop()))
+            for pub in publishers:
+                pub.brand_name = brand.name
         if premark:
             for pub in publishers:
                 if pub.platform in failures:

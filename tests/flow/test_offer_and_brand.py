@@ -3,13 +3,16 @@ brand reaches it in the creative's language: through the conversation driver, in
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from typing import Any
 
-from conversation.conversation_helpers import USER, start, state, until
+from conversation.conversation_helpers import USER, say, start, state, until
 from sqlalchemy import select
 
 from agent.turns import Turn
 from agent.workspace_settings import SettingsChange
+from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store.models import ContentAsset
@@ -104,3 +107,25 @@ async def test_an_arabic_offer_and_the_workspaces_arabic_brand_reach_the_arabic_
         assert [s["title"] for s in _scenes(video) if s["role"] == "offer"] == ["ابتداءً من 99 ر.س"]
         assert "Jarir" not in _brief(assets["voice:ar"])["script"]
         assert [s["kicker"] for s in _scenes(assets["video:en"]) if s["role"] == "hook"] == ["Jarir Bookstore"]
+
+
+def _sandbox_rows(settings: Settings, platform: str, kind: str) -> list[dict[str, Any]]:
+    with sqlite3.connect(settings.sandbox_dir / f"{platform}.sqlite") as db:
+        return [json.loads(r[0]) for r in db.execute("SELECT data FROM objects WHERE kind = ?", (kind,))]
+
+
+async def test_the_published_ads_carry_the_workspaces_brand_as_the_creative_does(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        workspace = await services.local_workspace(USER)
+        await services.driver.change_settings(workspace.id, USER, SettingsChange(brand_name="Jarir Bookstore"))
+        turn = await start(services, "TikTok and Snapchat campaign for Ramadan, 1000 SAR, Riyadh, 20% off perfumes")
+        while turn.prompt is not None:  # connect in the sandbox, approve the content and the plan: publish
+            if turn.prompt.kind == "connect":
+                turn = await connect_in_sandbox(services, turn, USER, lambda _: None)
+            else:
+                assert turn.prompt.kind in ("review", "preview"), turn.prompt
+                turn = await say(services, turn, "approve")
+    [identity] = _sandbox_rows(settings, "tiktok", "identity")
+    assert identity["display_name"] == "Jarir Bookstore"
+    creatives = _sandbox_rows(settings, "snapchat", "creative")
+    assert creatives and {c["brand_name"] for c in creatives} == {"Jarir Bookstore"}
