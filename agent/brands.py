@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from agent.context import AgentContext
 from store import repositories as repo
 from store.models import Workspace
+from tools.generation.avatar import drawn_avatar
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,27 @@ async def workspace_brand(ctx: AgentContext, workspace_id: str | None) -> Brand:
     async with ctx.reads()() as session:
         workspace = await repo.get_workspace(session=session, workspace_id=workspace_id)
     return brand_of(ctx, workspace)
+
+
+async def brand_avatar(ctx: AgentContext, brand: Brand) -> Path | None:
+    """The square picture a TikTok identity of `brand` shows: the deployment's (its logo, or its name's
+    initials) for its own brand or when a logo is configured; else the workspace brand's initials, drawn once
+    into the asset store (named after its content). The deployment's when they cannot be drawn."""
+    if brand.name == ctx.brand_name or ctx.brand_logo is not None:
+        return ctx.brand_avatar
+    try:
+        png = await asyncio.to_thread(drawn_avatar, brand.name)
+    except Exception:  # noqa: BLE001 - no font for these letters: the deployment's avatar still identifies the ads
+        return ctx.brand_avatar
+    path = ctx.asset_dir / "brand" / f"avatar-{hashlib.sha256(png).hexdigest()[:12]}.png"
+    await asyncio.to_thread(_write_once, path, png)
+    return path
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.partial")  # never half a file under its name
+    partial.write_bytes(data)
+    partial.replace(path)

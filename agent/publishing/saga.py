@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from agent.brands import brand_of
+from agent.brands import Brand, brand_avatar, brand_of
 from agent.context import AgentContext
 from agent.leases import fence
 from agent.planning import CampaignPlan
@@ -146,6 +146,10 @@ async def publish_plan(
     ledger = LedgerWriter(ctx)
     publishers = [PlatformPublisher(ctx, plan, plan_hash, p, ledger) for p in plan.platforms]
     early = await _open_ledger(ctx, publishers, premark=True)
+    if publishers and publishers[0].brand_name != ctx.brand_name:  # a workspace's own brand: its own picture
+        avatar = await brand_avatar(ctx, Brand(publishers[0].brand_name, None))
+        for pub in publishers:
+            pub.brand_avatar = avatar
 
     async def build(pub: PlatformPublisher) -> None:
         if pub.platform in early:

@@ -147,7 +147,7 @@ class _Tree:
             calls.append(
                 prefetch(
                     token=pub.token, account_id=pub.acct, brand_name=pub.brand_name,
-                    brand_avatar=pub.ctx.brand_avatar,
+                    brand_avatar=pub.brand_avatar,
                 )
             )
         async def head_start(call: Awaitable[Any]) -> None:
@@ -294,7 +294,7 @@ class _Tree:
                 campaign_name=pub.plan.name, campaign_id=pub.plan.campaign_id, ad_key=ad.key,
             ),
             brand_name=pub.brand_name,
-            brand_avatar=pub.ctx.brand_avatar,
+            brand_avatar=pub.brand_avatar,
             media=media,
             idempotency_key=key,
             message_destination=pub.pplan.message_destination,

@@ -3,6 +3,7 @@ brand reaches it in the creative's language: through the conversation driver, in
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from typing import Any
@@ -16,6 +17,7 @@ from bot.console import connect_in_sandbox
 from bot.services import Services, open_services
 from bot.settings import Settings
 from store.models import ContentAsset
+from tools.generation.avatar import drawn_avatar
 
 
 async def _review(services: Services, text: str) -> Turn:
@@ -127,5 +129,8 @@ async def test_the_published_ads_carry_the_workspaces_brand_as_the_creative_does
                 turn = await say(services, turn, "approve")
     [identity] = _sandbox_rows(settings, "tiktok", "identity")
     assert identity["display_name"] == "Jarir Bookstore"
+    images = {row["image_id"]: row for row in _sandbox_rows(settings, "tiktok", "image")}
+    drawn = hashlib.md5(drawn_avatar("Jarir Bookstore")).hexdigest()  # noqa: S324 - the bytes TikTok got
+    assert images[identity["image_uri"]]["signature"] == drawn  # its own initials, not the deployment's
     creatives = _sandbox_rows(settings, "snapchat", "creative")
     assert creatives and {c["brand_name"] for c in creatives} == {"Jarir Bookstore"}
