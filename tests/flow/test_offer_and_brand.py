@@ -134,3 +134,19 @@ async def test_the_published_ads_carry_the_workspaces_brand_as_the_creative_does
     assert images[identity["image_uri"]]["signature"] == drawn  # its own initials, not the deployment's
     creatives = _sandbox_rows(settings, "snapchat", "creative")
     assert creatives and {c["brand_name"] for c in creatives} == {"Jarir Bookstore"}
+
+
+async def test_a_reply_that_changes_the_offer_makes_the_content_again(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        turn = await _review(services, "Snapchat campaign for Ramadan, 1000 SAR in Riyadh, 30% off abayas, images only")
+        assert "30%" in ((await _assets(services, turn))["copy:en"].text or {})["headline"]
+        preview = await until(services, turn, "preview")  # content approved; the plan shown: adjust it there
+        turn = await say(services, preview, "make it 40% off")
+        assert turn.prompt is not None and turn.prompt.kind == "review", turn.prompt  # the content is made again
+        request = (await state(services, turn))["request"]
+        assert request["offer"]["discount_percent"] == 40 and request["budget"]["amount"] == 1000
+        assets = await _assets(services, turn)
+        for language in ("ar", "en"):
+            assert "40%" in (assets[f"copy:{language}"].text or {})["headline"], assets[f"copy:{language}"].text
+        image = _brief(assets["image:ar:9x16"])
+        assert image["discount_percent"] == 40 and "40%" in image["headline"]
