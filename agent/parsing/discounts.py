@@ -16,7 +16,7 @@ _PERCENT = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|بالميه|بالمئه
 # A percentage is a discount only beside a word that says so: "30% off", "خصم 30%", "discount of 25%".
 _DISCOUNT_AFTER = re.compile(r"\s*(?:off\b|discount|sale\b|خصم|تخفيض)")
 _DISCOUNT_BEFORE = re.compile(
-    r"(?:(?<![a-z])(?:off|discounts?|sale|save|saving|savings)|خصم|خصومات|تخفيض|تخفيضات|تنزيلات|وفر|وفري|عروض)"
+    r"(?:(?<![a-z])(?:off|discounts?|sale|save|saving|savings)|خصم|خصومات|تخفيض|تخفيضات|تنزيلات|وفر|وفري|عرض|عروض)"
     r"\s*(?:of|by|up\s+to|upto|بنسبه|يصل\s+الي|تصل\s+الي|حتي|الي|لين|لغايه)?\s*$"
 )
 _UP_TO = re.compile(r"(?:up\s+to|upto|يصل\s+الي|تصل\s+الي|حتي|لين|لغايه|الي)\s*$")
@@ -36,7 +36,7 @@ _AR_AFTER_DISCOUNT = re.compile(r"\s+(?:علي|لكل|ل|في)\s+(?:(?:جميع|
 
 
 def read_offer(scan: Scan, default_currency: str, countries: set[str],
-               sources: dict[str, list[Span]]) -> tuple[Offer | None, Span | None]:
+               sources: dict[str, list[Span]]) -> tuple[Offer | None, tuple[str, Span] | None]:
     """The discount and "from" price the text states (their numbers marked used) and the product named with
     them ("30% off abayas", "خصم ٣٠٪ على العبايات", "abayas from 149 SAR"), if any."""
     spans: list[tuple[int, int]] = []
@@ -52,7 +52,18 @@ def read_offer(scan: Scan, default_currency: str, countries: set[str],
     sources["offer"] = [scan.span(s, e) for s, e in sorted(set(spans))]
     offer = Offer(discount_percent=discount, discount_up_to=up_to,
                   price=price[0] if price else None, currency=price[1] if price else None)
-    return offer, scan.span(*product) if product else None
+    if product is None:
+        return offer, None
+    span = scan.span(*product)
+    return offer, (_without_preposition(span.text), span)
+
+
+def _without_preposition(name: str) -> str:
+    """"للعطور" (for the perfumes) names العطور: an Arabic product keeps its article, not the preposition."""
+    for glued, article in (("لل", "ال"), ("بال", "ال"), ("وال", "ال"), ("فال", "ال")):
+        if name.startswith(glued) and len(name) > len(glued) + 2:
+            return article + name[len(glued):]
+    return name
 
 
 def _discount(scan: Scan, spans: list[tuple[int, int]]) -> tuple[int | None, bool]:
@@ -100,12 +111,15 @@ def _price(scan: Scan, default_currency: str, countries: set[str],
 
 
 def _near_budget_cue(text: str, cues: list[Hit], start: int, end: int) -> bool:
-    """A budget word in the same clause, just before the price word or just after the money."""
+    """A budget word in the same clause, just before the price word ("budget from 1000 SAR") or just after
+    the money ("149 SAR budget"), but not one that has an amount of its own ("بسعر 250 ريال والميزانية 4000")."""
     def same_clause(gap: str, most: int) -> bool:
         return len(gap) <= most and not re.search(r"[,;.،؛]", gap)
 
     return any((c.end <= start and same_clause(text[c.end:start], 20))
-               or (c.start >= end and same_clause(text[end:c.start], 12)) for c in cues)
+               or (c.start >= end and same_clause(text[end:c.start], 12)
+                   and not re.match(r"[^\d,;.،؛]{0,15}\d", text[c.end:]))
+               for c in cues)
 
 
 def _phrase_words(scan: Scan, matches: list[re.Match[str]], offset: int) -> list[tuple[int, int]]:
@@ -113,7 +127,8 @@ def _phrase_words(scan: Scan, matches: list[re.Match[str]], offset: int) -> list
     words: list[tuple[int, int]] = []
     for w in matches:
         word, start = w.group(0), offset + w.start()
-        if word in PRODUCT_STOP or word in AR_PRODUCT_STOP or word in _OFFER_WORDS or is_value(scan, start):
+        if (word in PRODUCT_STOP or word in AR_PRODUCT_STOP or word in _OFFER_WORDS or is_value(scan, start)
+                or any(ch.isdigit() for ch in word)):
             break
         words.append((start, offset + w.end()))
     return words
@@ -126,7 +141,7 @@ def _words_after(scan: Scan, pos: int) -> tuple[int, int] | None:
     if lead is None:
         return None
     tail = re.match(r"[^\s,.;:!?،؛]+(?:\s+[^\s,.;:!?،؛]+){0,2}", text[lead.end():])
-    if tail is None or any(ch.isdigit() for ch in tail.group(0)):
+    if tail is None:
         return None
     words = _phrase_words(scan, list(re.finditer(r"\S+", tail.group(0))), lead.end())
     return (words[0][0], words[-1][1]) if words else None

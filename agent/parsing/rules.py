@@ -110,8 +110,8 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     creative = read_creative_types(scan, objective, sources)
     product = read_product(scan, sources)
     if product is None and offer_product is not None:
-        product = offer_product.text
-        sources["product"] = [offer_product]
+        product, product_span = offer_product
+        sources["product"] = [product_span]
     placements = read_placements(scan, sources)
     destination = read_message_destination(scan, sources)
     extensions: dict[str, object] = {"placements": placements} if placements else {}

@@ -28,6 +28,11 @@ CASES: list[tuple[str, tuple[int | None, bool, int | None, str | None] | None, i
      (None, False, 199, "AED"), 3000, "perfume"),
     ("Sale campaign with 20% off on TikTok, 3000 SAR", (20, False, None, None), 3000, None),
     ("Black Friday: everything 40% off! TikTok 10k SAR", (40, False, None, None), 10000, None),
+    ("عرض ٢٠٪ على الساعات بسناب ٣٠٠٠ ريال", (20, False, None, None), 3000, "الساعات"),
+    # The budget word after the price has its own amount: it is the budget's, not a sign the price is one.
+    ("ابغى اعلان تيك توك للعطور بسعر 250 ريال والميزانية 4000", (None, False, 250, "SAR"), 4000, "العطور"),
+    ("Snap, abayas at just 99 SAR budget 3000", (None, False, 99, "SAR"), 3000, "abayas"),
+    ("TikTok, only 149 SAR budget", None, 149, None),
     # A price with no budget is a price, and the budget is asked for.
     ("Snapchat ad: abayas from 149 SAR", (None, False, 149, "SAR"), None, "abayas"),
     # Not offers: a percentage without a discount word, dates and budgets after "from", a budget "from".
