@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from agent.models import CampaignRequest
-from tools.generation.base import CopyBrief
+from tools.generation.base import CopyBrief, Offer
 
 DEFAULT_LANGUAGES = ["ar", "en"]
 
@@ -26,6 +26,14 @@ def audience_gender(request: CampaignRequest) -> Literal["female", "male", "all"
     """Who the copy addresses: Arabic imperatives agree with it (تسوّقي for women, تسوّق otherwise)."""
     genders = sorted(request.audience.genders)
     return "female" if genders == ["female"] else "male" if genders == ["male"] else "all"
+
+
+def generation_offer(request: CampaignRequest) -> Offer | None:
+    """The request's offer as the generators take it (the same terms; money stays a Decimal)."""
+    if request.offer is None:
+        return None
+    offer = Offer.model_validate(request.offer.model_dump())
+    return None if offer.empty else offer
 
 
 def copy_brief(
@@ -50,4 +58,5 @@ def copy_brief(
         register="msa" if register == "msa" else "gulf",
         landing_url=request.landing_url,
         variation=variation,
+        offer=generation_offer(request),
     )

@@ -60,6 +60,18 @@ class Audience(BaseModel):
     interests: list[str] = Field(default_factory=list)
 
 
+class Offer(BaseModel):
+    """What a sale promises, as the text says it: a discount ("30% off", "up to 50%") and/or a "from" price.
+
+    Neither is a budget: the parser reads them first, so their numbers are never taken for the spend.
+    """
+
+    discount_percent: int | None = Field(default=None, ge=1, le=95)
+    discount_up_to: bool = False  # "up to 50% off": the creative must say "up to", not promise 50% on all
+    price: JsonDecimal | None = Field(default=None, gt=0)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")  # set with a price
+
+
 class CampaignRequest(BaseModel):
     """What the marketer asked for, normalised. Serialised exactly per contracts/campaign-request.schema.json."""
 
@@ -77,7 +89,8 @@ class CampaignRequest(BaseModel):
     product: str | None = None
     landing_url: str | None = None
     missing: list[str] = Field(default_factory=list)
-    # Extensions (allowed by the schema): the instruction's language and where each field came from.
+    # Extensions (allowed by the schema): the offer, the instruction's language and where each field came from.
+    offer: Offer | None = None
     input_language: Literal["ar", "en"] = "en"
     sources: dict[str, list[Span]] = Field(default_factory=dict)
 

@@ -196,6 +196,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{zone} is not a time zone I know: use a name such as Asia/Riyadh or Asia/Dubai.",
         "ar": "{zone} ليست منطقة زمنية معروفة: استخدم اسمًا مثل Asia/Riyadh أو Asia/Dubai.",
     },
+    "setting_bad_brand": {
+        "en": "A brand name needs visible characters (up to 40).",
+        "ar": "اسم العلامة التجارية يحتاج حروفًا ظاهرة (حتى 40 حرفًا).",
+    },
+    "setting_brand_ar_not_arabic": {
+        "en": "The Arabic brand name must be written in Arabic letters, e.g. أدلي ستور.",
+        "ar": "اكتب اسم العلامة التجارية بالعربي بحروف عربية، مثل أدلي ستور.",
+    },
     "setting_bad_approver": {
         "en": "“{ref}” is not a user or user group id (such as U012AB3CD or S012AB3CD): no spaces, at most 128 "
               "characters.",

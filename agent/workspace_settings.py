@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent import messages as catalogue
+from agent.brands import brand_of
 from agent.context import AgentContext, is_placeholder_url
 from agent.texts import lang_of, t
 from agent.validation import landing_url_problem
@@ -21,7 +22,7 @@ Amount = Decimal
 ADMIN_ONLY = frozenset({"max_campaign_budget", "max_daily_budget"})
 # Fields a change may clear (back to the settings' default, or none).
 CLEARABLE = frozenset({"self_approval_limit", "max_campaign_budget", "max_daily_budget", "landing_url",
-                       "digest_channel", "digest_hour"})
+                       "digest_channel", "digest_hour", "brand_name", "brand_name_ar"})
 
 
 class SettingsChange(BaseModel):
@@ -38,6 +39,9 @@ class SettingsChange(BaseModel):
     digest_channel: str | None = Field(default=None, min_length=1, max_length=64)
     digest_hour: int | None = Field(default=None, ge=0, le=23)
     timezone: str | None = Field(default=None, min_length=1, max_length=64)  # an IANA name: digests' hours and days
+    # The brand on the workspace's ads (None: the deployment's ADLY_BRAND_NAME / ADLY_BRAND_NAME_AR).
+    brand_name: str | None = Field(default=None, min_length=1, max_length=40)  # TikTok's display name limit
+    brand_name_ar: str | None = Field(default=None, min_length=1, max_length=40)
 
 
 class SettingsRefused(Exception):
@@ -53,6 +57,8 @@ class SettingsRefused(Exception):
 def settings_view(ctx: AgentContext, workspace: Workspace) -> dict[str, Any]:
     """The workspace's settings as they apply: a setting left unset shows the default it falls back to."""
 
+    brand = brand_of(ctx, workspace)
+
     def amount(value: Decimal | None, default: Decimal) -> str:
         return f"{Decimal(value if value is not None else default).normalize():f}"
 
@@ -67,6 +73,9 @@ def settings_view(ctx: AgentContext, workspace: Workspace) -> dict[str, Any]:
         "digest_channel": workspace.digest_channel,
         "digest_hour": workspace.digest_hour if workspace.digest_hour is not None else 9,
         "timezone": workspace.timezone or "Asia/Riyadh",
+        # The brand as the workspace's ads carry it: None for the Arabic name means it is transliterated.
+        "brand_name": brand.name,
+        "brand_name_ar": brand.name_ar,
     }
 
 
@@ -100,6 +109,12 @@ def _check_values(change: SettingsChange, fields: set[str], language: str) -> No
     if change.timezone is not None and not known_zone(change.timezone):
         raise SettingsRefused("invalid_setting", t("setting_bad_timezone", language, zone=change.timezone[:64]),
                               "timezone")
+    for name in ("brand_name", "brand_name_ar"):
+        value = getattr(change, name)
+        if name in fields and value is not None and (not value.strip() or not value.isprintable()):
+            raise SettingsRefused("invalid_setting", t("setting_bad_brand", language), name)
+    if change.brand_name_ar is not None and not any("\u0600" <= ch <= "\u06ff" for ch in change.brand_name_ar):
+        raise SettingsRefused("invalid_setting", t("setting_brand_ar_not_arabic", language), "brand_name_ar")
     url = change.landing_url
     if "landing_url" in fields and url is not None:
         problem = landing_setting_problem(url)
@@ -121,6 +136,9 @@ async def change_settings(
         raise SettingsRefused("not_admin", t("settings_admin_only", language), sorted(fields & ADMIN_ONLY)[0])
     _check_values(change, fields, language)
     values = {name: getattr(change, name) for name in fields}
+    for name in ("brand_name", "brand_name_ar"):
+        if isinstance(values.get(name), str):
+            values[name] = values[name].strip()
     async with ctx.sessions() as session, session.begin():
         workspace = await repo.update_workspace(session=session, workspace_id=workspace_id, **values)
         await repo.audit(session=session, workspace_id=workspace_id, actor=actor, action="workspace.settings",

@@ -179,6 +179,9 @@ class Workspace(Base):
     max_campaign_budget: Mapped[Decimal | None]  # ceilings; None: ADLY_MAX_CAMPAIGN_BUDGET / ADLY_MAX_DAILY_BUDGET
     max_daily_budget: Mapped[Decimal | None]
     landing_url: Mapped[str | None] = mapped_column(String(2000))  # asked once, remembered: the default ad link
+    # The brand its ads carry; None: ADLY_BRAND_NAME / ADLY_BRAND_NAME_AR, and Arabic creative transliterates.
+    brand_name: Mapped[str | None] = mapped_column(String(255))
+    brand_name_ar: Mapped[str | None] = mapped_column(String(255))
     digest_channel: Mapped[str | None] = mapped_column(String(64))
     digest_hour: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _created()

@@ -12,7 +12,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
 from agent.assets import IMAGE_SLOTS, load_assets, produce, slot_kind, slot_language
-from agent.briefs import DEFAULT_LANGUAGES, copy_brief
+from agent.brands import workspace_brand
+from agent.briefs import DEFAULT_LANGUAGES, copy_brief, generation_offer
 from agent.context import AgentContext
 from agent.interactions import EDITABLE_COPY_FIELDS
 from agent.localize import slot_label
@@ -31,6 +32,7 @@ from tools.generation.base import (
     VoiceBrief,
     fits_platforms,
 )
+from tools.generation.offer import offer_title
 from tools.generation.studio import voice_script
 
 
@@ -79,7 +81,10 @@ async def generate_copy(state: CampaignState, runtime: Runtime[AgentContext]) ->
 
 def content_subject(request: CampaignRequest) -> dict[str, Any]:
     """What the content speaks of: when an adjustment changes it, the content is made again."""
-    return {"theme": request.theme, "product": request.product}
+    subject: dict[str, Any] = {"theme": request.theme, "product": request.product}
+    if request.offer is not None:  # only when there is one, so content made before offers were read still stands
+        subject["offer"] = request.offer.model_dump(mode="json")
+    return subject
 
 
 async def _make_copy(
@@ -87,7 +92,8 @@ async def _make_copy(
 ) -> tuple[str, str]:
     language = slot_language(slot) or "en"
     variation = _variation(state, slot)
-    brief = copy_brief_for(request, language, variation, ctx.arabic_register, ctx.brand_name, ctx.brand_name_ar)
+    brand = await workspace_brand(ctx, state.get("workspace_id"))
+    brief = copy_brief_for(request, language, variation, ctx.arabic_register, brand.name, brand.name_ar)
     model = CopyBrief.model_validate(brief)
 
     async def call(provider: Any, _work_dir: Any) -> CopyResult:
@@ -176,8 +182,10 @@ async def media_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Medi
     language = slot_language(slot) or "en"
     words = await _copy_words(ctx, state, language)
     variation = int((state.get("variations") or {}).get(slot, 0))
+    brand = await workspace_brand(ctx, state.get("workspace_id"))
     if slot_kind(slot) == "image":
         width, height = IMAGE_SLOTS[slot.split(":")[2]]
+        offer = generation_offer(request)
         image = ImageBrief(
             theme=request.theme,
             headline=words.get("headline", ""),
@@ -186,9 +194,13 @@ async def media_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Medi
             width=width,
             height=height,
             product=request.product,
-            brand_name=ctx.brand_name,
-            brand_name_ar=ctx.brand_name_ar,
+            brand_name=brand.name,
+            brand_name_ar=brand.name_ar,
             logo_path=ctx.brand_logo,
+            discount_percent=offer.discount_percent if offer else None,
+            discount_up_to=offer.discount_up_to if offer else False,
+            price=offer.price if offer else None,
+            currency=offer.currency if offer else None,
             register="msa" if ctx.arabic_register == "msa" else "gulf",
             variation=variation,
         )
@@ -198,8 +210,8 @@ async def media_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Medi
 
         return MediaJob("image", language, image.model_dump(mode="json"), list(ctx.providers.image), draw)
     voice = VoiceBrief(
-        script=voice_script(CopyVariant.model_validate(words)), language=language, gender="female",
-        variation=variation,
+        script=voice_script(CopyVariant.model_validate(words), brand_name=brand.name, brand_name_ar=brand.name_ar),
+        language=language, gender="female", variation=variation,
     )
 
     async def speak(provider: Any, work_dir: Path) -> MediaResult:
@@ -276,14 +288,19 @@ async def _video_job(ctx: AgentContext, state: dict[str, Any], slot: str) -> Med
     end, voice = rows.get(end_slot), rows.get(voice_slot)
     words = await _copy_words(ctx, state, language)
     variation = int((state.get("variations") or {}).get(slot, 0))
+    brand = await workspace_brand(ctx, state.get("workspace_id"))
+    register = "msa" if ctx.arabic_register == "msa" else "gulf"
     story = {
         "theme": request.theme,
         "headline": words.get("headline", ""),
         "primary_text": words.get("primary_text", ""),
         "description": words.get("description", ""),
         "cta_label": words.get("cta_label", ""),
-        "brand_name": ctx.brand_name,
+        "brand_name": brand.name,
+        "brand_name_ar": brand.name_ar,
         "product": request.product,
+        "offer": offer_title(generation_offer(request), request.product, language, register,
+                             words.get("headline", "")),
     }
     video = VideoBrief(
         image_paths=[ctx.asset_dir / end.file_path] if end is not None and end.file_path else [],

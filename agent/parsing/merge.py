@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from agent.models import Audience, Budget, CampaignRequest, Schedule, Span
+from agent.models import Audience, Budget, CampaignRequest, Offer, Schedule, Span
 from agent.parsing.analysis import Analysis
 from agent.parsing.conflicts import open_conflicts, settle
 from agent.parsing.rules import analyse
@@ -175,6 +175,12 @@ def _merge_clause(request: CampaignRequest, reply: str, *, today: date, default_
     merged.creative_types = pick("creative_types", request.creative_types, new.creative_types)  # type: ignore[assignment]
     merged.product = pick("product", request.product, new.product)  # type: ignore[assignment]
     merged.landing_url = pick("landing_url", request.landing_url, new.landing_url)  # type: ignore[assignment]
+    if "offer" in given and new.offer is not None:  # "make it 40% off": what the reply states replaces its part
+        stated = new.offer.model_dump(exclude_defaults=True)
+        if "discount_percent" in stated:
+            stated.setdefault("discount_up_to", False)
+        merged.offer = (request.offer.model_copy(update=stated) if request.offer is not None else new.offer)
+        sources["offer"] = given["offer"]
     for extension in ("placements", "message_destination"):
         if extension in given:  # "Reels only", "WhatsApp messages": said again, they replace
             setattr(merged, extension, (new.model_extra or {})[extension])
@@ -263,6 +269,15 @@ def _fmt_budget(b: Budget | None) -> str:
     return f"{b.amount:,} {b.currency} {'per day' if b.period == 'daily' else 'total'}"
 
 
+def _fmt_offer(o: Offer | None) -> str:
+    if o is None:
+        return "none"
+    parts = [f"{'up to ' if o.discount_up_to else ''}{o.discount_percent}% off"] if o.discount_percent else []
+    if o.price is not None:
+        parts.append(f"from {o.price:,} {o.currency}")
+    return ", ".join(parts) or "none"
+
+
 def _fmt_ages(a: Audience) -> str:
     if a.age_min is None and a.age_max is None:
         return "any age"
@@ -312,6 +327,8 @@ def describe_changes(before: CampaignRequest, after: CampaignRequest) -> list[st
         old, new = getattr(before, field), getattr(after, field)
         if old != new:
             lines.append(f"{label}: {old or 'none'} -> {new or 'none'}")
+    if before.offer != after.offer:
+        lines.append(f"Offer: {_fmt_offer(before.offer)} -> {_fmt_offer(after.offer)}")
     for field, label in (("languages", "Languages"), ("creative_types", "Creative types")):
         old, new = getattr(before, field), getattr(after, field)
         if old != new:

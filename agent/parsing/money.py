@@ -36,7 +36,7 @@ def currency_after(scan: Scan, pos: int) -> Hit | None:
     return None
 
 
-def _currency_before(scan: Scan, pos: int) -> Hit | None:
+def currency_before(scan: Scan, pos: int) -> Hit | None:
     text = scan.norm.text
     head = text[max(0, pos - 3):pos].rstrip()
     if head[-1:] in CURRENCY_SYMBOLS:
@@ -49,7 +49,7 @@ def _currency_before(scan: Scan, pos: int) -> Hit | None:
     return None
 
 
-def _resolve_currency(value: str, countries: set[str], default: str) -> str:
+def resolve_currency(value: str, countries: set[str], default: str) -> str:
     if value == "riyal":
         for code, cur in (("QA", "QAR"), ("OM", "OMR")):
             if countries == {code}:
@@ -76,14 +76,14 @@ def read_budget(scan: Scan, default_currency: str, countries: set[str], analysis
         cur = currency_after(scan, num.end)
         where = "after"
         if cur is None:
-            cur = _currency_before(scan, num.start)
+            cur = currency_before(scan, num.start)
             where = "before"
         spans: list[tuple[int, int]] = [(num.start, num.end)]
         score = 0
         code = default_currency
         if cur is not None:
             score = 3
-            code = _resolve_currency(str(cur.value), countries, default_currency)
+            code = resolve_currency(str(cur.value), countries, default_currency)
             spans.append((cur.start, cur.end))
         for cue in budget_cues:
             gap = text[cue.end:num.start] if cue.end <= num.start else text[num.end:cue.start]

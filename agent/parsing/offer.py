@@ -108,19 +108,19 @@ _PRODUCT_AR = re.compile(
     r"(?:منتجنا|منتجاتنا|منتج|لمنتج|للترويج\s+ل|ترويج|نروج\s+ل|اطلاق|لاطلاق|اعلان\s+عن|لاعلان)\s+(?:الجديد\s+|الجديده\s+)?"
     r"(?P<p>[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){0,2})"
 )
-_AR_STOP = frozenset("في علي مع من الي ب ل و حمله حمله اعلان اعلانات بميزانيه ميزانيه لمده للنساء للرجال الجديد الجديده "
+AR_PRODUCT_STOP = frozenset("في علي مع من الي ب ل و حمله حمله اعلان اعلانات بميزانيه ميزانيه لمده للنساء للرجال الجديد الجديده "
                      "تستهدف نستهدف استهداف عبر علي خلال بمناسبه".split())
 
 
 def read_product(scan: Scan, sources: dict[str, list[Span]]) -> str | None:
     text = scan.norm.text
-    for pattern, stop in ((_PRODUCT_EN, PRODUCT_STOP), (_PRODUCT_AR, _AR_STOP)):
+    for pattern, stop in ((_PRODUCT_EN, PRODUCT_STOP), (_PRODUCT_AR, AR_PRODUCT_STOP)):
         for m in pattern.finditer(text):
             words: list[tuple[int, int]] = []
             for w in re.finditer(r"\S+", m.group("p")):
                 word = w.group(0)
                 absolute = (m.start("p") + w.start(), m.start("p") + w.end())
-                if word in stop or _is_value(scan, absolute[0]):
+                if word in stop or is_value(scan, absolute[0]):
                     break
                 words.append(absolute)
             if words:
@@ -131,7 +131,7 @@ def read_product(scan: Scan, sources: dict[str, list[Span]]) -> str | None:
     return None
 
 
-def _is_value(scan: Scan, pos: int) -> bool:
+def is_value(scan: Scan, pos: int) -> bool:
     k = scan.token_at(pos)
     if k >= len(scan.tokens) or scan.tokens[k][0] != pos:
         return False

@@ -14,7 +14,8 @@ Conventions a reader of the output needs (decisions, not accidents):
   image, video and voice (everything the generator can make) unless the text narrows them.
 - missing: "budget" and/or "platforms" (the flow cannot go on without them).
 - Extensions, present only when the text says them: `placements` (placements.py) and
-  `message_destination` (messaging.py).
+  `message_destination` (messaging.py). `offer` (discounts.py) is always printed, null when the text
+  states no discount or "from" price; its numbers are never the budget.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from agent.models import Audience, CampaignRequest, Span
 from agent.parsing.analysis import Analysis
 from agent.parsing.audience import read_ages, read_genders, read_languages, read_locations
 from agent.parsing.dates import build_schedule, read_dates, read_duration, with_season
+from agent.parsing.discounts import read_offer
 from agent.parsing.hijri_phrases import read_hijri_dates
 from agent.parsing.lexicon import CURRENCY_SYMBOLS
 from agent.parsing.messaging import read_message_destination
@@ -97,6 +99,8 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     schedule_info = with_season(read_dates(scan, today, sources), hijri, weekend)
     ages = read_ages(scan, sources)
     duration = read_duration(scan, sources)
+    # A discount and a "from" price are read before the budget: "30% off abayas from 149 SAR" is not a spend.
+    offer, offer_product = read_offer(scan, default_currency, countries, sources)
     budget = read_budget(scan, default_currency, countries, analysis, sources)
     platforms, publishers = read_platforms(scan, analysis, sources)
     theme, window = read_theme(scan, today, countries, sources)
@@ -105,6 +109,9 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
     languages = read_languages(scan, sources)
     creative = read_creative_types(scan, objective, sources)
     product = read_product(scan, sources)
+    if product is None and offer_product is not None:
+        product, product_span = offer_product
+        sources["product"] = [product_span]
     placements = read_placements(scan, sources)
     destination = read_message_destination(scan, sources)
     extensions: dict[str, object] = {"placements": placements} if placements else {}
@@ -150,6 +157,7 @@ def analyse(text: str, *, today: date, default_currency: str = "SAR") -> Analysi
         creative_types=creative,  # type: ignore[arg-type]
         product=product,
         landing_url=url,
+        offer=offer,
         missing=missing,
         input_language=input_language(text),  # type: ignore[arg-type]
         sources=sources,

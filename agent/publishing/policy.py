@@ -99,6 +99,8 @@ class PlatformPublisher(PlatformSteps):
         self.account: _Account | None = None
         self.timezone = "Asia/Riyadh"
         self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
+        self.brand_name = ctx.brand_name  # the ads' brand: their workspace's, read with the ledger (saga)
+        self.brand_avatar = ctx.brand_avatar  # and its picture (agent.brands.brand_avatar)
 
     # ---------------------------------------------------------------------------------------- account
 

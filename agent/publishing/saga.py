@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from agent.brands import Brand, brand_avatar, brand_of
 from agent.context import AgentContext
 from agent.leases import fence
 from agent.planning import CampaignPlan
@@ -105,6 +106,12 @@ async def _open_ledger(
                 pub.load_account(accounts.get(pub.pplan.ad_account_id))
             except NeedsReconnect as exc:
                 failures[pub.platform] = exc
+        # The ads carry their workspace's brand, as the creative does (Snap wants the paying advertiser's name).
+        workspaces = {account.workspace_id for account in accounts.values()}
+        if len(workspaces) == 1:
+            brand = brand_of(ctx, await repo.get_workspace(session=session, workspace_id=workspaces.pop()))
+            for pub in publishers:
+                pub.brand_name = brand.name
         if premark:
             for pub in publishers:
                 if pub.platform in failures:
@@ -139,6 +146,10 @@ async def publish_plan(
     ledger = LedgerWriter(ctx)
     publishers = [PlatformPublisher(ctx, plan, plan_hash, p, ledger) for p in plan.platforms]
     early = await _open_ledger(ctx, publishers, premark=True)
+    if publishers and publishers[0].brand_name != ctx.brand_name:  # a workspace's own brand: its own picture
+        avatar = await brand_avatar(ctx, Brand(publishers[0].brand_name, None))
+        for pub in publishers:
+            pub.brand_avatar = avatar
 
     async def build(pub: PlatformPublisher) -> None:
         if pub.platform in early:

@@ -146,8 +146,8 @@ class _Tree:
         if prefetch is not None:
             calls.append(
                 prefetch(
-                    token=pub.token, account_id=pub.acct, brand_name=pub.ctx.brand_name,
-                    brand_avatar=pub.ctx.brand_avatar,
+                    token=pub.token, account_id=pub.acct, brand_name=pub.brand_name,
+                    brand_avatar=pub.brand_avatar,
                 )
             )
         async def head_start(call: Awaitable[Any]) -> None:
@@ -293,8 +293,8 @@ class _Tree:
                 pub.plan.landing_url, platform=pub.platform, publisher_platforms=pub.pplan.publisher_platforms,
                 campaign_name=pub.plan.name, campaign_id=pub.plan.campaign_id, ad_key=ad.key,
             ),
-            brand_name=pub.ctx.brand_name,
-            brand_avatar=pub.ctx.brand_avatar,
+            brand_name=pub.brand_name,
+            brand_avatar=pub.brand_avatar,
             media=media,
             idempotency_key=key,
             message_destination=pub.pplan.message_destination,

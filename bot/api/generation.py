@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from typing import Any
 
+from agent.brands import workspace_brand
 from agent.models import CampaignRequest
 from agent.parsing import parse_instruction
 from bot.api.models import AssetView, Brief
@@ -39,8 +40,9 @@ async def generate(services: Services, workspace_id: str, kind: str, brief: Brie
     """Make what `kind` (text, image, video) asks for; the assets made and what could not be made."""
     settings = services.settings
     request = await brief_request(services, workspace_id, brief)
-    spec = bundle_spec_from_request(request, brand_name=settings.adly_brand_name, register=settings.adly_arabic_register,
-                                   brand_name_ar=settings.adly_brand_name_ar, logo_path=settings.adly_brand_logo)
+    brand = await workspace_brand(services.ctx, workspace_id)  # the workspace's own, else ADLY_BRAND_NAME[_AR]
+    spec = bundle_spec_from_request(request, brand_name=brand.name, register=settings.adly_arabic_register,
+                                   brand_name_ar=brand.name_ar, logo_path=settings.adly_brand_logo)
     if kind == "text":
         spec = spec.model_copy(update={"image_sizes": [], "video": False, "voice": False})
     elif kind == "image":

@@ -21,6 +21,21 @@ class BudgetIn(_Strict):
     period: Literal["lifetime", "daily"] = "lifetime"
 
 
+class OfferIn(_Strict):
+    """What the sale promises: a discount and/or a "from" price (shown on the creative, never the budget)."""
+
+    discount_percent: int | None = Field(default=None, ge=1, le=95)
+    discount_up_to: bool = False
+    price: Decimal | None = Field(default=None, gt=0, le=Decimal("1e12"), max_digits=18, decimal_places=6)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+    @model_validator(mode="after")
+    def _price_has_currency(self) -> OfferIn:
+        if (self.price is None) != (self.currency is None):
+            raise ValueError("a price needs its currency, and a currency its price")
+        return self
+
+
 class ScheduleIn(_Strict):
     start_date: date | None = None
     end_date: date | None = None
@@ -55,6 +70,7 @@ class StructuredRequest(_Strict):
     creative_types: list[CreativeType] = Field(default_factory=list, max_length=3)
     product: str | None = Field(default=None, max_length=200)
     landing_url: str | None = Field(default=None, max_length=2000)
+    offer: OfferIn | None = None
     input_language: Literal["ar", "en"] = "en"
 
 
@@ -163,3 +179,7 @@ class WorkspaceSettingsView(BaseModel):
     digest_channel: str | None
     digest_hour: int
     timezone: str = Field(default="Asia/Riyadh", description="the IANA time zone of the digests' hour and days")
+    brand_name: str = Field(default="ADLY Store", description="the brand on the workspace's ads")
+    brand_name_ar: str | None = Field(
+        default=None, description="the brand on Arabic ads; null: brand_name written in Arabic letters"
+    )

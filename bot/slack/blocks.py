@@ -13,6 +13,7 @@ from agent.messages import field_prompt
 from agent.publishing.outcome import reason_text
 from agent.texts import platform_list, platform_name
 from bot.slack.texts import st
+from tools.generation.brand import transliterate
 
 Block = dict[str, Any]
 
@@ -514,6 +515,8 @@ class WorkspaceSettings:
     max_daily_budget: str = "10000"
     landing_url: str | None = None  # the workspace's remembered landing page
     timezone: str = "Asia/Riyadh"  # the digest hour and days are the workspace's own
+    brand_name: str = "ADLY Store"  # the brand on the workspace's ads
+    brand_name_ar: str | None = None  # None: Arabic ads write brand_name in Arabic letters
 
 
 # The zones of the region the product serves, by the city people name them after; another zone set through the
@@ -562,6 +565,8 @@ def home_view(campaigns: list[HomeCampaign], accounts: list[HomeAccount], settin
                f"{safe(settings.default_currency, 10)}"),
         mrkdwn(f"*{st('daily_ceiling', language)}*\n{safe(settings.max_daily_budget, 40)} "
                f"{safe(settings.default_currency, 10)}"),
+        mrkdwn(f"*{st('brand_name', language)}*\n{safe(settings.brand_name, 60)}"
+               + (f" · {safe(settings.brand_name_ar, 60)}" if settings.brand_name_ar else "")),
         mrkdwn(f"*{st('landing_page', language)}*\n"
                f"{safe(settings.landing_url, 1900) if settings.landing_url else st('landing_page_unset', language)}"),
     ]}]
@@ -589,6 +594,12 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
                                "placeholder": plain("https://", 150)}
     if settings.landing_url:
         landing["initial_value"] = settings.landing_url
+    brand: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "max_length": 40,
+                             "initial_value": settings.brand_name}
+    brand_ar: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "max_length": 40,
+                                "placeholder": plain(transliterate(settings.brand_name)[:150], 150)}
+    if settings.brand_name_ar:
+        brand_ar["initial_value"] = settings.brand_name_ar
     return {
         "type": "modal", "callback_id": "adly.settings",
         "title": plain(st("settings", language), 24), "submit": plain(st("save", language), 24),
@@ -603,6 +614,11 @@ def settings_modal(settings: WorkspaceSettings, language: str, *, admin: bool = 
             {"type": "input", "block_id": "limit", "label": plain(st("self_limit", language), 2000),
              "element": {"type": "number_input", "action_id": "value", "is_decimal_allowed": True,
                          "min_value": "0", "initial_value": settings.self_approval_limit}},
+            {"type": "input", "block_id": "brand", "optional": True, "label": plain(st("brand_name", language), 2000),
+             "element": brand},
+            {"type": "input", "block_id": "brand_ar", "optional": True,
+             "label": plain(st("brand_name_ar", language), 2000),
+             "hint": plain(st("brand_name_ar_hint", language), 2000), "element": brand_ar},
             {"type": "input", "block_id": "landing", "optional": True,
              "label": plain(st("landing_page", language), 2000),
              "hint": plain(st("landing_page_hint", language), 2000), "element": landing},

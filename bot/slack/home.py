@@ -49,6 +49,7 @@ def _settings_of(door: SlackFrontDoor, workspace: Any) -> b.WorkspaceSettings:
         self_approval_limit=view["self_approval_limit"], digest_channel=view["digest_channel"],
         digest_hour=view["digest_hour"], max_campaign_budget=view["max_campaign_budget"],
         max_daily_budget=view["max_daily_budget"], landing_url=view["landing_url"], timezone=view["timezone"],
+        brand_name=view["brand_name"], brand_name_ar=view["brand_name_ar"],
     )
 
 
@@ -111,6 +112,9 @@ def settings_errors(values: dict[str, Any], language: str) -> dict[str, str]:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors["limit"] = st("bad_amount", language)
+    brand_ar = values.get("brand_ar")
+    if brand_ar and not any("\u0600" <= ch <= "\u06ff" for ch in brand_ar):
+        errors["brand_ar"] = st("bad_brand_ar", language)
     landing = values.get("landing")
     if landing:
         problem = landing_setting_problem(landing)
@@ -147,6 +151,10 @@ def settings_values(view: dict[str, Any]) -> dict[str, Any]:
         "campaign_ceiling": (str(element("campaign_ceiling").get("value")).strip()
                              if "campaign_ceiling" in state else None),
         "daily_ceiling": str(element("daily_ceiling").get("value")).strip() if "daily_ceiling" in state else None,
+        # Empty: back to the deployment's brand (ADLY_BRAND_NAME) / a transliteration. Absent from a form
+        # opened before the brand was in it: the brand stays as it is.
+        **({"brand": str(element("brand").get("value") or "").strip() or None,
+            "brand_ar": str(element("brand_ar").get("value") or "").strip() or None} if "brand" in state else {}),
     }
 
 
@@ -193,6 +201,16 @@ async def _save_settings(door: SlackFrontDoor, client: AsyncWebClient, team_id: 
     }
     if values.get("timezone"):
         fields["timezone"] = values["timezone"]
+    if "brand" in values:  # a form from before the brand was in it leaves the brand as it is
+        # The form shows the deployment's brand where the workspace has none: saved unchanged, it stays unset
+        # (so a later ADLY_BRAND_NAME[_AR] still applies), not copied into the workspace.
+        ctx = door.services.ctx
+        brand, brand_ar = values["brand"], values.get("brand_ar")
+        if workspace.brand_name is None and brand == ctx.brand_name:
+            brand = None
+        if workspace.brand_name_ar is None and brand_ar is not None and brand_ar == ctx.brand_name_ar:
+            brand_ar = None
+        fields |= {"brand_name": brand, "brand_name_ar": brand_ar}
     if values.get("campaign_ceiling") is not None and values.get("daily_ceiling") is not None:
         fields |= {"max_campaign_budget": values["campaign_ceiling"], "max_daily_budget": values["daily_ceiling"]}
         # A form opened while its user was an admin keeps the rest of its changes if that right is gone since.

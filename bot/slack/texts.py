@@ -163,6 +163,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "default_currency": {"en": "Default currency", "ar": "العملة الافتراضية"},
     "landing_page": {"en": "Landing page", "ar": "صفحة الهبوط"},
     "landing_page_unset": {"en": "asked on the first campaign", "ar": "يُطلب في أول حملة"},
+    "brand_name": {"en": "Brand on ads", "ar": "العلامة التجارية في الإعلانات"},
+    "brand_name_ar": {"en": "Brand in Arabic letters", "ar": "اسم العلامة بالحروف العربية"},
+    "brand_name_ar_hint": {
+        "en": "Arabic ads show this name; left empty, the brand is written in Arabic letters for you.",
+        "ar": "تظهر الإعلانات العربية بهذا الاسم؛ إن تُرك فارغًا كُتب اسم العلامة بحروف عربية تلقائيًا.",
+    },
+    "bad_brand_ar": {"en": "Write it in Arabic letters, e.g. أدلي ستور.", "ar": "اكتبه بحروف عربية، مثل أدلي ستور."},
     "landing_page_hint": {
         "en": "Where ads link when a request names no page (https, a public website).",
         "ar": "الصفحة التي تنتقل إليها الإعلانات حين لا يذكر الطلب صفحة (https، موقع عام).",

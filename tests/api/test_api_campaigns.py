@@ -195,3 +195,23 @@ async def test_a_start_job_run_again_after_its_worker_died_starts_one_campaign(a
     assert job["result"]["waiting_for"]["interrupt_id"] == first["waiting_for"]["interrupt_id"]
     listed = (await api.http.get(api.url("/campaigns"), headers=api.headers("marketer"))).json()
     assert [c["id"] for c in listed] == [first["id"]]
+
+
+async def test_generated_copy_states_a_structured_offer_and_names_the_workspaces_arabic_brand(api: Api) -> None:
+    named = await api.http.patch(api.url("/settings"), headers=api.headers("boss"),
+                                 json={"brand_name": "Jarir Bookstore", "brand_name_ar": "مكتبة جرير"})
+    assert named.status_code == 200, named.text
+    brief = {"request": {"platforms": ["snapchat"], "objective": "sales", "theme": "white_friday",
+                         "product": "perfume", "budget": {"amount": "3000", "currency": "SAR"},
+                         "offer": {"discount_percent": 40, "price": "99", "currency": "SAR"}}}
+    job = await api.job(await api.http.post(api.url("/generate/text"), headers=api.headers("creator"), json=brief),
+                        "reader")
+    assert job["status"] == "succeeded", job
+    assert job["result"]["request"]["offer"]["discount_percent"] == 40
+    copies = {a["language"]: a["text"] for a in job["result"]["assets"] if a["kind"] == "copy"}
+    for language in ("ar", "en"):
+        assert "40%" in copies[language]["headline"] and "40%" in copies[language]["description"], copies
+    assert "Jarir" not in " ".join(copies["ar"].values())
+    refused = await api.http.post(api.url("/generate/text"), headers=api.headers("creator"),
+                                  json={"request": {**brief["request"], "offer": {"price": "99"}}})
+    assert refused.status_code == 422  # a price without its currency

@@ -67,3 +67,24 @@ async def test_a_marketer_who_is_no_approver_cannot_change_settings(api: Api) ->
     answer = await api.http.patch(api.url("/settings"), headers=api.headers("outsider"),
                                   json={"approvers": ["UOUTSIDER"]})
     assert answer.status_code == 403 and answer.json()["code"] == "not_allowed_to_change_settings"
+
+
+async def test_the_brand_and_its_arabic_name_are_the_workspaces_own_and_fall_back_to_the_settings(api: Api) -> None:
+    default = (await api.http.get(api.url("/settings"), headers=api.headers("reader"))).json()
+    assert (default["brand_name"], default["brand_name_ar"]) == ("ADLY Store", None)  # Arabic: transliterated
+
+    named = await api.http.patch(api.url("/settings"), headers=api.headers("boss"),
+                                 json={"brand_name": "  Jarir Bookstore ", "brand_name_ar": "مكتبة جرير"})
+    assert named.status_code == 200, named.text
+    assert (named.json()["brand_name"], named.json()["brand_name_ar"]) == ("Jarir Bookstore", "مكتبة جرير")
+
+    # An Arabic name in Latin letters is refused (the field says so), and nothing changes.
+    latin = await api.http.patch(api.url("/settings"), headers=api.headers("boss"), json={"brand_name_ar": "Jarir"})
+    assert latin.status_code == 422 and latin.json()["field"] == "brand_name_ar", latin.text
+    assert (await api.http.get(api.url("/settings"), headers=api.headers("reader"))).json()["brand_name_ar"] == "مكتبة جرير"
+
+    # Cleared, the Latin name alone: Arabic creative transliterates it (the settings' Arabic name is another brand's).
+    cleared = await api.http.patch(api.url("/settings"), headers=api.headers("boss"), json={"brand_name_ar": None})
+    assert (cleared.json()["brand_name"], cleared.json()["brand_name_ar"]) == ("Jarir Bookstore", None)
+    back = await api.http.patch(api.url("/settings"), headers=api.headers("boss"), json={"brand_name": None})
+    assert back.json()["brand_name"] == "ADLY Store"

@@ -15,6 +15,7 @@ from PIL import Image
 
 from tools.generation.backgrounds import theme_style
 from tools.generation.base import CopyVariant, ImageBrief, VideoBrief, VoiceBrief
+from tools.generation.design import safe_zone
 from tools.generation.image import ProceduralImageProvider
 from tools.generation.media import ffmpeg_exe, probe, scene_changes, silences
 from tools.generation.scenes import (
@@ -188,12 +189,15 @@ def _job(words: CopyVariant, theme: str, out: Path, *, spans: list[tuple[float, 
 @pytest.mark.parametrize("theme", ["ramadan", "white_friday", "founding_day", "summer", "back_to_school", "generic"])
 @pytest.mark.parametrize("words", [ARABIC, ENGLISH], ids=["ar", "en"])
 def test_every_text_sits_inside_the_safe_zone(tmp_path: Path, theme: str, words: CopyVariant) -> None:
-    """Top 14%, bottom 35%, left and right 15% stay clear (TikTok, Snapchat and Reels interfaces)."""
+    """The still images' margins (placements.margins_for) stay clear: top 14% and bottom 35% (Reels), 14% on
+    both sides (TikTok's action column, on the left in its Arabic-region interface)."""
     segments = split_body(spoken_segments(words.headline, words.primary_text, words.cta_label))
     frames = render_frames(_job(words, theme, tmp_path, spans=synthetic_spans(segments, 9.0), total_s=9.0,
                                 product="abaya", offer="30%"))
     left, top, right, bottom = VIDEO_SAFE_ZONE.box(1080, 1920)
-    assert (left, top, right, bottom) == (162, 269, 918, 1248)
+    assert (left, top, right, bottom) == (151, 269, 929, 1248)
+    still = safe_zone(1080, 1920)  # one source: the video's zone is the 9:16 image's
+    assert (left, top, right, bottom) == (round(still.x0), round(still.y0), round(still.x1), round(still.y1))
     placed = 0
     for scene in frames:
         boxes = []

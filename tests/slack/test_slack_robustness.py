@@ -189,6 +189,44 @@ async def test_app_home_and_settings_modal(slack: Slack) -> None:
     assert find_element(view["blocks"], "adly.home.settings") is None
 
 
+async def test_the_settings_modal_edits_the_workspaces_brand_and_its_arabic_name(slack: Slack) -> None:
+    await slack.interact({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": APPROVER, "team_id": "T1"},
+                          "api_app_id": "A1", "trigger_id": "t-brand", "container": {"type": "view"},
+                          "actions": [{"type": "button", "action_id": "adly.home.settings", "block_id": "adly.home",
+                                       "action_ts": "1"}]})
+    await slack.drain()
+    modal = slack.modal("adly.settings")
+    blocks = {block.get("block_id"): block for block in modal["blocks"]}
+    assert blocks["brand"]["element"]["initial_value"] == "ADLY Store"
+    assert "initial_value" not in blocks["brand_ar"]["element"]  # none set: Arabic ads transliterate
+    assert blocks["brand_ar"]["element"]["placeholder"]["text"] == "أدلي ستور"
+    values = {"currency": {"value": {"type": "plain_text_input", "value": "SAR"}},
+              "approvers": {"value": {"type": "multi_users_select", "selected_users": [APPROVER]}},
+              "limit": {"value": {"type": "number_input", "value": "5000"}},
+              "hour": {"value": {"type": "static_select", "selected_option": {"value": "9"}}},
+              "brand": {"value": {"type": "plain_text_input", "value": "Jarir Bookstore"}},
+              "brand_ar": {"value": {"type": "plain_text_input", "value": "Jarir"}}}
+    bad = await slack.submit(modal, values)
+    assert bad.json()["response_action"] == "errors" and set(bad.json()["errors"]) == {"brand_ar"}, bad.json()
+    values["brand_ar"]["value"]["value"] = "مكتبة جرير"
+    assert (await slack.submit(modal, values)).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_or_create_workspace(session=session, name="T1", slack_team_id="T1")
+        assert (workspace.brand_name, workspace.brand_name_ar) == ("Jarir Bookstore", "مكتبة جرير")
+    home = slack.fake.named("views.publish")[-1].args["view"]
+    assert "Jarir Bookstore · مكتبة جرير" in json.dumps(home, ensure_ascii=False)
+
+    # Emptied, the workspace goes back to the deployment's brand (and its transliteration), not a copy of it.
+    values["brand"]["value"]["value"] = ""
+    values["brand_ar"]["value"]["value"] = ""
+    assert (await slack.submit(modal, values)).status_code == 200
+    await slack.drain()
+    async with slack.services.sessions() as session:
+        workspace = await repo.get_or_create_workspace(session=session, name="T1", slack_team_id="T1")
+        assert (workspace.brand_name, workspace.brand_name_ar) == (None, None)
+
+
 def test_edit_modal_validation_uses_platform_limits() -> None:
     meta = {"platforms": ["snapchat"], "cta": "shop_now", "copy_language": "en"}
     good = {"headline": "Ramadan deals", "primary_text": "Shop now", "description": "Offers",

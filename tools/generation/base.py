@@ -41,6 +41,19 @@ IMAGE_SIZES: tuple[tuple[int, int], ...] = ((1080, 1080), (1080, 1350), (1080, 1
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
 
+class Offer(BaseModel):
+    """What a sale creative promises. Money is a Decimal with its currency, never a float."""
+
+    discount_percent: int | None = Field(default=None, ge=1, le=95)
+    discount_up_to: bool = False  # "up to 50% off": said so on the creative, never as a flat 50%
+    price: Decimal | None = Field(default=None, gt=0)
+    currency: str | None = None  # ISO 4217, required with a price
+
+    @property
+    def empty(self) -> bool:
+        return self.discount_percent is None and self.price is None
+
+
 class CopyBrief(BaseModel):
     theme: str | None = None
     objective: str | None = None
@@ -57,6 +70,7 @@ class CopyBrief(BaseModel):
     variants: int = Field(default=3, ge=1, le=10)
     landing_url: str | None = None
     variation: int = Field(default=0, ge=0)  # "regenerate": same brief, another take (different key, seed)
+    offer: Offer | None = None  # the discount and "from" price: the headline and description say them
 
 
 class CopyVariant(BaseModel):
@@ -85,6 +99,7 @@ class ImageBrief(BaseModel):
     logo_path: Path | None = None  # the brand logo (ADLY_BRAND_LOGO), set above the brand name when given
     product: str | None = None
     discount_percent: int | None = Field(default=None, ge=1, le=95)
+    discount_up_to: bool = False  # "up to 30% off"
     price: Decimal | None = Field(default=None, gt=0)  # "from" price, with its currency
     currency: str | None = None
     register: Literal["gulf", "msa"] = "gulf"
@@ -125,8 +140,9 @@ class VideoBrief(BaseModel):
     description: str = ""
     cta_label: str = ""
     brand_name: str = "ADLY Store"
+    brand_name_ar: str | None = None  # the hook names the brand in the video's language (else transliterated)
     product: str | None = None
-    offer: str | None = None  # e.g. "30%", shown big on the offer scene
+    offer: str | None = None  # e.g. "30% OFF" / "خصم 30%", shown big on the offer scene
 
 
 class Attempt(BaseModel):

@@ -58,3 +58,12 @@ def brand_for_language(brand_name: str, language: str, brand_name_ar: str | None
     if brand_name_ar and brand_name_ar.strip():
         return brand_name_ar.strip()
     return transliterate(brand_name)
+
+
+def with_brand_for_language(text: str, brand_name: str, language: str, brand_name_ar: str | None = None) -> str:
+    """`text` with every Latin mention of the brand written as `language` writes it: an Arabic voice-over and
+    its captions say أدلي ستور, not "ADLY Store", even where a model's or an editor's copy kept the Latin."""
+    spoken = brand_for_language(brand_name, language, brand_name_ar)
+    if not brand_name.strip() or spoken == brand_name:
+        return text
+    return re.sub(re.escape(brand_name.strip()), spoken, text, flags=re.IGNORECASE)

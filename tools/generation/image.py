@@ -18,8 +18,9 @@ from tools.generation.brand import brand_for_language
 from tools.generation.compose import Composition, Content, plan_layout, render_text
 from tools.generation.design import regions
 from tools.generation.offer import Offer, discount_label, product_line
+from tools.generation.offer_words import format_price, states_discount
 from tools.generation.placements import is_vertical
-from tools.generation.text import _read_json, normalize_theme, read_prompt
+from tools.generation.text import _read_json, language_key, localize_product, normalize_theme, read_prompt
 from tools.generation.workers import run_cpu
 
 JPEG_QUALITY = 92
@@ -42,10 +43,30 @@ def content_of(brief: ImageBrief) -> Content:
         cta_label=brief.cta_label,
         brand=brand_for_language(brief.brand_name, brief.language, brief.brand_name_ar),
         language=brief.language,
-        offer_label=discount_label(offer.discount_percent, brief.language) if offer.discount_percent else "",
-        product_line=product_line(brief.product, offer, brief.language, brief.register),
+        offer_label=_badge(brief),
+        product_line=_product_slot(brief, offer),
         logo=logo,
     )
+
+
+def _badge(brief: ImageBrief) -> str:
+    """The discount badge, unless the headline already states the discount: a creative says it once, big."""
+    if not brief.discount_percent or states_discount(brief.headline, brief.discount_percent):
+        return ""
+    return discount_label(brief.discount_percent, brief.language, brief.discount_up_to)
+
+
+def _product_slot(brief: ImageBrief, offer: Offer) -> str:
+    """The product and "from" price line, unless the headline says it already (an ad says a thing once)."""
+    line = product_line(brief.product, offer, brief.language, brief.register)
+    headline = brief.headline.casefold()
+    price = format_price(offer.price, offer.currency, brief.language) if offer.price and offer.currency else None
+    if not line or line.casefold() in headline or (price is not None and price.casefold() in headline):
+        return ""
+    name = localize_product(brief.product, language_key(brief.language, brief.register)) if brief.product else None
+    if name and price is not None and name.casefold() in headline:
+        return product_line(None, offer, brief.language, brief.register)  # "From SAR 99": the headline named it
+    return line
 
 
 def compose_procedural(brief: ImageBrief, theme: str) -> Composition:

@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from pydantic import BaseModel, Field
-
+from tools.generation.base import Offer
+from tools.generation.offer_words import discount_label, format_price, states_discount
 from tools.generation.text import language_key, localize_product
 
-# How Gulf shoppers read each currency after an Arabic price (the ISO code stays on English creative).
-_CURRENCY_AR = {
-    "SAR": "ر.س",
-    "AED": "د.إ",
-    "KWD": "د.ك",
-    "QAR": "ر.ق",
-    "BHD": "د.ب",
-    "OMR": "ر.ع",
-    "EGP": "ج.م",
-    "USD": "دولار",
-}
-
-
-class Offer(BaseModel):
-    """What a sale creative promises. Money is a Decimal with its currency, never a float."""
-
-    discount_percent: int | None = Field(default=None, ge=1, le=95)
-    price: Decimal | None = Field(default=None, gt=0)
-    currency: str | None = None  # ISO 4217, required with a price
-
-    @property
-    def empty(self) -> bool:
-        return self.discount_percent is None and self.price is None
-
-
-def format_price(price: Decimal, currency: str, language: str) -> str:
-    """149 SAR as the creative writes it: "SAR 149" in English, "149 ر.س" in Arabic (no float ever)."""
-    amount = (
-        price.quantize(Decimal(1)) if price == price.to_integral_value() else price.quantize(Decimal("0.01"))
-    )
-    number = f"{amount:,}"
-    code = currency.upper()
-    if language.startswith("ar"):
-        return f"{number} {_CURRENCY_AR.get(code, code)}"
-    return f"{code} {number}"
-
-
-def discount_label(percent: int, language: str) -> str:
-    return f"خصم {percent}%" if language.startswith("ar") else f"{percent}% OFF"
+__all__ = ["Offer", "discount_label", "format_price", "product_line"]
 
 
 def product_line(product: str | None, offer: Offer | None, language: str, register: str = "gulf") -> str:
@@ -66,3 +26,23 @@ def product_line(product: str | None, offer: Offer | None, language: str, regist
     if name and price:
         return f"{name} from {price}"
     return name or (f"From {price}" if price else "")
+
+
+def offer_title(
+    offer: Offer | None, product: str | None, language: str, register: str = "gulf", headline: str = ""
+) -> str | None:
+    """What the video's offer scene shows big, saying what the hook (the headline) has not: the discount
+    ("30% OFF", "خصم 30%"), else the "from" price ("Abayas from SAR 149", or "From SAR 149" when the headline
+    named the product); None without an offer, or when the headline has said all of it."""
+    if offer is None or offer.empty:
+        return None
+    if offer.discount_percent is not None and not states_discount(headline, offer.discount_percent):
+        return discount_label(offer.discount_percent, language, offer.discount_up_to)
+    if offer.price is None or not offer.currency:
+        return None
+    said = headline.casefold()
+    if format_price(offer.price, offer.currency, language).casefold() in said:
+        return None
+    name = localize_product(product, language_key(language, register)) if product else None
+    named = name is not None and name.casefold() in said
+    return product_line(None if named or offer.discount_percent is not None else product, offer, language, register)

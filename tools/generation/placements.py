@@ -25,21 +25,27 @@ class Margins:
         )
 
 
-# Feed placements have no interface over the picture; 6% is our own design margin (text never touches
-# the edge). The vertical numbers are the platforms' published safe-zone guidance, rounded up to whole percent:
+# Feed placements have no interface over the picture; 6% is our own design margin (text never touches the
+# edge). The vertical numbers are the platforms' safe-zone guidance, rounded up to whole percent, checked
+# against public sources on 2026-12-05 (the platforms change their interfaces: check again when they do).
 PLACEMENT_MARGINS: dict[str, Margins] = {
     "meta_feed": Margins(0.06, 0.06, 0.06, 0.06, "design margin (Meta Feed has no overlay)"),
-    # Meta Ads Guide, Stories: "leave roughly 14% (250 pixels) at the top and bottom free of text and logos".
-    "meta_stories": Margins(0.14, 0.14, 0.06, 0.06, "Meta Ads Guide, Stories (14% top/bottom)"),
-    # Meta Ads Guide, Reels: "leave 14% at the top, 35% at the bottom and 6% on the sides free of text,
-    # logos and key elements" (profile, caption and CTA sit over the lower third).
+    # Meta's Ads Guide for Stories: "leave roughly 14% (250 pixels) at the top and bottom free of text and
+    # logos" (250 px is 13% of 1920); current guidance and spec sheets keep 14% at the top and 20% (~380 px)
+    # at the bottom for the reply bar and CTA. We take the larger.
+    "meta_stories": Margins(0.14, 0.20, 0.06, 0.06, "Meta Ads Guide, Stories (14% top, 14-20% bottom)"),
+    # Meta's guidance for Reels ads: "leave 14% at the top, 35% at the bottom and 6% on the sides free of
+    # text, logos and key elements" (profile, caption and CTA sit over the lower third).
     "meta_reels": Margins(0.14, 0.35, 0.06, 0.06, "Meta Ads Guide, Reels (14% top, 35% bottom, 6% sides)"),
-    # TikTok Ads Manager creative safe zone for 1080x1920: ~130 px top (tabs), ~480 px bottom (caption,
-    # ad label, CTA), ~140 px right (like/comment/share/profile column), ~60 px left.
-    "tiktok": Margins(0.08, 0.26, 0.06, 0.13, "TikTok Ads creative safe zone (1080x1920 overlay)"),
-    # Snap Ads creative guidelines: keep ~150 px at top and bottom clear, plus the attachment/CTA bar
-    # (~20% of the height) at the bottom; the right edge holds the share/more controls.
-    "snapchat": Margins(0.08, 0.20, 0.05, 0.08, "Snap Ads creative guidelines (150 px top, CTA bar bottom)"),
+    # TikTok publishes no numbers: Ads Manager's In-Feed help gives safe-zone template files that change with
+    # the caption's length and add-ons, in a standard (LTR) version and an Arabic (RTL) one whose like /
+    # comment / share column is on the left. Measured on the 1080x1920 templates: ~150 px at the top (tabs),
+    # ~440-500 px at the bottom (caption, ad label, CTA), ~150 px on the column's side; both sides here,
+    # since an Arabic-region viewer has the column on the left.
+    "tiktok": Margins(0.08, 0.26, 0.14, 0.14, "TikTok Ads Manager In-Feed safe-zone templates (LTR and RTL)"),
+    # Snap Ads creative guidelines: a 150 px buffer at the top (brand name and headline) and bottom (the "AD"
+    # slug, the CTA and caret of ads with attachments; we keep 20% for that bar) and a 64 px margin around.
+    "snapchat": Margins(0.08, 0.20, 0.06, 0.06, "Snap Ads creative guidelines (150 px top/bottom, 64 px sides)"),
 }
 
 # Which placements show an image of each aspect (we make 1:1 and 4:5 for feeds, 9:16 for every vertical).

@@ -279,7 +279,8 @@ def render_frames(job: FramesJob) -> list[SceneFrames]:
     Pure CPU and picklable, for run_cpu: caption breaks are measured with the fonts they are drawn in.
     """
     w, h = job.width, job.height
-    fits = caption_fits(job.language, w, h)
+    zone = SafeZone.for_frame(w, h)  # the still images' margins at this size (placements.margins_for)
+    fits = caption_fits(job.language, w, h, zone)
     scenes = timeline(job.plans, job.segments, job.spans, total_s=job.total_s, lead_s=job.lead_s, fits=fits)
     style = theme_style(job.theme)
     base_seed = 1009 + 101 * job.variation  # not the ad's own seed: the pictures are other views of the theme
@@ -293,7 +294,7 @@ def render_frames(job: FramesJob) -> list[SceneFrames]:
                 if job.end_image is not None
                 else drawn_end_card(
                     job.theme, w, h, seed=7 + 101 * job.variation, brand=job.brand_name, cta=job.cta_label,
-                    language=job.language, zone=VIDEO_SAFE_ZONE,
+                    language=job.language, zone=zone,
                 )
             )
     # Cards take the theme colour farthest from the pictures around them.
@@ -310,12 +311,12 @@ def render_frames(job: FramesJob) -> list[SceneFrames]:
         ink = colours.ink if scene.plan.visual == "card" else None
         for name, text, big in (("kicker", scene.plan.kicker, False), ("title", scene.plan.title, True)):
             if text:
-                title, x, y = title_box(text, _lang_of(text, job.language), w, h, big=big, ink=ink)
+                title, x, y = title_box(text, _lang_of(text, job.language), w, h, big=big, ink=ink, zone=zone)
                 path = job.out_dir / f"{name}{k}.png"
                 title.save(path)
                 overlays.append(Overlay(path, x, y, 0.0, scene.duration))
         for j, cue in enumerate(scene.cues):
-            caption, x, y = caption_box(cue.text, job.language, w, h, ink=ink)
+            caption, x, y = caption_box(cue.text, job.language, w, h, ink=ink, zone=zone)
             path = job.out_dir / f"caption{k}_{j}.png"
             caption.save(path)
             overlays.append(

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
+from tools.generation.placements import margins_for
+
 SceneRole = Literal["hook", "benefit", "offer", "cta"]
 Visual = Literal["photo", "card", "end"]
 
@@ -25,18 +27,24 @@ _COMMA = re.compile(r"[،,]\s+")
 
 @dataclass(frozen=True)
 class SafeZone:
-    """Fractions of a 9:16 frame kept free of text: the union of the vertical placements' interfaces.
+    """Fractions of the frame kept free of text: those of the still images of the same size
+    (placements.margins_for), so the video and its end card (the 9:16 ad) clear the same interfaces.
 
-    TikTok covers the bottom ~20-26% (caption, ad label, CTA) and the right ~13-15% (like/comment/share
-    column); Snapchat the bottom ~20% (CTA bar); Reels the bottom 35% and top 14% (Meta Ads Guide). The
-    video runs on all three, so it keeps the strictest of each: top 14%, bottom 35%, right 15%, and the left
-    mirrors the right so centred text stays centred.
+    A 9:16 video runs on TikTok, Snapchat, Reels and Stories, so it keeps the strictest margin of each side:
+    top 14% and bottom 35% (Reels), and TikTok's action column on both sides (it is on the left in the
+    Arabic-region interface), so centred text stays centred.
     """
 
-    top: float = 0.14
-    bottom: float = 0.35
-    left: float = 0.15
-    right: float = 0.15
+    top: float
+    bottom: float
+    left: float
+    right: float
+    source: str = ""
+
+    @classmethod
+    def for_frame(cls, width: int, height: int) -> SafeZone:
+        m = margins_for(width, height)
+        return cls(m.top, m.bottom, m.left, m.right, m.source)
 
     def box(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(left, top, right, bottom) in pixels."""
@@ -48,7 +56,7 @@ class SafeZone:
         )
 
 
-VIDEO_SAFE_ZONE = SafeZone()
+VIDEO_SAFE_ZONE = SafeZone.for_frame(1080, 1920)  # the size every story video is made at
 
 
 def sentences(text: str) -> list[str]:

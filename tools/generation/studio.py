@@ -29,8 +29,9 @@ from tools.generation.base import (
     VoiceBrief,
     cached_chain,
 )
+from tools.generation.brand import with_brand_for_language
 from tools.generation.image import OpenAIImageProvider, ProceduralImageProvider
-from tools.generation.offer import Offer
+from tools.generation.offer import Offer, offer_title
 from tools.generation.text import OpenAICopyProvider, TemplateCopyProvider
 from tools.generation.video import StoryboardVideoProvider
 from tools.generation.voice import EspeakVoiceProvider, OpenAITTSProvider
@@ -165,10 +166,14 @@ def _asset_id(kind: str, *parts: object) -> str:
     return f"{kind}_{digest}"
 
 
-def voice_script(variant: CopyVariant) -> str:
+def voice_script(variant: CopyVariant, *, brand_name: str | None = None, brand_name_ar: str | None = None) -> str:
     """What the voice-over says: the headline, each sentence of the primary text, then the call to action,
-    one sentence each, so the story video cuts where the speaker pauses."""
-    return storyboard.voice_script(variant.headline, variant.primary_text, variant.cta_label)
+    one sentence each, so the story video cuts where the speaker pauses. Given the brand, an Arabic script
+    says its Arabic name wherever the copy kept the Latin one."""
+    script = storyboard.voice_script(variant.headline, variant.primary_text, variant.cta_label)
+    if brand_name:
+        script = with_brand_for_language(script, brand_name, variant.language, brand_name_ar)
+    return script
 
 
 class _Runner:
@@ -276,6 +281,8 @@ async def _generate_bundle(
     if tall[1] / tall[0] < 1.7:
         tall = (1080, 1920)
 
+    offer = spec.offer or brief.offer  # the images and the video's offer scene show what the copy states
+
     def image_brief(lang: str, variant: CopyVariant, size: tuple[int, int]) -> ImageBrief:
         return ImageBrief(
             theme=brief.theme,
@@ -288,9 +295,10 @@ async def _generate_bundle(
             brand_name_ar=brief.brand_name_ar,
             logo_path=spec.logo_path,
             product=brief.product,
-            discount_percent=spec.offer.discount_percent if spec.offer else None,
-            price=spec.offer.price if spec.offer else None,
-            currency=spec.offer.currency if spec.offer else None,
+            discount_percent=offer.discount_percent if offer else None,
+            discount_up_to=offer.discount_up_to if offer else False,
+            price=offer.price if offer else None,
+            currency=offer.currency if offer else None,
             register=brief.register,
         )
 
@@ -317,7 +325,11 @@ async def _generate_bundle(
         return media
 
     async def make_voice(lang: str) -> MediaResult:
-        vb = VoiceBrief(script=voice_script(copy_by_lang[lang][0]), language=lang, gender=spec.voice_gender)
+        vb = VoiceBrief(
+            script=voice_script(copy_by_lang[lang][0], brand_name=brief.brand_name, brand_name_ar=brief.brand_name_ar),
+            language=lang,
+            gender=spec.voice_gender,
+        )
         try:
             media, attempts, hit = await cached_chain(
                 "voice", vb, providers.voice, lambda p: p.synthesize(vb, out_dir), MediaResult, cache=cache
@@ -383,7 +395,9 @@ async def _generate_bundle(
             description=words.description,
             cta_label=words.cta_label,
             brand_name=brief.brand_name,
+            brand_name_ar=brief.brand_name_ar,
             product=brief.product,
+            offer=offer_title(offer, brief.product, primary, brief.register, words.headline),
         )
         try:
             media, attempts, hit = await cached_chain(

@@ -19,11 +19,13 @@ from tools.generation.base import (
     CopyResult,
     CopyVariant,
     CtaCode,
+    Offer,
     brief_fingerprint,
     check_copy_limits,
     fits_platforms,
 )
 from tools.generation.brand import brand_for_language
+from tools.generation.offer_words import format_price
 
 THEMES: tuple[str, ...] = (
     "ramadan",
@@ -98,6 +100,12 @@ def _product_lines() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def _offer_lines() -> dict[str, dict[str, dict[str, list[str]]]]:
+    data: dict[str, dict[str, dict[str, list[str]]]] = _read_json("copy", "_offer_lines.json")
+    return data
+
+
+@lru_cache(maxsize=1)
 def _alias_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for theme in THEMES:
@@ -154,6 +162,12 @@ def localize_product(product: str | None, lang_key: str) -> str | None:
     for cand in candidates:
         if cand in table and lang_key in table[cand]:
             return table[cand][lang_key]
+    if has_arabic(product):
+        # An Arabic name ("عبايات", "العبايات") is found by its Arabic forms, so English copy can name it too.
+        folded = _fold_arabic(product)
+        for entry in table.values():
+            if lang_key in entry and any(_fold_arabic(v) == folded for k, v in entry.items() if k.startswith("ar")):
+                return entry[lang_key]
     if lang_key.startswith("ar") and not has_arabic(product):
         # A Latin common noun ("winter jackets") reads badly inside Arabic copy; a proper name
         # ("iPhone 16", "Nike Air") is normally kept in Latin script by Gulf advertisers.
@@ -162,6 +176,15 @@ def localize_product(product: str | None, lang_key: str) -> str | None:
     if lang_key == "en" and has_arabic(product):
         return None
     return product
+
+
+_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ء": "", "ّ": "", "ً": ""})
+
+
+def _fold_arabic(text: str) -> str:
+    """An Arabic noun without its article and spelling variants: العباءات, عبايات and العبايات compare by stem."""
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in text.strip().translate(_AR_FOLD).split()]
+    return " ".join(w.replace("اءات", "ايات").replace("ات", "") for w in words)
 
 
 def cta_label(code: str, lang_key: str, *, feminine: bool = False) -> str:
@@ -235,7 +258,9 @@ class TemplateCopyProvider:
 
         # Rotate the starting point by the brief so two campaigns of the same theme do not read the same,
         # while the same brief always gives the same copy (cacheable, reviewable).
-        seed = int(brief_fingerprint("copy", brief)[:8], 16)
+        # (A brief without an offer keys as it did before briefs had one, so its copy reads as it always did.)
+        keyed = brief.model_dump(mode="json", exclude={"offer"}) if brief.offer is None else brief
+        seed = int(brief_fingerprint("copy", keyed)[:8], 16)
         headlines = _rotate(words["headlines"], seed)
         hooks = _rotate(words["hooks"], seed // 7)
         if named:
@@ -251,6 +276,15 @@ class TemplateCopyProvider:
             )
         actions = _rotate(acts["actions"], seed // 11)
         descriptions = _rotate(acts["descriptions"], seed // 13)
+        stated = offer_lines(brief.offer, lang_key, language)
+        if stated is not None:
+            # The offer leads: every headline states it (while there are enough of them), and so does the
+            # description; the theme's own lines follow for any further variant.
+            offer_heads, offer_descriptions = stated
+            headlines = _rotate(offer_heads, seed) + headlines
+            limit = strictest_limits(brief.platforms)["description"]
+            fitting = [d for d in offer_descriptions if len(fill(d)) <= limit]
+            descriptions = fitting or [min(offer_descriptions, key=lambda d: len(fill(d)))]
 
         chosen: list[CopyVariant] = []
         used_headlines: set[str] = set()
@@ -289,6 +323,43 @@ class TemplateCopyProvider:
         if not chosen:
             raise ValueError(f"no template for {language!r} fits the limits of {', '.join(brief.platforms)}")
         return chosen
+
+
+def offer_lines(offer: Offer | None, lang_key: str, language: str) -> tuple[list[str], list[str]] | None:
+    """Headlines and descriptions that state the offer, in order of preference ({pct} and {price} filled;
+    {product}, {brand} and the gendered forms left to the composer)."""
+    if offer is None or offer.empty:
+        return None
+    lines = _offer_lines().get(lang_key)
+    if lines is None:
+        return None
+    price = format_price(offer.price, offer.currency, language) if offer.price and offer.currency else None
+    if offer.discount_percent is not None:
+        group = lines["discount_up_to" if offer.discount_up_to else "discount"]
+        heads = list(group["headlines"])
+        descriptions = (list(group["with_price"]) if price else []) + list(group["descriptions"])
+    elif price is not None:
+        group = lines["price"]
+        heads, descriptions = list(group["headlines"]), list(group["descriptions"])
+    else:
+        return None
+
+    def slots(text: str) -> str:
+        return text.replace("{pct}", f"{offer.discount_percent}%").replace("{price}", price or "")
+
+    return [slots(h) for h in heads], [slots(d) for d in descriptions]
+
+
+def offer_phrase(offer: Offer | None, language: str) -> str:
+    """The offer told to a copywriter: "up to 30% off, from SAR 149", or "none"."""
+    if offer is None or offer.empty:
+        return "none"
+    parts = []
+    if offer.discount_percent is not None:
+        parts.append(f"{'up to ' if offer.discount_up_to else ''}{offer.discount_percent}% off")
+    if offer.price is not None and offer.currency:
+        parts.append(f"from {format_price(offer.price, offer.currency, language)}")
+    return ", ".join(parts)
 
 
 def _rotate(items: list[str], by: int) -> list[str]:
@@ -374,10 +445,11 @@ class OpenAICopyProvider:
             variants=brief.variants,
             language={"ar": "Arabic", "en": "English"}.get(language, language),
             register=brief.register if language == "ar" else "n/a",
-            brand=brief.brand_name,
+            brand=brand_for_language(brief.brand_name, language, brief.brand_name_ar),
             theme=brief.theme or "none",
             objective=brief.objective or "sales",
             product=brief.product or "not given",
+            offer=offer_phrase(brief.offer, language),
             audience=brief.audience or "general",
             audience_gender=brief.audience_gender,
             tone=brief.tone or "warm",

@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 from tools.generation.base import MediaResult, VideoBrief
+from tools.generation.brand import brand_for_language, with_brand_for_language
 from tools.generation.media import probe, run_ffmpeg, silences
 from tools.generation.scenes import OVERSCAN, FramesJob, SceneFrames, render_frames
 from tools.generation.storyboard import (
     LEAD_S,
-    VIDEO_SAFE_ZONE,
+    SafeZone,
     align_segments,
     plan_scenes,
     split_body,
@@ -183,15 +184,21 @@ class StoryboardVideoProvider:
                 raise ValueError(f"voice file has no audio stream: {brief.voice_path}")
             voice_s = voice_info.duration_s
             pauses = await silences(brief.voice_path)
-        segments = split_body(spoken_segments(brief.headline, brief.primary_text, brief.cta_label))
+        # Captions show what the voice says: the brand in the video's language (as studio.voice_script says it).
+        segments = [
+            with_brand_for_language(segment, brief.brand_name, brief.language, brief.brand_name_ar)
+            for segment in split_body(spoken_segments(brief.headline, brief.primary_text, brief.cta_label))
+        ]
         total = video_length(voice_s, brief.duration_s)
         spans = (
             align_segments(segments, voice_s, pauses) if voice_s is not None else synthetic_spans(segments, total)
         )
         theme = normalize_theme(brief.theme)
+        # The brand as the video's language writes it: an Arabic hook and end card never show a Latin-only name.
+        brand = brand_for_language(brief.brand_name, brief.language, brief.brand_name_ar)
         plans = plan_scenes(
             segments,
-            brand_name=brief.brand_name,
+            brand_name=brand,
             product=localize_product(brief.product, language_key(brief.language, "gulf")),
             offer=brief.offer,
             description=brief.description or None,
@@ -213,7 +220,7 @@ class StoryboardVideoProvider:
                 language=brief.language,
                 variation=brief.variation,
                 end_image=end_image,
-                brand_name=brief.brand_name,
+                brand_name=brand,
                 cta_label=brief.cta_label,
                 out_dir=Path(tmp),
             )
@@ -233,7 +240,7 @@ class StoryboardVideoProvider:
         info = await probe(out)
         if info.video is None or info.audio is None:
             raise RuntimeError("rendered video is missing a video or audio stream")
-        zone = VIDEO_SAFE_ZONE
+        zone = SafeZone.for_frame(brief.width, brief.height)
         return MediaResult(
             path=out,
             mime="video/mp4",
@@ -256,11 +263,13 @@ class StoryboardVideoProvider:
                         "start": s.scene.start,
                         "end": s.scene.end,
                         "title": s.scene.plan.title,
+                        "kicker": s.scene.plan.kicker,
                         "captions": [c.text for c in s.scene.cues],
                     }
                     for s in scenes
                 ],
-                "safe_zone": {"top": zone.top, "bottom": zone.bottom, "left": zone.left, "right": zone.right},
+                "safe_zone": {"top": zone.top, "bottom": zone.bottom, "left": zone.left, "right": zone.right,
+                              "source": zone.source},
                 "size_bytes": (await asyncio.to_thread(out.stat)).st_size,
             },
         )
