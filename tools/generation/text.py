@@ -301,7 +301,9 @@ class TemplateCopyProvider:
             primary = f"{fill(hooks[k])} {fill(actions[a])}"
             if headline in used_headlines or primary in used_texts:
                 continue
-            desc = fill(descriptions[(h + a) % len(descriptions)])
+            # The description adds to the headline, never repeats it ("30% Off Abayas" / "30% off abayas").
+            options = [fill(descriptions[(h + a + i) % len(descriptions)]) for i in range(len(descriptions))]
+            desc = next((d for d in options if d.casefold() != headline.casefold()), options[0])
             variant = CopyVariant(
                 language=language,
                 headline=headline,
