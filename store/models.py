@@ -416,6 +416,9 @@ class PublishStep(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     request: Mapped[dict[str, Any] | None]
     response: Mapped[dict[str, Any] | None]
+    # When the write first left for the platform (its first "sending" since it was planned), on the app's
+    # clock: a create whose answer was lost is looked up among the objects made from then on.
+    sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
 

@@ -114,7 +114,7 @@ async def _open_ledger(
                     pub.steps[key] = ("sending", None)
             wave = [k for pub in publishers for k in pub.premarked]
             if wave:
-                await repo.mark_steps_sending(session=session, idempotency_keys=wave)
+                await repo.mark_steps_sending(session=session, idempotency_keys=wave, sent_at=ctx.clock())
         media = sorted({a for pub in publishers for a in media_kinds(pub.pplan)})
         assets = await repo.get_assets(session=session, asset_ids=media)
         paths = {a.id: ctx.asset_dir / (a.file_path or "") for a in assets}

@@ -176,7 +176,7 @@ class _Tree:
             spec = MediaSpec(
                 kind=kind,  # type: ignore[arg-type]
                 path=Path(path),
-                name=f"adly-{asset_id[:12]}{path.suffix}",
+                name=pub.sent_name(kind, plan_key),
                 idempotency_key=key,
             )
             if kind == "image" and pub.client.images_per_upload > 1:
@@ -186,12 +186,7 @@ class _Tree:
             return ref.external_id
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token,
-                account_id=pub.acct,
-                kind=kind,  # type: ignore[arg-type]
-                idempotency_key=key,
-            )
+            return await pub.find_lost(key, kind=kind, plan_key=plan_key)  # type: ignore[arg-type]
 
         external = await pub.step(kind=kind, plan_key=plan_key, send=send, reconcile=reconcile)
         ref = MediaRef(kind=kind, external_id=external)  # type: ignore[arg-type]
@@ -214,9 +209,7 @@ class _Tree:
             return await pub.client.create_campaign(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="campaign", idempotency_key=key
-            )
+            return await pub.find_lost(key, kind="campaign", plan_key="campaign")
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("campaign", status, plan_key="campaign", external_id=external)]
@@ -264,13 +257,7 @@ class _Tree:
             return await pub.client.create_ad_set(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token,
-                account_id=pub.acct,
-                kind="ad_set",
-                idempotency_key=key,
-                parent_id=campaign_id,
-            )
+            return await pub.find_lost(key, kind="ad_set", plan_key=s.key, parent_id=campaign_id)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("ad_set", status, plan_key=s.key, external_id=external)]
@@ -282,7 +269,7 @@ class _Tree:
     def _creative_spec(self, ad: AdPlan, media: list[MediaRef], key: str) -> CreativeSpec:
         pub = self.pub
         return CreativeSpec(
-            name=f"{ad.name} creative",
+            name=pub.sent_name("creative", ad.key),
             language=ad.language,
             headline=ad.headline,
             primary_text=ad.primary_text,
@@ -309,9 +296,7 @@ class _Tree:
             return await pub.client.create_creative(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="creative", idempotency_key=key
-            )
+            return await pub.find_lost(key, kind="creative", plan_key=ad.key)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             if external is None:
@@ -345,9 +330,7 @@ class _Tree:
             return created.ad_id
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="ad", idempotency_key=key, parent_id=ad_set_id
-            )
+            return await pub.find_lost(key, kind="ad", plan_key=ad.key, parent_id=ad_set_id)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("ad", status, plan_key=ad.key, ad_set_key=s.key, external_id=external)]

@@ -112,6 +112,8 @@ from store.repositories.ledger import (
     StepState,
     apply_row_changes,
     apply_step_changes,
+    external_ids_taken,
+    get_sent_at,
     get_step,
     get_step_states,
     list_compensating_campaigns,
@@ -180,7 +182,7 @@ __all__ = [
     "start_job", "finish_job",
     # ledger
     "plan_step", "PlannedStep", "plan_steps", "StepState", "get_step_states", "get_step",
-    "set_step_state", "mark_steps_sending", "unmark_steps_sending", "StepChange", "apply_step_changes",
+    "set_step_state", "get_sent_at", "external_ids_taken", "mark_steps_sending", "unmark_steps_sending", "StepChange", "apply_step_changes",
     "RowChange", "apply_row_changes", "list_steps", "list_compensating_campaigns",
     # leases
     "take_lease", "renew_lease", "end_lease", "live_lease", "purge_leases",

@@ -54,6 +54,13 @@ CTAS = {
 }  # fmt: skip
 # Locale IDs from the adlocale search (Arabic 28, English (All) 1001) [unconfirmed IDs, widely used].
 LOCALES = {"ar": 28, "en": 1001}
+# The account edges that list the objects carrying given ad labels [ref 1.5; SDK AdAccount.get_*_by_labels].
+BY_LABELS: dict[str, str] = {
+    "campaign": "campaignsbylabels", "ad_set": "adsetsbylabels", "ad": "adsbylabels",
+    "creative": "adcreativesbylabels",
+}  # fmt: skip
+# Which field of a listed object names its parent (the lookup checks an ad set's campaign, an ad's ad set).
+PARENT_FIELDS: dict[str, str] = {"ad_set": "campaign_id", "ad": "adset_id"}
 EDGES: dict[str, str] = {
     "campaign": "campaigns", "ad_set": "adsets", "ad": "ads", "creative": "adcreatives",
     "image": "adimages", "video": "advideos",

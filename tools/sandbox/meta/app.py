@@ -28,6 +28,7 @@ from tools.sandbox.meta.base import (
     invalid,
 )
 from tools.sandbox.meta.insights import MetaInsights
+from tools.sandbox.meta.labels import BY_LABELS
 from tools.sandbox.meta.media import MetaMedia
 from tools.sandbox.meta.objects import KINDS, MetaObjects
 
@@ -175,6 +176,10 @@ class MetaSimulator(MetaAccounts, MetaObjects, MetaMedia, MetaInsights):
                 return await self._adimages(method, params, files)
             if edge == "advideos":
                 return await self._advideos(method, params, files)
+            if edge == "adlabels":
+                return self._adlabels(method, params)
+            if edge in BY_LABELS and method == "GET":
+                return self._page([self._view(k, r, params) for k, r in self._by_labels(edge, params)], params)
             if edge in KINDS:
                 kind = KINDS[edge]
                 if method == "POST":
