@@ -7,9 +7,9 @@ from typing import Any
 from saga_helpers import all_statuses, approve, plan_counts, preview_plan, sim_counts, sim_objects
 from sqlalchemy import select
 
+from agent.planning import CampaignPlan
 from bot.services import open_services
 from bot.settings import Settings
-from agent.planning import CampaignPlan
 from store.models import PublishStep
 from tools.sandbox import SandboxFaults
 
