@@ -150,6 +150,18 @@ class _Tree:
                     brand_avatar=pub.ctx.brand_avatar,
                 )
             )
+        prepare_keys = getattr(pub.client, "prepare_keys", None)
+        if prepare_keys is not None:
+            # Meta keys each object by an ad label: those of the ad sets, creatives and ads are made now, in a
+            # batch beside the campaign create (which makes its own), not each on its object's critical path.
+            keys = [
+                pub.key(plan_key, kind)
+                for kind, plan_key, _ in pub.planned_steps()
+                if kind in ("ad_set", "creative", "ad")
+                and pub.steps.get(pub.key(plan_key, kind), ("planned", None))[0] != "created"
+            ]
+            if keys:
+                calls.append(prepare_keys(token=pub.token, account_id=pub.acct, idempotency_keys=keys))
         async def head_start(call: Awaitable[Any]) -> None:
             # Only a head start: a failure shows up again, with retries, in the call that needs the answer.
             # A rate limit still parks the account at once, like any other call's would.

@@ -94,6 +94,8 @@ class MetaClient:
         self._page_cache: dict[str, str] = {}
         self._currency_cache: dict[str, str] = {}
         self._labels: dict[tuple[str, str], str] = {}  # (act_<id>, idempotency key) -> ad label id
+        # Labels being made by `prepare_keys`' batch: a create needing one waits for it instead of a call.
+        self._labels_coming: dict[tuple[str, str], asyncio.Future[None]] = {}
         self._flight = SingleFlight()
 
     # ------------------------------------------------------------------------------------------ plumbing
@@ -359,12 +361,47 @@ class MetaClient:
 
     # ------------------------------------------------------------------------------------------ ad labels
 
+    async def prepare_keys(self, *, token: str, account_id: str, idempotency_keys: Sequence[str]) -> None:
+        """Make the ad labels of creates about to be sent, BATCH_MAX to a Graph batch call, beside the first
+        create: an ad set or an ad then finds its label made instead of waiting for a call of its own.
+
+        A head start only: a label the batch could not make (it exists already, a refused item) is made or
+        looked up by the create that needs it."""
+        account = act(account_id)
+        todo = [
+            k for k in dict.fromkeys(idempotency_keys)
+            if (account, k) not in self._labels and (account, k) not in self._labels_coming
+        ]  # fmt: skip
+        if not todo:
+            return
+        loop = asyncio.get_running_loop()
+        coming = {k: loop.create_future() for k in todo}
+        self._labels_coming.update({(account, k): f for k, f in coming.items()})
+        try:
+            for n in range(0, len(todo), BATCH_MAX):
+                chunk = todo[n : n + BATCH_MAX]
+                answers = await self._batch_answers(
+                    token,
+                    [{"method": "POST", "relative_url": f"{account}/adlabels", "body": urlencode({"name": k})}
+                     for k in chunk],
+                )  # fmt: skip
+                for key, answer in zip(chunk, answers, strict=True):
+                    if answer is not None and answer.is_success and json_body(answer).get("id"):
+                        self._labels[(account, key)] = str(json_body(answer)["id"])
+        finally:
+            for key, future in coming.items():
+                self._labels_coming.pop((account, key), None)
+                future.set_result(None)
+
     async def _label(self, token: str, account_id: str, idempotency_key: str) -> str:
         """The id of the ad label named after the key: made once (POST adlabels), then reused by every retry.
 
         A label of that name may already exist (an earlier process made it and stopped): Graph refuses a
         second one [unconfirmed: the sandbox refuses it with #100], and it is looked up and reused instead."""
         cache_key = (act(account_id), idempotency_key)
+        coming = self._labels_coming.get(cache_key)
+        if coming is not None:
+            await coming
         async with self._flight.lock(("label", cache_key)):
             if cache_key not in self._labels:
                 try:
@@ -494,6 +531,16 @@ class MetaClient:
 
     async def _batch(self, token: str, requests: list[dict[str, str]]) -> list[dict[str, Any]]:
         """A Graph batch request; each item's answer is checked like a response of its own."""
+        bodies: list[dict[str, Any]] = []
+        for answer in await self._batch_answers(token, requests):
+            if answer is None:  # Graph answers null for an item it did not get to in time
+                raise TransientError("meta: a batch item timed out", platform="meta")
+            raise_for_error(answer)
+            bodies.append(json_body(answer))
+        return bodies
+
+    async def _batch_answers(self, token: str, requests: list[dict[str, str]]) -> list[httpx.Response | None]:
+        """A Graph batch request's items as responses of their own, unchecked (None: an item Graph did not run)."""
         response = await send(
             self._http, "POST", self._url(""), platform="meta", write=True,
             data={"batch": json.dumps(requests), "access_token": token},
@@ -505,17 +552,16 @@ class MetaClient:
             items = None
         if not isinstance(items, list) or len(items) != len(requests):
             raise TransientError("meta: malformed batch answer", platform="meta", http_status=response.status_code)
-        bodies: list[dict[str, Any]] = []
+        answers: list[httpx.Response | None] = []
         for item in items:
-            if item is None:  # Graph answers null for an item it did not get to in time
-                raise TransientError("meta: a batch item timed out", platform="meta")
+            if item is None:
+                answers.append(None)
+                continue
             headers = {str(h.get("name")): str(h.get("value")) for h in item.get("headers") or []}
-            answer = httpx.Response(
-                int(item.get("code") or 500), headers=headers, content=str(item.get("body") or "").encode()
+            answers.append(
+                httpx.Response(int(item.get("code") or 500), headers=headers, content=str(item.get("body") or "").encode())
             )
-            raise_for_error(answer)
-            bodies.append(json_body(answer))
-        return bodies
+        return answers
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
         query: dict[str, str] = {}
