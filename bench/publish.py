@@ -116,7 +116,11 @@ def minimum_calls(plan: CampaignPlan, *, fresh: bool = True) -> dict[str, int]:
             read_back = 3  # one filtered /get/ per level
             activation = 3  # one status call per level (up to 20 ids each)
             lookups += 2  # the identity is created once, when the advertiser has none, after its avatar upload
-            out["tiktok"] = lookups * fresh + media + creates + read_back + activation
+            # Files are named by their content: in a warm process the measured campaign's media are the first
+            # campaign's (same brief, same generated assets), already in the library; TikTok refuses a second
+            # file of that name (40911) and one library search adopts the first. No duplicate file is made.
+            adopted = 0 if fresh else media
+            out["tiktok"] = lookups * fresh + media + adopted + creates + read_back + activation
         else:
             lookups = 1 + 1 + locations  # ad account (currency), public profile, region list per country
             creates = 1 + sets + 2 * ads  # a creative and an ad per ad
