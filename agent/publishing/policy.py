@@ -234,9 +234,12 @@ class PlatformPublisher(PlatformSteps):
         the rest is adopted."""
         await self.ledger.flush()  # "created" marks still queued are other steps' claims too
         async with self.ctx.sessions() as session:
-            sent_at = await repo.get_sent_at(session=session, idempotency_key=key)
+            sent_at, request = await repo.get_sent_facts(session=session, idempotency_key=key)
+        # The name the step recorded when planned (it may belong to an earlier version of the plan), else the
+        # plan's.
+        name = str((request or {}).get("name") or "") or self.sent_name(kind, plan_key)
         lookup = CreatedLookup(
-            kind=kind, idempotency_key=key, name=self.sent_name(kind, plan_key), parent_id=parent_id,
+            kind=kind, idempotency_key=key, name=name, parent_id=parent_id,
             created_since=sent_at - CLOCK_SKEW if sent_at is not None else None,
         )  # fmt: skip
         candidates = await self.client.find_created(token=self.token, account_id=self.acct, lookup=lookup)

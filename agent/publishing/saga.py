@@ -23,7 +23,7 @@ from agent.publishing.activation import (
     verify_paused,
 )
 from agent.publishing.compensation import compensate
-from agent.publishing.ledger import LedgerWriter, media_kinds
+from agent.publishing.ledger import LEVELS, LedgerWriter, media_kinds
 from agent.publishing.outcome import NeedsReconnect, PlatformOutcome, describe
 from agent.publishing.policy import PlatformPublisher
 from agent.publishing.tree import adopt, create_all
@@ -79,7 +79,12 @@ async def _open_ledger(
             await repo.plan_steps(
                 session=session,
                 steps=[
-                    repo.PlannedStep(pub.plan.campaign_id, pub.platform, k, kind, plan_key, parent)
+                    repo.PlannedStep(
+                        pub.plan.campaign_id, pub.platform, k, kind, plan_key, parent,
+                        # The name a lost answer is looked up by, kept with the step (media names are the
+                        # assets' own, derived again from the plan).
+                        {"name": pub.sent_name(kind, plan_key)} if kind in LEVELS or kind == "creative" else None,
+                    )
                     for k in missing
                     for pub, kind, plan_key, parent in [wanted[k]]
                 ],

@@ -92,6 +92,9 @@ class PlannedStep:
     object_kind: str
     plan_key: str
     parent_key: str | None = None
+    # What the write sends that a lookup of its lost answer needs later, whatever the plan has become since
+    # (the object's display name: {"name": ...}).
+    request: dict[str, Any] | None = None
 
 
 async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> None:
@@ -111,7 +114,7 @@ async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> 
             await plan_step(
                 session=session, campaign_id=step.campaign_id, platform=step.platform,
                 idempotency_key=step.idempotency_key, object_kind=step.object_kind, plan_key=step.plan_key,
-                parent_key=step.parent_key,
+                parent_key=step.parent_key, request=step.request,
             )  # fmt: skip
         return
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
@@ -120,7 +123,8 @@ async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> 
         {
             "id": new_id(), "campaign_id": s.campaign_id, "platform": s.platform,
             "idempotency_key": s.idempotency_key, "object_kind": s.object_kind, "plan_key": s.plan_key,
-            "parent_key": s.parent_key, "state": "planned", "attempts": 0, "created_at": now, "updated_at": now,
+            "parent_key": s.parent_key, "state": "planned", "attempts": 0, "request": s.request,
+            "created_at": now, "updated_at": now,
         }  # fmt: skip
         for s in steps
     ]
@@ -378,11 +382,19 @@ def _row_change_statement(level: str, selector: str) -> Update:
     return update(table).where(*where).values(**values)
 
 
-async def get_sent_at(*, session: AsyncSession, idempotency_key: str) -> datetime | None:
-    """When the step's write first left for the platform (None: never, or not recorded)."""
-    t = core_table(PublishStep).c
-    value = (await session.execute(select(t.sent_at).where(t.idempotency_key == idempotency_key))).scalar()
-    return cast(datetime | None, value)
+class SentFacts(NamedTuple):
+    """What the ledger knows of a step's write, for the lookup of its lost answer."""
+
+    sent_at: datetime | None  # when it first left for the platform (None: never, or not recorded)
+    request: dict[str, Any] | None  # what it sent that a lookup needs (PlannedStep.request)
+
+
+async def get_sent_facts(*, session: AsyncSession, idempotency_key: str) -> SentFacts:
+    """The step's send time and recorded request (both None for an unknown key)."""
+    step = await get_step(session=session, idempotency_key=idempotency_key)
+    if step is None:
+        return SentFacts(None, None)
+    return SentFacts(step.sent_at, step.request)
 
 
 async def external_ids_taken(

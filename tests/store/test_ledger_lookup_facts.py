@@ -11,12 +11,14 @@ T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 
 
 async def test_sent_at_is_the_first_send_and_goes_with_a_step_released_unsent(factory) -> None:  # noqa: F811
+    """And the name the step was planned with stays with it, for a lookup after the plan changed."""
     _, campaign_id = await _campaign(factory)
     async with factory() as session:
         await repo.plan_steps(session=session, steps=[
-            repo.PlannedStep(campaign_id, "snapchat", f"k-{n}", "campaign", "campaign") for n in range(3)
+            repo.PlannedStep(campaign_id, "snapchat", f"k-{n}", "campaign", "campaign", None, {"name": f"Sale {n}"})
+            for n in range(3)
         ])  # fmt: skip
-        assert await repo.get_sent_at(session=session, idempotency_key="k-0") is None
+        assert await repo.get_sent_facts(session=session, idempotency_key="k-0") == (None, {"name": "Sale 0"})
         await repo.mark_steps_sending(session=session, idempotency_keys=["k-0", "k-1"], sent_at=T0)
         # A second send (a retry after a lost answer) keeps the first time: the object may come from either.
         await repo.apply_step_changes(
@@ -30,9 +32,10 @@ async def test_sent_at_is_the_first_send_and_goes_with_a_step_released_unsent(fa
         await repo.unmark_steps_sending(session=session, idempotency_keys=["k-1"])
         await session.commit()
     async with factory() as session:
-        assert await repo.get_sent_at(session=session, idempotency_key="k-0") == T0
-        assert await repo.get_sent_at(session=session, idempotency_key="k-1") is None
-        assert await repo.get_sent_at(session=session, idempotency_key="k-2") == T0
+        assert (await repo.get_sent_facts(session=session, idempotency_key="k-0")).sent_at == T0
+        assert (await repo.get_sent_facts(session=session, idempotency_key="k-1")).sent_at is None
+        assert (await repo.get_sent_facts(session=session, idempotency_key="k-2")).sent_at == T0
+        assert (await repo.get_sent_facts(session=session, idempotency_key="k-1")).request == {"name": "Sale 1"}
 
 
 async def test_ids_other_steps_hold_are_not_offered_to_a_lookup(factory) -> None:  # noqa: F811
