@@ -10,8 +10,9 @@ from collections import Counter
 from typing import Any
 
 from saga_helpers import ALL_THREE, USER, approve, plan_counts, preview_plan, sim_counts, sim_objects, until
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from agent.publishing import publish_plan, withdraw_plan
 from agent.turns import Where
 from bot.services import open_services
 from bot.settings import Settings
@@ -126,3 +127,35 @@ async def test_meta_makes_one_label_per_key_and_adopts_lost_answers_by_it(
     lost = [s for s in steps if s.attempts == 1 and s.state == "created" and s.object_kind in ("campaign", "ad_set")]
     assert {s.platform for s in lost} == set(PLATFORMS)  # every lost campaign and ad set: adopted, not re-sent
     assert _assert_no_key_in_any_name(cloned, steps) > 0
+
+
+async def test_withdrawing_finds_an_ad_whose_answer_was_lost_by_the_name_it_was_sent_with(
+    cloned: Settings, all_three_template: Any
+) -> None:
+    async with open_services(cloned) as services:
+        plan, plan_hash = await preview_plan(services, all_three_template.conversation_id)
+        outcomes = await publish_plan(services.ctx, plan, plan_hash)
+        assert {o.state for o in outcomes.values()} == {"live"}
+        steps = await _steps(services)
+        # As a process that died mid-create leaves it: each platform's first ad "unknown", its id never heard.
+        lost = {p: next(s for s in steps if s.platform == p and s.object_kind == "ad") for p in PLATFORMS}
+        async with services.sessions() as session, session.begin():
+            await session.execute(
+                update(PublishStep)
+                .where(PublishStep.id.in_([s.id for s in lost.values()]))
+                .values(state="unknown", external_id=None)
+            )
+        # The plan in hand names the ads differently now; the ledger kept the names that were sent.
+        for pplan in plan.platforms:
+            for ad_set in pplan.ad_sets:
+                for ad in ad_set.ads:
+                    ad.name = f"{ad.name} (renamed)"
+        withdrawn = await withdraw_plan(services.ctx, plan, plan_hash)
+        assert {o.compensated for o in withdrawn.values()} == {True}, withdrawn
+        after = {s.id: s for s in await _steps(services)}
+    # The orphans were found (Meta by label; TikTok and Snapchat by the recorded name in their ad group or
+    # squad) and deleted with the rest: nothing of the campaign is left live.
+    assert sim_counts(cloned, PLATFORMS) == {p: {"campaign": 0, "ad_set": 0, "ad": 0} for p in PLATFORMS}
+    for platform, step in lost.items():
+        assert after[step.id].state == "compensated", (platform, after[step.id])
+        assert after[step.id].external_id, platform
