@@ -163,3 +163,41 @@ async def test_simulators_refuse_malformed_lookups_as_the_platforms_do(connected
         body = answer.json()
         assert answer.status_code == 200 and body["code"] == 40002
         assert "creation_filter_start_time" in body["message"]
+
+
+async def test_a_meta_video_whose_answer_was_lost_is_found_by_name_and_upload_time(
+    connected: Any, tmp_path: Path
+) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"sandbox-video" * 10)
+    spec = MediaSpec(kind="video", path=video, name="adly-0123456789ab.mp4", idempotency_key="v1")
+    async with connected("meta", SandboxFaults(timeout_after_create_on={"video": 2})) as c:
+        earlier = await c.client.upload_media(
+            token=c.token, account_id=c.account_id, spec=spec.model_copy(update={"idempotency_key": "v0"})
+        )
+        with pytest.raises(OutcomeUnknown):
+            await c.client.upload_media(token=c.token, account_id=c.account_id, spec=spec)
+        # Both same-named videos are offered, oldest first (the saga drops the one its ledger gives to "v0").
+        both = await c.client.find_created(
+            token=c.token, account_id=c.account_id, lookup=_lookup("video", "v1", spec.name)
+        )
+        assert len(both) == 2 and both[0] == earlier.external_id
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        assert await c.client.find_created(
+            token=c.token, account_id=c.account_id, lookup=_lookup("video", "v1", spec.name, created_since=later)
+        ) == []
+
+
+async def test_a_snapchat_media_container_whose_upload_never_finished_is_not_offered(
+    connected: Any, tmp_path: Path
+) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"sandbox-video" * 10)
+    spec = MediaSpec(kind="video", path=video, name="adly-0123456789ab.mp4", idempotency_key="v1")
+    async with connected("snapchat", SandboxFaults(timeout_after_create_on={"video": 1})) as c:
+        with pytest.raises(OutcomeUnknown):  # the container was made, its answer lost: the file never went up
+            await c.client.upload_media(token=c.token, account_id=c.account_id, spec=spec)
+        lookup = _lookup("video", "v1", spec.name)
+        assert await c.client.find_created(token=c.token, account_id=c.account_id, lookup=lookup) == []
+        ref = await c.client.upload_media(token=c.token, account_id=c.account_id, spec=spec)
+        assert await c.client.find_created(token=c.token, account_id=c.account_id, lookup=lookup) == [ref.external_id]

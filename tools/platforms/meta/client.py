@@ -45,7 +45,7 @@ from tools.platforms.base import (
     TransientError,
 )
 from tools.platforms.meta.errors import raise_for_error
-from tools.platforms.meta.reads import image_state, insight_row, object_state
+from tools.platforms.meta.reads import image_state, insight_row, made_since, object_state
 from tools.platforms.meta.tree import (
     ad_params,
     ad_set_params,
@@ -65,6 +65,7 @@ from tools.platforms.meta.wire import (
     MULTI_ID_MAX,
     PARENT_FIELDS,
     SCOPES,
+    VIDEO_NAME_MAX,
     act,
     encode_params,
 )
@@ -435,7 +436,7 @@ class MetaClient:
         if lookup.kind == "video":
             name = display_name(lookup.name, VIDEO_NAME_MAX)
             rows = await self._list(f"{act(account_id)}/advideos", token, {"fields": "id,name,title,created_time"})
-            rows = [r for r in rows if name in (r.get("name"), r.get("title")) and _since(r, lookup)]
+            rows = [r for r in rows if name in (r.get("name"), r.get("title")) and made_since(r, lookup.created_since)]
             return [str(r["id"]) for r in sorted(rows, key=lambda r: str(r.get("created_time") or ""))]
         labels = await self._labels_named(token, account_id, lookup.idempotency_key)
         if not labels:
@@ -606,18 +607,3 @@ class MetaClient:
     def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
         numeric = account_id.removeprefix("act_")
         return f"https://adsmanager.facebook.com/adsmanager/manage/campaigns?act={numeric}&selected_campaign_ids={campaign_id}"
-
-
-VIDEO_NAME_MAX = 200  # our cap on a video's name and title in the account's library
-
-
-def _since(row: dict[str, Any], lookup: CreatedLookup) -> bool:
-    """Made no earlier than the lookup's bound (Graph's created_time, e.g. 2026-12-05T10:00:00+0000)."""
-    if lookup.created_since is None:
-        return True
-    try:
-        made = datetime.strptime(str(row.get("created_time")), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return True  # no creation time to judge by: kept, the caller's ledger check still applies
-    since = lookup.created_since if lookup.created_since.tzinfo else lookup.created_since.replace(tzinfo=UTC)
-    return made >= since.replace(microsecond=0)

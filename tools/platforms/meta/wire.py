@@ -11,6 +11,7 @@ VIDEO_BASE_URL = "https://graph-video.facebook.com"
 OAUTH_BASE_URL = "https://www.facebook.com"
 SCOPES = ("ads_management", "ads_read", "business_management", "pages_show_list", "pages_read_engagement")
 NAME_MAX = 400
+VIDEO_NAME_MAX = 200  # our cap on a video's name and title in the account's library
 MULTI_ID_MAX = 50  # ids per Graph multi-ID read
 BATCH_MAX = 50  # requests per Graph batch
 # Ids per `IN` filter on an account edge (insights, campaigns, adsets, ads). Meta documents no maximum; the ids
