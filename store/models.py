@@ -411,7 +411,8 @@ class PublishStep(Base):
     plan_key: Mapped[str] = mapped_column(String(128))
     parent_key: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16), default="planned")
-    external_id: Mapped[str | None] = mapped_column(String(128))
+    # Indexed: a lost create's lookup asks which of a few platform ids other steps already hold.
+    external_id: Mapped[str | None] = mapped_column(String(128), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     request: Mapped[dict[str, Any] | None]

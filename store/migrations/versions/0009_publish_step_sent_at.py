@@ -1,4 +1,6 @@
-"""Publish steps record when their write first left for the platform, so a lost answer is looked up from then on.
+"""Publish steps: when each write first left for the platform (sent_at), and an index on their external ids.
+
+A lost answer is looked up among objects made since sent_at, minus the ids other steps hold (the index).
 
 Revision ID: 0009
 Revises: 0008
@@ -19,8 +21,10 @@ depends_on: str | None = None
 def upgrade() -> None:
     with op.batch_alter_table("publish_steps") as batch:
         batch.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(op.f("ix_publish_steps_external_id"), "publish_steps", ["external_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_publish_steps_external_id"), table_name="publish_steps")
     with op.batch_alter_table("publish_steps") as batch:
         batch.drop_column("sent_at")
