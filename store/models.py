@@ -414,11 +414,15 @@ class PublishStep(Base):
     plan_key: Mapped[str] = mapped_column(String(128))
     parent_key: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16), default="planned")
-    external_id: Mapped[str | None] = mapped_column(String(128))
+    # Indexed: a lost create's lookup asks which of a few platform ids other steps already hold.
+    external_id: Mapped[str | None] = mapped_column(String(128), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     request: Mapped[dict[str, Any] | None]
     response: Mapped[dict[str, Any] | None]
+    # When the write first left for the platform (its first "sending" since it was planned), on the app's
+    # clock: a create whose answer was lost is looked up among the objects made from then on.
+    sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
 

@@ -4,7 +4,10 @@ Rules (DESIGN.md section 5):
 - a step's idempotency key is derived from the campaign, the approved plan's hash and the object's plan key,
   so a retry, a resumed thread or a restarted process sends the same key and never a new one;
 - the ledger row is committed before the call (planned -> sending -> created | unknown | failed);
-- a timeout is "unknown": reconcile by looking the object up by its key before any retry;
+- a timeout is "unknown": reconcile by looking the object up before any retry, never under a new key: Meta by
+  the ad label named after the step's key, TikTok and Snapchat by the exact name under the parent, made since
+  the ledger's recorded send time (`sent_at`), never adopting an id another ledger step holds
+  (`PlatformPublisher.find_lost`); names stay the human names, with no key in what Ads Manager shows;
 - everything is created paused; activation happens only when every level of every platform exists and
   read back paused: children of every platform first, then the campaigns, so nothing delivers half-built;
   if activation fails anywhere, whatever was switched on is paused again and a re-run finishes the job;

@@ -80,15 +80,14 @@ async def _find_orphan(pub: PlatformPublisher, s: PublishStep) -> str | None:
         parent_id = pub.outcome.ad_sets.get(s.parent_key)
     try:
         return await pub.call(
-            lambda: pub.client.find_by_key(
-                token=pub.token,
-                account_id=pub.acct,
+            lambda: pub.find_lost(
+                s.idempotency_key,
                 kind=s.object_kind,  # type: ignore[arg-type]
-                idempotency_key=s.idempotency_key,
+                plan_key=s.plan_key,
                 parent_id=parent_id,
             )
         )
-    except (PlatformError, NeedsReconnect) as exc:
+    except (PlatformError, NeedsReconnect, KeyError) as exc:
         log.warning("looking up %s during compensation failed: %s", s.idempotency_key, describe(exc))
         return None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,14 +101,17 @@ class LedgerWriter:
         await asyncio.gather(*queued)
 
     @staticmethod
-    async def _apply(session: AsyncSession, ops: list[_Op]) -> None:
-        """Entries go out as one statement run per table (executemany), in order; a function runs in turn."""
+    async def _apply(session: AsyncSession, ops: list[_Op], sent_at: datetime) -> None:
+        """Entries go out as one statement run per table (executemany), in order; a function runs in turn.
+
+        `sent_at`: the app's now, recorded on each step entering "sending" for the first time (its calls leave
+        after this commit), for the lookup of a lost answer."""
         steps: list[repo.StepChange] = []
         rows: list[repo.RowChange] = []
         sending: list[str] = []
 
         async def send_entries() -> None:
-            await repo.apply_step_changes(session=session, changes=steps)
+            await repo.apply_step_changes(session=session, changes=steps, sent_at=sent_at)
             await repo.apply_row_changes(session=session, changes=rows)
             steps.clear()
             rows.clear()
@@ -122,7 +127,7 @@ class LedgerWriter:
                 await op(session)
         await send_entries()
         if sending:
-            await repo.mark_steps_sending(session=session, idempotency_keys=sending)
+            await repo.mark_steps_sending(session=session, idempotency_keys=sending, sent_at=sent_at)
 
     async def _drain(self) -> None:
         while self.pending:
@@ -141,14 +146,14 @@ class LedgerWriter:
         try:
             async with self.ctx.sessions() as session, session.begin():
                 await fence(session, self.ctx)  # only the lease's holder writes the ledger (agent/leases.py)
-                await self._apply(session, [op for op, _ in group])
+                await self._apply(session, [op for op, _ in group], self.ctx.clock())
         except Exception:
             # One bad write must not fail the others: fall back to one transaction each.
             for op, future in group:
                 try:
                     async with self.ctx.sessions() as session, session.begin():
                         await fence(session, self.ctx)
-                        await self._apply(session, [op])
+                        await self._apply(session, [op], self.ctx.clock())
                 except Exception as exc:
                     if not future.done():
                         future.set_exception(exc)
@@ -183,6 +188,7 @@ class PlatformSteps:
         self.premarked: set[str] = set()
         # Activations moved to "sending" with the last "created" rows (see `activation.premark_activations`).
         self.premarked_activations: set[str] = set()
+        self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
 
     def key(self, plan_key: str, kind: str) -> str:
         return step_key(self.plan, self.plan_hash, self.platform, plan_key, kind)
@@ -201,6 +207,23 @@ class PlatformSteps:
                 out.append(("ad", ad.key, s.key))
         out.extend(("activate", f"activate/{level}", None) for level in LEVELS)
         return out
+
+    def sent_name(self, kind: str, plan_key: str) -> str:
+        """The display name a create step sends (what its object is called in Ads Manager, and what a lost
+        answer is looked up by): the tree's names, from the plan."""
+        if kind == "campaign":
+            return self.pplan.campaign_name
+        if kind in ("image", "video"):
+            asset_id = plan_key.removeprefix("media/")
+            path = self.asset_paths.get(asset_id)
+            return f"adly-{asset_id[:12]}{path.suffix if path else ''}"
+        for s in self.pplan.ad_sets:
+            if kind == "ad_set" and s.key == plan_key:
+                return s.name
+            for ad in s.ads:
+                if ad.key == plan_key and kind in ("ad", "creative"):
+                    return ad.name if kind == "ad" else f"{ad.name} creative"
+        raise KeyError(f"no {kind} {plan_key!r} in the {self.platform} plan")
 
     def planned_creates(self) -> list[str]:
         """The create steps (media, campaign, ad sets, creatives, ads) no run has started yet."""

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import timedelta
 from typing import TypeVar
 
 import httpx
@@ -28,6 +28,8 @@ from agent.publishing.outcome import NeedsReconnect, PlatformOutcome, Withdrawn,
 from store import repositories as repo
 from store.models import AdAccount
 from tools.platforms.base import (
+    CreatedLookup,
+    ObjectKind,
     OutcomeUnknown,
     PlatformError,
     RateLimited,
@@ -42,6 +44,10 @@ MAX_ATTEMPTS = 5  # transient failures and unknown outcomes per call
 MAX_RATE_LIMITED = 8  # rate-limit answers per call: parked each time for as long as the platform asks
 MAX_BACKOFF_S = 60.0  # our own exponential backoff stops growing here
 MAX_PARK_S = 600.0  # a platform asking for a longer pause fails this run instead of holding it for hours
+# How far a platform's clock may run behind ours: a lost create is looked for among objects made from its
+# recorded send time less this. Generous, since a same-named object of someone else's that slips in is still
+# told apart by the ledger (ids other steps hold) and, on Meta, by the key's label.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -98,7 +104,6 @@ class PlatformPublisher(PlatformSteps):
         self.outcome = PlatformOutcome(platform=pplan.platform)
         self.account: _Account | None = None
         self.timezone = "Asia/Riyadh"
-        self.asset_paths: dict[str, Path] = {}  # media asset id -> file, read with the ledger
         self.brand_name = ctx.brand_name  # the ads' brand: their workspace's, read with the ledger (saga)
         self.brand_avatar = ctx.brand_avatar  # and its picture (agent.brands.brand_avatar)
 
@@ -219,6 +224,34 @@ class PlatformPublisher(PlatformSteps):
                 raise
             await self.mark(key, "created", external_id=created, rows=with_rows(created, done_status), later=True)
             return created
+
+    async def find_lost(
+        self, key: str, *, kind: ObjectKind, plan_key: str, parent_id: str | None = None
+    ) -> str | None:
+        """The object a create step made though its answer was lost (timeout, crash), or None.
+
+        The platform names candidates (`find_created`: the key's label on Meta; the exact name under the parent,
+        made since the ledger's send time, elsewhere); ids another step of our ledger already holds are not
+        this step's, whatever their name (two conversations may publish same-named campaigns). The oldest of
+        the rest is adopted."""
+        await self.ledger.flush()  # "created" marks still queued are other steps' claims too
+        async with self.ctx.sessions() as session:
+            sent_at, request = await repo.get_sent_facts(session=session, idempotency_key=key)
+        # The name the step recorded when planned (it may belong to an earlier version of the plan), else the
+        # plan's.
+        name = str((request or {}).get("name") or "") or self.sent_name(kind, plan_key)
+        lookup = CreatedLookup(
+            kind=kind, idempotency_key=key, name=name, parent_id=parent_id,
+            created_since=sent_at - CLOCK_SKEW if sent_at is not None else None,
+        )  # fmt: skip
+        candidates = await self.client.find_created(token=self.token, account_id=self.acct, lookup=lookup)
+        if not candidates:
+            return None
+        async with self.ctx.sessions() as session:
+            taken = await repo.external_ids_taken(
+                session=session, platform=self.platform, object_kind=kind, external_ids=candidates, other_than=key
+            )
+        return next((c for c in candidates if c not in taken), None)
 
     async def _mark_not_sent(self, key: str, exc: BaseException, still_unknown: bool) -> None:
         # Refused before the platform acted: the step is as it was (still "unknown" if a lookup is pending).

@@ -24,7 +24,7 @@ from agent.publishing.activation import (
     verify_paused,
 )
 from agent.publishing.compensation import compensate
-from agent.publishing.ledger import LedgerWriter, media_kinds
+from agent.publishing.ledger import LEVELS, LedgerWriter, media_kinds
 from agent.publishing.outcome import NeedsReconnect, PlatformOutcome, describe
 from agent.publishing.policy import PlatformPublisher
 from agent.publishing.tree import adopt, create_all
@@ -80,7 +80,12 @@ async def _open_ledger(
             await repo.plan_steps(
                 session=session,
                 steps=[
-                    repo.PlannedStep(pub.plan.campaign_id, pub.platform, k, kind, plan_key, parent)
+                    repo.PlannedStep(
+                        pub.plan.campaign_id, pub.platform, k, kind, plan_key, parent,
+                        # The name a lost answer is looked up by, kept with the step (media names are the
+                        # assets' own, derived again from the plan).
+                        {"name": pub.sent_name(kind, plan_key)} if kind in LEVELS or kind == "creative" else None,
+                    )
                     for k in missing
                     for pub, kind, plan_key, parent in [wanted[k]]
                 ],
@@ -121,7 +126,7 @@ async def _open_ledger(
                     pub.steps[key] = ("sending", None)
             wave = [k for pub in publishers for k in pub.premarked]
             if wave:
-                await repo.mark_steps_sending(session=session, idempotency_keys=wave)
+                await repo.mark_steps_sending(session=session, idempotency_keys=wave, sent_at=ctx.clock())
         media = sorted({a for pub in publishers for a in media_kinds(pub.pplan)})
         assets = await repo.get_assets(session=session, asset_ids=media)
         paths = {a.id: ctx.asset_dir / (a.file_path or "") for a in assets}

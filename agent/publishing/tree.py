@@ -150,6 +150,18 @@ class _Tree:
                     brand_avatar=pub.brand_avatar,
                 )
             )
+        prepare_keys = getattr(pub.client, "prepare_keys", None)
+        if prepare_keys is not None:
+            # Meta keys each object by an ad label: those of the ad sets, creatives and ads are made now, in a
+            # batch beside the campaign create (which makes its own), not each on its object's critical path.
+            keys = [
+                pub.key(plan_key, kind)
+                for kind, plan_key, _ in pub.planned_steps()
+                if kind in ("ad_set", "creative", "ad")
+                and pub.steps.get(pub.key(plan_key, kind), ("planned", None))[0] != "created"
+            ]
+            if keys:
+                calls.append(prepare_keys(token=pub.token, account_id=pub.acct, idempotency_keys=keys))
         async def head_start(call: Awaitable[Any]) -> None:
             # Only a head start: a failure shows up again, with retries, in the call that needs the answer.
             # A rate limit still parks the account at once, like any other call's would.
@@ -176,7 +188,7 @@ class _Tree:
             spec = MediaSpec(
                 kind=kind,  # type: ignore[arg-type]
                 path=Path(path),
-                name=f"adly-{asset_id[:12]}{path.suffix}",
+                name=pub.sent_name(kind, plan_key),
                 idempotency_key=key,
             )
             if kind == "image" and pub.client.images_per_upload > 1:
@@ -186,12 +198,7 @@ class _Tree:
             return ref.external_id
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token,
-                account_id=pub.acct,
-                kind=kind,  # type: ignore[arg-type]
-                idempotency_key=key,
-            )
+            return await pub.find_lost(key, kind=kind, plan_key=plan_key)  # type: ignore[arg-type]
 
         external = await pub.step(kind=kind, plan_key=plan_key, send=send, reconcile=reconcile)
         ref = MediaRef(kind=kind, external_id=external)  # type: ignore[arg-type]
@@ -214,9 +221,7 @@ class _Tree:
             return await pub.client.create_campaign(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="campaign", idempotency_key=key
-            )
+            return await pub.find_lost(key, kind="campaign", plan_key="campaign")
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("campaign", status, plan_key="campaign", external_id=external)]
@@ -264,13 +269,7 @@ class _Tree:
             return await pub.client.create_ad_set(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token,
-                account_id=pub.acct,
-                kind="ad_set",
-                idempotency_key=key,
-                parent_id=campaign_id,
-            )
+            return await pub.find_lost(key, kind="ad_set", plan_key=s.key, parent_id=campaign_id)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("ad_set", status, plan_key=s.key, external_id=external)]
@@ -282,7 +281,7 @@ class _Tree:
     def _creative_spec(self, ad: AdPlan, media: list[MediaRef], key: str) -> CreativeSpec:
         pub = self.pub
         return CreativeSpec(
-            name=f"{ad.name} creative",
+            name=pub.sent_name("creative", ad.key),
             language=ad.language,
             headline=ad.headline,
             primary_text=ad.primary_text,
@@ -309,9 +308,7 @@ class _Tree:
             return await pub.client.create_creative(token=pub.token, account_id=pub.acct, spec=spec)
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="creative", idempotency_key=key
-            )
+            return await pub.find_lost(key, kind="creative", plan_key=ad.key)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             if external is None:
@@ -345,9 +342,7 @@ class _Tree:
             return created.ad_id
 
         async def reconcile(key: str) -> str | None:
-            return await pub.client.find_by_key(
-                token=pub.token, account_id=pub.acct, kind="ad", idempotency_key=key, parent_id=ad_set_id
-            )
+            return await pub.find_lost(key, kind="ad", plan_key=ad.key, parent_id=ad_set_id)
 
         def rows(external: str | None, status: str) -> list[repo.RowChange]:
             return [pub.row("ad", status, plan_key=ad.key, ad_set_key=s.key, external_id=external)]

@@ -108,10 +108,13 @@ from store.repositories.leases import end_lease, live_lease, purge_leases, renew
 from store.repositories.ledger import (
     PlannedStep,
     RowChange,
+    SentFacts,
     StepChange,
     StepState,
     apply_row_changes,
     apply_step_changes,
+    external_ids_taken,
+    get_sent_facts,
     get_step,
     get_step_states,
     list_compensating_campaigns,
@@ -180,7 +183,8 @@ __all__ = [
     "start_job", "finish_job",
     # ledger
     "plan_step", "PlannedStep", "plan_steps", "StepState", "get_step_states", "get_step",
-    "set_step_state", "mark_steps_sending", "unmark_steps_sending", "StepChange", "apply_step_changes",
+    "set_step_state", "SentFacts", "get_sent_facts", "external_ids_taken", "mark_steps_sending",
+    "unmark_steps_sending", "StepChange", "apply_step_changes",
     "RowChange", "apply_row_changes", "list_steps", "list_compensating_campaigns",
     # leases
     "take_lease", "renew_lease", "end_lease", "live_lease", "purge_leases",

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, Integer, String, Text, Update, bindparam, func, select, update
+from sqlalchemy import CursorResult, DateTime, Integer, String, Text, Update, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -91,6 +92,9 @@ class PlannedStep:
     object_kind: str
     plan_key: str
     parent_key: str | None = None
+    # What the write sends that a lookup of its lost answer needs later, whatever the plan has become since
+    # (the object's display name: {"name": ...}).
+    request: dict[str, Any] | None = None
 
 
 async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> None:
@@ -110,7 +114,7 @@ async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> 
             await plan_step(
                 session=session, campaign_id=step.campaign_id, platform=step.platform,
                 idempotency_key=step.idempotency_key, object_kind=step.object_kind, plan_key=step.plan_key,
-                parent_key=step.parent_key,
+                parent_key=step.parent_key, request=step.request,
             )  # fmt: skip
         return
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
@@ -119,7 +123,8 @@ async def plan_steps(*, session: AsyncSession, steps: Sequence[PlannedStep]) -> 
         {
             "id": new_id(), "campaign_id": s.campaign_id, "platform": s.platform,
             "idempotency_key": s.idempotency_key, "object_kind": s.object_kind, "plan_key": s.plan_key,
-            "parent_key": s.parent_key, "state": "planned", "attempts": 0, "created_at": now, "updated_at": now,
+            "parent_key": s.parent_key, "state": "planned", "attempts": 0, "request": s.request,
+            "created_at": now, "updated_at": now,
         }  # fmt: skip
         for s in steps
     ]
@@ -160,8 +165,10 @@ async def set_step_state(
     external_id: str | None = None,
     error: str | None = None,
     response: dict[str, Any] | None = None,
+    sent_at: datetime | None = None,
 ) -> PublishStep:
-    """Move a step; entering "sending" counts an attempt. Commit before making the external call.
+    """Move a step; entering "sending" counts an attempt (and, the first time, records `sent_at`). Commit
+    before making the external call.
 
     One UPDATE ... RETURNING (no read first): the saga moves steps on every call it makes, often many in
     one transaction, so this sits on the publishing critical path.
@@ -170,6 +177,8 @@ async def set_step_state(
     values: dict[str, Any] = {"state": state}
     if state == "sending":
         values["attempts"] = PublishStep.attempts + 1
+        if sent_at is not None:
+            values["sent_at"] = func.coalesce(PublishStep.sent_at, sent_at)
     if external_id is not None:
         values["external_id"] = external_id
     if error is not None:
@@ -189,12 +198,19 @@ async def set_step_state(
     return step
 
 
-async def mark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequence[str]) -> None:
-    """Many steps enter "sending" at once (each counts an attempt): one UPDATE for a burst of parallel calls."""
+async def mark_steps_sending(
+    *, session: AsyncSession, idempotency_keys: Sequence[str], sent_at: datetime | None = None
+) -> None:
+    """Many steps enter "sending" at once (each counts an attempt): one UPDATE for a burst of parallel calls.
+
+    `sent_at`: when the calls leave (the app's clock); kept where a step already has one (its first send)."""
+    values: dict[str, Any] = {"state": "sending", "attempts": PublishStep.attempts + 1}
+    if sent_at is not None:
+        values["sent_at"] = func.coalesce(PublishStep.sent_at, sent_at)
     result = await session.execute(
         update(PublishStep)
         .where(PublishStep.idempotency_key.in_(list(idempotency_keys)))
-        .values(state="sending", attempts=PublishStep.attempts + 1)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if cast(CursorResult[Any], result).rowcount != len(set(idempotency_keys)):
@@ -202,11 +218,12 @@ async def mark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequenc
 
 
 async def unmark_steps_sending(*, session: AsyncSession, idempotency_keys: Sequence[str]) -> None:
-    """Undo `mark_steps_sending` for steps whose call was never made (their attempt is taken back)."""
+    """Undo `mark_steps_sending` for steps whose call was never made (their attempt is taken back, and the
+    send time with it: nothing left, so nothing is to be looked up)."""
     await session.execute(
         update(PublishStep)
         .where(PublishStep.idempotency_key.in_(list(idempotency_keys)), PublishStep.state == "sending")
-        .values(state="planned", attempts=PublishStep.attempts - 1)
+        .values(state="planned", attempts=PublishStep.attempts - 1, sent_at=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -221,11 +238,14 @@ class StepChange:
     error: str | None = None
 
 
-async def apply_step_changes(*, session: AsyncSession, changes: Sequence[StepChange]) -> None:
+async def apply_step_changes(
+    *, session: AsyncSession, changes: Sequence[StepChange], sent_at: datetime | None = None
+) -> None:
     """Move many steps with one statement run for all of them (executemany), in the order given.
 
     The saga commits a burst of "created" steps at once; one prepared UPDATE for the lot costs a fraction
-    of one UPDATE ... RETURNING per step. Entering "sending" counts an attempt, as in `set_step_state`.
+    of one UPDATE ... RETURNING per step. Entering "sending" counts an attempt and records `sent_at` where
+    the step has none yet, as in `set_step_state`.
     """
     if not changes:
         return
@@ -235,6 +255,7 @@ async def apply_step_changes(*, session: AsyncSession, changes: Sequence[StepCha
         {
             "k_key": c.idempotency_key, "k_state": c.state, "k_external_id": c.external_id,
             "k_error": truncate_error(c.error), "k_attempt": 1 if c.state == "sending" else 0,
+            "k_sent_at": sent_at if c.state == "sending" else None,
         }  # fmt: skip
         for c in changes
     ]
@@ -256,6 +277,7 @@ def _step_change_statement() -> Update:
             external_id=func.coalesce(bindparam("k_external_id", type_=String), t.external_id),
             last_error=func.coalesce(bindparam("k_error", type_=Text), t.last_error),
             attempts=t.attempts + bindparam("k_attempt", type_=Integer),
+            sent_at=func.coalesce(t.sent_at, bindparam("k_sent_at", type_=DateTime(timezone=True))),
         )
     )
 
@@ -358,6 +380,38 @@ def _row_change_statement(level: str, selector: str) -> Update:
             bindparam("r_creative_id", type_=String), table.c.external_creative_id
         )
     return update(table).where(*where).values(**values)
+
+
+class SentFacts(NamedTuple):
+    """What the ledger knows of a step's write, for the lookup of its lost answer."""
+
+    sent_at: datetime | None  # when it first left for the platform (None: never, or not recorded)
+    request: dict[str, Any] | None  # what it sent that a lookup needs (PlannedStep.request)
+
+
+async def get_sent_facts(*, session: AsyncSession, idempotency_key: str) -> SentFacts:
+    """The step's send time and recorded request (both None for an unknown key)."""
+    step = await get_step(session=session, idempotency_key=idempotency_key)
+    if step is None:
+        return SentFacts(None, None)
+    return SentFacts(step.sent_at, step.request)
+
+
+async def external_ids_taken(
+    *, session: AsyncSession, platform: str, object_kind: str, external_ids: Sequence[str], other_than: str
+) -> set[str]:
+    """Which of these platform ids other steps (any campaign) already hold: a lost create must not adopt one of
+    them, however alike its name. `other_than`: the key of the step looking."""
+    if not external_ids:
+        return set()
+    t = core_table(PublishStep).c
+    rows = await session.execute(
+        select(t.external_id).where(
+            t.platform == platform, t.object_kind == object_kind, t.external_id.in_(list(external_ids)),
+            t.idempotency_key != other_than,
+        )
+    )
+    return {str(r[0]) for r in rows}
 
 
 async def list_steps(

@@ -27,7 +27,7 @@ ALL_THREE = (
 )
 # The simulators' own kind names for the three levels, per platform.
 SIM_KINDS = {
-    "meta": {"campaign": "campaign", "ad_set": "adset", "ad": "ad", "creative": "adcreative"},
+    "meta": {"campaign": "campaign", "ad_set": "adset", "ad": "ad", "creative": "adcreative", "image": "adimage"},
     "tiktok": {"campaign": "campaign", "ad_set": "adgroup", "ad": "ad"},
     "snapchat": {"campaign": "campaign", "ad_set": "adsquad", "ad": "ad", "creative": "creative", "media": "media"},
 }

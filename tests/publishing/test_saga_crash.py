@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -20,7 +21,6 @@ from bot.recovery import resume_interrupted_publishes
 from bot.services import open_services
 from bot.settings import Settings
 from store import repositories as repo
-from tools.platforms._common import key_marker
 
 PLATFORMS = ["meta", "snapchat", "tiktok"]
 
@@ -33,11 +33,11 @@ def _sending_steps(settings: Settings) -> list[tuple[str, str, str]]:
 
 
 def _applied_but_unrecorded(settings: Settings) -> bool:
-    """A Meta ad set exists on the platform while its ledger step still says "sending"."""
-    names = [str(r.get("name")) for r in sim_objects(settings, "meta", "ad_set")]
+    """A Meta ad set exists on the platform while its ledger step still says "sending" (the ad set carries the
+    ad label named after the step's key)."""
+    labels = {str(label.get("name")) for r in sim_objects(settings, "meta", "ad_set") for label in r.get("adlabels") or []}
     return any(
-        platform == "meta" and kind == "ad_set" and any(key_marker(key) in n for n in names)
-        for platform, kind, key in _sending_steps(settings)
+        platform == "meta" and kind == "ad_set" and key in labels for platform, kind, key in _sending_steps(settings)
     )
 
 
@@ -121,3 +121,8 @@ async def test_killed_after_a_write_was_sent_converges_on_restart_without_duplic
     assert sim_counts(cloned, PLATFORMS) == plan_counts(plan)
     assert all_statuses(cloned, PLATFORMS) == {p: {"active"} for p in PLATFORMS}
     assert not _sending_steps(cloned)
+    # The ad set the killed process never heard back about was adopted, not made again, and like every object
+    # it is named as planned: no key of ours in a name people see in Ads Manager.
+    for platform in PLATFORMS:
+        for level in ("campaign", "ad_set", "ad"):
+            assert not any("[k:" in json.dumps(r, ensure_ascii=False) for r in sim_objects(cloned, platform, level))

@@ -90,7 +90,7 @@ def _ad_set(**kw: Any) -> AdSetSpec:
 def test_meta_chat_ad_sets_optimise_for_conversations(destination: str, wire: str) -> None:
     spec = _ad_set(message_destination=destination)
     objective = meta_tree.objective_for(spec.objective, spec.message_destination)
-    params = meta_tree.ad_set_params(spec, objective, {}, {})
+    params = meta_tree.ad_set_params(spec, objective, {}, {}, "label-1")
     assert objective[0] == "OUTCOME_ENGAGEMENT"
     assert (params["optimization_goal"], params["destination_type"]) == ("CONVERSATIONS", wire)
 
@@ -99,9 +99,9 @@ def test_whatsapp_ads_get_whatsapps_button() -> None:
     spec = CreativeSpec(name="c", language="ar", headline="h", primary_text="p", landing_url="https://x.sa",
                         brand_name="b", media=[MediaRef(kind="image", external_id="hash")], idempotency_key="k" * 12,
                         message_destination="whatsapp")
-    cta = meta_tree.creative_params(spec, "page")["object_story_spec"]["link_data"]["call_to_action"]
+    cta = meta_tree.creative_params(spec, "page", "label-1")["object_story_spec"]["link_data"]["call_to_action"]
     assert cta["type"] == "WHATSAPP_MESSAGE"
-    plain = meta_tree.creative_params(spec.model_copy(update={"message_destination": None}), "page")
+    plain = meta_tree.creative_params(spec.model_copy(update={"message_destination": None}), "page", "label-1")
     assert plain["object_story_spec"]["link_data"]["call_to_action"]["type"] == "SHOP_NOW"
 
 

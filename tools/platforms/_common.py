@@ -1,10 +1,9 @@
-"""Shared client plumbing: transport-error mapping, idempotency markers, small parsing helpers."""
+"""Shared client plumbing: transport-error mapping, display names, request ids, small parsing helpers."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ import httpx
 
 from tools.platforms.base import InvalidRequest, MediaRef, MediaSpec, OutcomeUnknown, TransientError
 from tools.platforms.money import MoneyError
-
-MARKER_RE = re.compile(r"\[k:([0-9a-f]{12})\]")
 
 
 class SingleFlight:
@@ -27,16 +24,21 @@ class SingleFlight:
         return self._locks.setdefault(key, asyncio.Lock())
 
 
-def key_marker(idempotency_key: str) -> str:
-    """A short, deterministic tag for names: `[k:ab12cd34ef56]` (48 bits of SHA-256 of the key)."""
-    return f"[k:{hashlib.sha256(idempotency_key.encode()).hexdigest()[:12]}]"
+def display_name(name: str, max_len: int) -> str:
+    """The name people see in Ads Manager: the human name as planned, trimmed to the platform's limit.
+
+    Nothing of ours rides along (no key, no marker): a lost create is found another way (`find_created`)."""
+    return name.strip()[:max_len].rstrip()
 
 
-def name_with_marker(name: str, idempotency_key: str, max_len: int) -> str:
-    """The display name plus the key marker, trimmed so the marker always survives the length limit."""
-    marker = key_marker(idempotency_key)
-    room = max_len - len(marker) - 1
-    return f"{name.strip()[:room].rstrip()} {marker}"
+def content_file_name(name: str, content: bytes, suffix: str) -> str:
+    """A file name that says what the file is and is unique to its bytes: `<name>-<12 hex of MD5>.<ext>`.
+
+    Platforms that refuse a second file of one name (TikTok 40911) then refuse exactly a re-upload of the same
+    bytes, which is safe to adopt; different bytes never share a name."""
+    stem = name.strip().removesuffix(suffix) or "file"
+    digest = hashlib.md5(content).hexdigest()[:12]  # noqa: S324 - a name, not a security hash
+    return f"{stem[:80]}-{digest}{suffix}"
 
 
 async def read_media(path: Path) -> bytes:

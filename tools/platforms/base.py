@@ -199,6 +199,19 @@ class AdSpec(CreativeSpec):
         return CreativeSpec.model_validate({**fields, "name": f"{self.name} creative"})
 
 
+class CreatedLookup(BaseModel):
+    """What a create whose answer was lost is looked for by: the name it sent, under its parent, made since it
+    was sent. Names carry no key of ours (they are what people see in Ads Manager); each platform finds the
+    object its own way (Meta: the key's ad label; TikTok and Snapchat: name, parent and creation time)."""
+
+    kind: ObjectKind
+    idempotency_key: str
+    name: str  # the display name the create sent (before the platform's length limit)
+    parent_id: str | None = None  # the campaign of an ad set, the ad set of an ad
+    # No object of this create can be older (the ledger's first send, less clock skew); None: no bound.
+    created_since: datetime | None = None
+
+
 class AdCreated(BaseModel):
     ad_id: str
     creative_id: str | None = None  # Meta and Snapchat create a creative object first
@@ -267,10 +280,12 @@ class AdPlatformClient(Protocol):
     async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str: ...
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated: ...
 
-    async def find_by_key(
-        self, *, token: str, account_id: str, kind: ObjectKind, idempotency_key: str, parent_id: str | None = None
-    ) -> str | None:
-        """Reconcile after OutcomeUnknown: the external id of the object created with this key, if any."""
+    async def find_created(self, *, token: str, account_id: str, lookup: CreatedLookup) -> list[str]:
+        """Reconcile after OutcomeUnknown: the ids of the objects that may be this create's, oldest first.
+
+        Exact where the platform keys objects for us (a Meta ad label); otherwise every same-named object under
+        the parent made since the send: the caller drops ids its ledger gives to other steps. Empty when the
+        platform makes a re-send harmless instead (content-hashed Meta images, TikTok files named by content)."""
         ...
 
     async def get_state(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> ObjectState: ...

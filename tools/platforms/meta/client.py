@@ -1,7 +1,11 @@
 """MetaClient: the Meta Marketing API (Graph) calls, form-encoded writes on act_<id> paths, everything PAUSED.
 
 What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
-too (errors, reads); this room holds the calls, their order and the lookups they cache."""
+too (errors, reads); this room holds the calls, their order and the lookups they cache.
+
+Graph has no idempotency key. Each campaign, ad set, creative and ad carries an ad label named after its
+idempotency key (made once per key, before the create), so a create whose answer was lost is found by label
+(`campaignsbylabels` and its siblings), while its name stays the human one [ref 1.7]."""
 
 from __future__ import annotations
 
@@ -16,13 +20,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tools.platforms._common import SingleFlight, json_body, key_marker, name_with_marker, read_media, send
+from tools.platforms._common import SingleFlight, content_file_name, display_name, json_body, read_media, send
 from tools.platforms.base import (
     AdAccountInfo,
     AdCreated,
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreatedLookup,
     CreativeSpec,
     GeoTarget,
     InsightLevel,
@@ -40,7 +45,7 @@ from tools.platforms.base import (
     TransientError,
 )
 from tools.platforms.meta.errors import raise_for_error
-from tools.platforms.meta.reads import image_state, insight_row, object_state
+from tools.platforms.meta.reads import image_state, insight_row, made_since, object_state
 from tools.platforms.meta.tree import (
     ad_params,
     ad_set_params,
@@ -52,12 +57,15 @@ from tools.platforms.meta.tree import (
 )
 from tools.platforms.meta.wire import (
     BATCH_MAX,
+    BY_LABELS,
     EDGES,
     EFFECTIVE_STATUSES,
     GRAPH_VERSION,
     ID_FILTER_MAX,
     MULTI_ID_MAX,
+    PARENT_FIELDS,
     SCOPES,
+    VIDEO_NAME_MAX,
     act,
     encode_params,
 )
@@ -86,6 +94,9 @@ class MetaClient:
         self._geo_cache: dict[tuple[str, str, str], str] = {}
         self._page_cache: dict[str, str] = {}
         self._currency_cache: dict[str, str] = {}
+        self._labels: dict[tuple[str, str], str] = {}  # (act_<id>, idempotency key) -> ad label id
+        # Labels being made by `prepare_keys`' batch: a create needing one waits for it instead of a call.
+        self._labels_coming: dict[tuple[str, str], asyncio.Future[None]] = {}
         self._flight = SingleFlight()
 
     # ------------------------------------------------------------------------------------------ plumbing
@@ -274,7 +285,7 @@ class MetaClient:
         if spec.kind == "image":
             return (await self.upload_images(token=token, account_id=account_id, specs=[spec]))[0]
         content = await read_media(spec.path)
-        name = name_with_marker(spec.name, spec.idempotency_key, 200)
+        name = display_name(spec.name, VIDEO_NAME_MAX)
         mime = mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream"
         body = await self._post(
             f"{act(account_id)}/advideos", token, {"name": name, "title": name},
@@ -283,17 +294,19 @@ class MetaClient:
         return MediaRef(kind="video", external_id=str(body["id"]))
 
     async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
-        """Up to `images_per_upload` images in one adimages call: each file goes under its own name (the
-        key's marker makes it unique) and the answer maps every name to the image's hash."""
+        """Up to `images_per_upload` images in one adimages call: each file goes under its own name (its name
+        and content hash: one name per distinct file) and the answer maps every name to the image's hash.
+
+        Meta's image hash is the content's, so a re-upload answers the same hash: no key needs to ride along."""
         if not 0 < len(specs) <= self.images_per_upload:
             raise ValueError(f"meta: 1 to {self.images_per_upload} images per upload, not {len(specs)}")
         contents = await asyncio.gather(*(read_media(spec.path) for spec in specs))
         files: dict[str, tuple[str, bytes, str]] = {}
+        names: list[str] = []
         for spec, content in zip(specs, contents, strict=True):
-            filename = f"{name_with_marker(spec.name, spec.idempotency_key, 200)}{spec.path.suffix}"
+            filename = content_file_name(spec.name, content, spec.path.suffix)
+            names.append(filename)
             files[filename] = (filename, content, mimetypes.guess_type(spec.path.name)[0] or "application/octet-stream")
-        if len(files) != len(specs):
-            raise ValueError("meta: two images of one upload share an idempotency key")
         body = await self._post(f"{act(account_id)}/adimages", token, {}, files=files)
         images = body.get("images") or {}
         missing = [name for name in files if not (images.get(name) or {}).get("hash")]
@@ -302,14 +315,17 @@ class MetaClient:
                 f"meta: image upload returned no hash for {', '.join(missing)}", platform="meta", field="bytes",
                 raw=body,
             )  # fmt: skip
-        return [MediaRef(kind="image", external_id=str(images[name]["hash"])) for name in files]
+        return [MediaRef(kind="image", external_id=str(images[name]["hash"])) for name in names]
 
     async def create_campaign(self, *, token: str, account_id: str, spec: CampaignSpec) -> str:
         objective = objective_for(spec.objective)
         budget = None
         if spec.budget is not None:  # the campaign carries the budget (CBO): in the account's currency
             budget = budget_params(spec.budget, spec.budget_period, await self._currency(token, account_id))
-        body = await self._post(f"{act(account_id)}/campaigns", token, campaign_params(spec, objective, budget))
+        label = await self._label(token, account_id, spec.idempotency_key)
+        body = await self._post(
+            f"{act(account_id)}/campaigns", token, campaign_params(spec, objective, budget, label)
+        )
         return str(body["id"])
 
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
@@ -320,13 +336,19 @@ class MetaClient:
         ]
         targeting = targeting_spec(spec.targeting, keys)
         budget = budget_params(spec.budget, spec.budget_period, await self._currency(token, account_id))
-        body = await self._post(f"{act(account_id)}/adsets", token, ad_set_params(spec, objective, targeting, budget))
+        label = await self._label(token, account_id, spec.idempotency_key)
+        body = await self._post(
+            f"{act(account_id)}/adsets", token, ad_set_params(spec, objective, targeting, budget, label)
+        )
         return str(body["id"])
 
     async def create_creative(self, *, token: str, account_id: str, spec: CreativeSpec) -> str:
         """An ad creative (object_story_spec). One per language: Arabic and English copy become two ads."""
         page_id = await self._page_id(token, account_id)
-        creative = await self._post(f"{act(account_id)}/adcreatives", token, creative_params(spec, page_id))
+        label = await self._label(token, account_id, spec.idempotency_key)
+        creative = await self._post(
+            f"{act(account_id)}/adcreatives", token, creative_params(spec, page_id, label)
+        )
         return str(creative["id"])
 
     async def create_ad(self, *, token: str, account_id: str, spec: AdSpec) -> AdCreated:
@@ -334,42 +356,100 @@ class MetaClient:
         creative_id = spec.creative_id
         if creative_id is None:
             creative_id = await self.create_creative(token=token, account_id=account_id, spec=spec.creative())
-        ad = await self._post(f"{act(account_id)}/ads", token, ad_params(spec, creative_id))
+        label = await self._label(token, account_id, spec.idempotency_key)
+        ad = await self._post(f"{act(account_id)}/ads", token, ad_params(spec, creative_id, label))
         return AdCreated(ad_id=str(ad["id"]), creative_id=creative_id)
+
+    # ------------------------------------------------------------------------------------------ ad labels
+
+    async def prepare_keys(self, *, token: str, account_id: str, idempotency_keys: Sequence[str]) -> None:
+        """Make the ad labels of creates about to be sent, BATCH_MAX to a Graph batch call, beside the first
+        create: an ad set or an ad then finds its label made instead of waiting for a call of its own.
+
+        A head start only: a label the batch could not make (it exists already, a refused item) is made or
+        looked up by the create that needs it."""
+        account = act(account_id)
+        todo = [
+            k for k in dict.fromkeys(idempotency_keys)
+            if (account, k) not in self._labels and (account, k) not in self._labels_coming
+        ]  # fmt: skip
+        if not todo:
+            return
+        loop = asyncio.get_running_loop()
+        coming = {k: loop.create_future() for k in todo}
+        self._labels_coming.update({(account, k): f for k, f in coming.items()})
+        try:
+            for n in range(0, len(todo), BATCH_MAX):
+                chunk = todo[n : n + BATCH_MAX]
+                answers = await self._batch_answers(
+                    token,
+                    [{"method": "POST", "relative_url": f"{account}/adlabels", "body": urlencode({"name": k})}
+                     for k in chunk],
+                )  # fmt: skip
+                for key, answer in zip(chunk, answers, strict=True):
+                    if answer is not None and answer.is_success and json_body(answer).get("id"):
+                        self._labels[(account, key)] = str(json_body(answer)["id"])
+        finally:
+            for key, future in coming.items():
+                self._labels_coming.pop((account, key), None)
+                future.set_result(None)
+
+    async def _label(self, token: str, account_id: str, idempotency_key: str) -> str:
+        """The id of the ad label named after the key: made once (POST adlabels), then reused by every retry.
+
+        A label of that name may already exist (an earlier process made it and stopped): Graph refuses a
+        second one [unconfirmed: the sandbox refuses it with #100], and it is looked up and reused instead."""
+        cache_key = (act(account_id), idempotency_key)
+        coming = self._labels_coming.get(cache_key)
+        if coming is not None:
+            await coming
+        async with self._flight.lock(("label", cache_key)):
+            if cache_key not in self._labels:
+                try:
+                    body = await self._post(f"{act(account_id)}/adlabels", token, {"name": idempotency_key})
+                    self._labels[cache_key] = str(body["id"])
+                except InvalidRequest:
+                    found = await self._labels_named(token, account_id, idempotency_key)
+                    if not found:
+                        raise
+                    self._labels[cache_key] = found[0]
+            return self._labels[cache_key]
+
+    async def _labels_named(self, token: str, account_id: str, idempotency_key: str) -> list[str]:
+        """The ids of the account's ad labels named after the key (the edge has no name filter: it is paged)."""
+        cache_key = (act(account_id), idempotency_key)
+        if cache_key in self._labels:
+            return [self._labels[cache_key]]
+        rows = await self._list(f"{act(account_id)}/adlabels", token, {"fields": "id,name", "limit": 500})
+        found = [str(row["id"]) for row in rows if row.get("name") == idempotency_key]
+        if found:
+            self._labels[cache_key] = found[0]
+        return found
 
     # ------------------------------------------------------------------------------------------ reads
 
-    async def find_by_key(
-        self,
-        *,
-        token: str,
-        account_id: str,
-        kind: ObjectKind,
-        idempotency_key: str,
-        parent_id: str | None = None,
-    ) -> str | None:
-        marker = key_marker(idempotency_key)
-        edge = EDGES[kind]
-        if kind in ("campaign", "ad_set", "ad"):
-            filtering: list[dict[str, Any]] = [{"field": "name", "operator": "CONTAIN", "value": marker}]
-            if parent_id and kind != "campaign":
-                filtering.append(
-                    {
-                        "field": "campaign.id" if kind == "ad_set" else "adset.id",
-                        "operator": "EQUAL",
-                        "value": parent_id,
-                    }
-                )
-            rows = await self._list(
-                f"{act(account_id)}/{edge}", token, {"fields": "id,name", "filtering": filtering}
-            )
-        else:
-            fields = "hash,name" if kind == "image" else "id,name,title" if kind == "video" else "id,name"
-            rows = await self._list(f"{act(account_id)}/{edge}", token, {"fields": fields})
-        for row in rows:
-            if marker in str(row.get("name") or "") or marker in str(row.get("title") or ""):
-                return str(row.get("hash") if kind == "image" else row["id"])
-        return None
+    async def find_created(self, *, token: str, account_id: str, lookup: CreatedLookup) -> list[str]:
+        """Campaigns, ad sets, creatives and ads by the key's ad label (exact); videos by name and upload time;
+        images never (a re-upload answers the same content hash)."""
+        if lookup.kind == "image":
+            return []
+        if lookup.kind == "video":
+            name = display_name(lookup.name, VIDEO_NAME_MAX)
+            rows = await self._list(f"{act(account_id)}/advideos", token, {"fields": "id,name,title,created_time"})
+            rows = [r for r in rows if name in (r.get("name"), r.get("title")) and made_since(r, lookup.created_since)]
+            return [str(r["id"]) for r in sorted(rows, key=lambda r: str(r.get("created_time") or ""))]
+        labels = await self._labels_named(token, account_id, lookup.idempotency_key)
+        if not labels:
+            return []  # no label, so no object of this key: the create never got that far
+        parent_field = PARENT_FIELDS.get(lookup.kind)
+        fields = ",".join(["id", "name", "created_time", *([parent_field] if parent_field else [])])
+        rows = await self._list(
+            f"{act(account_id)}/{BY_LABELS[lookup.kind]}", token,
+            {"ad_label_ids": labels, "operator": "ANY", "fields": fields},
+        )  # fmt: skip
+        if parent_field and lookup.parent_id:
+            rows = [r for r in rows if str(r.get(parent_field)) == lookup.parent_id]
+        return [str(r["id"]) for r in sorted(rows, key=lambda r: str(r.get("created_time") or ""))]
 
     async def get_state(
         self, *, token: str, account_id: str, kind: ObjectKind, external_id: str
@@ -452,6 +532,16 @@ class MetaClient:
 
     async def _batch(self, token: str, requests: list[dict[str, str]]) -> list[dict[str, Any]]:
         """A Graph batch request; each item's answer is checked like a response of its own."""
+        bodies: list[dict[str, Any]] = []
+        for answer in await self._batch_answers(token, requests):
+            if answer is None:  # Graph answers null for an item it did not get to in time
+                raise TransientError("meta: a batch item timed out", platform="meta")
+            raise_for_error(answer)
+            bodies.append(json_body(answer))
+        return bodies
+
+    async def _batch_answers(self, token: str, requests: list[dict[str, str]]) -> list[httpx.Response | None]:
+        """A Graph batch request's items as responses of their own, unchecked (None: an item Graph did not run)."""
         response = await send(
             self._http, "POST", self._url(""), platform="meta", write=True,
             data={"batch": json.dumps(requests), "access_token": token},
@@ -463,17 +553,16 @@ class MetaClient:
             items = None
         if not isinstance(items, list) or len(items) != len(requests):
             raise TransientError("meta: malformed batch answer", platform="meta", http_status=response.status_code)
-        bodies: list[dict[str, Any]] = []
+        answers: list[httpx.Response | None] = []
         for item in items:
-            if item is None:  # Graph answers null for an item it did not get to in time
-                raise TransientError("meta: a batch item timed out", platform="meta")
+            if item is None:
+                answers.append(None)
+                continue
             headers = {str(h.get("name")): str(h.get("value")) for h in item.get("headers") or []}
-            answer = httpx.Response(
-                int(item.get("code") or 500), headers=headers, content=str(item.get("body") or "").encode()
+            answers.append(
+                httpx.Response(int(item.get("code") or 500), headers=headers, content=str(item.get("body") or "").encode())
             )
-            raise_for_error(answer)
-            bodies.append(json_body(answer))
-        return bodies
+        return answers
 
     async def delete(self, *, token: str, account_id: str, kind: ObjectKind, external_id: str) -> None:
         query: dict[str, str] = {}

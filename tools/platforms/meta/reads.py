@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -49,3 +49,15 @@ def insight_row(row: dict[str, Any], level: InsightLevel = "campaign") -> Insigh
         conversions=actions.get("offsite_conversion.fb_pixel_purchase", 0) + actions.get("lead", 0),
         video_views=actions.get("video_view", 0),
     )  # fmt: skip
+
+
+def made_since(row: dict[str, Any], since: datetime | None) -> bool:
+    """Made no earlier than `since` (None: no bound), by Graph's created_time (2026-12-05T10:00:00+0000)."""
+    if since is None:
+        return True
+    try:
+        made = datetime.strptime(str(row.get("created_time")), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return True  # no creation time to judge by: kept, the caller's ledger check still applies
+    bound = since if since.tzinfo else since.replace(tzinfo=UTC)
+    return made >= bound.replace(microsecond=0)

@@ -1,13 +1,14 @@
 """Campaign, ad set, creative and ad specs as Graph params: everything PAUSED, budgets in the account's minor units.
 
-Pure: the client looks up what these need (the account's currency, location keys, the Page) and sends them."""
+Pure: the client looks up what these need (the account's currency, location keys, the Page, the ad label that
+keys the object) and sends them. Names are the human names alone; the key travels as the object's ad label."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.platforms._common import money_error, name_with_marker
+from tools.platforms._common import display_name, money_error
 from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
@@ -57,12 +58,18 @@ def graph_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
+def labels(label_id: str) -> list[dict[str, str]]:
+    """`adlabels` of an object: the one ad label that keys it (the label named after its idempotency key)."""
+    return [{"id": label_id}]
+
+
 def campaign_params(
-    spec: CampaignSpec, objective: tuple[str, str, str | None], budget: dict[str, Any] | None
+    spec: CampaignSpec, objective: tuple[str, str, str | None], budget: dict[str, Any] | None, label_id: str
 ) -> dict[str, Any]:
     """The campaign; `budget` (budget_params) when the campaign carries it, None when its ad sets do."""
     params: dict[str, Any] = {
-        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "name": display_name(spec.name, NAME_MAX),
+        "adlabels": labels(label_id),
         "objective": objective[0],
         "status": "PAUSED",
         "buying_type": "AUCTION",
@@ -121,11 +128,13 @@ def positions_spec(publishers: list[str], placements: list[str]) -> dict[str, An
 
 
 def ad_set_params(
-    spec: AdSetSpec, objective: tuple[str, str, str | None], targeting: dict[str, Any], budget: dict[str, Any]
+    spec: AdSetSpec, objective: tuple[str, str, str | None], targeting: dict[str, Any], budget: dict[str, Any],
+    label_id: str,
 ) -> dict[str, Any]:
     """The ad set under its campaign; `targeting` from targeting_spec, `budget` from budget_params."""
     params: dict[str, Any] = {
-        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "name": display_name(spec.name, NAME_MAX),
+        "adlabels": labels(label_id),
         "campaign_id": spec.campaign_id,
         "status": "PAUSED",
         "billing_event": "IMPRESSIONS",
@@ -142,7 +151,7 @@ def ad_set_params(
     return params
 
 
-def creative_params(spec: CreativeSpec, page_id: str) -> dict[str, Any]:
+def creative_params(spec: CreativeSpec, page_id: str, label_id: str) -> dict[str, Any]:
     """An ad creative (object_story_spec) published from `page_id`: a video ad when there is a video (an image
     is its thumbnail), else a link ad on the image."""
     images = [m.external_id for m in spec.media if m.kind == "image"]
@@ -171,12 +180,12 @@ def creative_params(spec: CreativeSpec, page_id: str) -> dict[str, Any]:
         story["link_data"] = link
     else:
         raise InvalidRequest("meta: an ad needs an image or a video", platform="meta", field="media")
-    return {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "object_story_spec": story}
+    return {"name": display_name(spec.name, NAME_MAX), "object_story_spec": story, "adlabels": labels(label_id)}
 
 
-def ad_params(spec: AdSpec, creative_id: str) -> dict[str, Any]:
+def ad_params(spec: AdSpec, creative_id: str, label_id: str) -> dict[str, Any]:
     """The ad, PAUSED, in its ad set, on its creative."""
     return {
-        "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "adset_id": spec.ad_set_id,
-        "creative": {"creative_id": creative_id}, "status": "PAUSED",
+        "name": display_name(spec.name, NAME_MAX), "adset_id": spec.ad_set_id,
+        "creative": {"creative_id": creative_id}, "status": "PAUSED", "adlabels": labels(label_id),
     }  # fmt: skip

@@ -11,6 +11,7 @@ VIDEO_BASE_URL = "https://graph-video.facebook.com"
 OAUTH_BASE_URL = "https://www.facebook.com"
 SCOPES = ("ads_management", "ads_read", "business_management", "pages_show_list", "pages_read_engagement")
 NAME_MAX = 400
+VIDEO_NAME_MAX = 200  # our cap on a video's name and title in the account's library
 MULTI_ID_MAX = 50  # ids per Graph multi-ID read
 BATCH_MAX = 50  # requests per Graph batch
 # Ids per `IN` filter on an account edge (insights, campaigns, adsets, ads). Meta documents no maximum; the ids
@@ -54,6 +55,13 @@ CTAS = {
 }  # fmt: skip
 # Locale IDs from the adlocale search (Arabic 28, English (All) 1001) [unconfirmed IDs, widely used].
 LOCALES = {"ar": 28, "en": 1001}
+# The account edges that list the objects carrying given ad labels [ref 1.5; SDK AdAccount.get_*_by_labels].
+BY_LABELS: dict[str, str] = {
+    "campaign": "campaignsbylabels", "ad_set": "adsetsbylabels", "ad": "adsbylabels",
+    "creative": "adcreativesbylabels",
+}  # fmt: skip
+# Which field of a listed object names its parent (the lookup checks an ad set's campaign, an ad's ad set).
+PARENT_FIELDS: dict[str, str] = {"ad_set": "campaign_id", "ad": "adset_id"}
 EDGES: dict[str, str] = {
     "campaign": "campaigns", "ad_set": "adsets", "ad": "ads", "creative": "adcreatives",
     "image": "adimages", "video": "advideos",

@@ -1,7 +1,11 @@
 """SnapchatClient: the Snap Marketing API v1 calls, Bearer auth, one entity per write, OAuth with refresh.
 
 What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
-too (errors, reads); this room holds the calls, their order and the lookups and entities they cache."""
+too (errors, reads); this room holds the calls, their order and the lookups and entities they cache.
+
+Snap has no idempotency key and no name filter: a create whose answer was lost is found by listing its
+parent's children and matching the exact name and a creation time no earlier than the send [ref 3.7]; the
+caller drops ids its ledger already gives to other steps (two campaigns may share a name)."""
 
 from __future__ import annotations
 
@@ -20,9 +24,8 @@ import httpx
 
 from tools.platforms._common import (
     SingleFlight,
+    display_name,
     json_body,
-    key_marker,
-    name_with_marker,
     read_media,
     send,
     upload_each,
@@ -33,6 +36,7 @@ from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreatedLookup,
     CreativeSpec,
     GeoTarget,
     InsightLevel,
@@ -259,7 +263,7 @@ class SnapchatClient:
         try:
             media = await self._create_one(
                 f"adaccounts/{account_id}/media", token, "media", "media",
-                {"name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX), "type": spec.kind.upper(),
+                {"name": display_name(spec.name, NAME_MAX), "type": spec.kind.upper(),
                  "ad_account_id": account_id},
             )  # fmt: skip
         except BaseException:
@@ -344,30 +348,32 @@ class SnapchatClient:
 
     # ------------------------------------------------------------------------------------------ reads
 
-    async def find_by_key(
-        self,
-        *,
-        token: str,
-        account_id: str,
-        kind: ObjectKind,
-        idempotency_key: str,
-        parent_id: str | None = None,
-    ) -> str | None:
-        """No server-side name filter exists: list the parent's children and match the key marker."""
-        plural, singular = ENTITIES[kind]
-        parent = {"ad_set": "campaigns", "ad": "adsquads"}.get(kind)
+    async def find_created(self, *, token: str, account_id: str, lookup: CreatedLookup) -> list[str]:
+        """The parent's children (campaigns, creatives and media in the ad account, ad squads in their campaign,
+        ads in their ad squad) named exactly so and created since the send, oldest first."""
+        plural, singular = ENTITIES[lookup.kind]
+        parent = {"ad_set": "campaigns", "ad": "adsquads"}.get(lookup.kind)
         path = (
-            f"{parent}/{parent_id}/{plural}" if parent and parent_id else f"adaccounts/{account_id}/{plural}"
+            f"{parent}/{lookup.parent_id}/{plural}"
+            if parent and lookup.parent_id
+            else f"adaccounts/{account_id}/{plural}"
         )
-        marker = key_marker(idempotency_key)
+        name = display_name(lookup.name, NAME_MAX)
+        found: list[tuple[datetime, str]] = []
         for row in await self._list(path, token, plural, singular):
-            if marker not in str(row.get("name") or ""):
+            if row.get("name") != name:
                 continue
-            # A media container whose upload never finished is not the step's result: an ad cannot use it.
-            if kind in ("image", "video") and str(row.get("media_status") or "READY") != "READY":
+            if lookup.kind in ("image", "video") and (
+                str(row.get("type") or "") != lookup.kind.upper()
+                # A container whose upload never finished is not the step's result: an ad cannot use it.
+                or str(row.get("media_status") or "READY") != "READY"
+            ):
                 continue
-            return str(row["id"])
-        return None
+            made = _created_at(row)
+            if lookup.created_since is not None and made is not None and made < _aware(lookup.created_since):
+                continue
+            found.append((made or datetime.min.replace(tzinfo=UTC), str(row["id"])))
+        return [object_id for _, object_id in sorted(found)]
 
     async def _get(self, token: str, kind: str, external_id: str) -> dict[str, Any] | None:
         plural, singular = ENTITIES[kind]
@@ -495,3 +501,16 @@ class SnapchatClient:
 
     def ads_manager_url(self, *, account_id: str, campaign_id: str) -> str:
         return f"https://ads.snapchat.com/{account_id}/campaigns/{campaign_id}"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _created_at(row: dict[str, Any]) -> datetime | None:
+    """An entity's `created_at` (ISO-8601, e.g. 2026-12-05T10:00:00.000Z); None when absent or unreadable."""
+    raw = str(row.get("created_at") or "")
+    try:
+        return _aware(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+    except ValueError:
+        return None

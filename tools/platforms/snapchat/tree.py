@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.platforms._common import money_error, name_with_marker
+from tools.platforms._common import display_name, money_error
 from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
@@ -70,7 +70,7 @@ def campaign_entity(
 ) -> dict[str, Any]:
     """The campaign, starting now; `budget` (campaign_budget) when the campaign carries it."""
     obj: dict[str, Any] = {
-        "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "ad_account_id": account_id, "name": display_name(spec.name, NAME_MAX),
         "status": "PAUSED", "start_time": iso_time(datetime.now(UTC)),
         "objective_v2_properties": {"objective_v2_type": objective[0]}, "buy_model": "AUCTION",
     }  # fmt: skip
@@ -109,7 +109,7 @@ def ad_squad_entity(
 ) -> dict[str, Any]:
     """The ad squad under its campaign; `targeting` from targeting_spec, `budget` from ad_squad_budget."""
     obj: dict[str, Any] = {
-        "campaign_id": spec.campaign_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "campaign_id": spec.campaign_id, "name": display_name(spec.name, NAME_MAX),
         "type": "SNAP_ADS", "status": "PAUSED", "placement_v2": {"config": "AUTOMATIC"},
         "optimization_goal": objective[1], "billing_event": "IMPRESSION", "bid_strategy": "AUTO_BID",
         "targeting": targeting, "start_time": iso_time(spec.start_time), **budget,
@@ -132,7 +132,7 @@ def top_snap_media(spec: CreativeSpec) -> str:
 def creative_entity(spec: CreativeSpec, account_id: str, media_id: str, profile_id: str) -> dict[str, Any]:
     """A WEB_VIEW creative on `media_id` (top_snap_media) under the organization's public profile."""
     return {
-        "ad_account_id": account_id, "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "ad_account_id": account_id, "name": display_name(spec.name, NAME_MAX),
         "type": "WEB_VIEW", "brand_name": spec.brand_name[:32], "headline": spec.headline[:34],
         "top_snap_media_id": media_id, "call_to_action": CTAS[spec.cta], "shareable": True,
         "profile_properties": {"profile_id": profile_id},
@@ -143,4 +143,4 @@ def creative_entity(spec: CreativeSpec, account_id: str, media_id: str, profile_
 def ad_entity(spec: AdSpec, creative_id: str) -> dict[str, Any]:
     """The ad, PAUSED, in its ad squad, on its creative."""
     return {"ad_squad_id": spec.ad_set_id, "creative_id": creative_id, "status": "PAUSED", "type": "REMOTE_WEBPAGE",
-            "name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX)}  # fmt: skip
+            "name": display_name(spec.name, NAME_MAX)}  # fmt: skip

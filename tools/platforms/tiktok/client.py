@@ -2,7 +2,12 @@
 
 What goes on the wire is built in the rooms beside this one (wire, tree) and what comes back is read there
 too (errors, reads); this room holds the calls, their order, the retries that adopt an earlier attempt's
-object, and the lookups they cache (currency, locations, the brand identity)."""
+object, and the lookups they cache (currency, locations, the brand identity).
+
+Campaign and ad group creates carry a request_id (TikTok's dedup token) derived from the idempotency key; a
+create whose answer was lost is found by its exact name under its parent, made since it was sent
+(`creation_filter_start_time`), for ads too [ref 2.7]. Uploaded files are named by their content, so a
+re-upload meets 40911 and adopts the first one. No name carries a key of ours."""
 
 from __future__ import annotations
 
@@ -19,9 +24,9 @@ import httpx
 
 from tools.platforms._common import (
     SingleFlight,
+    content_file_name,
+    display_name,
     json_body,
-    key_marker,
-    name_with_marker,
     read_media,
     send,
     upload_each,
@@ -32,6 +37,7 @@ from tools.platforms.base import (
     AdSetSpec,
     AdSpec,
     CampaignSpec,
+    CreatedLookup,
     CreativeSpec,
     GeoTarget,
     InsightLevel,
@@ -41,6 +47,7 @@ from tools.platforms.base import (
     MediaSpec,
     ObjectKind,
     ObjectState,
+    OutcomeUnknown,
     PlatformError,
     PlatformName,
     TokenExpired,
@@ -55,8 +62,9 @@ from tools.platforms.tiktok.tree import (
     campaign_payload,
     identity_name,
     objective_for,
+    utc_time,
 )
-from tools.platforms.tiktok.wire import API_VERSION, ID_FILTER_MAX, LEVELS, encode_query
+from tools.platforms.tiktok.wire import API_VERSION, ID_FILTER_MAX, LEVELS, NAME_MAX, encode_query
 
 
 class TikTokClient:
@@ -215,15 +223,18 @@ class TikTokClient:
     # ------------------------------------------------------------------------------------------ writes
 
     async def upload_media(self, *, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
+        content = await read_media(spec.path)
+        # A file_name unique to the bytes makes a re-upload show up as 40911 instead of a silent duplicate
+        # [ref 2.7]; named after the asset, it says what the file is in the advertiser's library.
+        file_name = await asyncio.to_thread(content_file_name, spec.name, content, spec.path.suffix)
         try:
-            return await self._upload(token, account_id, spec)
+            return await self._upload(token, account_id, spec, content, file_name)
         except PlatformError as exc:
             if exc.platform_code != 40911:
                 raise
-            # 40911 "duplicated material name": an earlier attempt with this key did upload. Adopt it.
-            found = await self.find_by_key(
-                token=token, account_id=account_id, kind=spec.kind, idempotency_key=spec.idempotency_key
-            )
+            # 40911 "duplicated material name": these very bytes are in the library already (an earlier
+            # attempt, or another campaign's upload of the same asset). Adopt that file.
+            found = await self._find_upload(token, account_id, spec.kind, lambda name: name == file_name)
             if found is None:
                 raise
             return MediaRef(kind=spec.kind, external_id=found)
@@ -231,10 +242,9 @@ class TikTokClient:
     async def upload_images(self, *, token: str, account_id: str, specs: Sequence[MediaSpec]) -> list[MediaRef]:
         return await upload_each(self.upload_media, token=token, account_id=account_id, specs=specs)
 
-    async def _upload(self, token: str, account_id: str, spec: MediaSpec) -> MediaRef:
-        content = await read_media(spec.path)
-        # A unique, deterministic file_name makes a re-upload show up as 40911 instead of a silent duplicate.
-        file_name = f"{name_with_marker(spec.name, spec.idempotency_key, 100)}{spec.path.suffix}"
+    async def _upload(
+        self, token: str, account_id: str, spec: MediaSpec, content: bytes, file_name: str
+    ) -> MediaRef:
         # TikTok's required file signature; hashed off the loop, like the read.
         signature = await asyncio.to_thread(lambda: hashlib.md5(content).hexdigest())  # noqa: S324
         if spec.kind == "image":
@@ -260,16 +270,7 @@ class TikTokClient:
         if spec.budget is not None:  # the campaign carries the budget (CBO): in the advertiser's currency
             budget = budget_amount(spec.budget, await self._currency(token, account_id), "budget")
         payload = campaign_payload(spec, account_id, objective, budget)
-        try:
-            data = await self._post("campaign/create", token, payload)
-        except PlatformError as exc:
-            if exc.platform_code == 40050:
-                found = await self.find_by_key(
-                    token=token, account_id=account_id, kind="campaign", idempotency_key=spec.idempotency_key
-                )
-                if found:
-                    return found
-            raise
+        data = await self._create("campaign/create", token, payload)
         return str(data["campaign_id"])
 
     async def create_ad_set(self, *, token: str, account_id: str, spec: AdSetSpec) -> str:
@@ -280,18 +281,22 @@ class TikTokClient:
         ]
         budget = budget_amount(spec.budget, await self._currency(token, account_id), "budget")
         payload = ad_group_payload(spec, account_id, objective, location_ids, budget)
+        data = await self._create("adgroup/create", token, payload)
+        return str(data["adgroup_id"])
+
+    async def _create(self, path: str, token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A create under a request_id. 40050 ("duplicated request") says an earlier send of this very request
+        was taken: the object exists, its id unknown here, so it is an unknown outcome to look up, never a
+        failure to retry blindly."""
         try:
-            data = await self._post("adgroup/create", token, payload)
+            return await self._post(path, token, payload)
         except PlatformError as exc:
             if exc.platform_code == 40050:
-                found = await self.find_by_key(
-                    token=token, account_id=account_id, kind="ad_set", idempotency_key=spec.idempotency_key,
-                    parent_id=spec.campaign_id,
-                )  # fmt: skip
-                if found:
-                    return found
+                raise OutcomeUnknown(
+                    f"tiktok: {path} was already taken under this request_id: {exc.platform_message}",
+                    platform="tiktok", platform_code=40050,
+                ) from exc
             raise
-        return str(data["adgroup_id"])
 
     async def _identity(self, token: str, account_id: str, display_name: str, avatar: Path | None) -> str:
         """A CUSTOMIZED_USER identity named after the brand, with its avatar (non-Spark ads need one).
@@ -401,29 +406,23 @@ class TikTokClient:
                 return rows
             page += 1
 
-    async def find_by_key(
-        self,
-        *,
-        token: str,
-        account_id: str,
-        kind: ObjectKind,
-        idempotency_key: str,
-        parent_id: str | None = None,
-    ) -> str | None:
-        marker = key_marker(idempotency_key)
-        if kind in ("image", "video"):
-            # Uploads carry the key marker in their unique file_name.
-            return await self._find_upload(token, account_id, kind, lambda name: marker in name)
-        if kind == "creative":
-            return None  # creatives are embedded in the ad
-        path, id_field, name_field, _ = LEVELS[kind]
-        filtering: dict[str, Any] = {name_field: marker}
-        if parent_id:
-            filtering["campaign_ids" if kind == "ad_set" else "adgroup_ids"] = [parent_id]
-        for row in await self._list(kind, token, account_id, filtering):
-            if marker in str(row.get(name_field) or ""):
-                return str(row[id_field])
-        return None
+    async def find_created(self, *, token: str, account_id: str, lookup: CreatedLookup) -> list[str]:
+        """Campaigns, ad groups and ads named exactly so under their parent, made since the send (the /get/
+        name filter matches loosely, so the exact name is checked here). Uploads: none (a re-upload of the
+        same bytes meets 40911 and adopts the first file); creatives live inside their ad."""
+        if lookup.kind not in LEVELS:
+            return []
+        _, id_field, name_field, _ = LEVELS[lookup.kind]
+        name = display_name(lookup.name, NAME_MAX)
+        filtering: dict[str, Any] = {}
+        if lookup.kind != "ad":  # ads have no name filter [ref 2.7]: matched on ad_name below
+            filtering[name_field] = name
+        if lookup.parent_id:
+            filtering["campaign_ids" if lookup.kind == "ad_set" else "adgroup_ids"] = [lookup.parent_id]
+        if lookup.created_since is not None:
+            filtering["creation_filter_start_time"] = utc_time(lookup.created_since)
+        rows = [r for r in await self._list(lookup.kind, token, account_id, filtering) if r.get(name_field) == name]
+        return [str(r[id_field]) for r in sorted(rows, key=lambda r: str(r.get("create_time") or ""))]
 
     async def get_state(
         self, *, token: str, account_id: str, kind: ObjectKind, external_id: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.platforms._common import money_error, name_with_marker, numeric_request_id
+from tools.platforms._common import display_name, money_error, numeric_request_id
 from tools.platforms.base import AdSetSpec, AdSpec, CampaignSpec, InvalidRequest, Money
 from tools.platforms.money import MoneyError, to_wire
 from tools.platforms.tiktok.wire import AGE_GROUPS, CTAS, NAME_MAX, OBJECTIVES
@@ -53,7 +53,7 @@ def campaign_payload(
     """The campaign; `budget` (budget_amount) when the campaign carries it, None when its ad groups do."""
     payload: dict[str, Any] = {
         "advertiser_id": account_id,
-        "campaign_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "campaign_name": display_name(spec.name, NAME_MAX),
         "objective_type": objective[0],
         "request_id": numeric_request_id(spec.idempotency_key),
         "operation_status": "DISABLE",
@@ -83,7 +83,7 @@ def ad_group_payload(
     payload: dict[str, Any] = {
         "advertiser_id": account_id,
         "campaign_id": spec.campaign_id,
-        "adgroup_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "adgroup_name": display_name(spec.name, NAME_MAX),
         "request_id": numeric_request_id(spec.idempotency_key),
         "operation_status": "DISABLE",
         "location_ids": location_ids,
@@ -130,12 +130,12 @@ def ad_payload(spec: AdSpec, account_id: str, identity_id: str) -> dict[str, Any
     is a video (an image is its cover), else an image ad. One ad per language (no multi-language creative)."""
     images = [m.external_id for m in spec.media if m.kind == "image"]
     videos = [m.external_id for m in spec.media if m.kind == "video"]
-    display_name = identity_name(spec.brand_name)
+    shown_as = identity_name(spec.brand_name)
     creative: dict[str, Any] = {
-        "ad_name": name_with_marker(spec.name, spec.idempotency_key, NAME_MAX),
+        "ad_name": display_name(spec.name, NAME_MAX),
         "identity_type": "CUSTOMIZED_USER",
         "identity_id": identity_id,
-        "display_name": display_name,
+        "display_name": shown_as,
         "ad_text": spec.primary_text[:100],
         "call_to_action": CTAS[spec.cta],
         "landing_page_url": spec.landing_url,

@@ -28,6 +28,7 @@ from tools.sandbox.meta.base import (
     invalid,
 )
 from tools.sandbox.meta.insights import MetaInsights
+from tools.sandbox.meta.labels import BY_LABELS
 from tools.sandbox.meta.media import MetaMedia
 from tools.sandbox.meta.objects import KINDS, MetaObjects
 
@@ -175,6 +176,10 @@ class MetaSimulator(MetaAccounts, MetaObjects, MetaMedia, MetaInsights):
                 return await self._adimages(method, params, files)
             if edge == "advideos":
                 return await self._advideos(method, params, files)
+            if edge == "adlabels":
+                return self._adlabels(method, params)
+            if edge in BY_LABELS and method == "GET":
+                return self._page([self._view(k, r, params) for k, r in self._by_labels(edge, params)], params)
             if edge in KINDS:
                 kind = KINDS[edge]
                 if method == "POST":
@@ -202,11 +207,16 @@ class MetaSimulator(MetaAccounts, MetaObjects, MetaMedia, MetaInsights):
             relative = re.sub(r"^v\d+\.0/", "", relative)
             path, _, query = relative.partition("?")
             item_params = {**dict(parse_qsl(query)), **dict(parse_qsl(str(item.get("body") or "")))}
+            # Each item is a request of its own: an act_<id> path is that account's, as at the top level.
+            first = path.strip("/").split("/")[0]
+            scope = REQUEST_ACCOUNT.set(first if first.startswith("act_") else AD_ACCOUNT_ID)
             try:
                 body: Any = await self._route(method, path.strip("/"), item_params, {})
                 code = 200
             except GraphError as exc:
                 body, code = {"error": exc.body}, exc.status
+            finally:
+                REQUEST_ACCOUNT.reset(scope)
             answers.append({
                 "code": code, "headers": [{"name": "Content-Type", "value": "application/json; charset=UTF-8"}],
                 "body": json.dumps(body),

@@ -64,14 +64,14 @@ class MetaMedia(MetaSimBase):
                 for r in self.store.list("advideo", account_id=REQUEST_ACCOUNT.get())
                 if r.get("status") != "DELETED"
             ]
-            return self._page(
-                [{"id": r["id"], "title": r.get("title"), "name": r.get("name")} for r in rows], params
-            )
+            fields = [f for f in str(params.get("fields") or "id,title").split(",") if f]
+            return self._page([{f: r.get(f) for f in fields} | {"id": r["id"]} for r in rows], params)
         if "source" not in files and not params.get("file_url"):
             raise invalid("source", "param source (a video file) or file_url is required")
         n = self.faults.before_create("video")
         obj = {"id": self._new_id(), "name": params.get("name"), "title": params.get("title") or params.get("name"),
-               "status": "ready", "account_id": REQUEST_ACCOUNT.get(), "size": len(files.get("source", ("", b""))[1])}  # fmt: skip
+               "status": "ready", "account_id": REQUEST_ACCOUNT.get(), "size": len(files.get("source", ("", b""))[1]),
+               "created_time": self.faults.now().strftime("%Y-%m-%dT%H:%M:%S+0000")}  # fmt: skip
         self.store.put("advideo", obj)
         await self.faults.after_create("video", n)
         return {"id": obj["id"]}

@@ -10,7 +10,8 @@ from tools.platforms.money import meta_offset
 from tools.sandbox.delivery import note_status
 from tools.sandbox.limits import META_GOAL_CLASS, META_MIN_DAILY
 from tools.sandbox.meta.accounts import GEO
-from tools.sandbox.meta.base import AD_ACCOUNT_ID, PAGE_ID, REQUEST_ACCOUNT, GraphError, MetaSimBase, invalid
+from tools.sandbox.meta.base import AD_ACCOUNT_ID, PAGE_ID, REQUEST_ACCOUNT, GraphError, invalid
+from tools.sandbox.meta.labels import MetaLabels
 
 OBJECTIVES = {"OUTCOME_APP_PROMOTION", "OUTCOME_AWARENESS", "OUTCOME_ENGAGEMENT", "OUTCOME_LEADS", "OUTCOME_SALES",
               "OUTCOME_TRAFFIC"}  # fmt: skip
@@ -30,12 +31,13 @@ BID_STRATEGIES = {
 CTA_TYPES = {"LEARN_MORE", "SHOP_NOW", "SIGN_UP", "BOOK_NOW", "CONTACT_US", "ORDER_NOW", "APPLY_NOW", "GET_OFFER",
              "DOWNLOAD", "SUBSCRIBE", "WHATSAPP_MESSAGE", "NO_BUTTON"}  # fmt: skip
 WRITABLE_STATUS = {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
+NAME_MAX = 400  # Ads Manager's name limit for campaigns, ad sets and ads [unconfirmed; our client's cap]
 KINDS = {"campaigns": "campaign", "adsets": "adset", "ads": "ad", "adcreatives": "adcreative"}
 FAULT_KIND = {"campaign": "campaign", "adset": "ad_set", "ad": "ad", "adcreative": "creative", "adimage": "image",
               "advideo": "video"}  # fmt: skip
 
 
-class MetaObjects(MetaSimBase):
+class MetaObjects(MetaLabels):
     """The object tree of an ad account: campaigns, ad sets, ad creatives, ads."""
 
     def _money(self, params: dict[str, Any], field: str) -> int | None:
@@ -89,6 +91,9 @@ class MetaObjects(MetaSimBase):
                                "created_time": now.strftime("%Y-%m-%dT%H:%M:%S+0000")}  # fmt: skip
         if kind != "adcreative" and not name:
             raise invalid("name", "param name is required")
+        if len(name) > NAME_MAX:
+            raise invalid("name", f"param name must be at most {NAME_MAX} characters")
+        obj["adlabels"] = self._object_labels(params)
         if kind == "campaign":
             objective = params.get("objective")
             if objective not in OBJECTIVES:

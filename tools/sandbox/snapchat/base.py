@@ -54,6 +54,11 @@ class SnapchatSimBase:
         return {plural: [{"sub_request_status": "SUCCESS", singular: r} for r in rows]}
 
     def _view(self, obj: dict[str, Any]) -> dict[str, Any]:
-        return {
-            k: v for k, v in obj.items() if k not in ("parent_id", "account_id", "created_at", "ever_active", "status_history")
-        }
+        """An entity as Snap answers it: its own fields, `created_at` as ISO-8601 (the store's is a number)."""
+        view = {
+            k: v for k, v in obj.items()
+            if k not in ("parent_id", "account_id", "created_at", "created_at_iso", "ever_active", "status_history")
+        }  # fmt: skip
+        if obj.get("created_at_iso"):
+            view["created_at"] = obj["created_at_iso"]
+        return view

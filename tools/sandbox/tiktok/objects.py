@@ -296,6 +296,12 @@ class TikTokObjects(TikTokSimBase):
         name_field = f"{kind}_name"
         if filtering.get(name_field):
             rows = [r for r in rows if str(filtering[name_field]) in str(r.get(name_field))]
+        # Creation-time bounds, "YYYY-MM-DD HH:MM:SS" (UTC+0, like the schedule times), both inclusive.
+        for field, keep in (("creation_filter_start_time", lambda made, bound: made >= bound),
+                            ("creation_filter_end_time", lambda made, bound: made <= bound)):  # fmt: skip
+            if filtering.get(field) is not None:
+                bound = self._time(filtering, field)
+                rows = [r for r in rows if keep(self._time(r, "create_time"), bound)]
         page, size = int(params.get("page") or 1), min(1000, int(params.get("page_size") or 10))
         chunk = rows[(page - 1) * size : page * size]
         out = []
