@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from agent import messages as msg
+from agent.localize import money_text
 from agent.models import CampaignRequest
 from agent.planning import CampaignPlan, PlanError, budget_shares, split_evenly
 from agent.texts import lang_of, platform_name
@@ -93,3 +94,26 @@ def plan_notes(plan: CampaignPlan, request: CampaignRequest, today: date, langua
                instruction: str | None = None) -> list[str]:
     """The two lines the preview shows under the plan."""
     return [budget_note(plan, request, today, language, instruction), format_note(plan, language)]
+
+
+def offer_line(request: CampaignRequest, language: str) -> str | None:
+    """What the ads promise, for the approver to check before anything goes live: "Offer: 30% off abayas, from
+    149 SAR" / "العرض: خصم 30% على العبايات، ابتداءً من 149 ر.س"; None when the request makes no offer."""
+    offer = request.offer
+    if offer is None or (offer.discount_percent is None and offer.price is None):
+        return None
+    ar = lang_of(language) == "ar"
+    parts: list[str] = []
+    if offer.discount_percent is not None:
+        pct = f"{offer.discount_percent}%"
+        if ar:
+            parts.append(("خصم حتى " if offer.discount_up_to else "خصم ") + pct
+                         + (f" على {request.product}" if request.product else ""))
+        else:
+            parts.append(("up to " if offer.discount_up_to else "") + f"{pct} off"
+                         + (f" {request.product}" if request.product else ""))
+    if offer.price is not None and offer.currency:
+        price = money_text(offer.price, offer.currency, language)
+        parts.append(f"ابتداءً من {price}" if ar else f"from {price}")
+    return ("العرض: " if ar else "Offer: ") + ("، " if ar else ", ").join(parts)
+

@@ -17,7 +17,7 @@ from agent.localize import ad_label, audience_text, date_text, format_name, lang
 from agent.models import CampaignRequest
 from agent.nodes.understand import account_facts
 from agent.parsing import merge_reply
-from agent.plan_notes import plan_notes
+from agent.plan_notes import offer_line, plan_notes
 from agent.planning import CampaignPlan, CopyChoice, CreativeSet, build_plan
 from agent.state import CampaignState
 from agent.texts import lang_of, platform_name, t
@@ -220,15 +220,19 @@ async def preview(
     notes = [*(state.get("adjustments") or []), *(state.get("issues") or [])]
     warnings = list(dict.fromkeys(i[key] for i in notes
                                   if i.get("severity") == "warning" or i.get("code") in SHOWN_AT_PREVIEW))
+    request = CampaignRequest.model_validate(state["request"])
+    lines = plan_lines(plan, language)
+    offer = offer_line(request, language)
+    if offer is not None:
+        lines.insert(4, offer)  # after the landing page: what the ads promise, before how they are built
     payload = PreviewCampaign(
         language=language,
         message=t("preview", language),
         plan=state["plan"] or {},
         plan_hash=state["plan_hash"] or "",
-        lines=plan_lines(plan, language),
+        lines=lines,
         warnings=warnings,
-        notes=plan_notes(plan, CampaignRequest.model_validate(state["request"]), date.fromisoformat(state["today"]),
-                         language, state.get("instruction")),
+        notes=plan_notes(plan, request, date.fromisoformat(state["today"]), language, state.get("instruction")),
     )
     decision: PreviewDecision = interrupt(payload.model_dump(mode="json"), response_schema=PreviewDecision)
     if decision.action == "cancel":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from decimal import Decimal
 from typing import Any
 
 from conversation.conversation_helpers import USER, say, start, state, until
@@ -141,6 +142,7 @@ async def test_a_reply_that_changes_the_offer_makes_the_content_again(settings: 
         turn = await _review(services, "Snapchat campaign for Ramadan, 1000 SAR in Riyadh, 30% off abayas, images only")
         assert "30%" in ((await _assets(services, turn))["copy:en"].text or {})["headline"]
         preview = await until(services, turn, "preview")  # content approved; the plan shown: adjust it there
+        assert "Offer: 30% off abayas" in preview.prompt.payload["lines"], preview.prompt.payload["lines"]  # type: ignore[union-attr]
         turn = await say(services, preview, "make it 40% off")
         assert turn.prompt is not None and turn.prompt.kind == "review", turn.prompt  # the content is made again
         request = (await state(services, turn))["request"]
@@ -150,3 +152,14 @@ async def test_a_reply_that_changes_the_offer_makes_the_content_again(settings: 
             assert "40%" in (assets[f"copy:{language}"].text or {})["headline"], assets[f"copy:{language}"].text
         image = _brief(assets["image:ar:9x16"])
         assert image["discount_percent"] == 40 and "40%" in image["headline"]
+
+
+def test_the_preview_states_the_offer_in_the_readers_language() -> None:
+    from agent.models import CampaignRequest, Offer
+    from agent.plan_notes import offer_line
+
+    request = CampaignRequest(product="العبايات", offer=Offer(discount_percent=30, price=Decimal("149"), currency="SAR"))
+    assert offer_line(request, "ar") == "العرض: خصم 30% على العبايات، ابتداءً من 149 ر.س"
+    upto = CampaignRequest(product="perfume", offer=Offer(discount_percent=50, discount_up_to=True))
+    assert offer_line(upto, "en") == "Offer: up to 50% off perfume"
+    assert offer_line(CampaignRequest(), "en") is None
