@@ -200,7 +200,8 @@ def plan_lines(plan: CampaignPlan, language: str) -> list[str]:
             audience = audience_text(s.genders, s.age_min or 18, s.age_max, [loc.name for loc in s.locations],
                                      language)
             # A name that already says who (the plan names ad sets after their audience) is not said twice.
-            who = "" if audience in s.name else f": {audience}"
+            named = audience_text(s.genders, s.age_min, s.age_max, [loc.name for loc in s.locations], language)
+            who = "" if audience in s.name or named in s.name else f": {audience}"
             lines.append(f"  - {s.name}{who} - {money_text(s.budget_amount, s.currency, language)}")
             for ad in s.ads:
                 shape = f"{format_name(ad.format, language)}، {language_name(ad.language, language)}" if ar else (
